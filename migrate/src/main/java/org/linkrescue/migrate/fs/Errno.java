@@ -1,0 +1,29 @@
+package org.linkrescue.migrate.fs;
+
+/** errno values used by name; identical on x86_64 and aarch64 (asm-generic). */
+public final class Errno {
+    public static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, ENXIO = 6, EBADF = 9,
+            EAGAIN = 11, ENOMEM = 12, EACCES = 13, EEXIST = 17, EXDEV = 18, ENODEV = 19,
+            ENOTDIR = 20, EISDIR = 21, EINVAL = 22, EFBIG = 27, ENOSPC = 28, EROFS = 30,
+            EMLINK = 31, ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40,
+            ENODATA = 61, EOPNOTSUPP = 95, EDQUOT = 122, ESTALE = 116, ERANGE = 34;
+
+    private Errno() {}
+
+    /** "EIO", "ENOENT", ... for reports; "errno N" for the rest. */
+    public static String name(int errno) {
+        return switch (errno) {
+            case EPERM -> "EPERM"; case ENOENT -> "ENOENT"; case EINTR -> "EINTR";
+            case EIO -> "EIO"; case ENXIO -> "ENXIO"; case EBADF -> "EBADF";
+            case EAGAIN -> "EAGAIN"; case ENOMEM -> "ENOMEM"; case EACCES -> "EACCES";
+            case EEXIST -> "EEXIST"; case EXDEV -> "EXDEV"; case ENODEV -> "ENODEV";
+            case ENOTDIR -> "ENOTDIR"; case EISDIR -> "EISDIR"; case EINVAL -> "EINVAL";
+            case EFBIG -> "EFBIG"; case ENOSPC -> "ENOSPC"; case EROFS -> "EROFS";
+            case EMLINK -> "EMLINK"; case ENAMETOOLONG -> "ENAMETOOLONG"; case ENOSYS -> "ENOSYS";
+            case ENOTEMPTY -> "ENOTEMPTY"; case ELOOP -> "ELOOP"; case ENODATA -> "ENODATA";
+            case EOPNOTSUPP -> "EOPNOTSUPP"; case EDQUOT -> "EDQUOT"; case ESTALE -> "ESTALE";
+            case ERANGE -> "ERANGE";
+            default -> "errno " + errno;
+        };
+    }
+}

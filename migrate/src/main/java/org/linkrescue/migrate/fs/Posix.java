@@ -1,0 +1,295 @@
+package org.linkrescue.migrate.fs;
+
+import java.nio.ByteBuffer;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.LibraryOption;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.byref.LongLongByReference;
+import jnr.posix.POSIX;
+import jnr.posix.POSIXFactory;
+import org.linkrescue.archive.Names;
+
+/**
+ * The only door to the operating system. Every call is native (jnr-posix's pure-Java fallback
+ * would report inode 0 and shell out for link(2), so it is refused at class load), takes names as
+ * bytes relative to a directory descriptor, and throws {@link PosixException} with errno instead
+ * of returning -1. EINTR is retried here so no caller has to.
+ */
+public final class Posix {
+    private static final LibC C;
+    private static final Runtime RT;
+    private static final POSIX JNR;
+
+    public static final int AT_FDCWD = -100;
+    public static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200,
+            AT_SYMLINK_FOLLOW = 0x400, AT_EMPTY_PATH = 0x1000;
+    private static final int STATX_BASIC_STATS = 0x7ff;
+
+    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200,
+            O_NOCTTY = 0400, O_TRUNC = 01000, O_NONBLOCK = 04000, O_CLOEXEC = 02000000;
+    public static final int O_DIRECTORY, O_NOFOLLOW, O_NOATIME, O_PATH = 010000000;
+    public static final int POSIX_FADV_SEQUENTIAL = 2, POSIX_FADV_WILLNEED = 3, POSIX_FADV_DONTNEED = 4;
+
+    static {
+        String arch = System.getProperty("os.arch");
+        if (arch.equals("aarch64") || arch.equals("arm64")) {
+            O_DIRECTORY = 040000; O_NOFOLLOW = 0100000; O_NOATIME = 01000000;
+        } else if (arch.equals("amd64") || arch.equals("x86_64")) {
+            O_DIRECTORY = 0200000; O_NOFOLLOW = 0400000; O_NOATIME = 01000000;
+        } else {
+            throw new ExceptionInInitializerError("linkrescue supports Linux on x86_64 and aarch64, not " + arch);
+        }
+        C = LibraryLoader.create(LibC.class).option(LibraryOption.SaveError, true).load("c");
+        RT = Runtime.getRuntime(C);
+        JNR = POSIXFactory.getNativePOSIX();
+        if (!JNR.isNative()) throw new ExceptionInInitializerError("jnr-posix is not native here");
+    }
+
+    private Posix() {}
+
+    public static POSIX jnr() { return JNR; }
+    static LibC c() { return C; }
+    public static int errno() { return RT.getLastError(); }
+    public static String strerror(int e) {
+        try { return C.strerror(e); } catch (Throwable t) { return "errno " + e; }
+    }
+    public static boolean isRoot() { return C.geteuid() == 0; }
+
+    private static PosixException fail(String call, byte[] path) { return new PosixException(call, path, errno()); }
+
+    public static int openat(int dirfd, byte[] name, int flags, int mode) throws PosixException {
+        byte[] p = Names.cstr(name);
+        while (true) {
+            int fd = C.openat(dirfd, p, flags | O_CLOEXEC, mode);
+            if (fd >= 0) return fd;
+            if (errno() != Errno.EINTR) throw fail("open", name);
+        }
+    }
+
+    /** Opens a directory below dirfd without following a symlink at name. */
+    public static int openDir(int dirfd, byte[] name) throws PosixException {
+        return openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK, 0);
+    }
+
+    public static void close(int fd) {
+        if (fd >= 0) C.close(fd);
+    }
+
+    /** lstat(2) of name below dirfd: never follows a symlink at name. */
+    public static Stat lstatAt(int dirfd, byte[] name) throws PosixException {
+        byte[] buf = new byte[256];
+        if (C.statx(dirfd, Names.cstr(name), AT_SYMLINK_NOFOLLOW | 0x800 /* AT_NO_AUTOMOUNT */,
+                STATX_BASIC_STATS, buf) != 0) throw fail("lstat", name);
+        return Stat.parse(buf);
+    }
+
+    public static Stat fstat(int fd) throws PosixException {
+        byte[] buf = new byte[256];
+        if (C.statx(fd, new byte[1], AT_EMPTY_PATH, STATX_BASIC_STATS, buf) != 0) throw fail("fstat", null);
+        return Stat.parse(buf);
+    }
+
+    /** Reads a symlink's target, however long, as bytes. */
+    public static byte[] readlinkAt(int dirfd, byte[] name) throws PosixException {
+        byte[] p = Names.cstr(name);
+        for (int size = 4096; ; size *= 4) {
+            byte[] buf = new byte[size];
+            long n = C.readlinkat(dirfd, p, buf, size);
+            if (n < 0) throw fail("readlink", name);
+            if (n < size) return java.util.Arrays.copyOf(buf, (int) n);
+        }
+    }
+
+    /**
+     * Lists a directory's names (without . and ..), unsorted. Consumes dirfd's position but not
+     * dirfd itself: the listing works on a duplicate so the caller's fd stays usable.
+     */
+    public static java.util.List<byte[]> listDir(int dirfd) throws PosixException {
+        int dup = openat(dirfd, Names.DOT, O_RDONLY | O_DIRECTORY, 0);
+        Pointer dir = C.fdopendir(dup);
+        if (dir == null) { PosixException e = fail("opendir", null); close(dup); throw e; }
+        java.util.ArrayList<byte[]> names = new java.util.ArrayList<>();
+        try {
+            while (true) {
+                jnr.ffi.LastError.setLastError(RT, 0);
+                Pointer d = C.readdir(dir);
+                if (d == null) {
+                    int e = errno();
+                    if (e != 0) throw new PosixException("readdir", null, e);
+                    return names;
+                }
+                int len = d.indexOf(19, (byte) 0);
+                if (len == 1 && d.getByte(19) == '.') continue;
+                if (len == 2 && d.getByte(19) == '.' && d.getByte(20) == '.') continue;
+                byte[] n = new byte[len];
+                d.get(19, n, 0, len);
+                names.add(n);
+            }
+        } finally {
+            C.closedir(dir);
+        }
+    }
+
+    /** read(2) into a heap array; returns bytes read, 0 at end of file. */
+    public static int read(int fd, byte[] buf, int len) throws PosixException {
+        while (true) {
+            long n = C.read(fd, buf, len);
+            if (n >= 0) return (int) n;
+            if (errno() != Errno.EINTR) throw fail("read", null);
+        }
+    }
+
+    public static int pread(int fd, byte[] buf, int len, long off) throws PosixException {
+        while (true) {
+            long n = C.pread(fd, buf, len, off);
+            if (n >= 0) return (int) n;
+            if (errno() != Errno.EINTR) throw fail("read", null);
+        }
+    }
+
+    public static int pread(int fd, ByteBuffer direct, int len, long off) throws PosixException {
+        while (true) {
+            long n = C.pread(fd, direct, len, off);
+            if (n >= 0) return (int) n;
+            if (errno() != Errno.EINTR) throw fail("read", null);
+        }
+    }
+
+    /** Writes all len bytes or throws (ENOSPC and friends). */
+    public static void writeFully(int fd, byte[] buf, int off, int len) throws PosixException {
+        byte[] b = buf;
+        if (off != 0) b = java.util.Arrays.copyOfRange(buf, off, off + len);
+        int done = 0;
+        while (done < len) {
+            long n = done == 0 ? C.write(fd, b, len) : C.write(fd, java.util.Arrays.copyOfRange(b, done, len), len - done);
+            if (n < 0) {
+                if (errno() == Errno.EINTR) continue;
+                throw fail("write", null);
+            }
+            done += (int) n;
+        }
+    }
+
+    public static void writeFully(int fd, ByteBuffer direct, int len) throws PosixException {
+        ByteBuffer b = direct.duplicate();
+        int done = 0;
+        while (done < len) {
+            b.position(done);
+            long n = C.write(fd, b.slice(), len - done);
+            if (n < 0) {
+                if (errno() == Errno.EINTR) continue;
+                throw fail("write", null);
+            }
+            done += (int) n;
+        }
+    }
+
+    /**
+     * Copies len bytes from in at inOff to out at outOff inside the kernel. Returns the bytes
+     * copied (less than len only at the source's end of file); throws on error, with ENOSYS,
+     * EXDEV or EOPNOTSUPP meaning "use read/write instead".
+     */
+    public static long copyFileRange(int in, long inOff, int out, long outOff, long len) throws PosixException {
+        LongLongByReference ri = new LongLongByReference(inOff);
+        LongLongByReference ro = new LongLongByReference(outOff);
+        long done = 0;
+        while (done < len) {
+            long n = C.copy_file_range(in, ri, out, ro, len - done, 0);
+            if (n < 0) {
+                if (errno() == Errno.EINTR) continue;
+                throw fail("copy_file_range", null);
+            }
+            if (n == 0) break;
+            done += n;
+        }
+        return done;
+    }
+
+    public static void mkdirAt(int dirfd, byte[] name, int mode) throws PosixException {
+        if (C.mkdirat(dirfd, Names.cstr(name), mode) != 0) throw fail("mkdir", name);
+    }
+
+    public static void mknodAt(int dirfd, byte[] name, int mode, int major, int minor) throws PosixException {
+        long dev = makedev(major, minor);
+        if (C.mknodat(dirfd, Names.cstr(name), mode, dev) != 0) throw fail("mknod", name);
+    }
+
+    /** glibc's gnu_dev_makedev. */
+    public static long makedev(int major, int minor) {
+        long ma = major & 0xffffffffL, mi = minor & 0xffffffffL;
+        return (ma & 0x00000fffL) << 8 | (ma & 0xfffff000L) << 32 | (mi & 0x000000ffL) | (mi & 0xffffff00L) << 12;
+    }
+
+    public static void symlinkAt(byte[] target, int dirfd, byte[] name) throws PosixException {
+        if (C.symlinkat(Names.cstr(target), dirfd, Names.cstr(name)) != 0) throw fail("symlink", name);
+    }
+
+    /** linkat without AT_SYMLINK_FOLLOW: a symlink at oldName is linked, never followed. */
+    public static void linkAt(int oldDir, byte[] oldName, int newDir, byte[] newName) throws PosixException {
+        if (C.linkat(oldDir, Names.cstr(oldName), newDir, Names.cstr(newName), 0) != 0) throw fail("link", newName);
+    }
+
+    public static void unlinkAt(int dirfd, byte[] name, int flags) throws PosixException {
+        if (C.unlinkat(dirfd, Names.cstr(name), flags) != 0) throw fail("unlink", name);
+    }
+
+    public static void renameAt(int oldDir, byte[] oldName, int newDir, byte[] newName) throws PosixException {
+        if (C.renameat(oldDir, Names.cstr(oldName), newDir, Names.cstr(newName)) != 0) throw fail("rename", newName);
+    }
+
+    public static void fchown(int fd, int uid, int gid) throws PosixException {
+        if (C.fchown(fd, uid, gid) != 0) throw fail("chown", null);
+    }
+
+    public static void lchownAt(int dirfd, byte[] name, int uid, int gid) throws PosixException {
+        if (C.fchownat(dirfd, Names.cstr(name), uid, gid, AT_SYMLINK_NOFOLLOW) != 0) throw fail("chown", name);
+    }
+
+    public static void fchmod(int fd, int mode) throws PosixException {
+        if (C.fchmod(fd, mode) != 0) throw fail("chmod", null);
+    }
+
+    public static void futimens(int fd, long atimeSec, int atimeNsec, long mtimeSec, int mtimeNsec) throws PosixException {
+        if (C.futimens(fd, new long[] {atimeSec, atimeNsec, mtimeSec, mtimeNsec}) != 0) throw fail("utimens", null);
+    }
+
+    /** utimensat with AT_SYMLINK_NOFOLLOW: sets a symlink's own times, to the nanosecond. */
+    public static void lutimensAt(int dirfd, byte[] name, long atimeSec, int atimeNsec, long mtimeSec, int mtimeNsec)
+            throws PosixException {
+        if (C.utimensat(dirfd, Names.cstr(name), new long[] {atimeSec, atimeNsec, mtimeSec, mtimeNsec},
+                AT_SYMLINK_NOFOLLOW) != 0) throw fail("utimensat", name);
+    }
+
+    public static void fsync(int fd) throws PosixException {
+        if (C.fsync(fd) != 0) throw fail("fsync", null);
+    }
+
+    public static void ftruncate(int fd, long len) throws PosixException {
+        if (C.ftruncate(fd, len) != 0) throw fail("ftruncate", null);
+    }
+
+    /** Advice only: failures are ignored. */
+    public static void fadvise(int fd, long off, long len, int advice) {
+        C.posix_fadvise(fd, off, len, advice);
+    }
+
+    /** User name for a uid, or null when the system has none. */
+    public static String userName(int uid) {
+        try {
+            var pw = JNR.getpwuid(uid);
+            return pw == null ? null : pw.getLoginName();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    public static String groupName(int gid) {
+        try {
+            var gr = JNR.getgrgid(gid);
+            return gr == null ? null : gr.getName();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}
