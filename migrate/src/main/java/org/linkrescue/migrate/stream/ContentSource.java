@@ -1,0 +1,21 @@
+package org.linkrescue.migrate.stream;
+
+import java.io.IOException;
+import org.linkrescue.migrate.fs.Stat;
+
+/**
+ * Opens the data of a regular file the scan found, once per inode (the first of its paths).
+ * The plain source reads the drive as it is; the rescue source reads through bad blocks and
+ * splices from alternates. Either way the returned content owns its descriptor.
+ */
+public interface ContentSource {
+    /**
+     * @param path     the file's path relative to the tree root (raw bytes)
+     * @param parentFd the directory holding it; valid only during this call
+     * @param name     its name in that directory
+     * @param stat     what lstat said of it during the scan (size and mtime are the contract)
+     * @throws IOException when the file cannot be opened at all and no alternate can stand in;
+     *                     the caller reports the path as FAILED and leaves it (and its links) out
+     */
+    Content open(byte[] path, int parentFd, byte[] name, Stat stat) throws IOException;
+}
