@@ -41,6 +41,7 @@ public interface LibC {
     int fchownat(int dirfd, @In byte[] path, int uid, int gid, int flags);
     int fchown(int fd, int uid, int gid);
     int fchmod(int fd, int mode);
+    int fchmodat(int dirfd, @In byte[] path, int mode, int flags);
     int utimensat(int dirfd, @In byte[] path, @In long[] times, int flags);
     int futimens(int fd, @In long[] times);
     int fsync(int fd);

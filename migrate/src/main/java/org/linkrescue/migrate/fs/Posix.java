@@ -25,6 +25,8 @@ public final class Posix {
     public static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200,
             AT_SYMLINK_FOLLOW = 0x400, AT_EMPTY_PATH = 0x1000;
     private static final int STATX_BASIC_STATS = 0x7ff;
+    /** tv_nsec value telling utimensat/futimens to leave that time as it is. */
+    public static final int UTIME_OMIT = (1 << 30) - 2;
 
     public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200,
             O_NOCTTY = 0400, O_TRUNC = 01000, O_NONBLOCK = 04000, O_CLOEXEC = 02000000;
@@ -248,6 +250,14 @@ public final class Posix {
 
     public static void fchmod(int fd, int mode) throws PosixException {
         if (C.fchmod(fd, mode) != 0) throw fail("chmod", null);
+    }
+
+    /**
+     * chmod of name below dirfd without following a symlink there (glibc does it through an
+     * O_PATH descriptor; a symlink at name gives EOPNOTSUPP, never a change to its target).
+     */
+    public static void fchmodAtNoFollow(int dirfd, byte[] name, int mode) throws PosixException {
+        if (C.fchmodat(dirfd, Names.cstr(name), mode, AT_SYMLINK_NOFOLLOW) != 0) throw fail("chmod", name);
     }
 
     public static void futimens(int fd, long atimeSec, int atimeNsec, long mtimeSec, int mtimeNsec) throws PosixException {

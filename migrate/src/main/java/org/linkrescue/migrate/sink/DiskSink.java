@@ -1,0 +1,513 @@
+package org.linkrescue.migrate.sink;
+
+import java.io.IOException;
+import org.linkrescue.archive.Entry;
+import org.linkrescue.archive.EntryType;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.Errno;
+import org.linkrescue.migrate.fs.Posix;
+import org.linkrescue.migrate.fs.PosixException;
+import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.EntrySink;
+import org.linkrescue.migrate.stream.Problems;
+import org.linkrescue.migrate.stream.Problems.Grade;
+
+/**
+ * The one class that writes to the target directory. Every entry goes the same way: clean its
+ * path ({@link SafePath}), find its parent by a no-follow walk from the target's root descriptor
+ * ({@link DirCursor}), create the object with one exclusive system call (never overwriting,
+ * never following), write data ({@link FileData}), then owner, mode and times; directory
+ * metadata waits for {@link #finish} ({@link DirFixups}). A hard link may only name a regular
+ * file this run created ({@link CreatedInodes}).
+ *
+ * <p>Problems are graded: an entry that is refused or cannot be made is FAILED and the run goes
+ * on (a refused file's data is still consumed so the stream stays in step); metadata that cannot
+ * be restored is a WARN; a target that is full, read-only or failing is FATAL, reported and
+ * thrown as {@link TargetWriteException}, after which the sink accepts nothing more.
+ */
+public final class DiskSink implements EntrySink {
+
+    /**
+     * @param allowExisting merge into a target that already holds files (never overwriting any)
+     * @param restoreOwners give entries their numeric uid/gid
+     * @param cachedDirFds  directory descriptors each walk cursor keeps open
+     */
+    public record Options(boolean allowExisting, boolean restoreOwners, int cachedDirFds) {
+        public Options {
+            if (cachedDirFds < 1) throw new IllegalArgumentException("cachedDirFds " + cachedDirFds);
+        }
+
+        /**
+         * An empty target only (extracting into a tree of unrelated files mixes them up beyond
+         * telling apart); owners only when root (nobody else can give files away, and trying
+         * would turn every entry into a warning); 32 descriptors per cursor (deeper than nearly
+         * every real tree, and with two cursors far below the usual limit of 1024).
+         */
+        public static Options defaults() {
+            return new Options(false, Posix.isRoot(), 32);
+        }
+
+        public Options withAllowExisting(boolean allow) {
+            return new Options(allow, restoreOwners, cachedDirFds);
+        }
+
+        public Options withRestoreOwners(boolean restore) {
+            return new Options(allowExisting, restore, cachedDirFds);
+        }
+
+        public Options withCachedDirFds(int n) {
+            return new Options(allowExisting, restoreOwners, n);
+        }
+    }
+
+    /** What was made, for the summary. */
+    public record Counts(long files, long bytes, long links, long linkCopies, long dirs,
+                         long symlinks, long specials, long refused, long failed) {}
+
+    private static final int FILE_FLAGS = Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW;
+    private static final byte[] ROOT_NAME = Names.DOT;
+
+    private final int rootFd;
+    private final Options options;
+    private final Problems problems;
+    private final boolean root = Posix.isRoot();
+    private final DirFixups fixups = new DirFixups();
+    private final DirCursor entries;
+    private final DirCursor linkTargets;
+    private final CreatedInodes inodes = new CreatedInodes();
+    private final LinkCopies copies = new LinkCopies();
+    private final FileData data = new FileData();
+
+    private long files, bytes, links, linkCopies, dirs, symlinks, specials, refused, failed;
+    private TargetWriteException fatal;
+    private boolean finished, closed;
+
+    /**
+     * Opens (creating its last component if missing) the target directory. The target's own
+     * path is the user's choice and may pass through symlinks; nothing below it will.
+     *
+     * @throws TargetWriteException the target cannot be opened or created, or is not empty
+     *                              while options.allowExisting() is false
+     */
+    public static DiskSink open(byte[] targetPath, Options options, Problems problems) throws TargetWriteException {
+        String shown = Names.display(targetPath);
+        boolean created = false;
+        int fd;
+        try {
+            try {
+                fd = Posix.openat(Posix.AT_FDCWD, targetPath, Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+            } catch (PosixException e) {
+                if (e.errno() != Errno.ENOENT) throw e;
+                try {
+                    Posix.mkdirAt(Posix.AT_FDCWD, targetPath, 0700);
+                    created = true;
+                } catch (PosixException m) {
+                    if (m.errno() != Errno.EEXIST) throw m;
+                }
+                fd = Posix.openat(Posix.AT_FDCWD, targetPath, Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+            }
+        } catch (PosixException e) {
+            throw new TargetWriteException("cannot use target '" + shown + "': " + e.call() + ": " + e.reason(),
+                    e.errno(), e);
+        }
+        try {
+            if (!created && !options.allowExisting() && !Posix.listDir(fd).isEmpty()) {
+                throw new TargetWriteException("target '" + shown + "' is not empty", 0, null);
+            }
+        } catch (PosixException e) {
+            Posix.close(fd);
+            throw new TargetWriteException("cannot read target '" + shown + "': " + e.reason(), e.errno(), e);
+        } catch (TargetWriteException e) {
+            Posix.close(fd);
+            throw e;
+        }
+        DiskSink sink = new DiskSink(fd, options, problems);
+        if (created) sink.fixups.implicit(ROOT_NAME, 0); // made 0700 while filling, like any implicit dir
+        return sink;
+    }
+
+    /** A sink writing below rootFd, which it now owns and closes. */
+    public DiskSink(int rootFd, Options options, Problems problems) {
+        this.rootFd = rootFd;
+        this.options = options;
+        this.problems = problems;
+        this.entries = new DirCursor(rootFd, options.cachedDirFds(), fixups::implicit);
+        this.linkTargets = new DirCursor(rootFd, options.cachedDirFds(), null);
+    }
+
+    @Override
+    public void accept(Entry e, Content c) throws IOException {
+        try {
+            usable();
+            switch (e.type()) {
+                case FILE -> file(e, c);
+                case HARDLINK -> hardLink(e);
+                case SYMLINK -> symlink(e);
+                case DIRECTORY -> directory(e);
+                case FIFO, CHAR_DEVICE, BLOCK_DEVICE -> special(e);
+            }
+        } catch (Refused r) {
+            refused++;
+            problems.report(Grade.FAILED, e.path(), "refused: " + r.reason());
+        } catch (FileData.ContentFailed x) {
+            throw x.original(); // the producer's failure, passed on as it came
+        } catch (PosixException x) {
+            entryFailed(e.path(), x);
+        } finally {
+            if (c != null) c.close();
+        }
+    }
+
+    // ---- one method per entry type ------------------------------------------------------------
+
+    private void file(Entry e, Content c) throws IOException, Refused {
+        SafePath p;
+        int dir;
+        byte[] name;
+        int fd;
+        try {
+            p = notRoot(SafePath.parse(e.path()), e);
+            dir = entries.parentOf(p);
+            name = p.lastName();
+            fd = create(dir, name);
+        } catch (Refused r) {
+            drain(c);
+            throw r;
+        } catch (PosixException x) {
+            if (!TargetWriteException.isTargetFailure(x.errno())) drain(c);
+            throw x;
+        }
+        boolean keep = false;
+        try {
+            long n;
+            try {
+                n = data.write(fd, c);
+            } catch (FileData.SourceFailed s) {
+                failed++;
+                problems.report(Grade.FAILED, e.path(), "not written: " + s.getMessage());
+                return;
+            }
+            if (n != e.size() || n != c.size()) {
+                failed++;
+                problems.report(Grade.FAILED, e.path(), "not written: source delivered " + n + " of " + e.size() + " bytes");
+                return;
+            }
+            metadata(fd, e.path(), e.uid(), e.gid(), e.mode(), e.mtimeSec(), e.mtimeNsec());
+            Stat st = Posix.fstat(fd);
+            inodes.add(st.devId(), st.ino());
+            keep = true;
+            files++;
+            bytes += n;
+        } finally {
+            Posix.close(fd);
+            // A file without all its bytes would be invented data: it goes, and a report says so.
+            if (!keep) unlinkQuietly(dir, name);
+        }
+    }
+
+    private void hardLink(Entry e) throws IOException, Refused {
+        SafePath p = notRoot(SafePath.parse(e.path()), e);
+        SafePath named;
+        try {
+            named = SafePath.parse(e.linkTarget());
+        } catch (Refused r) {
+            throw new Refused("hard link to '" + Names.display(e.linkTarget()) + "': " + r.reason());
+        }
+        SafePath src = copies.resolve(named);
+        if (src.isRoot()) throw notExtracted(e);
+        byte[] srcName = src.lastName();
+        int srcDir;
+        Stat st;
+        try {
+            srcDir = linkTargets.parentOf(src);
+            st = Posix.lstatAt(srcDir, srcName);
+        } catch (Refused r) {
+            throw notExtracted(e);
+        } catch (PosixException x) {
+            if (TargetWriteException.isTargetFailure(x.errno())) throw x;
+            throw notExtracted(e); // fail closed: what cannot be checked is not linked
+        }
+        if (!st.isRegular() || !inodes.contains(st.devId(), st.ino())) throw notExtracted(e);
+        int dir = entries.parentOf(p);
+        byte[] name = p.lastName();
+        try {
+            Posix.linkAt(srcDir, srcName, dir, name);
+            links++;
+        } catch (PosixException x) {
+            if (x.errno() == Errno.EEXIST) throw new Refused("exists");
+            if (x.errno() != Errno.EMLINK) throw x;
+            separateCopy(e, p, dir, name, named, src, srcDir, srcName, st);
+        }
+    }
+
+    /**
+     * The inode cannot take one more link: write a separate copy of it (read back from the
+     * target, since the stream's data went by long ago) and send later links there.
+     */
+    private void separateCopy(Entry e, SafePath p, int dir, byte[] name, SafePath named, SafePath src,
+                              int srcDir, byte[] srcName, Stat st) throws IOException, Refused {
+        int in = Posix.openat(srcDir, srcName, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
+        try {
+            Stat s = Posix.fstat(in);
+            if (s.ino() != st.ino() || s.devId() != st.devId()) throw notExtracted(e);
+            int out = create(dir, name);
+            boolean keep = false;
+            try {
+                long n = data.copy(in, out, s.size());
+                if (n != s.size()) {
+                    failed++;
+                    problems.report(Grade.FAILED, e.path(), "separate copy of '" + src
+                            + "' not written: it had " + n + " of " + s.size() + " bytes");
+                    return;
+                }
+                metadata(out, e.path(), s.uid(), s.gid(), s.perm(), s.mtimeSec(), s.mtimeNsec());
+                Stat made = Posix.fstat(out);
+                inodes.add(made.devId(), made.ino());
+                keep = true;
+                linkCopies++;
+                bytes += n;
+            } catch (FileData.SourceFailed r) {
+                failed++;
+                problems.report(Grade.FAILED, e.path(), "separate copy of '" + src + "' not written: " + r.getMessage());
+                return;
+            } finally {
+                Posix.close(out);
+                if (!keep) unlinkQuietly(dir, name);
+            }
+        } finally {
+            Posix.close(in);
+        }
+        copies.put(named, p);
+        problems.report(Grade.WARN, e.path(), "'" + src + "' reached the target's link limit (EMLINK): "
+                + "wrote a separate copy here; later links to '" + named + "' go to this copy");
+    }
+
+    private void symlink(Entry e) throws IOException, Refused {
+        SafePath p = notRoot(SafePath.parse(e.path()), e);
+        byte[] target = e.linkTarget();
+        for (byte b : target) {
+            if (b == 0) throw new Refused("symlink target contains a NUL byte");
+        }
+        int dir = entries.parentOf(p);
+        byte[] name = p.lastName();
+        try {
+            Posix.symlinkAt(target, dir, name);
+        } catch (PosixException x) {
+            if (x.errno() == Errno.EEXIST) throw new Refused("exists");
+            throw x;
+        }
+        symlinks++;
+        ownerByName(dir, name, e);
+        timesByName(dir, name, e);
+    }
+
+    private void directory(Entry e) throws IOException, Refused {
+        SafePath p = SafePath.parse(e.path());
+        if (!p.isRoot()) {
+            int dir = entries.parentOf(p);
+            byte[] name = p.lastName();
+            try {
+                Posix.mkdirAt(dir, name, 0700); // closed to others until its real mode is set
+            } catch (PosixException x) {
+                if (x.errno() != Errno.EEXIST) throw x;
+                if (!Posix.lstatAt(dir, name).isDir()) throw new Refused("exists");
+            }
+        }
+        dirs++;
+        fixups.explicit(p.isRoot() ? ROOT_NAME : p.prefix(p.count()), p.count(), e.mode(), e.uid(), e.gid(),
+                e.mtimeSec(), e.mtimeNsec());
+    }
+
+    private void special(Entry e) throws IOException, Refused {
+        SafePath p = notRoot(SafePath.parse(e.path()), e);
+        int type = switch (e.type()) {
+            case FIFO -> Stat.S_IFIFO;
+            case CHAR_DEVICE -> Stat.S_IFCHR;
+            default -> Stat.S_IFBLK;
+        };
+        if (type != Stat.S_IFIFO && !root) {
+            problems.report(Grade.WARN, e.path(), "device not created: not root");
+            return;
+        }
+        int dir = entries.parentOf(p);
+        byte[] name = p.lastName();
+        try {
+            Posix.mknodAt(dir, name, type | 0600, e.devMajor(), e.devMinor());
+        } catch (PosixException x) {
+            if (x.errno() == Errno.EEXIST) throw new Refused("exists");
+            throw x;
+        }
+        specials++;
+        ownerByName(dir, name, e);
+        try {
+            Posix.fchmodAtNoFollow(dir, name, e.mode() & 07777); // after chown, which clears setuid
+        } catch (PosixException x) {
+            notRestored(e.path(), "mode", x);
+        }
+        timesByName(dir, name, e);
+    }
+
+    // ---- metadata -----------------------------------------------------------------------------
+
+    /** Owner first (chown clears setuid/setgid), then mode, then times (chmod would not touch them). */
+    private void metadata(int fd, byte[] path, int uid, int gid, int mode, long mSec, int mNsec) throws PosixException {
+        if (options.restoreOwners()) {
+            try {
+                Posix.fchown(fd, uid, gid);
+            } catch (PosixException x) {
+                notRestored(path, "owner", x);
+            }
+        }
+        try {
+            Posix.fchmod(fd, mode & 07777);
+        } catch (PosixException x) {
+            notRestored(path, "mode", x);
+        }
+        try {
+            Posix.futimens(fd, 0, Posix.UTIME_OMIT, mSec, mNsec);
+        } catch (PosixException x) {
+            notRestored(path, "mtime", x);
+        }
+    }
+
+    private void ownerByName(int dir, byte[] name, Entry e) throws PosixException {
+        if (!options.restoreOwners()) return;
+        try {
+            Posix.lchownAt(dir, name, e.uid(), e.gid());
+        } catch (PosixException x) {
+            notRestored(e.path(), "owner", x);
+        }
+    }
+
+    private void timesByName(int dir, byte[] name, Entry e) throws PosixException {
+        try {
+            Posix.lutimensAt(dir, name, 0, Posix.UTIME_OMIT, e.mtimeSec(), e.mtimeNsec());
+        } catch (PosixException x) {
+            notRestored(e.path(), "mtime", x);
+        }
+    }
+
+    private void notRestored(byte[] path, String what, PosixException x) throws PosixException {
+        if (TargetWriteException.isTargetFailure(x.errno())) throw x;
+        problems.report(Grade.WARN, path, what + " not restored: " + x.reason());
+    }
+
+    // ---- finish -------------------------------------------------------------------------------
+
+    /** Applies directory metadata, deepest first, then releases every descriptor. */
+    @Override
+    public void finish() throws IOException {
+        usable();
+        try {
+            for (DirFixups.Fixup f : fixups.inApplyOrder()) applyFixup(f);
+            fixups.clear();
+            finished = true;
+        } finally {
+            close();
+        }
+    }
+
+    private void applyFixup(DirFixups.Fixup f) throws TargetWriteException {
+        int fd = -1;
+        boolean own = false;
+        try {
+            SafePath p = SafePath.parse(f.path());
+            if (p.isRoot()) {
+                fd = rootFd;
+            } else {
+                int dir = entries.parentOf(p);
+                try {
+                    fd = Posix.openDir(dir, p.lastName());
+                } catch (PosixException x) {
+                    if (x.errno() == Errno.ELOOP || x.errno() == Errno.ENOTDIR) {
+                        throw new Refused("no longer a directory");
+                    }
+                    throw x;
+                }
+                own = true;
+            }
+            if (f.explicit()) {
+                metadata(fd, f.path(), f.uid(), f.gid(), f.mode(), f.mtimeSec(), f.mtimeNsec());
+            } else {
+                try {
+                    Posix.fchmod(fd, f.mode());
+                } catch (PosixException x) {
+                    notRestored(f.path(), "mode", x);
+                }
+            }
+        } catch (Refused r) {
+            problems.report(Grade.FAILED, f.path(), "directory metadata not applied: refused: " + r.reason());
+        } catch (PosixException x) {
+            if (TargetWriteException.isTargetFailure(x.errno())) throw fatal(f.path(), x);
+            problems.report(Grade.WARN, f.path(), "directory metadata not applied: " + x.getMessage());
+        } finally {
+            if (own) Posix.close(fd);
+        }
+    }
+
+    /** Releases every descriptor; directory metadata not yet applied stays unapplied. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        entries.close();
+        linkTargets.close();
+        Posix.close(rootFd);
+    }
+
+    public Counts counts() {
+        return new Counts(files, bytes, links, linkCopies, dirs, symlinks, specials, refused, failed);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private void usable() throws TargetWriteException {
+        if (fatal != null) throw fatal;
+        if (closed || finished) throw new IllegalStateException("disk sink already " + (finished ? "finished" : "closed"));
+    }
+
+    private static SafePath notRoot(SafePath p, Entry e) throws Refused {
+        if (p.isRoot()) throw new Refused("the root '.' can only be a directory, not " + e.type());
+        return p;
+    }
+
+    private static Refused notExtracted(Entry e) {
+        return new Refused("hard link to '" + Names.display(e.linkTarget())
+                + "' which is not a regular file extracted in this run");
+    }
+
+    private static int create(int dir, byte[] name) throws PosixException, Refused {
+        try {
+            return Posix.openat(dir, name, FILE_FLAGS, 0600);
+        } catch (PosixException x) {
+            if (x.errno() == Errno.EEXIST) throw new Refused("exists");
+            throw x;
+        }
+    }
+
+    private static void drain(Content c) throws IOException {
+        FileData.discard(c);
+    }
+
+    private static void unlinkQuietly(int dir, byte[] name) {
+        try {
+            Posix.unlinkAt(dir, name, 0);
+        } catch (PosixException ignored) {
+            // Nothing more to do: the entry is already reported as failed.
+        }
+    }
+
+    private void entryFailed(byte[] path, PosixException x) throws TargetWriteException {
+        if (TargetWriteException.isTargetFailure(x.errno())) throw fatal(path, x);
+        failed++;
+        problems.report(Grade.FAILED, path, x.getMessage());
+    }
+
+    private TargetWriteException fatal(byte[] path, PosixException x) {
+        problems.report(Grade.FATAL, path, x.call() + ": " + x.reason());
+        fatal = new TargetWriteException("cannot write the target at '" + Names.display(path) + "': "
+                + x.call() + ": " + x.reason(), x.errno(), x);
+        return fatal;
+    }
+}

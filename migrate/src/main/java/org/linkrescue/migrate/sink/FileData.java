@@ -1,0 +1,146 @@
+package org.linkrescue.migrate.sink;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.linkrescue.migrate.fs.Errno;
+import org.linkrescue.migrate.fs.Posix;
+import org.linkrescue.migrate.fs.PosixException;
+import org.linkrescue.migrate.stream.Content;
+
+/**
+ * Writes the bytes of one file into a freshly created, empty target file: kernel-side from a
+ * plain source descriptor when there is one, else as the content feeds them. One instance serves
+ * the whole run, so the copy buffer is allocated once. Keeps the two sides' failures apart: a
+ * write error is the target's ({@link PosixException}), a read error the source's
+ * ({@link SourceFailed}); an error of the content itself passes through unchanged.
+ */
+final class FileData implements Content.Chunks {
+    private static final int BUFFER = 1 << 20;
+
+    /** Reading the source descriptor failed; the target is fine. */
+    static final class SourceFailed extends IOException {
+        final long offset;
+
+        SourceFailed(PosixException cause, long offset) {
+            super("read source at byte " + offset + ": " + cause.reason(), cause);
+            this.offset = offset;
+        }
+    }
+
+    /**
+     * The content itself failed (a truncated archive, say). Wrapped so that an errno from the
+     * source side is never graded as the target's; {@link #getCause()} is the original.
+     */
+    static final class ContentFailed extends IOException {
+        ContentFailed(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        IOException original() { return (IOException) getCause(); }
+    }
+
+    private ByteBuffer buffer;
+    private boolean copyRange = true;
+    // state of the feed in progress
+    private int out = -1;
+    private long written;
+    private PosixException writeError;
+
+    /**
+     * Writes content into out and returns the number of bytes written, which is less than
+     * content.size() only when a plain source ended early.
+     */
+    long write(int out, Content content) throws IOException {
+        int in = content.plainFd();
+        if (in >= 0) {
+            long n = copy(in, out, content.size());
+            if (n == content.size()) {
+                try {
+                    content.copied();
+                } catch (IOException e) {
+                    throw new ContentFailed(e);
+                }
+            }
+            return n;
+        }
+        this.out = out;
+        this.written = 0;
+        this.writeError = null;
+        try {
+            content.feed(this);
+        } catch (IOException e) {
+            if (writeError != null) throw writeError;
+            throw new ContentFailed(e);
+        } finally {
+            this.out = -1;
+        }
+        if (writeError != null) throw writeError;
+        return written;
+    }
+
+    @Override
+    public void accept(byte[] buf, int off, int len) throws IOException {
+        // After a write error the rest is swallowed: the producer's stream (a tar archive) has
+        // to stay in step even though this entry is lost.
+        if (writeError != null) return;
+        try {
+            Posix.writeFully(out, buf, off, len);
+            written += len;
+        } catch (PosixException x) {
+            writeError = x;
+            if (TargetWriteException.isTargetFailure(x.errno())) throw x;
+        }
+    }
+
+    /** Consumes a content whose entry is not written, so the producer's stream stays in step. */
+    static void discard(Content content) throws ContentFailed {
+        if (content.plainFd() >= 0) return; // a plain source has nothing to skip
+        try {
+            content.feed((buf, off, len) -> { });
+        } catch (IOException e) {
+            throw new ContentFailed(e);
+        }
+    }
+
+    /** Copies [0, size) of in to out (empty); returns bytes copied, less only if in ended early. */
+    long copy(int in, int out, long size) throws IOException {
+        if (size == 0) return 0;
+        if (copyRange) {
+            try {
+                long n = Posix.copyFileRange(in, 0, out, 0, size);
+                if (n == size) return n;
+                // Source shorter than announced: read/write below finds out where and why.
+            } catch (PosixException x) {
+                int e = x.errno();
+                if (e == Errno.ENOSPC || e == Errno.EDQUOT || e == Errno.EROFS) throw x;
+                if (e == Errno.EXDEV || e == Errno.ENOSYS || e == Errno.EOPNOTSUPP || e == Errno.EINVAL) {
+                    copyRange = false; // this pair of file systems cannot; do not ask again
+                }
+                // Anything else (EIO may be either side) is sorted out by read/write, which
+                // tells a read error from a write error.
+            }
+        }
+        return readWrite(in, out, size);
+    }
+
+    private long readWrite(int in, int out, long size) throws IOException {
+        if (buffer == null) buffer = ByteBuffer.allocateDirect(BUFFER);
+        // write(2) starts at position 0: copy_file_range with explicit offsets never moved it,
+        // so whatever it wrote before failing is overwritten.
+        long off = 0;
+        while (off < size) {
+            int want = (int) Math.min(BUFFER, size - off);
+            int n;
+            try {
+                n = Posix.pread(in, buffer, want, off);
+            } catch (PosixException x) {
+                throw new SourceFailed(x, off);
+            }
+            if (n == 0) break;
+            Posix.writeFully(out, buffer, n);
+            off += n;
+        }
+        if (off < size) Posix.ftruncate(out, off); // drop what a partial kernel copy left beyond
+        return off;
+    }
+}

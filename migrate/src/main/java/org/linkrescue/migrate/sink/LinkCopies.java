@@ -1,0 +1,33 @@
+package org.linkrescue.migrate.sink;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Where hard links to a path go once that path's inode reached the target file system's link
+ * limit (EMLINK; ext4 allows 65,000): the sink wrote a separate copy, as storeBackup does, and
+ * every later link to the first path goes to the newest copy instead. Empty in every ordinary
+ * run, so a lookup then costs nothing.
+ */
+final class LinkCopies {
+    private final Map<Key, SafePath> copies = new HashMap<>();
+
+    /** The path a hard link naming target must actually link to. */
+    SafePath resolve(SafePath target) {
+        if (copies.isEmpty()) return target;
+        SafePath copy = copies.get(new Key(target.bytes()));
+        return copy == null ? target : copy;
+    }
+
+    void put(SafePath target, SafePath copy) {
+        copies.put(new Key(target.bytes()), copy);
+    }
+
+    int size() { return copies.size(); }
+
+    private record Key(byte[] path) {
+        @Override public boolean equals(Object o) { return o instanceof Key k && Arrays.equals(path, k.path); }
+        @Override public int hashCode() { return Arrays.hashCode(path); }
+    }
+}
