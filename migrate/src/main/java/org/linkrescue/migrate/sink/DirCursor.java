@@ -67,7 +67,7 @@ final class DirCursor implements AutoCloseable {
         int lim = Math.min(depth, n);
         while (common < lim && sameComponent(p, common)) common++;
         truncate(common);
-        if (depth > 0 && high < depth) rewalk();
+        if (depth > 0 && high < low) rewalk(); // the stack is known, its descriptors were given up
         for (int k = depth; k < n; k++) push(p, k);
         return fds[depth];
     }

@@ -400,6 +400,9 @@ public final class DiskSink implements EntrySink {
     public void finish() throws IOException {
         usable();
         try {
+            // Walk afresh: descriptors kept while extracting are not trusted for the last step.
+            entries.close();
+            linkTargets.close();
             for (DirFixups.Fixup f : fixups.inApplyOrder()) applyFixup(f);
             fixups.clear();
             finished = true;

@@ -217,4 +217,21 @@ class DiskSinkHostileTest {
         assertEquals("first", Files.readString(target.resolve("g")));
         assertEquals("secret", Files.readString(outside.resolve("x")));
     }
+
+    @Test
+    void t09_directorySwappedForSymlinkBeforeItsMetadataIsSetIsNotFollowed() throws Exception {
+        Files.createDirectories(outside.resolve("d2/e"));
+        open(false);
+        put(dir("d", 0777));
+        put(dir("d/e", 0777));
+        put(file("d/e/f", 1), "f");
+        // Someone swaps the directory for a symlink out of the target before finish().
+        Files.move(target.resolve("d"), base.resolve("moved"));
+        Files.createSymbolicLink(target.resolve("d"), outside.resolve("d2"));
+        before = TreeSnapshot.of(base, target);
+        sink.finish();
+        assertEquals(Grade.FAILED, problems.only("d").grade());
+        assertTrue(problems.only("d").what().contains("no longer a directory"), problems.toString());
+        assertTrue(problems.only("d/e").what().contains("parent 'd' is a symlink"), problems.toString());
+    }
 }

@@ -1,0 +1,84 @@
+package org.linkrescue.migrate.sink;
+
+import java.io.IOException;
+import org.linkrescue.archive.Entry;
+import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.EntrySink;
+import org.linkrescue.migrate.stream.Provenance;
+
+/**
+ * One read, two outputs: `migrate --archive-copy` writes the target tree and the portable
+ * archive from the same pass over the failing drive. The tar header goes first; then the disk
+ * sink pulls the content, and every chunk it takes is written to the archive too. The disk side
+ * never gets a descriptor to copy from (the bytes must pass through here once, for both). If the
+ * disk sink leaves an entry's data unread (it refused the entry), the archive still gets it.
+ */
+public final class TeeSink implements EntrySink {
+    private final EntrySink disk;
+    private final TarSink tar;
+
+    public TeeSink(EntrySink disk, TarSink tar) {
+        this.disk = disk;
+        this.tar = tar;
+    }
+
+    @Override
+    public void accept(Entry entry, Content content) throws IOException {
+        if (content == null) {
+            tar.accept(entry, null);
+            disk.accept(entry, null);
+            return;
+        }
+        tar.begin(entry, content);
+        Both both = new Both(content, tar.data());
+        disk.accept(entry, both);
+        if (!both.fed) content.feed(tar.data());
+        tar.end();
+    }
+
+    @Override
+    public void finish() throws IOException {
+        try {
+            disk.finish();
+        } finally {
+            tar.finish();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            disk.close();
+        } finally {
+            tar.close();
+        }
+    }
+
+    /** The content as the disk side sees it: bytes only, each one also written to the archive. */
+    private static final class Both implements Content {
+        private final Content inner;
+        private final Chunks tar;
+        boolean fed;
+
+        Both(Content inner, Chunks tar) {
+            this.inner = inner;
+            this.tar = tar;
+        }
+
+        @Override public long size() { return inner.size(); }
+        @Override public Provenance provenance() { return inner.provenance(); }
+
+        @Override
+        public void feed(Chunks out) throws IOException {
+            if (fed) throw new IllegalStateException("content fed twice");
+            fed = true;
+            inner.feed((b, off, len) -> {
+                tar.accept(b, off, len);
+                out.accept(b, off, len);
+            });
+        }
+
+        /** The inner content is closed by whoever handed it to the tee. */
+        @Override public void close() {}
+    }
+}
