@@ -1,0 +1,452 @@
+package org.linkrescue.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a tar stream entry by entry: {@link #next()} gives the next entry's metadata,
+ * {@code read} its data. POSIX pax (local 'x' and global 'g' records), GNU ('L'/'K' long
+ * names, base-256 numbers), ustar and v7 headers.
+ *
+ * <p>Why not commons-compress's TarArchiveInputStream: it parses pax records as UTF-8 text
+ * (raw-byte names from GNU tar or bsdtar come back as U+FFFD), ignores hdrcharset, and does not
+ * reject a header with a bad checksum. Here every pax record is parsed as bytes and kept as
+ * bytes (hdrcharset=BINARY or UTF-8 alike: the bytes ARE the name), and every header checksum
+ * is checked (unsigned sum, or the historic signed sum).
+ *
+ * <p>Strict by design: a bad checksum, a truncated header or data, a malformed number or pax
+ * record, a NUL inside a name, an archive without its end marker: {@link TarFormatException}
+ * with the byte offset, and the reader is done. An entry that is well-formed but that we do
+ * not reproduce (sparse, GNU dump directory, volume label, multi-volume, unknown type) gives
+ * {@link UnsupportedEntryException} after its data has been skipped: the caller reports it and
+ * calls next() again.
+ *
+ * <p>Names are normalized only in ways that cannot change meaning: a leading "./" and
+ * trailing '/' are dropped ("./" alone is the root "."). Absolute paths and ".." components
+ * are kept AS IS: refusing them is the extractor's job, and silently cleaning them here would
+ * hide a hostile archive. Not thread-safe.
+ */
+public final class TarReader extends InputStream {
+    /** Pax keys whose meaning this reader (and {@link TarWriter}) owns. */
+    static final Set<String> STANDARD_KEYS = Set.of("path", "linkpath", "uname", "gname", "size",
+            "uid", "gid", "mtime", "hdrcharset");
+    /** Standard keys read and dropped: we restore mtime only. */
+    private static final Set<String> DROPPED_KEYS = Set.of("atime", "ctime", "comment", "charset");
+    private static final int BLOCK = 512;
+    /** Pax headers and GNU long names larger than this are hostile, not long names. */
+    private static final long MAX_META = 64L << 20;
+
+    private final InputStream in;
+    private final byte[] buf = new byte[128 * 1024];
+    private int pos;
+    private int lim;
+    private long base; // stream offset of buf[0]
+    private boolean eof;
+
+    private final byte[] header = new byte[BLOCK];
+    private final Map<String, byte[]> global = new LinkedHashMap<>();
+    private Entry current;
+    private boolean currentHasData;
+    private long dataRemaining; // data bytes of the last header not yet consumed
+    private long dataSize;
+    private long padRemaining;
+    private boolean done;
+
+    public TarReader(InputStream in) {
+        this.in = in;
+    }
+
+    /** Stream offset of the next byte to be consumed. */
+    public long position() { return base + pos; }
+
+    /**
+     * The next entry, or null at the end of the archive (two zero blocks, or end of input
+     * right after one). Unread data of the previous entry is skipped.
+     */
+    public Entry next() throws IOException {
+        if (done) return null;
+        skipData();
+        current = null;
+        currentHasData = false;
+        Map<String, byte[]> local = null;
+        byte[] longName = null;
+        byte[] longLink = null;
+        while (true) {
+            long off = position();
+            int n = readBlock(header);
+            if (n == 0) {
+                throw new TarFormatException("archive ends at byte offset " + off
+                        + " without an end-of-archive marker (truncated?)");
+            }
+            if (n < BLOCK) throw new TarFormatException("archive truncated in a header at byte offset " + off);
+            if (isZero(header)) {
+                long off2 = position();
+                int m = readBlock(header);
+                if (m == 0 || (m == BLOCK && isZero(header))) {
+                    if (local != null || longName != null || longLink != null)
+                        throw new TarFormatException("archive ends at byte offset " + off
+                                + " after an extended header without its entry");
+                    done = true;
+                    return null;
+                }
+                if (m < BLOCK) throw new TarFormatException("archive truncated in a header at byte offset " + off2);
+                off = off2; // a lone zero block (GNU tar warns and goes on; so do we)
+            }
+            checkChecksum(off);
+            byte flag = header[156];
+            long size = TarNumbers.parse(header, 124, 12);
+            if (size == Long.MIN_VALUE || size < 0)
+                throw new TarFormatException("bad size field at byte offset " + off);
+            switch (flag) {
+                case 'x' -> {
+                    Map<String, byte[]> m = parsePax(readMeta(size, off, "pax header"), off);
+                    if (local == null) local = new LinkedHashMap<>();
+                    local.putAll(m);
+                    continue;
+                }
+                case 'g' -> {
+                    for (Map.Entry<String, byte[]> r : parsePax(readMeta(size, off, "pax global header"), off).entrySet()) {
+                        if (r.getValue().length == 0) global.remove(r.getKey());
+                        else global.put(r.getKey(), r.getValue());
+                    }
+                    continue;
+                }
+                case 'L' -> { longName = gnuLongName(readMeta(size, off, "GNU long name"), off); continue; }
+                case 'K' -> { longLink = gnuLongName(readMeta(size, off, "GNU long link name"), off); continue; }
+                default -> { }
+            }
+            return entry(off, flag, size, local, longName, longLink);
+        }
+    }
+
+    private Entry entry(long off, byte flag, long hdrSize, Map<String, byte[]> local,
+                        byte[] longName, byte[] longLink) throws IOException {
+        boolean posix = header[257] == 'u' && header[258] == 's' && header[259] == 't'
+                && header[260] == 'a' && header[261] == 'r' && header[262] == 0;
+        boolean gnu = header[257] == 'u' && header[258] == 's' && header[259] == 't'
+                && header[260] == 'a' && header[261] == 'r' && header[262] == ' ';
+        Map<String, byte[]> pax = global.isEmpty() && local == null ? Map.of() : merged(local);
+
+        byte[] rawPath = pax.get("path");
+        if (rawPath == null) rawPath = longName;
+        if (rawPath == null) {
+            int nl = cstrLen(header, 0, 100);
+            if (posix && header[345] != 0) {
+                int pl = cstrLen(header, 345, 155);
+                rawPath = new byte[pl + 1 + nl];
+                System.arraycopy(header, 345, rawPath, 0, pl);
+                rawPath[pl] = '/';
+                System.arraycopy(header, 0, rawPath, pl + 1, nl);
+            } else {
+                rawPath = Arrays.copyOf(header, nl);
+            }
+        }
+        if (indexOf(rawPath, (byte) 0) >= 0)
+            throw new TarFormatException("NUL byte in the path of the entry at byte offset " + off);
+        if (rawPath.length == 0) throw new TarFormatException("empty path in the entry at byte offset " + off);
+        boolean trailingSlash = rawPath[rawPath.length - 1] == '/';
+        byte[] path = normalize(rawPath);
+
+        long size = hdrSize;
+        byte[] v = pax.get("size");
+        if (v != null) {
+            size = PaxRecords.parseLong(v);
+            if (size < 0) throw new TarFormatException("bad pax size of " + Names.display(path) + " at byte offset " + off);
+        }
+        dataRemaining = size;
+        dataSize = size;
+        padRemaining = (BLOCK - size % BLOCK) % BLOCK;
+
+        for (String k : pax.keySet())
+            if (k.startsWith("GNU.sparse.")) {
+                byte[] real = pax.get("GNU.sparse.name");
+                throw new UnsupportedEntryException("sparse entry not supported: "
+                        + Names.display(real != null ? normalize(real) : path), real != null ? normalize(real) : path);
+            }
+        EntryType type = switch (flag) {
+            case '0', 0, '7' -> trailingSlash ? EntryType.DIRECTORY : EntryType.FILE;
+            case '1' -> EntryType.HARDLINK;
+            case '2' -> EntryType.SYMLINK;
+            case '3' -> EntryType.CHAR_DEVICE;
+            case '4' -> EntryType.BLOCK_DEVICE;
+            case '5' -> EntryType.DIRECTORY;
+            case '6' -> EntryType.FIFO;
+            default -> null;
+        };
+        if (type == null) {
+            if (flag == 'S' && gnu) skipOldSparseExtensions(off);
+            String what = switch (flag) {
+                case 'S' -> "sparse entry";
+                case 'D' -> "GNU incremental dump directory";
+                case 'M' -> "GNU multi-volume continuation";
+                case 'V' -> "GNU volume label";
+                case 'N' -> "GNU old long-name entry";
+                default -> "entry of unknown type '" + printable(flag) + "'";
+            };
+            throw new UnsupportedEntryException(what + " not supported: " + Names.display(path), path);
+        }
+
+        int mode = (int) number(100, 8, "mode", off) & 07777;
+        long uid = paxOrHeader(pax, "uid", 108, 8, off);
+        long gid = paxOrHeader(pax, "gid", 116, 8, off);
+        if (uid > 0xffffffffL || gid > 0xffffffffL || uid < 0 || gid < 0)
+            throw new TarFormatException("uid/gid out of range at byte offset " + off);
+        long sec;
+        int nsec = 0;
+        v = pax.get("mtime");
+        if (v != null) {
+            long[] t = PaxRecords.parseTime(v);
+            if (t == null) throw new TarFormatException("bad pax mtime at byte offset " + off);
+            sec = t[0];
+            nsec = (int) t[1];
+        } else {
+            sec = number(136, 12, "mtime", off);
+        }
+        byte[] uname = pax.get("uname");
+        if (uname == null) uname = posix || gnu ? Arrays.copyOfRange(header, 265, 265 + cstrLen(header, 265, 32)) : Entry.EMPTY;
+        byte[] gname = pax.get("gname");
+        if (gname == null) gname = posix || gnu ? Arrays.copyOfRange(header, 297, 297 + cstrLen(header, 297, 32)) : Entry.EMPTY;
+        byte[] link = pax.get("linkpath");
+        if (link == null) link = longLink;
+        if (link == null) link = Arrays.copyOfRange(header, 157, 157 + cstrLen(header, 157, 100));
+        if (indexOf(link, (byte) 0) >= 0 || indexOf(uname, (byte) 0) >= 0 || indexOf(gname, (byte) 0) >= 0)
+            throw new TarFormatException("NUL byte in a name of " + Names.display(path) + " at byte offset " + off);
+        if (type == EntryType.HARDLINK) link = stripDotSlash(link);
+        if ((type == EntryType.HARDLINK || type == EntryType.SYMLINK) && link.length == 0)
+            throw new TarFormatException("link without a target: " + Names.display(path) + " at byte offset " + off);
+        int major = 0, minor = 0;
+        if (type == EntryType.CHAR_DEVICE || type == EntryType.BLOCK_DEVICE) {
+            major = (int) number(329, 8, "devmajor", off);
+            minor = (int) number(337, 8, "devminor", off);
+        }
+
+        Map<String, byte[]> extra = Map.of();
+        for (Map.Entry<String, byte[]> r : pax.entrySet()) {
+            String k = r.getKey();
+            if (STANDARD_KEYS.contains(k) || DROPPED_KEYS.contains(k)) continue;
+            if (extra.isEmpty()) extra = new LinkedHashMap<>();
+            extra.put(k, r.getValue());
+        }
+        if (!extra.isEmpty()) extra = Collections.unmodifiableMap(extra);
+
+        currentHasData = type == EntryType.FILE;
+        current = new Entry(path, type, mode, (int) uid, (int) gid, uname, gname,
+                currentHasData ? size : 0, sec, nsec, link, major, minor, extra);
+        return current;
+    }
+
+    /** The entry {@link #next()} returned last (null before the first and after the end). */
+    public Entry current() { return current; }
+
+    /** Reads the current FILE entry's data; -1 at its end (and for entries without data). */
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (!currentHasData || dataRemaining == 0) return -1;
+        if (len == 0) return 0;
+        int want = (int) Math.min(len, dataRemaining);
+        int n;
+        if (pos < lim) {
+            n = Math.min(want, lim - pos);
+            System.arraycopy(buf, pos, b, off, n);
+            pos += n;
+        } else if (want >= buf.length) {
+            n = eof ? -1 : in.read(b, off, want);
+            if (n <= 0) { eof = true; throw truncatedData(); }
+            base += n; // consumed straight from the stream: keep position() right
+        } else {
+            if (!fill()) throw truncatedData();
+            n = Math.min(want, lim - pos);
+            System.arraycopy(buf, pos, b, off, n);
+            pos += n;
+        }
+        dataRemaining -= n;
+        return n;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public void close() throws IOException { in.close(); }
+
+    private TarFormatException truncatedData() {
+        return new TarFormatException(String.format(Locale.ROOT,
+                "archive truncated in the data of '%s' at byte offset %d: %,d of %,d bytes missing",
+                Names.display(current.path()), position(), dataRemaining, dataSize));
+    }
+
+    private void skipData() throws IOException {
+        long n = dataRemaining + padRemaining;
+        while (n > 0) {
+            if (pos == lim && !fill()) {
+                throw new TarFormatException("archive truncated at byte offset " + position()
+                        + (dataRemaining > 0 && current != null ? " in the data of '" + Names.display(current.path()) + "'" : ""));
+            }
+            int k = (int) Math.min(n, lim - pos);
+            pos += k;
+            n -= k;
+            if (dataRemaining > 0) dataRemaining = Math.max(0, dataRemaining - k);
+        }
+        dataRemaining = 0;
+        padRemaining = 0;
+    }
+
+    /** Reads a whole metadata block ('x', 'g', 'L', 'K') of size bytes plus padding. */
+    private byte[] readMeta(long size, long off, String what) throws IOException {
+        if (size > MAX_META)
+            throw new TarFormatException(String.format(Locale.ROOT, "%s of %,d bytes at byte offset %d is too large", what, size, off));
+        byte[] b = new byte[(int) size];
+        int got = 0;
+        while (got < size) {
+            if (pos == lim && !fill()) throw new TarFormatException("archive truncated in a " + what + " at byte offset " + off);
+            int k = Math.min((int) size - got, lim - pos);
+            System.arraycopy(buf, pos, b, got, k);
+            pos += k;
+            got += k;
+        }
+        long pad = (BLOCK - size % BLOCK) % BLOCK;
+        while (pad > 0) {
+            if (pos == lim && !fill()) throw new TarFormatException("archive truncated in a " + what + " at byte offset " + off);
+            int k = (int) Math.min(pad, lim - pos);
+            pos += k;
+            pad -= k;
+        }
+        return b;
+    }
+
+    private static Map<String, byte[]> parsePax(byte[] body, long off) throws TarFormatException {
+        Map<String, byte[]> m = PaxRecords.parse(body, body.length);
+        if (m == null) throw new TarFormatException("malformed pax record in the header at byte offset " + off);
+        return m;
+    }
+
+    /** A GNU long name is NUL-terminated; anything but NULs after the first NUL is hostile. */
+    private static byte[] gnuLongName(byte[] b, long off) throws TarFormatException {
+        int n = indexOf(b, (byte) 0);
+        if (n < 0) return b;
+        for (int i = n; i < b.length; i++)
+            if (b[i] != 0) throw new TarFormatException("NUL byte in the GNU long name at byte offset " + off);
+        return Arrays.copyOf(b, n);
+    }
+
+    private Map<String, byte[]> merged(Map<String, byte[]> local) {
+        Map<String, byte[]> m = new LinkedHashMap<>(global);
+        if (local != null) {
+            for (Map.Entry<String, byte[]> r : local.entrySet()) {
+                if (r.getValue().length == 0) m.remove(r.getKey()); // "key=" means: use the header's value
+                else m.put(r.getKey(), r.getValue());
+            }
+        }
+        return m;
+    }
+
+    private long paxOrHeader(Map<String, byte[]> pax, String key, int at, int len, long off) throws TarFormatException {
+        byte[] v = pax.get(key);
+        if (v == null) return number(at, len, key, off);
+        long r = PaxRecords.parseLong(v);
+        if (r < 0) throw new TarFormatException("bad pax " + key + " at byte offset " + off);
+        return r;
+    }
+
+    private long number(int at, int len, String field, long off) throws TarFormatException {
+        long v = TarNumbers.parse(header, at, len);
+        if (v == Long.MIN_VALUE) throw new TarFormatException("bad " + field + " field at byte offset " + off);
+        return v;
+    }
+
+    private void checkChecksum(long off) throws TarFormatException {
+        long stored = TarNumbers.parse(header, 148, 8);
+        long unsigned = 0, signed = 0;
+        for (int i = 0; i < BLOCK; i++) {
+            byte c = (i >= 148 && i < 156) ? (byte) ' ' : header[i];
+            unsigned += c & 0xff;
+            signed += c;
+        }
+        if (stored == Long.MIN_VALUE || (stored != unsigned && stored != signed))
+            throw new TarFormatException("bad header checksum at byte offset " + off);
+    }
+
+    /** Drops a leading "./" (repeatedly) and trailing '/'; "." or "./" alone is the root ".". */
+    static byte[] normalize(byte[] p) {
+        int s = 0, e = p.length;
+        while (e - s >= 2 && p[s] == '.' && p[s + 1] == '/') {
+            s += 2;
+            while (s < e && p[s] == '/') s++;
+        }
+        while (e - s > 1 && p[e - 1] == '/') e--;
+        if (e == s || (e - s == 1 && p[s] == '.')) return Names.DOT.clone();
+        if (s == 0 && e == p.length) return p;
+        return Arrays.copyOfRange(p, s, e);
+    }
+
+    private static byte[] stripDotSlash(byte[] p) {
+        int s = 0;
+        while (p.length - s >= 2 && p[s] == '.' && p[s + 1] == '/') s += 2;
+        return s == 0 ? p : Arrays.copyOfRange(p, s, p.length);
+    }
+
+    /** Old GNU sparse headers may be followed by extension blocks; skip them to stay in step. */
+    private void skipOldSparseExtensions(long off) throws IOException {
+        boolean more = header[482] != 0;
+        byte[] ext = new byte[BLOCK];
+        while (more) {
+            if (readBlock(ext) != BLOCK) throw new TarFormatException("archive truncated in a sparse header at byte offset " + off);
+            more = ext[504] != 0;
+        }
+    }
+
+    private int readBlock(byte[] dst) throws IOException {
+        int got = 0;
+        while (got < BLOCK) {
+            if (pos == lim && !fill()) break;
+            int k = Math.min(BLOCK - got, lim - pos);
+            System.arraycopy(buf, pos, dst, got, k);
+            pos += k;
+            got += k;
+        }
+        return got;
+    }
+
+    /** Refills the buffer (it is empty); false at end of input. */
+    private boolean fill() throws IOException {
+        if (eof) return false;
+        base += lim;
+        pos = 0;
+        lim = 0;
+        while (lim == 0) {
+            int n = in.read(buf, 0, buf.length);
+            if (n < 0) { eof = true; return false; }
+            lim = n;
+        }
+        return true;
+    }
+
+    private static boolean isZero(byte[] b) {
+        for (byte x : b) if (x != 0) return false;
+        return true;
+    }
+
+    private static int cstrLen(byte[] b, int off, int max) {
+        for (int i = 0; i < max; i++) if (b[off + i] == 0) return i;
+        return max;
+    }
+
+    private static int indexOf(byte[] b, byte x) {
+        for (int i = 0; i < b.length; i++) if (b[i] == x) return i;
+        return -1;
+    }
+
+    private static String printable(byte c) {
+        return c >= 0x20 && c < 0x7f ? String.valueOf((char) c) : String.format("\\x%02x", c & 0xff);
+    }
+}
