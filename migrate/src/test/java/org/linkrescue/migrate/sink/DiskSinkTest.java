@@ -334,6 +334,21 @@ class DiskSinkTest {
     }
 
     @Test
+    void aSmallDescriptorCacheStillPutsEveryEntryInItsPlace() throws Exception {
+        target = base.resolve("target");
+        sink = DiskSink.open(Names.bytes(target.toString()), DiskSink.Options.defaults().withCachedDirFds(2), problems);
+        String[] paths = {"a/b/c/d/e/f1", "a/b/c/d/e/f2", "a/x1", "a/b/c/d/y1", "a/b/c/d/e/g/f3", "z", "a/b/x2", "a/b/c/d/e/g/h/f4"};
+        for (String p : paths) put(file(p, p.length()), p);
+        put(hardLink("a/b/c/l", "a/b/c/d/e/g/h/f4"));
+        sink.finish();
+        noProblems();
+        for (String p : paths) assertEquals(p, Files.readString(target.resolve(p)));
+        assertEquals("a/b/c/d/e/g/h/f4", Files.readString(target.resolve("a/b/c/l")));
+        String files = TreeSnapshot.run(List.of("find", target.toString(), "-type", "f", "-printf", "%P\\n"));
+        assertEquals(paths.length + 1, files.lines().count(), files);
+    }
+
+    @Test
     void countsAddUp() throws Exception {
         open();
         put(dir("d"));

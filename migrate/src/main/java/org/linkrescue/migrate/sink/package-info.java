@@ -1,0 +1,35 @@
+/**
+ * Where the entry stream ends up. {@link org.linkrescue.migrate.sink.DiskSink} is the one class
+ * that writes to the target directory; for each entry it
+ * <ol>
+ *   <li>cleans the path and refuses, before touching the disk, absolute paths, any ".."
+ *       component, NUL bytes and empty paths ({@code SafePath});</li>
+ *   <li>finds the parent by walking from the target's root descriptor one component at a time
+ *       with O_DIRECTORY|O_NOFOLLOW, so a parent that is a symlink or not a directory refuses
+ *       the entry; missing parents are made 0700 ({@code DirCursor}, which keeps a bounded stack
+ *       of open descriptors so depth-first streams pay one openat per new level);</li>
+ *   <li>creates the object with one exclusive call (O_CREAT|O_EXCL|O_NOFOLLOW, mkdirat,
+ *       symlinkat, linkat without follow, mknodat): an existing path is never overwritten and
+ *       never followed, and is refused as "exists" (a directory over a directory merges);</li>
+ *   <li>writes a file's data kernel-side when the content offers a plain descriptor, else as it
+ *       is fed ({@code FileData}), then owner (numeric, root only), mode (after chown, which
+ *       clears setuid) and the nanosecond mtime;</li>
+ *   <li>lets a hard link name only a regular file whose inode this run created
+ *       ({@code CreatedInodes}); at the target's link limit (EMLINK) writes a separate copy read
+ *       back from the target and sends later links there ({@code LinkCopies});</li>
+ *   <li>queues each directory's mode, owner and mtime and applies them in {@code finish()},
+ *       deepest first, reopening each directory by a fresh no-follow walk
+ *       ({@code DirFixups}).</li>
+ * </ol>
+ * A refused entry is reported FAILED and its data still consumed so the stream stays in step;
+ * metadata that cannot be restored is a WARN; a full, read-only or failing target (ENOSPC,
+ * EDQUOT, EROFS, EIO) is FATAL and thrown as {@link org.linkrescue.migrate.sink.TargetWriteException}.
+ *
+ * <p>Not guaranteed: protection against another process that renames or swaps directories inside
+ * the target while an extraction runs (descriptors kept between entries would follow a moved
+ * directory; the final metadata pass re-walks, but the window is not closed); atime (left as the
+ * time of extraction); ACLs and extended attributes (not written); a file whose source ended early
+ * or failed to read (removed and reported, not zero-filled); the owner of implicit directories
+ * (the extracting user, mode 0755, mtime of the extraction).
+ */
+package org.linkrescue.migrate.sink;
