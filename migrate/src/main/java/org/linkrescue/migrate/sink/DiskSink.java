@@ -73,8 +73,14 @@ public final class DiskSink implements EntrySink {
     private final Problems problems;
     private final boolean root = Posix.isRoot();
     private final DirFixups fixups = new DirFixups();
+    /** Walks to the parents of new entries, making missing directories. */
     private final DirCursor entries;
-    private final DirCursor linkTargets;
+    /**
+     * Walks to paths that must already exist (hard-link targets, directories in the final pass)
+     * and never creates one. A cursor of its own, because link targets sit in another part of
+     * the tree (an earlier snapshot) and would otherwise evict the entries' stack every time.
+     */
+    private final DirCursor lookups;
     private final CreatedInodes inodes = new CreatedInodes();
     private final LinkCopies copies = new LinkCopies();
     private final FileData data = new FileData();
@@ -133,7 +139,7 @@ public final class DiskSink implements EntrySink {
         this.options = options;
         this.problems = problems;
         this.entries = new DirCursor(rootFd, options.cachedDirFds(), fixups::implicit);
-        this.linkTargets = new DirCursor(rootFd, options.cachedDirFds(), null);
+        this.lookups = new DirCursor(rootFd, options.cachedDirFds(), null);
     }
 
     @Override
@@ -220,7 +226,7 @@ public final class DiskSink implements EntrySink {
         int srcDir;
         Stat st;
         try {
-            srcDir = linkTargets.parentOf(src);
+            srcDir = lookups.parentOf(src);
             st = Posix.lstatAt(srcDir, srcName);
         } catch (Refused r) {
             throw notExtracted(e);
@@ -402,7 +408,7 @@ public final class DiskSink implements EntrySink {
         try {
             // Walk afresh: descriptors kept while extracting are not trusted for the last step.
             entries.close();
-            linkTargets.close();
+            lookups.close();
             for (DirFixups.Fixup f : fixups.inApplyOrder()) applyFixup(f);
             fixups.clear();
             finished = true;
@@ -419,7 +425,7 @@ public final class DiskSink implements EntrySink {
             if (p.isRoot()) {
                 fd = rootFd;
             } else {
-                int dir = entries.parentOf(p);
+                int dir = lookups.parentOf(p);
                 try {
                     fd = Posix.openDir(dir, p.lastName());
                 } catch (PosixException x) {
@@ -455,7 +461,7 @@ public final class DiskSink implements EntrySink {
         if (closed) return;
         closed = true;
         entries.close();
-        linkTargets.close();
+        lookups.close();
         Posix.close(rootFd);
     }
 

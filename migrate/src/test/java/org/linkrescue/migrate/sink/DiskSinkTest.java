@@ -349,6 +349,51 @@ class DiskSinkTest {
     }
 
     @Test
+    void anUnreadableSourceFailsOnlyThatFile() throws Exception {
+        open();
+        Path d = Files.createDirectory(base.resolve("notafile"));
+        int fd = Posix.openDir(Posix.AT_FDCWD, Names.bytes(d.toString())); // read(2) gives EISDIR
+        try {
+            sink.accept(file("bad", 10), new Content() {
+                @Override public long size() { return 10; }
+                @Override public void feed(Chunks out) { fail("fed although a plain descriptor was offered"); }
+                @Override public int plainFd() { return fd; }
+                @Override public Provenance provenance() { return Provenance.CLEAN; }
+            });
+        } finally {
+            Posix.close(fd);
+        }
+        put(file("good", 4), "good");
+        sink.finish();
+        RecordingProblems.Report r = problems.only("bad");
+        assertEquals(Grade.FAILED, r.grade());
+        assertEquals("not written: read source at byte 0: EISDIR (Is a directory)", r.what());
+        assertFalse(Files.exists(target.resolve("bad")), "no file with invented or missing bytes");
+        assertEquals("good", Files.readString(target.resolve("good")));
+        assertEquals(1, sink.counts().failed());
+    }
+
+    @Test
+    void aFailingContentPassesItsOwnErrorOnAndIsNeverTakenForTheTargets() throws Exception {
+        open();
+        IOException eio = new org.linkrescue.migrate.fs.PosixException("read", Names.bytes("src/f"), 5);
+        IOException thrown = assertThrows(IOException.class, () -> sink.accept(file("f", 10), new Content() {
+            @Override public long size() { return 10; }
+            @Override public void feed(Chunks out) throws IOException {
+                out.accept(new byte[4], 0, 4);
+                throw eio; // an EIO of the source, which must not read as the target failing
+            }
+            @Override public Provenance provenance() { return Provenance.CLEAN; }
+        }));
+        assertSame(eio, thrown);
+        assertEquals(List.of(), problems.of(Grade.FATAL));
+        assertFalse(Files.exists(target.resolve("f")));
+        put(file("g", 1), "g"); // the sink itself is still usable
+        sink.finish();
+        assertEquals("g", Files.readString(target.resolve("g")));
+    }
+
+    @Test
     void countsAddUp() throws Exception {
         open();
         put(dir("d"));
