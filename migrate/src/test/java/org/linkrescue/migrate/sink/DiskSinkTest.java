@@ -394,6 +394,26 @@ class DiskSinkTest {
     }
 
     @Test
+    void readOnlyTargetStopsTheRunAtTheFirstEntry() throws Exception {
+        assumeTrue(Posix.isRoot(), "needs root to mount a read-only tmpfs; skipped");
+        Path mnt = Files.createDirectory(base.resolve("ro"));
+        TreeSnapshot.run(List.of("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt.toString()));
+        try {
+            TreeSnapshot.run(List.of("mount", "-o", "remount,ro", mnt.toString()));
+            target = mnt;
+            sink = DiskSink.open(Names.bytes(target.toString()), DiskSink.Options.defaults(), problems);
+            BytesContent c = new BytesContent(Names.bytes("abc"));
+            TargetWriteException e = assertThrows(TargetWriteException.class, () -> sink.accept(file("d/f", 3), c));
+            assertEquals("cannot write the target at 'd/f': mkdir: EROFS (Read-only file system)", e.getMessage());
+            assertEquals(Grade.FATAL, problems.only("d/f").grade());
+            assertFalse(c.wasFed(), "a stopping run does not read data it cannot write");
+        } finally {
+            if (sink != null) sink.close();
+            TreeSnapshot.run(List.of("umount", mnt.toString()));
+        }
+    }
+
+    @Test
     void countsAddUp() throws Exception {
         open();
         put(dir("d"));
