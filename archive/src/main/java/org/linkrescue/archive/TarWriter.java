@@ -143,7 +143,9 @@ public final class TarWriter extends OutputStream {
         TarNumbers.write(header, 124, 12, e.size());
         TarNumbers.write(header, 136, 12, e.mtimeSec());
         header[156] = typeFlag(e.type());
-        if (!paxLink) System.arraycopy(e.linkTarget(), 0, header, 157, e.linkTarget().length);
+        // never empty even when the pax linkpath rules: libarchive takes a symlink whose ustar
+        // linkname is empty for a hard link (bsdtar 3.6.2 then makes an empty regular file)
+        System.arraycopy(e.linkTarget(), 0, header, 157, Math.min(100, e.linkTarget().length));
         if (!paxUname) System.arraycopy(e.uname(), 0, header, 265, e.uname().length);
         if (!paxGname) System.arraycopy(e.gname(), 0, header, 297, e.gname().length);
         boolean dev = e.type() == EntryType.CHAR_DEVICE || e.type() == EntryType.BLOCK_DEVICE;

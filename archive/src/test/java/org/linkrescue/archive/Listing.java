@@ -130,4 +130,21 @@ final class Listing {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * Fails with just the differing lines (a whole listing is too long to read). The root
+     * line of actual is ignored when expected has none: the test only made the directory.
+     */
+    static void assertSame(List<String> expected, List<String> actual, String what) {
+        List<String> act = new ArrayList<>(actual);
+        boolean rootExpected = expected.stream().anyMatch(l -> l.startsWith(" "));
+        if (!rootExpected) act.removeIf(l -> l.startsWith(" "));
+        List<String> missing = new ArrayList<>(expected);
+        missing.removeAll(act);
+        List<String> extra = new ArrayList<>(act);
+        extra.removeAll(expected);
+        if (!missing.isEmpty() || !extra.isEmpty())
+            throw new AssertionError(what + ": trees differ\n expected but missing:\n  "
+                    + String.join("\n  ", missing) + "\n found instead:\n  " + String.join("\n  ", extra));
+    }
 }

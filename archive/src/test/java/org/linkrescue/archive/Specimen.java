@@ -114,7 +114,7 @@ final class Specimen {
      * symlink targets, ns mtimes on files, dirs and symlinks, setuid/setgid/sticky, big ids,
      * hard links, a FIFO. All names either fit ustar fields or are ASCII, so no hdrcharset.
      */
-    static Specimen oddTree() {
+    static Specimen oddTree() { // in depth-first order, as a scan makes it
         String n255 = "n".repeat(255);
         String deep = "p".repeat(90) + "/" + "q".repeat(90) + "/" + "r".repeat(90); // 272 bytes: pax path
         return new Specimen()
@@ -129,17 +129,17 @@ final class Specimen {
                 .file("d/block", 0644, new byte[512], 1_600_000_007L, 0)
                 .file("d/random", 0644, random(300_001), 1_600_000_008L, 8)
                 .file("d/setuid", 04755, b("#!/bin/sh\n"), 1_600_000_009L, 0)
+                .symlink("d/short-link", "plain", 1_600_000_014L, 140_000_000)
+                .symlink("d/long-link", "../" + "t".repeat(300), 1_600_000_015L, 15)
+                .symlink("d/raw-link", "bad\u00ffname", 1_600_000_016L, 0)
+                .symlink("d/abs-link", "/etc/passwd", 1_600_000_017L, 0)
+                .hardlink("d/hardlink", "d/plain")
                 .dir("sticky", 01777, 1_600_000_010L, 10)
                 .dir("setgid", 02755, 1_600_000_011L, 0)
                 .dir(deep.substring(0, 90), 0755, 1_600_000_012L, 0)
                 .dir(deep.substring(0, 181), 0755, 1_600_000_012L, 0)
                 .dir(deep, 0755, 1_600_000_012L, 0)
                 .file(deep + "/" + "s".repeat(200), 0644, b("long path"), 1_600_000_013L, 13)
-                .symlink("d/short-link", "plain", 1_600_000_014L, 140_000_000)
-                .symlink("d/long-link", "../" + "t".repeat(300), 1_600_000_015L, 15)
-                .symlink("d/raw-link", "bad\u00ffname", 1_600_000_016L, 0)
-                .symlink("d/abs-link", "/etc/passwd", 1_600_000_017L, 0)
-                .hardlink("d/hardlink", "d/plain")
                 .hardlink("hardlink-too", "d/plain")
                 .fifo("fifo", 0640, 1_600_000_018L, 18)
                 .owner(3_000_000, 4_000_000, "u", "g")
