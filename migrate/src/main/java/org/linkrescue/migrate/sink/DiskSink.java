@@ -2,7 +2,6 @@ package org.linkrescue.migrate.sink;
 
 import java.io.IOException;
 import org.linkrescue.archive.Entry;
-import org.linkrescue.archive.EntryType;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.Posix;
@@ -178,10 +177,10 @@ public final class DiskSink implements EntrySink {
             name = p.lastName();
             fd = create(dir, name);
         } catch (Refused r) {
-            drain(c);
+            FileData.discard(c); // keeps the stream in step
             throw r;
         } catch (PosixException x) {
-            if (!TargetWriteException.isTargetFailure(x.errno())) drain(c);
+            if (!TargetWriteException.isTargetFailure(x.errno())) FileData.discard(c); // keeps the stream in step
             throw x;
         }
         boolean keep = false;
@@ -493,10 +492,6 @@ public final class DiskSink implements EntrySink {
             if (x.errno() == Errno.EEXIST) throw new Refused("exists");
             throw x;
         }
-    }
-
-    private static void drain(Content c) throws IOException {
-        FileData.discard(c);
     }
 
     private static void unlinkQuietly(int dir, byte[] name) {
