@@ -1,0 +1,250 @@
+package org.linkrescue.archive;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.linkrescue.archive.Specimen.b;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** What TarReader accepts, how it normalizes, and how it refuses damaged or hostile input. */
+class TarReaderTest {
+
+    static TarReader reader(byte[] tar) { return new TarReader(new ByteArrayInputStream(tar)); }
+
+    static Entry only(byte[] tar) throws IOException {
+        try (TarReader r = reader(tar)) {
+            Entry e = r.next();
+            r.transferTo(java.io.OutputStream.nullOutputStream());
+            assertNull(r.next());
+            return e;
+        }
+    }
+
+    static String message(byte[] tar) {
+        return assertThrows(TarFormatException.class, () -> {
+            try (TarReader r = reader(tar)) {
+                while (r.next() != null) r.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+        }).getMessage();
+    }
+
+    static String path(Entry e) { return Names.latin1(e.path()); }
+
+    @Test
+    void t01_badHeaderChecksumIsRejectedWithItsOffset() {
+        byte[] tar = new RawTar().add(new RawTar.Header("a", '0', 1)).data("x")
+                .add(new RawTar.Header("b", '0', 0)).end().bytes();
+        tar[1024 + 1] = 'z'; // second header: name "bz" without updating the checksum
+        assertEquals("bad header checksum at byte offset 1024", message(tar));
+    }
+
+    @Test
+    void t02_historicSignedChecksumIsAccepted() throws IOException {
+        byte[] h = new RawTar.Header("caf\u00e9", '0', 0).withChecksum(true);
+        assertEquals("caf\u00e9", path(only(new RawTar().add(h).end().bytes())));
+    }
+
+    @Test
+    void t03_truncatedHeaderIsAnError() {
+        byte[] tar = Arrays.copyOf(new RawTar().add(new RawTar.Header("a", '0', 0)).bytes(), 300);
+        assertEquals("archive truncated in a header at byte offset 0", message(tar));
+    }
+
+    @Test
+    void t04_truncatedDataIsAnErrorNamingTheEntry() {
+        byte[] tar = Arrays.copyOf(new RawTar().add(new RawTar.Header("a/b", '0', 10_240)).bytes(), 512 + 4096);
+        assertEquals("archive truncated in the data of 'a/b' at byte offset 4608: 6,144 of 10,240 bytes missing",
+                message(tar));
+    }
+
+    @Test
+    void t05_archiveWithoutEndMarkerIsTruncated() {
+        byte[] tar = new RawTar().add(new RawTar.Header("a", '0', 1)).data("x").bytes();
+        assertEquals("archive ends at byte offset 1024 without an end-of-archive marker (truncated?)", message(tar));
+        assertEquals("archive ends at byte offset 0 without an end-of-archive marker (truncated?)", message(new byte[0]));
+    }
+
+    @Test
+    void t06_endOfInputAfterOneZeroBlockEndsTheArchive() throws IOException {
+        byte[] tar = new RawTar().add(new RawTar.Header("a", '0', 1)).data("x").add(new byte[512]).bytes();
+        assertEquals("a", path(only(tar)));
+    }
+
+    @Test
+    void t07_nulInsideAPaxPathIsRejected() {
+        byte[] tar = new RawTar().pax('x', "path=a\u0000b").add(new RawTar.Header("a", '0', 0)).end().bytes();
+        assertEquals("NUL byte in the path of the entry at byte offset 1024", message(tar));
+    }
+
+    @Test
+    void t08_nulInsideAGnuLongNameIsRejected() {
+        byte[] tar = new RawTar().add(new RawTar.Header("././@LongLink", 'L', 4).gnuMagic()).data("a\u0000b\u0000")
+                .add(new RawTar.Header("a", '0', 0).gnuMagic()).end().bytes();
+        assertEquals("NUL byte in the GNU long name at byte offset 0", message(tar));
+    }
+
+    @Test
+    void t09_absurdSizeFieldsAreRejected() {
+        RawTar.Header neg = new RawTar.Header("a", '0', 0);
+        Arrays.fill(neg.b, 124, 136, (byte) 0xff); // base-256 -1
+        assertEquals("bad size field at byte offset 0", message(new RawTar().add(neg).end().bytes()));
+        RawTar.Header junk = new RawTar.Header("a", '0', 0).field(124, 12, "12x4");
+        assertEquals("bad size field at byte offset 0", message(new RawTar().add(junk).end().bytes()));
+        byte[] huge = new RawTar().add(new RawTar.Header("a", '0', 077777777777L)).end().bytes();
+        assertEquals("archive truncated in the data of 'a' at byte offset 1536: 8,589,933,567 of 8,589,934,591 bytes missing",
+                message(huge));
+        byte[] paxHuge = new RawTar().pax('x', "size=99999999999999999999").add(new RawTar.Header("a", '0', 0)).end().bytes();
+        assertEquals("bad pax size of a at byte offset 1024", message(paxHuge));
+    }
+
+    @Test
+    void t10_malformedPaxRecordsAreRejected() {
+        byte[] tar = new RawTar().add(new RawTar.Header("PaxHeader", 'x', 12)).data("99 path=abc\n")
+                .add(new RawTar.Header("a", '0', 0)).end().bytes();
+        assertEquals("malformed pax record in the header at byte offset 0", message(tar));
+    }
+
+    @Test
+    void t11_namesAreNormalizedOnlyWhereMeaningCannotChange() throws IOException {
+        assertEquals("a", path(only(new RawTar().add(new RawTar.Header("./a/", '5', 0)).end().bytes())));
+        assertEquals(".", path(only(new RawTar().add(new RawTar.Header("./", '5', 0)).end().bytes())));
+        assertEquals(".", path(only(new RawTar().add(new RawTar.Header(".", '5', 0)).end().bytes())));
+        assertEquals("/etc/passwd", path(only(new RawTar().add(new RawTar.Header("/etc/passwd", '0', 0)).end().bytes())));
+        assertEquals("../x", path(only(new RawTar().add(new RawTar.Header("../x", '0', 0)).end().bytes())));
+        assertEquals("a/../../b", path(only(new RawTar().add(new RawTar.Header("./a/../../b", '0', 0)).end().bytes())));
+        assertEquals("/", path(only(new RawTar().add(new RawTar.Header("/", '5', 0)).end().bytes())));
+    }
+
+    @Test
+    void t12_hardLinkTargetsLoseTheirDotSlashSymlinkTargetsStayVerbatim() throws IOException {
+        Entry h = only(new RawTar().add(new RawTar.Header("./b", '1', 0).put(157, "./a")).end().bytes());
+        assertEquals(EntryType.HARDLINK, h.type());
+        assertEquals("a", Names.latin1(h.linkTarget()));
+        Entry s = only(new RawTar().add(new RawTar.Header("./c", '2', 0).put(157, "./a")).end().bytes());
+        assertEquals("./a", Names.latin1(s.linkTarget()));
+    }
+
+    @Test
+    void t13_oldStyleFileWithTrailingSlashIsADirectory() throws IOException {
+        Entry e = only(new RawTar().add(new RawTar.Header("dir/", '\0', 0).v7()).end().bytes());
+        assertEquals(EntryType.DIRECTORY, e.type());
+        assertEquals("dir", path(e));
+    }
+
+    @Test
+    void t14_gnuLongNamesAndLinksAreRawBytes() throws IOException {
+        String name = "\u00ff\n".repeat(100), link = "\u00e9".repeat(150);
+        byte[] tar = new RawTar()
+                .add(new RawTar.Header("././@LongLink", 'L', name.length() + 1).gnuMagic()).data(name + "\u0000")
+                .add(new RawTar.Header("././@LongLink", 'K', link.length()).gnuMagic()).data(link)
+                .add(new RawTar.Header("truncated", '2', 0).gnuMagic().put(157, "trunc")).end().bytes();
+        Entry e = only(tar);
+        assertEquals(name, path(e));
+        assertEquals(link, Names.latin1(e.linkTarget()));
+    }
+
+    @Test
+    void t15_v7HeadersHaveNoOwnerNamesAndNoPrefix() throws IOException {
+        Entry e = only(new RawTar().add(new RawTar.Header("f", '0', 0).put(265, "root").put(345, "pre").v7()).end().bytes());
+        assertEquals("f", path(e));
+        assertEquals(0, e.uname().length);
+    }
+
+    @Test
+    void t16_paxRecordsOverrideTheHeaderAndUnknownKeysAreKept() throws IOException {
+        byte[] tar = new RawTar()
+                .pax('g', "uname=global", "LIBARCHIVE.creationtime=1")
+                .pax('x', "path=\u00e9\u00ff/x", "hdrcharset=BINARY", "mtime=-1.5", "uid=4294967295",
+                        "size=3", "atime=5.5", "SCHILY.xattr.user.k=\u0000\u00ff")
+                .add(new RawTar.Header("ignored", '0', 0)).data("abc").end().bytes();
+        Entry e = only(tar);
+        assertEquals("\u00e9\u00ff/x", path(e));
+        assertEquals(-2, e.mtimeSec());
+        assertEquals(500_000_000, e.mtimeNsec());
+        assertEquals(-1, e.uid());
+        assertEquals(3, e.size());
+        assertEquals("global", Names.latin1(e.uname()));
+        assertEquals(java.util.Set.of("LIBARCHIVE.creationtime", "SCHILY.xattr.user.k"), e.extra().keySet());
+        assertArrayEquals(new byte[] {0, (byte) 0xff}, e.extra().get("SCHILY.xattr.user.k"));
+    }
+
+    @Test
+    void t17_sparseEntriesAreRefusedAndSkippedSoTheNextEntryIsRead() throws IOException {
+        byte[] tar = new RawTar()
+                .pax('x', "GNU.sparse.major=1", "GNU.sparse.minor=0", "GNU.sparse.name=holes", "GNU.sparse.realsize=4096")
+                .add(new RawTar.Header("./GNUSparseFile.1/holes", '0', 1024)).data("x".repeat(1024))
+                .add(new RawTar.Header("after", '0', 2)).data("ok").end().bytes();
+        try (TarReader r = reader(tar)) {
+            UnsupportedEntryException e = assertThrows(UnsupportedEntryException.class, r::next);
+            assertEquals("sparse entry not supported: holes", e.getMessage());
+            assertEquals("holes", Names.latin1(e.path()));
+            assertEquals("after", path(r.next()));
+            assertArrayEquals(b("ok"), r.readAllBytes());
+            assertNull(r.next());
+        }
+    }
+
+    @Test
+    void t18_gnuIncrementalAndUnknownTypesAreRefusedAndSkipped() throws IOException {
+        byte[] tar = new RawTar()
+                .add(new RawTar.Header("dumpdir", 'D', 5).gnuMagic()).data("Yabc\u0000")
+                .add(new RawTar.Header("label", 'V', 0).gnuMagic())
+                .add(new RawTar.Header("odd", 'Q', 1)).data("q")
+                .add(new RawTar.Header("after", '0', 0)).end().bytes();
+        try (TarReader r = reader(tar)) {
+            assertEquals("GNU incremental dump directory not supported: dumpdir",
+                    assertThrows(UnsupportedEntryException.class, r::next).getMessage());
+            assertEquals("GNU volume label not supported: label",
+                    assertThrows(UnsupportedEntryException.class, r::next).getMessage());
+            assertEquals("entry of unknown type 'Q' not supported: odd",
+                    assertThrows(UnsupportedEntryException.class, r::next).getMessage());
+            assertEquals("after", path(r.next()));
+        }
+    }
+
+    @Test
+    void t19_unreadDataIsSkippedAndReadStopsAtTheEntryEnd() throws IOException {
+        byte[] tar = new RawTar().add(new RawTar.Header("a", '0', 700)).data("a".repeat(700))
+                .add(new RawTar.Header("b", '0', 3)).data("bbb").end().bytes();
+        try (TarReader r = reader(tar)) {
+            r.next();
+            byte[] two = new byte[2];
+            assertEquals(2, r.read(two, 0, 2));
+            Entry b = r.next();
+            assertEquals("b", path(b));
+            assertArrayEquals(b("bbb"), r.readAllBytes());
+            assertEquals(-1, r.read(two, 0, 2));
+            assertNull(r.next());
+        }
+    }
+
+    @Test
+    void t20_aLoneZeroBlockBetweenEntriesIsPassedOver() throws IOException {
+        byte[] tar = new RawTar().add(new RawTar.Header("a", '0', 0)).add(new byte[512])
+                .add(new RawTar.Header("b", '0', 0)).end().bytes();
+        try (TarReader r = reader(tar)) {
+            assertEquals("a", path(r.next()));
+            assertEquals("b", path(r.next()));
+            assertNull(r.next());
+        }
+    }
+
+    @Test
+    void t21_ustarPrefixIsJoinedWithTheName() throws IOException {
+        Entry e = only(new RawTar().add(new RawTar.Header("name", '0', 0).put(345, "pre/fix")).end().bytes());
+        assertEquals("pre/fix/name", path(e));
+    }
+
+    @Test
+    void t22_devicesCarryMajorAndMinor() throws IOException {
+        Entry e = only(new RawTar().add(new RawTar.Header("null", '3', 0).put(329, "0000001").put(337, "0000003")).end().bytes());
+        assertEquals(EntryType.CHAR_DEVICE, e.type());
+        assertEquals(1, e.devMajor());
+        assertEquals(3, e.devMinor());
+    }
+}
