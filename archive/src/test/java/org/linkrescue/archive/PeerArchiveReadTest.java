@@ -72,7 +72,7 @@ class PeerArchiveReadTest {
             assertArrayEquals(Files.readAllBytes(src.resolve(d.getKey())), d.getValue(), what + ": " + d.getKey());
             files++;
         }
-        assertTrue(files >= 3, what + ": some files were compared");
+        assertTrue(files >= 1, what + ": file contents were compared");
     }
 
     private static byte[] archive(Path src, String... cmd) {
