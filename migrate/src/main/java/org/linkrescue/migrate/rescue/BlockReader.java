@@ -1,0 +1,27 @@
+package org.linkrescue.migrate.rescue;
+
+import java.nio.ByteBuffer;
+import org.linkrescue.migrate.fs.PosixException;
+import org.linkrescue.migrate.fs.Stat;
+
+/**
+ * The three calls a rescue makes on the failing drive, behind one seam so unit tests can put a
+ * fault (EIO on open, EIO on a byte range, a short read, a read that never returns) between the
+ * reader and a real file. {@link #REAL} goes straight to {@link org.linkrescue.migrate.fs.Posix}.
+ */
+public interface BlockReader {
+    /** Opens name below dirFd; flags as for openat(2). */
+    int open(int dirFd, byte[] name, int flags) throws PosixException;
+
+    Stat fstat(int fd) throws PosixException;
+
+    /**
+     * pread(2) into a direct buffer at position 0: returns the bytes read (fewer than len only at
+     * end of file or, on a failing drive, where a bad block starts), 0 at end of file.
+     */
+    int pread(int fd, ByteBuffer direct, int len, long off) throws PosixException;
+
+    void close(int fd);
+
+    BlockReader REAL = new PosixBlockReader();
+}

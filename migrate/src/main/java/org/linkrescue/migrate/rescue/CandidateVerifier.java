@@ -1,0 +1,160 @@
+package org.linkrescue.migrate.rescue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.Errno;
+import org.linkrescue.migrate.fs.Posix;
+import org.linkrescue.migrate.fs.PosixException;
+import org.linkrescue.migrate.fs.Stat;
+
+/**
+ * Decides whether a candidate may stand in for a damaged inode's bad ranges. Accepted only when
+ * it is a regular file (reached without following any symlink below the alternate's directory)
+ * of exactly the inode's size, every byte the failing drive could read is equal at the same
+ * offset, and its mtime equals the inode's to the nanosecond, or to the second when the
+ * candidate has no sub-second part (its filesystem keeps less). A different mtime with equal
+ * readable bytes passes only with acceptMtimeMismatch, and the verdict says so.
+ *
+ * While comparing, the candidate's bytes for the bad ranges are written into the spool, so the
+ * splice needs no second read of the candidate. A rejected candidate may leave bytes there; the
+ * next one overwrites them, and the splice never reads bad ranges that no candidate filled.
+ */
+final class CandidateVerifier {
+    private static final int CHUNK = 1 << 20;
+    private static final int FLAGS = Posix.O_RDONLY | Posix.O_NOFOLLOW | Posix.O_NONBLOCK | Posix.O_NOCTTY;
+
+    private final boolean acceptMtimeMismatch;
+
+    CandidateVerifier(boolean acceptMtimeMismatch) {
+        this.acceptMtimeMismatch = acceptMtimeMismatch;
+    }
+
+    /**
+     * @param inode       the damaged inode as scanned (size and mtime are the contract)
+     * @param spool       its readable bytes at their offsets
+     * @param bad         ranges the drive could not read (to be filled from the candidate)
+     * @param notCompared ranges that were delivered from the drive but could not be read again
+     *                    for the comparison (neither compared nor filled)
+     */
+    Verdict verify(Candidate c, Stat inode, Spool spool, BadRanges bad, BadRanges notCompared) {
+        int dirFd = -1, fd = -1;
+        try {
+            byte[][] parts = Names.split(c.relPath());
+            if (parts.length == 0) return reject(c, "not a regular file (the alternate's directory itself)");
+            try {
+                dirFd = Posix.openat(Posix.AT_FDCWD, c.alternate().dir(), Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+                for (int i = 0; i < parts.length - 1; i++) {
+                    int next = Posix.openDir(dirFd, parts[i]);
+                    Posix.close(dirFd);
+                    dirFd = next;
+                }
+            } catch (PosixException e) {
+                if (e.errno() == Errno.ELOOP || e.errno() == Errno.ENOTDIR)
+                    return reject(c, "open: " + e.reason() + " (a symlink or file on the way; not followed)");
+                return reject(c, "open: " + e.reason());
+            }
+            byte[] name = parts[parts.length - 1];
+            Stat st;
+            try {
+                st = Posix.lstatAt(dirFd, name);
+            } catch (PosixException e) {
+                return reject(c, "open: " + e.reason());
+            }
+            if (!st.isRegular()) return reject(c, "not a regular file" + (st.isSymlink() ? " (a symlink; not followed)" : ""));
+            if (st.size() != inode.size()) return reject(c, "size " + st.size() + " != " + inode.size());
+            String mtimeNote = "";
+            if (!mtimeMatches(st, inode)) {
+                String m = "mtime " + mtime(st.mtimeSec(), st.mtimeNsec()) + " != " + mtime(inode.mtimeSec(), inode.mtimeNsec());
+                if (!acceptMtimeMismatch) return reject(c, m);
+                mtimeNote = m + "; accepted by --accept-mtime-mismatch";
+            }
+            try {
+                fd = open(dirFd, name);
+                Stat now = Posix.fstat(fd);
+                if (now.ino() != st.ino() || now.devId() != st.devId() || now.size() != st.size())
+                    return reject(c, "changed while being checked");
+            } catch (PosixException e) {
+                return reject(c, "open: " + e.reason());
+            }
+            String diff = compare(fd, inode.size(), spool, bad, notCompared);
+            if (diff != null) return reject(c, diff);
+            return new Verdict(c, true, mtimeNote);
+        } catch (IOException e) {
+            return reject(c, e.getMessage());
+        } finally {
+            Posix.close(fd);
+            Posix.close(dirFd);
+        }
+    }
+
+    static boolean mtimeMatches(Stat cand, Stat inode) {
+        if (cand.mtimeSec() != inode.mtimeSec()) return false;
+        return cand.mtimeNsec() == inode.mtimeNsec() || cand.mtimeNsec() == 0;
+    }
+
+    private static String mtime(long sec, int nsec) { return sec + "." + String.format("%09d", nsec); }
+
+    private static int open(int dirFd, byte[] name) throws PosixException {
+        try {
+            return Posix.openat(dirFd, name, FLAGS | Posix.O_NOATIME, 0);
+        } catch (PosixException e) {
+            if (e.errno() != Errno.EPERM) throw e;
+            return Posix.openat(dirFd, name, FLAGS, 0);
+        }
+    }
+
+    /** Returns null when every compared byte is equal, else the reason; fills bad ranges into the spool. */
+    private static String compare(int fd, long size, Spool spool, BadRanges bad, BadRanges notCompared) throws IOException {
+        ByteBuffer direct = ByteBuffer.allocateDirect(CHUNK);
+        byte[] cand = new byte[CHUNK], mine = new byte[CHUNK];
+        List<ByteRange> badList = bad.list(), skipList = notCompared.list();
+        for (long off = 0; off < size; ) {
+            int want = (int) Math.min(CHUNK, size - off);
+            int n = 0;
+            while (n < want) {
+                int r;
+                try {
+                    direct.clear();
+                    r = Posix.pread(fd, direct.slice(n, want - n), want - n, off + n);
+                } catch (PosixException e) {
+                    return "read: " + e.reason() + " at byte " + (off + n);
+                }
+                if (r == 0) return "read: ended at byte " + (off + n) + " of " + size;
+                n += r;
+            }
+            direct.get(0, cand, 0, n);
+            spool.read(off, mine, 0, n);
+            long end = off + n;
+            for (long p = off; p < end; ) {
+                ByteRange b = firstFrom(badList, p), s = firstFrom(skipList, p);
+                long segEnd = end;
+                if (b != null && b.offset() <= p) { // a bad range: take the candidate's bytes
+                    segEnd = Math.min(end, b.end());
+                    spool.write(p, cand, (int) (p - off), (int) (segEnd - p));
+                } else if (s != null && s.offset() <= p) {
+                    segEnd = Math.min(end, s.end());
+                } else {
+                    if (b != null) segEnd = Math.min(segEnd, b.offset());
+                    if (s != null) segEnd = Math.min(segEnd, s.offset());
+                    int from = (int) (p - off), to = (int) (segEnd - off);
+                    int m = Arrays.mismatch(cand, from, to, mine, from, to);
+                    if (m >= 0) return "byte " + (p + m) + " differs";
+                }
+                p = segEnd;
+            }
+            off = end;
+        }
+        return null;
+    }
+
+    /** The first range that ends after p (ranges are few: a linear walk is enough). */
+    private static ByteRange firstFrom(List<ByteRange> ranges, long p) {
+        for (ByteRange r : ranges) if (r.end() > p) return r;
+        return null;
+    }
+
+    private static Verdict reject(Candidate c, String why) { return new Verdict(c, false, why); }
+}

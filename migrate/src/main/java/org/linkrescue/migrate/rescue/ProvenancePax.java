@@ -1,0 +1,54 @@
+package org.linkrescue.migrate.rescue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.Provenance;
+
+/**
+ * Turns a content's provenance into PAX records of our own namespace, for
+ * {@link org.linkrescue.archive.Entry#extra}:
+ * <ul>
+ *   <li>{@code LINKRESCUE.damaged} = "1" when some bytes are zeros standing in for lost data;</li>
+ *   <li>{@code LINKRESCUE.ranges} = "0-4095:source,4096-8191:mirror:DIR/path,..." (first and
+ *       last byte inclusive; the origin's path bytes raw, as in the file system);</li>
+ *   <li>{@code LINKRESCUE.sha256} = hex SHA-256 of the entry's data as written.</li>
+ * </ul>
+ * A clean content yields no records (the archive of an undamaged tree has none).
+ *
+ * Why this namespace: checked with GNU tar 1.34 and bsdtar 3.6.2 on PAX headers with keys in
+ * LINKRESCUE., LIBARCHIVE., SCHILY., GNU. and lower-case namespaces: bsdtar ignores unknown
+ * keys silently; GNU tar prints "Ignoring unknown extended header keyword" for every one of them
+ * (no namespace is exempt; {@code --warning=no-unknown-keyword} silences it), still exits 0 and
+ * extracts the same files. Neither acts on them, so a private name cannot change what they
+ * extract, while a key in a namespace they know could.
+ */
+public final class ProvenancePax {
+    public static final String DAMAGED = "LINKRESCUE.damaged";
+    public static final String RANGES = "LINKRESCUE.ranges";
+    public static final String SHA256 = "LINKRESCUE.sha256";
+
+    private ProvenancePax() {}
+
+    /** Records for a content once fed (its provenance is final then); empty when clean. */
+    public static Map<String, byte[]> records(Content c) {
+        String sha = c instanceof RescueContent rc ? rc.sha256() : null;
+        return records(c.provenance(), sha);
+    }
+
+    /** @param sha256 hex SHA-256 of the data written, or null when not known */
+    public static Map<String, byte[]> records(Provenance p, String sha256) {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        if (p.isClean()) return m;
+        if (p.damaged()) m.put(DAMAGED, new byte[] {'1'});
+        StringBuilder sb = new StringBuilder();
+        for (Provenance.Range r : p.ranges()) {
+            if (sb.length() > 0) sb.append(',');
+            sb.append(r.offset()).append('-').append(r.offset() + r.length() - 1).append(':').append(r.origin());
+        }
+        if (sb.length() > 0) m.put(RANGES, Names.bytes(sb.toString()));
+        if (sha256 != null) m.put(SHA256, Names.bytes(sha256));
+        return m;
+    }
+}

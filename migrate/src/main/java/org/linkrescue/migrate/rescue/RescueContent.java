@@ -1,0 +1,167 @@
+package org.linkrescue.migrate.rescue;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.PosixException;
+import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.Provenance;
+
+/**
+ * The data of one inode read through a failing drive. The normal path streams 1 MiB reads
+ * straight to the sink, so an undamaged file costs nothing beyond the read (no spool, no hash).
+ * At the first failed read it switches to rescue: the bytes already delivered came from the
+ * drive and stand; the rest of the file is read block by block into a spool, the delivered
+ * prefix is read once more into the spool so candidates are checked against every readable
+ * byte, and only then is any byte past the first failure delivered: the drive's own where it
+ * could read, the accepted candidate's or zeros where it could not.
+ *
+ * It offers no descriptor for a kernel-side copy: copy_file_range cannot be timed out, and a
+ * copy that meets EIO half-way could not be resumed block by block.
+ */
+public final class RescueContent implements Content {
+    private final RescueContentSource src;
+    private final byte[] path;
+    private final Stat stat;
+    private int fd;
+    /** Set when the rescue was done at open (open failed; a candidate stood in). */
+    private Resolved resolved;
+    private boolean fed;
+    private Provenance provenance = Provenance.CLEAN;
+    private String sha256;
+
+    /**
+     * The outcome of a rescue, ready to be delivered from the spool.
+     *
+     * @param notCompared bytes delivered from the drive that could not be read again: neither
+     *                    compared with candidates nor known to the hash
+     */
+    record Resolved(Spool spool, BadRanges bad, BadRanges notCompared, List<String> errors, List<Verdict> verdicts) {
+        Verdict accepted() {
+            return verdicts.isEmpty() || !verdicts.get(verdicts.size() - 1).accepted() ? null : verdicts.get(verdicts.size() - 1);
+        }
+    }
+
+    RescueContent(RescueContentSource src, byte[] path, Stat stat, int fd, Resolved resolved) {
+        this.src = src;
+        this.path = path;
+        this.stat = stat;
+        this.fd = fd;
+        this.resolved = resolved;
+    }
+
+    @Override public long size() { return stat.size(); }
+
+    @Override public Provenance provenance() { return provenance; }
+
+    /** Hex SHA-256 of the bytes delivered, for a damaged inode once fed; null for an undamaged one. */
+    public String sha256() { return sha256; }
+
+    @Override
+    public void feed(Chunks out) throws IOException {
+        if (fed) throw new IllegalStateException("content of " + Names.display(path) + " fed twice");
+        fed = true;
+        long size = stat.size();
+        if (resolved != null) {
+            deliver(resolved, 0, out);
+            return;
+        }
+        byte[] buf = src.buffer();
+        long off = 0;
+        String failure = null;
+        boolean hung = false, ended = false;
+        boolean zeroOnce = false;
+        while (off < size) {
+            int want = (int) Math.min(buf.length, size - off);
+            int n;
+            try {
+                n = src.reads().pread(fd, buf, 0, want, off);
+            } catch (TimedReads.ReadTimeoutException e) {
+                src.abandonBuffer();
+                hung = true;
+                break;
+            } catch (PosixException e) {
+                failure = "read: " + e.reason();
+                break;
+            }
+            if (n == 0) {
+                if (zeroOnce) { ended = true; break; }
+                zeroOnce = true;
+                continue;
+            }
+            zeroOnce = false;
+            out.accept(buf, 0, n);
+            off += n;
+        }
+        if (off == size) {
+            src.reportRef().clean(size);
+            return;
+        }
+        rescue(off, failure, hung, ended, out);
+    }
+
+    /** The read at firstFail failed: read the rest (and the delivered prefix again) into a spool, then splice. */
+    private void rescue(long firstFail, String failure, boolean hung, boolean ended, Chunks out) throws IOException {
+        long size = stat.size();
+        Spool spool = new Spool(src.options().spoolDir());
+        try {
+            BadRanges bad = new BadRanges(), notCompared = new BadRanges();
+            RescueReader reader = src.newReader();
+            RescueReader.Outcome o = new RescueReader.Outcome();
+            List<String> errors = new ArrayList<>();
+            if (failure != null) errors.add(failure + " at byte " + firstFail);
+            if (hung) { o.hungAt = firstFail; bad.add(firstFail, size); }
+            else if (ended) { o.endedAt = firstFail; bad.add(firstFail, size); }
+            else reader.read(fd, firstFail, size, size, spool, bad, o, true);
+            if (firstFail > 0) {
+                if (o.hungAt >= 0) notCompared.add(0, firstFail); // no more reads of a file that hung once
+                else {
+                    RescueReader.Outcome again = new RescueReader.Outcome();
+                    reader.read(fd, 0, firstFail, firstFail, spool, notCompared, again, false);
+                    if (again.hungAt >= 0) src.reportRef().lostWorker();
+                    if (!notCompared.isEmpty())
+                        errors.add("bytes " + notCompared + " were delivered, then failed to read again;"
+                                + " candidates are not compared there");
+                }
+            }
+            if (o.hungAt >= 0) src.reportRef().lostWorker();
+            errors.addAll(o.notes(size));
+            List<Verdict> verdicts = src.tryCandidates(path, stat, spool, bad, notCompared);
+            deliver(new Resolved(spool, bad, notCompared, errors, verdicts), firstFail, out);
+        } finally {
+            spool.close();
+        }
+    }
+
+    /** Delivers [from, size) of a resolved rescue, settles provenance and hash, and records the inode. */
+    private void deliver(Resolved r, long from, Chunks out) throws IOException {
+        long size = stat.size();
+        MessageDigest md = r.notCompared().isEmpty() ? sha256Digest() : null;
+        if (md != null && from > 0) Splicer.emit(r.spool(), 0, from, r.bad(), true, md, null);
+        Verdict accepted = r.accepted();
+        Splicer.emit(r.spool(), from, size, r.bad(), accepted != null, md, out);
+        sha256 = md == null ? null : HexFormat.of().formatHex(md.digest());
+        provenance = Splicer.provenance(size, r.bad(), accepted == null ? null : accepted.candidate().origin());
+        src.recordDamage(path, stat, r, provenance, sha256, false);
+    }
+
+    static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (fd >= 0) src.reads().reader().close(fd);
+        fd = -1;
+        if (resolved != null) resolved.spool().close();
+    }
+}

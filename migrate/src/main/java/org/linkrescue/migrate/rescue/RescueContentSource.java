@@ -1,0 +1,168 @@
+package org.linkrescue.migrate.rescue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.Errno;
+import org.linkrescue.migrate.fs.Posix;
+import org.linkrescue.migrate.fs.PosixException;
+import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.read.PlainContentSource.SourceChangedException;
+import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.ContentSource;
+import org.linkrescue.migrate.stream.Problems;
+import org.linkrescue.migrate.stream.Problems.Grade;
+import org.linkrescue.migrate.stream.Provenance;
+
+/**
+ * Opens source files for reading through a failing drive: each inode is read once, damage is
+ * confined to the blocks that fail, bad ranges are filled from a verified alternate or with
+ * zeros, and every damaged inode goes into the {@link RescueReport}. The run never stops for
+ * the source's read errors: a file that cannot even be opened is taken whole from an alternate
+ * when one fits, otherwise reported and left out (see {@link ContentSource#open}).
+ *
+ * Thread-safe: contents may be opened and fed on different threads.
+ */
+public final class RescueContentSource implements ContentSource, AutoCloseable {
+    /** O_NONBLOCK: a FIFO swapped in since the scan must not hang the open. */
+    private static final int FLAGS = Posix.O_RDONLY | Posix.O_NOFOLLOW | Posix.O_NONBLOCK | Posix.O_NOCTTY;
+
+    private final RescueOptions options;
+    private final Problems problems;
+    private final RescueReport report;
+    private final TimedReads reads;
+    private final CandidateFinder finder;
+    private final CandidateVerifier verifier;
+    private final ThreadLocal<byte[]> buffers;
+
+    public RescueContentSource(RescueOptions options, Problems problems, RescueReport report) {
+        this(options, problems, report, BlockReader.REAL);
+    }
+
+    /** With another reader of the drive: unit tests put faults between the reader and real files. */
+    public RescueContentSource(RescueOptions options, Problems problems, RescueReport report, BlockReader reader) {
+        this.options = options;
+        this.problems = problems;
+        this.report = report;
+        this.reads = new TimedReads(reader, options.readTimeout(), options.chunkSize());
+        this.finder = new CandidateFinder(options.alternates(), options.snapshotDepth());
+        this.verifier = new CandidateVerifier(options.acceptMtimeMismatch());
+        this.buffers = ThreadLocal.withInitial(() -> new byte[options.chunkSize()]);
+    }
+
+    public RescueReport report() { return report; }
+
+    @Override
+    public Content open(byte[] path, int parentFd, byte[] name, Stat scanned) throws IOException {
+        BlockReader r = reads.reader();
+        int fd;
+        try {
+            fd = openNoAtime(r, parentFd, name);
+        } catch (PosixException e) {
+            return standIn(path, scanned, "open: " + e.reason(), e);
+        }
+        try {
+            Stat now = r.fstat(fd);
+            if (now.ino() != scanned.ino() || now.devId() != scanned.devId() || !now.isRegular())
+                throw new SourceChangedException("changed during scan: the path now names another "
+                        + (now.isRegular() ? "file" : "kind of file") + " (inode " + scanned.ino()
+                        + " became " + now.ino() + "); not read");
+            if (now.size() != scanned.size())
+                problems.report(Grade.WARN, path, "changed during scan: size " + scanned.size()
+                        + " became " + now.size() + "; archived with the scanned size");
+        } catch (PosixException e) {
+            r.close(fd);
+            return standIn(path, scanned, "fstat: " + e.reason(), e);
+        } catch (IOException | RuntimeException e) {
+            r.close(fd);
+            throw e;
+        }
+        if (scanned.size() > 0) Posix.fadvise(fd, 0, 0, Posix.POSIX_FADV_SEQUENTIAL);
+        return new RescueContent(this, path, scanned, fd, null);
+    }
+
+    /**
+     * The file cannot be opened (or examined): every byte is bad. An alternate of the right size
+     * and mtime stands in for the whole file (there is no readable byte to compare); with none,
+     * the inode is recorded as lost and the open fails, as the ContentSource contract says.
+     */
+    private Content standIn(byte[] path, Stat scanned, String error, PosixException cause) throws IOException {
+        Spool spool = new Spool(options.spoolDir());
+        boolean handedOver = false;
+        try {
+            BadRanges bad = new BadRanges();
+            bad.add(0, scanned.size());
+            List<Verdict> verdicts = scanned.size() == 0 ? List.of()
+                    : tryCandidates(path, scanned, spool, bad, new BadRanges());
+            RescueContent.Resolved r = new RescueContent.Resolved(spool, bad, new BadRanges(), List.of(error), verdicts);
+            if (r.accepted() != null) {
+                handedOver = true;
+                return new RescueContent(this, path, scanned, -1, r);
+            }
+            Provenance lost = scanned.size() == 0 ? Provenance.CLEAN
+                    : new Provenance(List.of(new Provenance.Range(0, scanned.size(), "zero")), true);
+            recordDamage(path, scanned, r, lost, null, true);
+            throw cause;
+        } finally {
+            if (!handedOver) spool.close();
+        }
+    }
+
+    /** Tries the candidates in order until one is accepted; returns every verdict. */
+    List<Verdict> tryCandidates(byte[] path, Stat stat, Spool spool, BadRanges bad, BadRanges notCompared) {
+        List<Verdict> verdicts = new ArrayList<>();
+        if (bad.isEmpty()) return verdicts;
+        for (Candidate c : finder.candidates(path)) {
+            Verdict v = verifier.verify(c, stat, spool, bad, notCompared);
+            verdicts.add(v);
+            if (v.accepted()) break;
+        }
+        return verdicts;
+    }
+
+    /** Records a damaged inode in the report and tells the run's problem policy. */
+    void recordDamage(byte[] path, Stat stat, RescueContent.Resolved r, Provenance prov, String sha, boolean leftOut) {
+        DamagedInodeRecord rec = new DamagedInodeRecord(stat.devId(), stat.ino(), List.of(path), stat.size(),
+                stat.mtimeSec(), stat.mtimeNsec(), r.bad().list(), r.errors(), r.verdicts(), prov, sha, leftOut);
+        report.damaged(rec, leftOut ? 0 : stat.size() - r.bad().bytes());
+        String ranges = r.bad().isEmpty() ? "" : " in " + r.bad();
+        String first = r.errors().isEmpty() ? "unreadable" : r.errors().get(0);
+        Verdict acc = r.accepted();
+        int rejected = r.verdicts().size() - (acc == null ? 0 : 1);
+        if (leftOut) {
+            problems.report(Grade.FAILED, path, first + "; no alternate fits (" + rejected + " candidates rejected); left out");
+        } else if (acc != null) {
+            problems.report(Grade.WARN, path, first + "; " + r.bad().bytes() + " unreadable bytes" + ranges
+                    + " spliced from " + acc.candidate() + (acc.reason().isEmpty() ? "" : " (" + acc.reason() + ")"));
+        } else {
+            problems.report(Grade.FAILED, path, first + "; " + r.bad().bytes() + " unreadable bytes" + ranges
+                    + " zero-filled (" + rejected + " candidates rejected)");
+        }
+    }
+
+    private static int openNoAtime(BlockReader r, int parentFd, byte[] name) throws PosixException {
+        try {
+            return r.open(parentFd, name, FLAGS | Posix.O_NOATIME);
+        } catch (PosixException e) {
+            if (e.errno() != Errno.EPERM) throw e;
+            return r.open(parentFd, name, FLAGS);
+        }
+    }
+
+    RescueOptions options() { return options; }
+    RescueReport reportRef() { return report; }
+    TimedReads reads() { return reads; }
+    CandidateFinder finder() { return finder; }
+    RescueReader newReader() { return new RescueReader(reads, options.chunkSize(), options.blockSize(), options.retries()); }
+
+    /** This thread's read buffer. */
+    byte[] buffer() { return buffers.get(); }
+
+    /** A read into this thread's buffer hung: the lost worker may still write into it. */
+    void abandonBuffer() { buffers.set(new byte[options.chunkSize()]); }
+
+    /** Gives the read workers back; one stuck in the kernel stays stuck (it is a daemon). */
+    @Override public void close() { reads.close(); }
+
+}

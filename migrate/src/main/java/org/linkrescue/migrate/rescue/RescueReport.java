@@ -1,0 +1,149 @@
+package org.linkrescue.migrate.rescue;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.stream.Json;
+import org.linkrescue.migrate.stream.Provenance;
+
+/**
+ * What the rescue did: one record per damaged inode (every path sharing it, size, mtime, bad
+ * ranges, each candidate with its verdict, where every byte range written came from, SHA-256 of
+ * the bytes written) and the totals. Thread-safe: contents may be read on several threads.
+ * Damaged inodes are few, so their records are kept; undamaged ones only count.
+ */
+public final class RescueReport {
+    private final Map<Key, DamagedInodeRecord> damaged = new LinkedHashMap<>();
+    private long inodesRead, bytesRead, lostWorkers;
+
+    private record Key(long dev, long ino) {}
+
+    /** An inode whose every byte came from the drive. */
+    synchronized void clean(long size) {
+        inodesRead++;
+        bytesRead += size;
+    }
+
+    synchronized void damaged(DamagedInodeRecord r, long readableBytes) {
+        inodesRead++;
+        bytesRead += readableBytes;
+        damaged.put(new Key(r.devId(), r.ino()), r);
+    }
+
+    synchronized void lostWorker() { lostWorkers++; }
+
+    /**
+     * Names one more path of an inode (a later hard link). Returns whether the inode is a
+     * damaged one; the call is cheap for the others.
+     */
+    public synchronized boolean addPath(long devId, long ino, byte[] path) {
+        DamagedInodeRecord r = damaged.get(new Key(devId, ino));
+        if (r == null) return false;
+        r.paths().add(path.clone());
+        return true;
+    }
+
+    /** The record of a damaged inode, or null. */
+    public synchronized DamagedInodeRecord record(long devId, long ino) { return damaged.get(new Key(devId, ino)); }
+
+    public synchronized List<DamagedInodeRecord> records() { return new ArrayList<>(damaged.values()); }
+
+    public synchronized long inodesRead() { return inodesRead; }
+    public synchronized long bytesRead() { return bytesRead; }
+
+    public synchronized long bytesSpliced() {
+        long n = 0;
+        for (DamagedInodeRecord r : damaged.values()) n += r.bytesSpliced();
+        return n;
+    }
+
+    public synchronized long bytesLost() {
+        long n = 0;
+        for (DamagedInodeRecord r : damaged.values()) n += r.bytesLost();
+        return n;
+    }
+
+    /** Inodes with at least one byte zero-filled or left out. */
+    public synchronized long inodesWithLoss() {
+        return damaged.values().stream().filter(r -> r.bytesLost() > 0).count();
+    }
+
+    /** 0: every byte came from SOURCE or a verified alternate; 3: some bytes could not be recovered. */
+    public synchronized int exitCode() { return bytesLost() > 0 ? 3 : 0; }
+
+    /** A few lines for stderr at the end of the run. */
+    public synchronized List<String> summary() {
+        List<String> out = new ArrayList<>();
+        long recovered = damaged.values().stream().filter(r -> r.bytesLost() == 0).count();
+        out.add("rescue: " + inodesRead + " files read, " + bytesRead + " bytes from the source; "
+                + damaged.size() + " damaged, " + recovered + " recovered (" + bytesSpliced() + " bytes spliced)");
+        if (bytesLost() > 0) {
+            out.add("rescue: " + bytesLost() + " bytes in " + inodesWithLoss() + " files could not be recovered:");
+            int shown = 0;
+            for (DamagedInodeRecord r : damaged.values()) {
+                if (r.bytesLost() == 0) continue;
+                if (shown++ == 10) { out.add("  ... (see the report)"); break; }
+                out.add("  " + Names.display(r.paths().get(0)) + (r.paths().size() > 1 ? " (+" + (r.paths().size() - 1) + " links)" : "")
+                        + ": " + r.bytesLost() + " bytes " + (r.leftOut() ? "left out (cannot open)" : "zero-filled"));
+            }
+        }
+        long mm = damaged.values().stream().filter(r -> r.accepted() != null && !r.accepted().reason().isEmpty()).count();
+        if (mm > 0) out.add("rescue: " + mm + " files spliced from a copy with another mtime (--accept-mtime-mismatch)");
+        if (lostWorkers > 0) out.add("rescue: " + lostWorkers + " reads hung and were abandoned");
+        return out;
+    }
+
+    /** Writes the report as one JSON object. */
+    public synchronized void write(Writer w) throws IOException {
+        Json j = new Json(w);
+        j.beginObject();
+        j.name("totals").beginObject()
+                .field("inodesRead", inodesRead).field("bytesRead", bytesRead)
+                .field("bytesSpliced", bytesSpliced()).field("bytesLost", bytesLost())
+                .field("damagedInodes", damaged.size()).field("inodesWithLoss", inodesWithLoss())
+                .field("abandonedReads", lostWorkers)
+                .endObject();
+        j.field("exitCode", exitCode());
+        j.name("damaged").beginArray();
+        for (DamagedInodeRecord r : damaged.values()) write(j, r);
+        j.endArray();
+        j.endObject();
+        j.flush();
+    }
+
+    private static void write(Json j, DamagedInodeRecord r) throws IOException {
+        j.beginObject();
+        j.name("paths").beginArray();
+        for (byte[] p : r.paths()) j.path(p);
+        j.endArray();
+        j.field("ino", r.ino()).field("size", r.size())
+                .field("mtime", r.mtimeSec() + "." + String.format("%09d", r.mtimeNsec()));
+        j.name("badRanges").beginArray();
+        for (ByteRange b : r.badRanges()) j.value(b.toString());
+        j.endArray();
+        j.name("errors").beginArray();
+        for (String e : r.errors()) j.value(e);
+        j.endArray();
+        j.name("candidates").beginArray();
+        for (Verdict v : r.candidates()) {
+            j.beginObject().field("path", v.candidate().toString())
+                    .field("verdict", v.accepted() ? "accepted" : "rejected").field("reason", v.reason()).endObject();
+        }
+        j.endArray();
+        j.name("written").beginArray();
+        for (Provenance.Range g : r.provenance().ranges()) {
+            j.beginObject().field("range", new ByteRange(g.offset(), g.length()).toString())
+                    .field("from", Names.display(Names.bytes(g.origin()))).endObject();
+        }
+        j.endArray();
+        j.field("damaged", r.provenance().damaged() || r.leftOut());
+        j.field("leftOut", r.leftOut());
+        j.field("bytesLost", r.bytesLost());
+        j.field("sha256", r.sha256());
+        j.endObject();
+    }
+}

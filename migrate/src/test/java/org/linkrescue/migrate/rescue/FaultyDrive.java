@@ -1,0 +1,83 @@
+package org.linkrescue.migrate.rescue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.Errno;
+import org.linkrescue.migrate.fs.PosixException;
+import org.linkrescue.migrate.fs.Stat;
+
+/**
+ * The in-process fault seam: real files, with faults put between the reader and them by file
+ * name. Bad ranges behave the way btrfs behaves on a checksum failure: a read that starts before
+ * a bad range returns short, ending where it starts; a read that starts inside one fails with EIO.
+ */
+final class FaultyDrive implements BlockReader {
+    private record Bad(long from, long to, int[] failuresLeft) {}
+
+    private final Map<String, List<Bad>> bad = new ConcurrentHashMap<>();
+    private final Map<String, Long> hangAt = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> eioOnOpen = new ConcurrentHashMap<>();
+    private final Map<Integer, String> names = new ConcurrentHashMap<>();
+    final CountDownLatch release = new CountDownLatch(1);
+    final List<String> reads = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** Reads of [from, to) (widened to whole 4 KiB blocks) of every file called name fail, always. */
+    FaultyDrive eio(String name, long from, long to) { return eio(name, from, to, Integer.MAX_VALUE); }
+
+    /**
+     * Reads of [from, to), widened to whole 4 KiB blocks as a checksum failure is, fail the
+     * first `times` times, then succeed (a weak sector).
+     */
+    FaultyDrive eio(String name, long from, long to, int times) {
+        long f = from / 4096 * 4096, t = (to + 4095) / 4096 * 4096;
+        bad.computeIfAbsent(name, k -> new ArrayList<>()).add(new Bad(f, t, new int[] {times}));
+        return this;
+    }
+
+    /** A read that covers byte `at` never returns (until {@link #release} counts down). */
+    FaultyDrive hang(String name, long at) { hangAt.put(name, at); return this; }
+
+    FaultyDrive eioOnOpen(String name) { eioOnOpen.put(name, true); return this; }
+
+    @Override public int open(int dirFd, byte[] name, int flags) throws PosixException {
+        String n = Names.latin1(name);
+        if (eioOnOpen.containsKey(n)) throw new PosixException("open", name, Errno.EIO);
+        int fd = REAL.open(dirFd, name, flags);
+        names.put(fd, n);
+        return fd;
+    }
+
+    @Override public Stat fstat(int fd) throws PosixException { return REAL.fstat(fd); }
+
+    @Override public int pread(int fd, ByteBuffer direct, int len, long off) throws PosixException {
+        String n = names.get(fd);
+        reads.add(n + "@" + off + "+" + len);
+        Long h = n == null ? null : hangAt.get(n);
+        if (h != null && off <= h && h < off + len) {
+            try { release.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            throw new PosixException("read", null, Errno.EIO);
+        }
+        int limit = len;
+        for (Bad b : n == null ? List.<Bad>of() : bad.getOrDefault(n, List.of())) {
+            synchronized (b) {
+                if (b.failuresLeft[0] <= 0 || b.to <= off || off + len <= b.from) continue;
+                if (b.from <= off) {
+                    if (b.failuresLeft[0] != Integer.MAX_VALUE) b.failuresLeft[0]--;
+                    throw new PosixException("read", null, Errno.EIO);
+                }
+                limit = (int) Math.min(limit, b.from - off); // short: ends where the bad range starts
+            }
+        }
+        return REAL.pread(fd, direct, limit, off);
+    }
+
+    @Override public void close(int fd) {
+        names.remove(fd);
+        REAL.close(fd);
+    }
+}
