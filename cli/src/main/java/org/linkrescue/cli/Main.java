@@ -1,2 +1,100 @@
 package org.linkrescue.cli;
-public final class Main { public static void main(String[] a) { System.out.println("linkrescue"); } }
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import org.linkrescue.migrate.fs.Posix;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The root command: lists the commands and hands each run to its class. Tests call
+ * {@link #run(PrintStream, PrintStream, String...)} in-process; {@link #main} adds the real
+ * standard streams and exits with the code.
+ */
+@Command(name = "linkrescue", mixinStandardHelpOptions = true, version = "linkrescue 0.1.0",
+        synopsisSubcommandLabel = "COMMAND",
+        description = {"Evacuate a hard-linked snapshot backup tree off a failing drive, every link intact.", ""},
+        footer = {"", "Exit codes:",
+                "  0  everything came through",
+                "  3  finished, but something could not be saved (FAILED paths or zero-filled",
+                "     bytes: listed on stderr and in --report)",
+                "  1  fatal error (source unreadable, target full or unwritable, bad archive)",
+                "  2  usage error",
+                "", "Run 'linkrescue COMMAND --help' for a command's options."})
+public final class Main implements Callable<Integer> {
+    static final String LATIN1 = "ISO-8859-1";
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        boolean terminal = stderrIsTerminal();
+        int code = run(new Console(System.in, out, err, terminal), args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** In-process entry for tests: stdin is System.in, no progress line. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        return run(System.in, out, err, args);
+    }
+
+    public static int run(InputStream in, PrintStream out, PrintStream err, String... args) {
+        return run(new Console(in, out, err, false), args);
+    }
+
+    static int run(Console console, String... args) {
+        String enc = System.getProperty("sun.jnu.encoding");
+        if (!LATIN1.equals(enc)) {
+            console.err().println("linkrescue must run under the Latin-1 locale the ./linkrescue launcher sets up (got "
+                    + enc + "): file names would not survive byte for byte");
+            return ExitCodes.FATAL;
+        }
+        return commandLine(console).execute(args);
+    }
+
+    /** The command tree: one line per command. */
+    static CommandLine commandLine(Console console) {
+        CommandLine cl = new CommandLine(new Main())
+                .addSubcommand(new ArchiveCommand(console))
+                .addSubcommand(new ExtractCommand(console))
+                .addSubcommand(new MigrateCommand(console))
+                .addSubcommand(new DemoCommand(console));
+        cl.setOut(new PrintWriter(console.out(), true));
+        cl.setErr(new PrintWriter(console.err(), true));
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("linkrescue: " + ex.getMessage());
+            err.println("Try 'linkrescue " + (ex.getCommandLine() == cl ? "" : ex.getCommandLine().getCommandName() + " ")
+                    + "--help'.");
+            return ExitCodes.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            console.err().flush();
+            return ExitCodes.forException(ex, console.err());
+        });
+        return cl;
+    }
+
+    private static boolean stderrIsTerminal() {
+        try {
+            return Posix.isatty(2);
+        } catch (RuntimeException | Error e) {
+            return false;
+        }
+    }
+}

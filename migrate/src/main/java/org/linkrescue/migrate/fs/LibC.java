@@ -52,5 +52,6 @@ public interface LibC {
     int fsetxattr(int fd, @In byte[] name, @In byte[] value, long size, int flags);
     long lgetxattr(@In byte[] path, @In byte[] name, @Out byte[] value, long size);
     int geteuid();
+    int isatty(int fd);
     String strerror(int errnum);
 }

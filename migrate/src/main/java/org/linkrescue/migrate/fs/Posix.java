@@ -57,6 +57,8 @@ public final class Posix {
         try { return C.strerror(e); } catch (Throwable t) { return "errno " + e; }
     }
     public static boolean isRoot() { return C.geteuid() == 0; }
+    /** Whether fd is a terminal (a progress line may redraw itself there). */
+    public static boolean isatty(int fd) { return C.isatty(fd) == 1; }
 
     private static PosixException fail(String call, byte[] path) { return new PosixException(call, path, errno()); }
 

@@ -1,0 +1,52 @@
+package org.linkrescue.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.util.concurrent.Callable;
+import org.linkrescue.archive.Compression;
+import org.linkrescue.migrate.pipeline.Evacuation;
+import org.linkrescue.migrate.sink.TarSink;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "archive", mixinStandardHelpOptions = true,
+        description = {"Write SOURCE's tree as a tar archive, every hard link kept.",
+                "SOURCE's contents become the archive's top level (like tar -C SOURCE -cf - .).",
+                "GNU tar (>= 1.30) and bsdtar extract it into the identical tree."})
+final class ArchiveCommand implements Callable<Integer> {
+    private final Console console;
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "The tree to archive (e.g. the drive holding the snapshots).")
+    String source;
+
+    @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE|-", description = "The archive to write; - for standard output.")
+    String file;
+
+    @Option(names = "--compress", paramLabel = "none|gzip|zstd|xz",
+            description = "Compression (default: from FILE's extension .gz/.zst/.xz, else none). xz is slow: choose it only on purpose.")
+    String compress;
+
+    @Mixin CommonOptions common = new CommonOptions();
+
+    ArchiveCommand(Console console) { this.console = console; }
+
+    @Override
+    public Integer call() throws Exception {
+        Compression compression = compress != null ? Sources.compression(compress)
+                : Args.isStdio(file) ? Compression.NONE : Compression.fromFileName(file);
+        byte[] src = Args.bytes(source);
+        Sources.checkSource(src, source);
+        try (Session s = new Session(console, common, "archive")) {
+            s.report.place("source", Args.display(source)).place("archive", Args.display(file))
+                    .place("compression", compression.cliName());
+            Sources.Prepared prepared = Sources.prepare(s);
+            OutputStream raw = new BufferedOutputStream(Args.openOutput(file, console), 64 * 1024);
+            TarSink sink = TarSink.open(raw, compression, Runtime.getRuntime().availableProcessors(), Sources::provenanceRecords);
+            s.estimate(src);
+            prepared.evacuation(s).run(src, sink, Evacuation.SinkKind.CONSUMES_BYTES);
+            return s.finish(prepared.dataLost());
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.linkrescue.cli;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import org.linkrescue.archive.Names;
+
+/**
+ * Command-line arguments arrive as Latin-1 Strings, one char per byte of the name the user
+ * typed (the launcher's locale sees to it): {@link #bytes} gives the name back, {@link #display}
+ * a human rendering, and the file helpers open them byte-exactly with one-line errors.
+ */
+final class Args {
+    private Args() {}
+
+    static byte[] bytes(String arg) { return Names.bytes(arg); }
+
+    static String display(String arg) { return Names.display(Names.bytes(arg)); }
+
+    static boolean isStdio(String file) { return "-".equals(file); }
+
+    static InputStream openInput(String file, Console console) throws IOException {
+        if (isStdio(file)) return console.in();
+        try {
+            return Files.newInputStream(Path.of(file));
+        } catch (IOException e) {
+            throw new IOException("cannot read archive '" + display(file) + "': " + why(e), e);
+        }
+    }
+
+    static OutputStream openOutput(String file, Console console) throws IOException {
+        if (isStdio(file)) return new StdoutStream(console.out());
+        try {
+            return Files.newOutputStream(Path.of(file));
+        } catch (IOException e) {
+            throw new IOException("cannot write archive '" + display(file) + "': " + why(e), e);
+        }
+    }
+
+    /** The reason of a java.nio file error, without the path it repeats. */
+    static String why(IOException e) {
+        if (e instanceof NoSuchFileException) return "no such file or directory";
+        if (e instanceof AccessDeniedException) return "permission denied";
+        if (e instanceof FileAlreadyExistsException) return "already exists";
+        if (e instanceof NotDirectoryException) return "not a directory";
+        if (e instanceof FileNotFoundException) return e.getMessage();
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage();
+    }
+
+    /**
+     * The archive on standard output. A PrintStream swallows write errors; this one asks after
+     * every write, so a closed pipe stops the run instead of reading a dying drive for nobody.
+     * Closing flushes but leaves stdout open.
+     */
+    static final class StdoutStream extends OutputStream {
+        private final PrintStream out;
+
+        StdoutStream(PrintStream out) { this.out = out; }
+
+        @Override public void write(int b) throws IOException { write(new byte[] {(byte) b}, 0, 1); }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            if (out.checkError()) throw new IOException("cannot write the archive to standard output (closed pipe?)");
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (out.checkError()) throw new IOException("cannot write the archive to standard output (closed pipe?)");
+        }
+
+        @Override public void close() throws IOException { flush(); }
+    }
+}

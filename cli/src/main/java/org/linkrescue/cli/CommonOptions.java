@@ -1,0 +1,12 @@
+package org.linkrescue.cli;
+
+import picocli.CommandLine.Option;
+
+/** Options every run command shares. */
+final class CommonOptions {
+    @Option(names = {"-q", "--quiet"}, description = "No progress line (problems and the closing summary still go to stderr).")
+    boolean quiet;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report of the run to FILE.")
+    String report;
+}

@@ -1,0 +1,62 @@
+package org.linkrescue.cli;
+
+import java.io.PrintStream;
+import org.linkrescue.archive.TarFormatException;
+import org.linkrescue.migrate.report.Outcome;
+
+/**
+ * Every exit code, and the one mapping from outcomes and exceptions to them (README contract):
+ * 0 everything came through; 3 finished, but something could not be saved; 1 fatal error;
+ * 2 usage error. A user's error (missing source, bad archive, full target) is one line, never
+ * a stack trace; only a bug in linkrescue itself prints one.
+ */
+final class ExitCodes {
+    static final int OK = 0;
+    static final int FATAL = 1;
+    static final int USAGE = 2;
+    static final int INCOMPLETE = 3;
+
+    private ExitCodes() {}
+
+    static int of(Outcome o) {
+        return switch (o) {
+            case COMPLETE -> OK;
+            case INCOMPLETE -> INCOMPLETE;
+        };
+    }
+
+    /** Prints what went wrong and returns the exit code for it. */
+    static int forException(Throwable t, PrintStream err) {
+        if (t instanceof UsageException u) {
+            err.println("linkrescue: " + u.getMessage());
+            return USAGE;
+        }
+        if (t instanceof TarFormatException) {
+            err.println("linkrescue: bad archive: " + oneLine(t.getMessage()));
+            return FATAL;
+        }
+        if (t instanceof java.io.IOException || t instanceof UserError) {
+            err.println("linkrescue: " + oneLine(t.getMessage()));
+            return FATAL;
+        }
+        err.println("linkrescue: internal error (a bug in linkrescue; please report it with this trace):");
+        t.printStackTrace(err);
+        return FATAL;
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) return "failed";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** A wrong or conflicting argument found after parsing (exit 2). */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) { super(message, null, false, false); }
+    }
+
+    /** A one-line fatal error that is the user's situation, not our bug (exit 1). */
+    static final class UserError extends RuntimeException {
+        UserError(String message) { super(message, null, false, false); }
+    }
+}

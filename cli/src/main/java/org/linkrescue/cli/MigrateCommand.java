@@ -1,0 +1,64 @@
+package org.linkrescue.cli;
+
+import java.io.BufferedOutputStream;
+import java.util.concurrent.Callable;
+import org.linkrescue.archive.Compression;
+import org.linkrescue.migrate.pipeline.Evacuation;
+import org.linkrescue.migrate.sink.DiskSink;
+import org.linkrescue.migrate.sink.TarSink;
+import org.linkrescue.migrate.sink.TeeSink;
+import org.linkrescue.migrate.stream.EntrySink;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+        description = {"Copy SOURCE's tree to TARGET in one pass, every hard link kept.",
+                "The same as archive | extract, without the archive in between.",
+                "TARGET is created if missing and must be empty."})
+final class MigrateCommand implements Callable<Integer> {
+    private final Console console;
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "The tree to copy.")
+    String source;
+
+    @Parameters(index = "1", paramLabel = "TARGET", description = "Where the copy goes (created if missing; must be empty).")
+    String target;
+
+    @Option(names = "--archive-copy", paramLabel = "FILE",
+            description = "Also write a portable tar archive of the same pass to FILE (compression by extension).")
+    String archiveCopy;
+
+    @Mixin CommonOptions common = new CommonOptions();
+
+    MigrateCommand(Console console) { this.console = console; }
+
+    @Override
+    public Integer call() throws Exception {
+        byte[] src = Args.bytes(source);
+        Sources.checkSource(src, source);
+        try (Session s = new Session(console, common, "migrate")) {
+            s.report.place("source", Args.display(source)).place("target", Args.display(target));
+            Sources.Prepared prepared = Sources.prepare(s);
+            EntrySink sink = DiskSink.open(Args.bytes(target), DiskSink.Options.defaults(), s.problems);
+            Evacuation.SinkKind kind = Evacuation.SinkKind.COPIES_FROM_DESCRIPTOR;
+            if (archiveCopy != null) {
+                s.report.place("archive", Args.display(archiveCopy));
+                try {
+                    Compression c = Args.isStdio(archiveCopy) ? Compression.NONE : Compression.fromFileName(archiveCopy);
+                    TarSink tar = TarSink.open(new BufferedOutputStream(Args.openOutput(archiveCopy, console), 64 * 1024),
+                            c, Runtime.getRuntime().availableProcessors(), Sources::provenanceRecords);
+                    sink = new TeeSink(sink, tar);
+                } catch (Exception e) {
+                    sink.close();
+                    throw e;
+                }
+                kind = Evacuation.SinkKind.CONSUMES_BYTES;
+            }
+            s.estimate(src);
+            prepared.evacuation(s).run(src, sink, kind);
+            return s.finish(prepared.dataLost());
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.linkrescue.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs the CLI in-process and peer tools as processes. */
+final class CliTestSupport {
+    private CliTestSupport() {}
+
+    record Result(int code, byte[] out, String err) {
+        String outText() { return new String(out, StandardCharsets.UTF_8); }
+    }
+
+    static Result run(String... args) {
+        return runWithInput(new ByteArrayInputStream(new byte[0]), args);
+    }
+
+    static Result runWithInput(InputStream in, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(in, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Runs a command (peer tool) and fails with its stderr unless it exits 0. */
+    static String sh(Path cwd, String... cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (cwd != null) pb.directory(cwd.toFile());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        int code = p.waitFor();
+        if (code != 0) throw new AssertionError(String.join(" ", cmd) + " exited " + code + ":\n" + out);
+        return out;
+    }
+
+    static List<String> args(String... a) { return new ArrayList<>(List.of(a)); }
+
+    /**
+     * A scratch directory removed with rm -rf: the fixtures hold paths over 4096 bytes, which
+     * JUnit's @TempDir cannot delete.
+     */
+    static Path scratch() throws IOException {
+        return java.nio.file.Files.createTempDirectory("linkrescue-test-");
+    }
+
+    static void remove(Path p) throws IOException, InterruptedException {
+        if (p != null) sh(null, "rm", "-rf", p.toString());
+    }
+}

@@ -1,0 +1,128 @@
+package org.linkrescue.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.linkrescue.cli.CliTestSupport.Result;
+
+/** The command line as a user meets it: exit codes, messages, help. */
+class MainTest {
+    @TempDir Path dir;
+
+    private static void oneLineNoTrace(Result r) {
+        assertFalse(r.err().contains("\tat "), "no stack trace:\n" + r.err());
+        assertFalse(r.err().contains("Exception"), "no exception names:\n" + r.err());
+    }
+
+    @Test
+    void t01_helpListsEveryCommandAndTheExitCodes() {
+        Result r = CliTestSupport.run("--help");
+        assertEquals(0, r.code());
+        for (String c : List.of("archive", "extract", "migrate", "demo", "Exit codes", "3  finished"))
+            assertTrue(r.outText().contains(c), c + " in:\n" + r.outText());
+    }
+
+    @Test
+    void t02_eachCommandHasHelp() {
+        for (String c : List.of("archive", "extract", "migrate", "demo")) {
+            Result r = CliTestSupport.run(c, "--help");
+            assertEquals(0, r.code(), c);
+            assertTrue(r.outText().startsWith("Usage: linkrescue " + c), r.outText());
+        }
+    }
+
+    @Test
+    void t03_noCommandUnknownOptionOrMissingArgumentIsAUsageError() {
+        Result none = CliTestSupport.run();
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("a command is required"), none.err());
+        Result unknown = CliTestSupport.run("migrate", "--frobnicate", "a", "b");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("Unknown option: '--frobnicate'"), unknown.err());
+        assertTrue(unknown.err().contains("Try 'linkrescue migrate --help'."), unknown.err());
+        assertEquals(2, CliTestSupport.run("archive", dir.toString()).code(), "-f is required");
+        Result badCompress = CliTestSupport.run("archive", dir.toString(), "-f", dir.resolve("a.tar").toString(), "--compress", "lz4");
+        assertEquals(2, badCompress.code());
+        assertTrue(badCompress.err().contains("unknown compression 'lz4': use none, gzip, zstd or xz"), badCompress.err());
+    }
+
+    @Test
+    void t04_aMissingSourceIsFatal_oneLine_andNoTargetIsCreated() {
+        Result r = CliTestSupport.run("migrate", dir.resolve("no such").toString(), dir.resolve("t").toString());
+        assertEquals(1, r.code());
+        assertEquals("linkrescue: cannot read source '" + dir.resolve("no such") + "': ENOENT (No such file or directory)\n", r.err());
+        assertFalse(Files.exists(dir.resolve("t")));
+    }
+
+    @Test
+    void t05_aNonEmptyTargetIsFatal() throws Exception {
+        Files.createDirectories(dir.resolve("src/a"));
+        Files.createDirectories(dir.resolve("t/old"));
+        Result r = CliTestSupport.run("migrate", dir.resolve("src").toString(), dir.resolve("t").toString());
+        assertEquals(1, r.code());
+        assertEquals("linkrescue: target '" + dir.resolve("t") + "' is not empty\n", r.err());
+        oneLineNoTrace(r);
+        Result x = CliTestSupport.runWithInput(new ByteArrayInputStream(new byte[10240]), "extract", "-f", "-", "-C", dir.resolve("t").toString());
+        assertEquals(1, x.code());
+        assertTrue(x.err().endsWith("is not empty\n"), x.err());
+    }
+
+    @Test
+    void t06_aGarbageArchiveIsFatalWithTheOffset() throws Exception {
+        Path garbage = dir.resolve("garbage.tar");
+        byte[] junk = new byte[4096];
+        new java.util.Random(7).nextBytes(junk);
+        Files.write(garbage, junk);
+        Result r = CliTestSupport.run("extract", "-f", garbage.toString(), "-C", dir.resolve("t").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("linkrescue: bad archive: "), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        oneLineNoTrace(r);
+    }
+
+    @Test
+    void t07_aMissingArchiveIsFatal() {
+        Result r = CliTestSupport.run("extract", "-f", dir.resolve("none.tar").toString(), "-C", dir.resolve("t").toString());
+        assertEquals(1, r.code());
+        assertEquals("linkrescue: cannot read archive '" + dir.resolve("none.tar") + "': no such file or directory\n", r.err());
+    }
+
+    @Test
+    void t08_anEmptySourceMigratesWithExit0AndASummaryLine() throws Exception {
+        Files.createDirectories(dir.resolve("src"));
+        Result r = CliTestSupport.run("migrate", dir.resolve("src").toString(), dir.resolve("t").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().startsWith("linkrescue: migrate done in "), r.err());
+        assertEquals(0, r.out().length, "nothing on stdout");
+    }
+
+    @Test
+    void t09_refusesToRunOutsideTheLatin1Locale() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.linkrescue.cli.Main", "--help");
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        pb.environment().put("LANG", "C.UTF-8");
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, p.waitFor());
+        assertEquals("linkrescue must run under the Latin-1 locale the ./linkrescue launcher sets up (got UTF-8):"
+                + " file names would not survive byte for byte\n", err);
+    }
+
+    @Test
+    void t10_theLauncherBuildsIfNeededAndRuns() throws Exception {
+        Path root = Path.of(System.getProperty("lr.project.root"));
+        Process p = new ProcessBuilder(root.resolve("linkrescue").toString(), "--help").start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), err);
+        assertTrue(out.startsWith("Usage: linkrescue"), out);
+        assertTrue(err.isEmpty() || err.equals("linkrescue: building (first run)...\n"), "launcher stderr: " + err);
+    }
+}

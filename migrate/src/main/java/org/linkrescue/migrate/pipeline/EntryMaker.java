@@ -1,0 +1,63 @@
+package org.linkrescue.migrate.pipeline;
+
+import java.util.Map;
+import org.linkrescue.archive.Entry;
+import org.linkrescue.archive.EntryType;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.Posix;
+import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.scan.ScannedPath;
+
+/**
+ * Turns what the scan saw of a path into the entry both sinks consume. User and group names are
+ * looked up once per id (a tree has few owners and millions of paths). Not thread-safe: one
+ * scan, one maker.
+ */
+public final class EntryMaker {
+    private final IdNames users = new IdNames(true);
+    private final IdNames groups = new IdNames(false);
+
+    /** The entry for p, or null for a kind of file tar cannot carry (a socket). */
+    public Entry make(ScannedPath p) {
+        Stat st = p.stat();
+        EntryType type;
+        long size = 0;
+        int major = 0, minor = 0;
+        byte[] target = null;
+        switch (st.type()) {
+            case Stat.S_IFREG -> { type = EntryType.FILE; size = st.size(); }
+            case Stat.S_IFDIR -> type = EntryType.DIRECTORY;
+            case Stat.S_IFLNK -> { type = EntryType.SYMLINK; target = p.linkTarget(); }
+            case Stat.S_IFIFO -> type = EntryType.FIFO;
+            case Stat.S_IFCHR -> { type = EntryType.CHAR_DEVICE; major = st.rdevMajor(); minor = st.rdevMinor(); }
+            case Stat.S_IFBLK -> { type = EntryType.BLOCK_DEVICE; major = st.rdevMajor(); minor = st.rdevMinor(); }
+            default -> { return null; }
+        }
+        return new Entry(p.path(), type, st.perm(), st.uid(), st.gid(), users.name(st.uid()),
+                groups.name(st.gid()), size, st.mtimeSec(), st.mtimeNsec(), target, major, minor, Map.of());
+    }
+
+    /** Names per numeric id, remembered; the last id asked for is answered without a lookup. */
+    private static final class IdNames {
+        private final boolean users;
+        private final java.util.HashMap<Integer, byte[]> known = new java.util.HashMap<>();
+        private int lastId = Integer.MIN_VALUE;
+        private byte[] lastName;
+
+        IdNames(boolean users) { this.users = users; }
+
+        byte[] name(int id) {
+            if (id == lastId) return lastName;
+            byte[] n = known.get(id);
+            if (n == null) {
+                String s = users ? Posix.userName(id) : Posix.groupName(id);
+                // Under the Latin-1 locale the String maps byte for char to what /etc/passwd holds.
+                n = s == null ? Entry.EMPTY : Names.bytes(s);
+                known.put(id, n);
+            }
+            lastId = id;
+            lastName = n;
+            return n;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.linkrescue.migrate.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.function.Function;
+import org.linkrescue.archive.Compression;
+import org.linkrescue.archive.Entry;
+import org.linkrescue.archive.EntryType;
+import org.linkrescue.archive.TarReader;
+import org.linkrescue.archive.UnsupportedEntryException;
+import org.linkrescue.migrate.report.RunTotals;
+import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.EntrySink;
+import org.linkrescue.migrate.stream.Problems;
+import org.linkrescue.migrate.stream.Problems.Grade;
+import org.linkrescue.migrate.stream.Provenance;
+
+/**
+ * extract: tar reader -> content of the current entry -> sink. Compression is detected from
+ * the first bytes (a pipe works). An entry kind we do not reproduce is reported and skipped;
+ * a malformed archive ends the run with the reader's message (byte offset included).
+ */
+public final class Extraction {
+    /** Told of every entry whose archive header carries a non-clean provenance. */
+    public interface ProvenanceListener {
+        void marked(Entry entry, Provenance provenance);
+    }
+
+    private final Problems problems;
+    private final RunTotals totals;
+    private final Function<Map<String, byte[]>, Provenance> provenanceOf;
+    private final byte[] buffer = new byte[1 << 20];
+
+    /**
+     * @param provenanceOf reads an entry's PAX records back into a provenance (CLEAN when it has none)
+     */
+    public Extraction(Problems problems, RunTotals totals, Function<Map<String, byte[]>, Provenance> provenanceOf) {
+        this.problems = problems;
+        this.totals = totals;
+        this.provenanceOf = provenanceOf;
+    }
+
+    /** Extracts the archive in raw (closed at the end) into sink, and finishes the sink. */
+    public void run(InputStream raw, EntrySink sink, ProvenanceListener listener) throws IOException {
+        try (InputStream in = Compression.decompressDetected(raw); EntrySink out = new CountingSink(sink, totals)) {
+            TarReader reader = new TarReader(in);
+            while (true) {
+                Entry e;
+                try {
+                    e = reader.next();
+                } catch (UnsupportedEntryException u) {
+                    problems.report(Grade.FAILED, u.path(), "not extracted: " + u.getMessage());
+                    continue;
+                }
+                if (e == null) break;
+                Content c = null;
+                if (e.type() == EntryType.FILE) {
+                    Provenance p = e.extra().isEmpty() ? Provenance.CLEAN : provenanceOf.apply(e.extra());
+                    if (!p.isClean() && listener != null) listener.marked(e, p);
+                    c = new TarEntryContent(reader, e.size(), p, buffer);
+                }
+                out.accept(e, c);
+            }
+            out.finish();
+        } finally {
+            totals.stop();
+        }
+    }
+}

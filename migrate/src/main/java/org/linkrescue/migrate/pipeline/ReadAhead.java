@@ -1,0 +1,136 @@
+package org.linkrescue.migrate.pipeline;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.linkrescue.archive.Entry;
+import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.EntrySink;
+
+/**
+ * Decouples the reading side (scan, open, and for small files the read itself) from the writing
+ * side: entries go through a bounded queue to a sink thread, so the writer never waits on the
+ * scan and the scan never waits on the writer unless the queue is full. Memory is bounded by the
+ * queue length (open descriptors) and the pre-read ring (bytes).
+ *
+ * Contents pass to the sink thread, which closes each one after the sink has taken it. When the
+ * sink fails, the next {@link #accept} throws its exception, so the scan unwinds at once.
+ */
+final class ReadAhead implements EntrySink {
+    private static final Item END = new Item(null, null);
+
+    private record Item(Entry entry, Content content) {}
+
+    private final EntrySink sink;
+    private final ArrayBlockingQueue<Item> queue;
+    private final PreReadRing ring;
+    private final long preReadMax;
+    private final Thread writer;
+    private volatile Throwable failure;
+    private volatile boolean stopped;
+
+    /**
+     * @param depth      entries in flight (each FILE holds a descriptor)
+     * @param ringBytes  size of the pre-read ring, 0 for none (when the sink copies kernel-side
+     *                   from the descriptor, reading into memory first would only cost)
+     * @param preReadMax largest file read into the ring; larger ones are read by the sink
+     */
+    ReadAhead(EntrySink sink, int depth, int ringBytes, long preReadMax) {
+        this.sink = sink;
+        this.queue = new ArrayBlockingQueue<>(depth);
+        this.ring = ringBytes > 0 ? new PreReadRing(ringBytes) : null;
+        this.preReadMax = Math.min(preReadMax, ringBytes);
+        this.writer = new Thread(this::drain, "linkrescue-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @Override
+    public void accept(Entry entry, Content content) throws IOException {
+        try {
+            rethrow();
+            if (content != null && ring != null && content.size() <= preReadMax && content.size() > 0)
+                content = ring.preRead(content, () -> stopped);
+            while (!queue.offer(new Item(entry, content), 100, TimeUnit.MILLISECONDS)) rethrow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(content);
+            throw new InterruptedIOException("interrupted");
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(content);
+            throw e;
+        }
+    }
+
+    private void drain() {
+        try {
+            while (true) {
+                Item it = queue.take();
+                if (it == END) return;
+                try {
+                    sink.accept(it.entry, it.content);
+                } finally {
+                    closeQuietly(it.content);
+                    if (it.content instanceof PreReadRing.Replay r) ring.free(r.end());
+                }
+            }
+        } catch (Throwable t) {
+            failure = t;
+            stopped = true;
+        }
+    }
+
+    /** Waits for the sink thread to take every entry, then finishes the sink. */
+    @Override
+    public void finish() throws IOException {
+        try {
+            while (!queue.offer(END, 100, TimeUnit.MILLISECONDS)) rethrow();
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        }
+        rethrow();
+        sink.finish();
+    }
+
+    /** After a failure: stops the sink thread, closes every content still queued, closes the sink. */
+    @Override
+    public void close() throws IOException {
+        stopped = true;
+        if (writer.isAlive()) {
+            // Make room for END in case the queue is full of entries the sink will never take.
+            Item it;
+            while (!queue.offer(END)) {
+                if ((it = queue.poll()) != null) closeQuietly(it.content);
+            }
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Item it;
+        while ((it = queue.poll()) != null) closeQuietly(it.content);
+        sink.close();
+    }
+
+    private void rethrow() throws IOException {
+        Throwable t = failure;
+        if (t == null) return;
+        if (t instanceof IOException io) throw io;
+        if (t instanceof RuntimeException re) throw re;
+        if (t instanceof Error er) throw er;
+        throw new IOException(t);
+    }
+
+    private static void closeQuietly(Content c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // closing a read descriptor: nothing left to lose
+        }
+    }
+}

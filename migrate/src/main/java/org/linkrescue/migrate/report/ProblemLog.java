@@ -1,0 +1,66 @@
+package org.linkrescue.migrate.report;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.stream.Problems;
+
+/**
+ * The run's error policy: prints one line per problem ("linkrescue: FAILED a/b: open: EACCES
+ * (Permission denied)"), counts them by grade and keeps them for the report. Thread-safe: the
+ * reading and the writing side of a run report concurrently.
+ */
+public final class ProblemLog implements Problems {
+    /** Problems kept for the JSON report; beyond this only counts grow (a dying drive may fail millions). */
+    public static final int KEPT = 100_000;
+
+    /** One problem as reported. */
+    public record Problem(Grade grade, byte[] path, String what) {
+        public String line() {
+            return "linkrescue: " + grade + " " + (path == null ? "" : Names.display(path) + ": ") + what;
+        }
+    }
+
+    /** Lets a progress line get out of the way of a problem line on the same terminal. */
+    public interface LineGuard {
+        void beforeLine();
+        void afterLine();
+    }
+
+    private final PrintStream err;
+    private final List<Problem> kept = new ArrayList<>();
+    private final long[] counts = new long[Grade.values().length];
+    private volatile LineGuard guard;
+
+    public ProblemLog(PrintStream err) {
+        this.err = err;
+    }
+
+    public void setLineGuard(LineGuard g) { guard = g; }
+
+    @Override
+    public synchronized void report(Grade grade, byte[] path, String what) {
+        counts[grade.ordinal()]++;
+        Problem p = new Problem(grade, path == null ? null : path.clone(), what);
+        if (kept.size() < KEPT) kept.add(p);
+        LineGuard g = guard;
+        if (g != null) g.beforeLine();
+        err.println(p.line());
+        if (g != null) g.afterLine();
+    }
+
+    public synchronized long count(Grade g) { return counts[g.ordinal()]; }
+
+    /** FAILED and FATAL problems: the ones that mean something did not come through. */
+    public synchronized long errors() { return counts[Grade.FAILED.ordinal()] + counts[Grade.FATAL.ordinal()]; }
+
+    public synchronized long total() {
+        long t = 0;
+        for (long c : counts) t += c;
+        return t;
+    }
+
+    public synchronized List<Problem> kept() { return Collections.unmodifiableList(new ArrayList<>(kept)); }
+}

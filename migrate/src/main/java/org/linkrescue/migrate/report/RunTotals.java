@@ -1,0 +1,48 @@
+package org.linkrescue.migrate.report;
+
+import org.linkrescue.archive.Entry;
+
+/**
+ * What went through the sink. Written by one thread (the sink's), read by others (the progress
+ * display): fields are volatile so a reader sees recent values without locking the writer.
+ */
+public final class RunTotals {
+    private final long startNanos = System.nanoTime();
+    private volatile long paths, files, hardLinks, dirs, symlinks, specials, bytes, inodesRead, damagedInodes;
+    private volatile long elapsedNanos = -1;
+    /** Bytes the run expects in all, or -1 while unknown (for progress). */
+    private volatile long expectedBytes = -1;
+
+    /** Counts one entry as it is handed to the sink (a FILE's bytes are counted by {@link #addBytes}). */
+    public void count(Entry e) {
+        paths++;
+        switch (e.type()) {
+            case FILE -> files++;
+            case HARDLINK -> hardLinks++;
+            case DIRECTORY -> dirs++;
+            case SYMLINK -> symlinks++;
+            default -> specials++;
+        }
+    }
+
+    public void addBytes(long n) { bytes += n; }
+    public void inodeRead(boolean damaged) {
+        inodesRead++;
+        if (damaged) damagedInodes++;
+    }
+    public void expectBytes(long n) { expectedBytes = n; }
+    public void stop() { if (elapsedNanos < 0) elapsedNanos = System.nanoTime() - startNanos; }
+
+    public long paths() { return paths; }
+    public long files() { return files; }
+    public long hardLinks() { return hardLinks; }
+    public long dirs() { return dirs; }
+    public long symlinks() { return symlinks; }
+    public long specials() { return specials; }
+    public long bytes() { return bytes; }
+    public long inodesRead() { return inodesRead; }
+    /** Inodes whose content was delivered with lost (zero-filled) bytes. */
+    public long damagedInodes() { return damagedInodes; }
+    public long expectedBytes() { return expectedBytes; }
+    public long elapsedNanos() { long e = elapsedNanos; return e >= 0 ? e : System.nanoTime() - startNanos; }
+}

@@ -1,0 +1,41 @@
+package org.linkrescue.migrate.report;
+
+import java.util.Locale;
+import org.linkrescue.migrate.stream.Problems.Grade;
+
+/** The one closing line every run prints to stderr, and the byte/rate formatting it shares with progress. */
+public final class Summary {
+    private Summary() {}
+
+    public static String line(String command, Outcome outcome, RunTotals t, ProblemLog p) {
+        StringBuilder sb = new StringBuilder("linkrescue: ").append(command)
+                .append(outcome == Outcome.COMPLETE ? " done" : " finished with losses")
+                .append(" in ").append(seconds(t.elapsedNanos())).append(": ")
+                .append(t.paths()).append(" paths (")
+                .append(t.files()).append(" files, ")
+                .append(t.hardLinks()).append(" hard links, ")
+                .append(t.dirs()).append(" dirs, ")
+                .append(t.symlinks()).append(" symlinks, ")
+                .append(t.specials()).append(" special), ")
+                .append(bytes(t.bytes()));
+        long failed = p.count(Grade.FAILED), warn = p.count(Grade.WARN);
+        if (failed > 0) sb.append("; ").append(failed).append(" FAILED");
+        if (t.damagedInodes() > 0) sb.append("; ").append(t.damagedInodes()).append(" damaged files (bytes zero-filled)");
+        if (warn > 0) sb.append("; ").append(warn).append(" warnings");
+        return sb.toString();
+    }
+
+    public static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
+
+    /** 1023 B, 1.5 MiB, 2.40 GiB: humans read sizes, the report keeps exact numbers. */
+    public static String bytes(long n) {
+        if (n < 1024) return n + " B";
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+        return String.format(Locale.ROOT, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, units[u]);
+    }
+}

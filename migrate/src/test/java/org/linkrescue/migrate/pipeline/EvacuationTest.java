@@ -1,0 +1,141 @@
+package org.linkrescue.migrate.pipeline;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.read.PlainContentSource;
+import org.linkrescue.migrate.report.RunTotals;
+import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.ContentSource;
+import org.linkrescue.migrate.stream.Problems;
+
+class EvacuationTest {
+    @TempDir Path dir;
+    final List<String> problems = new ArrayList<>();
+    final Problems log = (g, p, w) -> { synchronized (problems) { problems.add(g + " " + (p == null ? "" : Names.latin1(p)) + ": " + w); } };
+
+    private void file(String rel, String data) throws IOException {
+        Path p = dir.resolve("src").resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, data, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private void link(String existing, String rel) throws IOException {
+        Path p = dir.resolve("src").resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.createLink(p, dir.resolve("src").resolve(existing));
+    }
+
+    private RecordingSink run(ContentSource source, Evacuation.SinkKind kind, Evacuation.Tuning tuning, RunTotals totals) throws IOException {
+        RecordingSink sink = new RecordingSink();
+        new Evacuation(source, log, totals, tuning).run(Names.bytes(dir.resolve("src").toString()), sink, kind);
+        return sink;
+    }
+
+    @Test
+    void t01_aLinkedInodeIsReadOnceAtItsFirstPathAndEveryLaterPathLinksToIt() throws IOException {
+        file("2024-01-01/a", "AAA");
+        link("2024-01-01/a", "2024-01-02/a");
+        link("2024-01-01/a", "2024-01-03/a");
+        file("2024-01-02/b", "B");
+        Files.createSymbolicLink(dir.resolve("src/2024-01-03/s"), Path.of("../x\u00e9"));
+        AtomicInteger opens = new AtomicInteger();
+        PlainContentSource plain = new PlainContentSource(log);
+        ContentSource counting = (p, fd, n, st) -> { opens.incrementAndGet(); return plain.open(p, fd, n, st); };
+        RunTotals totals = new RunTotals();
+        RecordingSink sink = run(counting, Evacuation.SinkKind.COPIES_FROM_DESCRIPTOR, Evacuation.Tuning.DEFAULT, totals);
+        assertEquals(List.of(
+                "DIRECTORY .",
+                "DIRECTORY 2024-01-01",
+                "FILE 2024-01-01/a =AAA",
+                "DIRECTORY 2024-01-02",
+                "HARDLINK 2024-01-02/a -> 2024-01-01/a",
+                "FILE 2024-01-02/b =B",
+                "DIRECTORY 2024-01-03",
+                "HARDLINK 2024-01-03/a -> 2024-01-01/a",
+                "SYMLINK 2024-01-03/s -> ../x\u00e9"), sink.lines);
+        assertEquals(2, opens.get(), "data of an inode is opened once, however many paths link it");
+        assertTrue(sink.finished);
+        assertTrue(sink.closed);
+        assertEquals("linkrescue-writer", sink.threadName, "the sink runs behind the read-ahead queue");
+        assertEquals(9, totals.paths());
+        assertEquals(2, totals.files());
+        assertEquals(2, totals.hardLinks());
+        assertEquals(4, totals.bytes());
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void t02_aFileThatCannotBeOpenedIsReported_itsLaterPathsToo_andTheRunGoesOn() throws IOException {
+        file("d1/gone", "lost");
+        link("d1/gone", "d2/gone");
+        file("d2/kept", "kept");
+        PlainContentSource plain = new PlainContentSource(log);
+        // The first path moves away between scan and open (the inode keeps its two links): the
+        // open fails for real (ENOENT).
+        ContentSource vanishing = (p, fd, n, st) -> {
+            if (Names.latin1(p).equals("d1/gone")) Files.move(dir.resolve("src/d1/gone"), dir.resolve("elsewhere"));
+            return plain.open(p, fd, n, st);
+        };
+        RecordingSink sink = run(vanishing, Evacuation.SinkKind.CONSUMES_BYTES, Evacuation.Tuning.DEFAULT, new RunTotals());
+        assertEquals(List.of("DIRECTORY .", "DIRECTORY d1", "DIRECTORY d2", "FILE d2/kept =kept"), sink.lines);
+        assertEquals(List.of(
+                "FAILED d1/gone: open: ENOENT (No such file or directory)",
+                "FAILED d2/gone: not archived: its inode could not be read"), problems);
+    }
+
+    @Test
+    void t03_whenTheSinkFailsTheScanStopsWithItsErrorAndEveryContentIsClosed() throws IOException {
+        for (int i = 0; i < 50; i++) file("f" + i, "x" + i);
+        List<Content> opened = new ArrayList<>();
+        PlainContentSource plain = new PlainContentSource(log);
+        ContentSource tracking = (p, fd, n, st) -> {
+            Content c = plain.open(p, fd, n, st);
+            synchronized (opened) { opened.add(c); }
+            return c;
+        };
+        RecordingSink sink = new RecordingSink();
+        sink.failAt = 5;
+        IOException e = assertThrows(IOException.class, () -> new Evacuation(tracking, log, new RunTotals(),
+                new Evacuation.Tuning(4, 0, 0)).run(Names.bytes(dir.resolve("src").toString()), sink,
+                Evacuation.SinkKind.COPIES_FROM_DESCRIPTOR));
+        assertEquals("target full (simulated)", e.getMessage());
+        assertTrue(sink.closed);
+        assertFalse(sink.finished);
+        assertTrue(opened.size() < 50, "the scan stopped early (opened " + opened.size() + ")");
+        for (Content c : opened) assertEquals(-1, c.plainFd(), "content left open: " + c);
+    }
+
+    @Test
+    void t04_readAheadThroughASmallRingKeepsEveryByteInOrder() throws IOException {
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            String data = ("file" + i + ":").repeat(1 + i * 7);
+            file(String.format("f%02d", i), data);
+        }
+        // A 4 KiB ring: files wrap around its end and the reader waits for the sink to free room.
+        RecordingSink sink = run(new PlainContentSource(log), Evacuation.SinkKind.CONSUMES_BYTES,
+                new Evacuation.Tuning(8, 4096, 4096), new RunTotals());
+        assertEquals(41, sink.lines.size());
+        for (int i = 0; i < 40; i++) {
+            assertEquals(String.format("FILE f%02d =", i) + ("file" + i + ":").repeat(1 + i * 7), sink.lines.get(i + 1));
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void t05_aMissingSourceRootThrows() {
+        IOException e = assertThrows(IOException.class, () -> new Evacuation(new PlainContentSource(log), log, new RunTotals(),
+                Evacuation.Tuning.DEFAULT).run(Names.bytes(dir.resolve("nope").toString()), new RecordingSink(),
+                Evacuation.SinkKind.CONSUMES_BYTES));
+        assertTrue(e.getMessage().contains("ENOENT"), e.getMessage());
+    }
+}

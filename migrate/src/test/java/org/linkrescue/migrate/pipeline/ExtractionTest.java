@@ -1,0 +1,68 @@
+package org.linkrescue.migrate.pipeline;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.linkrescue.archive.Compression;
+import org.linkrescue.archive.Entry;
+import org.linkrescue.archive.EntryType;
+import org.linkrescue.archive.Names;
+import org.linkrescue.archive.TarFormatException;
+import org.linkrescue.migrate.report.RunTotals;
+import org.linkrescue.migrate.sink.TarSink;
+import org.linkrescue.migrate.stream.BytesContent;
+import org.linkrescue.migrate.stream.Problems;
+import org.linkrescue.migrate.stream.Provenance;
+
+class ExtractionTest {
+    final List<String> problems = new ArrayList<>();
+    final Problems log = (g, p, w) -> problems.add(g + " " + w);
+
+    static Entry entry(String path, EntryType t, long size, String target, Map<String, byte[]> extra) {
+        return new Entry(Names.bytes(path), t, 0644, 0, 0, null, null, size, 1, 0, target == null ? null : Names.bytes(target), 0, 0, extra);
+    }
+
+    private static byte[] archive(Compression c) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (TarSink t = TarSink.open(out, c, 2, p -> Map.of())) {
+            t.accept(entry("a", EntryType.FILE, 3, null, Map.of("LINKRESCUE.damaged", Names.bytes("1"))),
+                    new BytesContent(Names.bytes("abc")));
+            t.accept(entry("b", EntryType.HARDLINK, 0, "a", null), null);
+            t.finish();
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void t01_everyCompressionIsDetectedAndTheMarkedEntryIsTold() throws IOException {
+        for (Compression c : Compression.values()) {
+            RecordingSink sink = new RecordingSink();
+            List<String> marked = new ArrayList<>();
+            RunTotals totals = new RunTotals();
+            new Extraction(log, totals, extra -> extra.containsKey("LINKRESCUE.damaged")
+                    ? new Provenance(List.of(), true) : Provenance.CLEAN)
+                    .run(new ByteArrayInputStream(archive(c)), sink, (e, p) -> marked.add(Names.latin1(e.path())));
+            assertEquals(List.of("FILE a =abc", "HARDLINK b -> a"), sink.lines, c.name());
+            assertEquals(List.of("a"), marked);
+            assertEquals(1, totals.damagedInodes());
+            assertTrue(sink.finished);
+        }
+    }
+
+    @Test
+    void t02_aTruncatedArchiveEndsTheRunWithTheReadersMessage() throws IOException {
+        byte[] whole = archive(Compression.NONE);
+        byte[] cut = java.util.Arrays.copyOf(whole, 700);
+        RecordingSink sink = new RecordingSink();
+        assertThrows(TarFormatException.class, () -> new Extraction(log, new RunTotals(), x -> Provenance.CLEAN)
+                .run(new ByteArrayInputStream(cut), sink, null));
+        assertTrue(sink.closed);
+        assertFalse(sink.finished);
+    }
+}
