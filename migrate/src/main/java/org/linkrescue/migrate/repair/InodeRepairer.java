@@ -44,6 +44,7 @@ final class InodeRepairer {
         byte[] tempName = tempName(d.ino());
         long newIno;
         NewInodeWriter.Written w;
+        List<DirTimes> dirs = List.of();
         try (ParentDir pd = ParentDir.open(rootFd, first)) {
             int oldFd;
             try {
@@ -54,11 +55,19 @@ final class InodeRepairer {
             try {
                 String changed = changedSinceScan(Posix.fstat(oldFd), d.stat(), dev);
                 if (changed != null) return failed(d, good, changed);
-                journal.begin(d.ino(), tempDir, tempName, d.paths());
+                dirs = DirTimes.ofAll(rootFd, tempDir, d.paths());
+                journal.begin(d.ino(), tempDir, tempName, d.paths(), dirs);
                 try {
                     w = writer.write(pd.fd(), tempName, oldFd, d.stat(), good.content());
+                } catch (NewInodeWriter.LostBytesException e) {
+                    discardTemp(pd.fd(), tempName);
+                    restore(rootFd, dirs);
+                    journal.done(d.ino());
+                    return InodeOutcome.leftAsIs(Status.NO_CANDIDATE, d, "no acceptable good copy: " + e.getMessage()
+                            + "; left as it is", good.notes());
                 } catch (IOException e) {
                     discardTemp(pd.fd(), tempName);
+                    restore(rootFd, dirs);
                     journal.done(d.ino());
                     return failed(d, good, "new file not made: " + e.getMessage());
                 }
@@ -73,6 +82,8 @@ final class InodeRepairer {
         newIno = w.newIno();
         journal.created(d.ino(), newIno);
         PathMover.Result r = mover.moveAll(rootFd, dev, journal, d.ino(), newIno, tempDir, tempName, d.paths());
+        List<String> notes = new ArrayList<>(good.notes());
+        notes.addAll(restore(rootFd, dirs));
         journal.done(d.ino());
         List<byte[]> moved = new ArrayList<>(r.already());
         moved.addAll(r.moved());
@@ -86,7 +97,17 @@ final class InodeRepairer {
             reason = stayed.size() + " path(s) stay on the old inode";
         }
         return new InodeOutcome(status, d, moved.isEmpty() ? -1 : newIno, moved, stayed, good.source(), w.provenance(),
-                w.sha256(), w.xattrsNotCopied(), reason, good.notes());
+                w.sha256(), w.xattrsNotCopied(), reason, notes);
+    }
+
+    /** Puts back the times of the directories touched; returns what could not be. */
+    static List<String> restore(int rootFd, List<DirTimes> dirs) {
+        List<String> failed = new ArrayList<>();
+        for (DirTimes t : dirs) {
+            String why = t.restore(rootFd);
+            if (why != null) failed.add(org.linkrescue.archive.Names.display(t.dir()) + ": " + why);
+        }
+        return failed;
     }
 
     private static String changedSinceScan(Stat now, Stat scanned, long dev) {

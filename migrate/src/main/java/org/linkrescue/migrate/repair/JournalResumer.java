@@ -33,6 +33,7 @@ final class JournalResumer {
             if (e.newIno() < 0) {
                 String action = dryRun ? "would remove the unfinished new file; the inode is repaired afresh"
                         : removeUnfinished(rootFd, dev, e);
+                if (!dryRun) InodeRepairer.restore(rootFd, e.dirs());
                 out.add(new ResumedInode(e.oldIno(), -1, e.paths(), List.of(), List.of(), List.of(), action));
                 continue;
             }
@@ -43,9 +44,11 @@ final class JournalResumer {
             }
             PathMover.Result r = mover.moveAll(rootFd, dev, journal, e.oldIno(), e.newIno(),
                     e.tempDir(), e.tempName(), e.paths());
+            List<String> notRestored = InodeRepairer.restore(rootFd, e.dirs());
             journal.done(e.oldIno());
             out.add(new ResumedInode(e.oldIno(), e.newIno(), e.paths(), r.moved(), r.already(), r.stayed(),
-                    "completed: " + r.moved().size() + " path(s) moved now, " + r.already().size() + " moved before"));
+                    "completed: " + r.moved().size() + " path(s) moved now, " + r.already().size() + " moved before"
+                            + (notRestored.isEmpty() ? "" : "; " + String.join("; ", notRestored))));
         }
         return out;
     }

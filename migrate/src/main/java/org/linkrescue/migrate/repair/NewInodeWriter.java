@@ -50,7 +50,7 @@ final class NewInodeWriter {
                 throw new LostBytesException("content gave " + written[0] + " of " + old.size() + " bytes");
             }
             Provenance prov = content.provenance();
-            if (prov.damaged()) throw new LostBytesException("content has bytes no good copy could fill");
+            if (prov.damaged()) throw new LostBytesException(lostBytes(prov) + " unreadable byte(s) no verified copy could fill");
             Posix.fsync(fd);
             Posix.fchown(fd, old.uid(), old.gid());
             List<String> notCopied = copyXattrs(oldFd, fd);
@@ -86,7 +86,24 @@ final class NewInodeWriter {
         return failed;
     }
 
-    private static MessageDigest sha256() {
+    static long lostBytes(Provenance p) {
+        long n = 0;
+        for (Provenance.Range r : p.ranges()) if (r.origin().equals("zero")) n += r.length();
+        return n;
+    }
+
+    /** Reads a content to its end without keeping it: --dry-run learns what a repair would write. */
+    static Written consumeOnly(Content content, long size) throws IOException {
+        MessageDigest sha = sha256();
+        long[] n = {0};
+        content.feed((buf, off, len) -> { sha.update(buf, off, len); n[0] += len; });
+        if (n[0] != size) throw new LostBytesException("content gave " + n[0] + " of " + size + " bytes");
+        Provenance prov = content.provenance();
+        if (prov.damaged()) throw new LostBytesException(lostBytes(prov) + " unreadable byte(s) no verified copy could fill");
+        return new Written(-1, HexFormat.of().formatHex(sha.digest()), prov, List.of());
+    }
+
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

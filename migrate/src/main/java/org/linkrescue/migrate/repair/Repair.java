@@ -10,6 +10,7 @@ import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.repair.InodeOutcome.Status;
+import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
 
@@ -60,9 +61,18 @@ public final class Repair {
             }
 
             Set<Long> damaged = finder.damagedInodes(source);
-            List<DamagedInode> inodes = damaged.isEmpty() ? List.of() : new PathCollector(problems).collect(source, damaged);
+            List<DamagedInode> inodes = new ArrayList<>();
             Set<Long> found = new HashSet<>();
-            inodes.forEach(d -> found.add(d.ino()));
+            for (DamagedInode d : damaged.isEmpty() ? List.<DamagedInode>of() : new PathCollector(problems).collect(source, damaged)) {
+                String mismatch = finder.mismatch(d.stat());
+                if (mismatch != null) {
+                    problems.report(Grade.WARN, d.paths().get(0), "inode " + d.ino() + " is not the damaged inode of that number: "
+                            + mismatch + "; left alone");
+                    continue;
+                }
+                inodes.add(d);
+                found.add(d.ino());
+            }
             List<Long> notFound = new ArrayList<>();
             for (long ino : damaged) {
                 if (!found.contains(ino)) notFound.add(ino);
@@ -94,9 +104,7 @@ public final class Repair {
                         } else {
                             GoodData.Available a = (GoodData.Available) good;
                             if (opts.dryRun()) {
-                                a.content().close();
-                                o = new InodeOutcome(Status.PLANNED, d, -1, List.of(), List.of(), a.source(), null, null,
-                                        List.of(), null, a.notes());
+                                o = dryRun(d, a);
                             } else {
                                 if (journal == null) journal = Journal.create(journalFile, dev, root.ino());
                                 o = repairer.repair(rootFd, dev, d, a, journal);
@@ -114,12 +122,26 @@ public final class Repair {
                 if (journal != null) journal.close();
             }
             // Only a run that got here kept every promise the journal made.
-            if (journal != null) Journal.removeFile(journalFile);
+            if (journal != null) Journal.removeFile(journalFile, journal.dirTimes());
             RepairResult r = new RepairResult(opts.dryRun(), resumed, outcomes, notFound);
             summary(r);
             return r;
         } finally {
             Posix.close(rootFd);
+        }
+    }
+
+    /** Reads the good data as a repair would, and keeps nothing: the plan, with its hash. */
+    private static InodeOutcome dryRun(DamagedInode d, GoodData.Available a) throws IOException {
+        try (Content c = a.content()) {
+            NewInodeWriter.Written w = NewInodeWriter.consumeOnly(c, d.stat().size());
+            return new InodeOutcome(Status.PLANNED, d, -1, List.of(), List.of(), a.source(), w.provenance(), w.sha256(),
+                    List.of(), null, a.notes());
+        } catch (NewInodeWriter.LostBytesException e) {
+            return InodeOutcome.leftAsIs(Status.NO_CANDIDATE, d, "no acceptable good copy: " + e.getMessage()
+                    + "; left as it is", a.notes());
+        } catch (IOException e) {
+            return InodeOutcome.leftAsIs(Status.FAILED, d, "cannot be read: " + e.getMessage(), a.notes());
         }
     }
 
@@ -136,7 +158,7 @@ public final class Repair {
             try (Journal j = Journal.reopen(journalFile)) {
                 resumed = new JournalResumer(ops).resume(rootFd, root.devId(), c, j, false);
             }
-            Journal.removeFile(journalFile);
+            Journal.removeFile(journalFile, c.jdirTimes());
         }
         for (ResumedInode r : resumed) {
             out.println((opts.dryRun() ? "journal of a killed run: inode " : "resumed inode ") + r.oldIno() + ": " + r.action());

@@ -18,7 +18,8 @@ class JournalTest {
         byte[] file = Names.bytes(dir.resolve("j").toString());
         byte[] odd = {'a', '/', (byte) 0xff, '\n', ' ', 'b'};
         try (Journal j = Journal.create(file, 42, 7)) {
-            j.begin(100, Names.bytes("a"), Names.bytes(".t"), List.of(odd, Names.bytes("top")));
+            j.begin(100, Names.bytes("a"), Names.bytes(".t"), List.of(odd, Names.bytes("top")),
+                    List.of(new DirTimes(odd, 1, 2, 3, 4)));
             j.created(100, 200);
             j.moved(100, 1);
             j.stayed(100, 0);
@@ -33,6 +34,9 @@ class JournalTest {
         assertArrayEquals(Names.bytes("a"), e.tempDir());
         assertTrue(e.moved().get(1));
         assertTrue(e.stayed().get(0));
+        assertArrayEquals(odd, e.dirs().get(0).dir());
+        assertEquals(4, e.dirs().get(0).mtimeNsec());
+        assertEquals(4, c.jdirTimes().length);
         assertFalse(e.done());
     }
 
@@ -40,7 +44,7 @@ class JournalTest {
     void aLastLineCutShortByAKillIsIgnored() throws Exception {
         byte[] file = Names.bytes(dir.resolve("j").toString());
         try (Journal j = Journal.create(file, 1, 2)) {
-            j.begin(5, new byte[0], Names.bytes(".t"), List.of(Names.bytes("p")));
+            j.begin(5, new byte[0], Names.bytes(".t"), List.of(Names.bytes("p")), List.of());
         }
         Files.write(dir.resolve("j"), "created 5 9".getBytes(StandardCharsets.US_ASCII), java.nio.file.StandardOpenOption.APPEND);
         Journal.Entry e = Journal.read(file).entries().get(0);

@@ -35,7 +35,7 @@ final class TestGoodData implements GoodDataSource, DamageFinder {
             return new GoodData.Unavailable(none.get(inode.ino()), List.of("mirror:m/x: size differs"));
         }
         Good g = good.get(inode.ino());
-        return new GoodData.Available(new TestContent(g, killWhileWriting), "mirror:test", List.of());
+        return new GoodData.Ready(new TestContent(g, killWhileWriting), "mirror:test", List.of());
     }
 
     static final class TestContent implements Content {
