@@ -286,7 +286,8 @@ class RescueContentSourceTest {
         assertTrue(json.contains("\"exitCode\":3"), json);
         Map<String, byte[]> pax = ProvenancePax.records(c[0]);
         assertEquals("1", Names.latin1(pax.get("LINKRESCUE.damaged")));
-        assertEquals("0-8191:source,8192-12287:zero,12288-69999:source", Names.latin1(pax.get("LINKRESCUE.ranges")));
+        assertEquals("0+8192:source\n8192+4096:zero\n12288+57712:source", Names.latin1(pax.get("LINKRESCUE.ranges")));
+        assertEquals(c[0].provenance(), ProvenancePax.parse(pax));
         assertEquals(sha256(got), Names.latin1(pax.get("LINKRESCUE.sha256")));
         assertTrue(report.summary().get(1).contains("could not be recovered"), report.summary().toString());
     }
