@@ -57,6 +57,11 @@ public final class TarReader extends InputStream {
     private long dataSize;
     private long padRemaining;
     private boolean done;
+    private SparseMap sparse; // non-null while the current entry is a sparse file
+    private long logicalPos;
+    private long logicalSize;
+    private static final byte[] ONE = {'1'};
+    private static final byte[] ZERO = {'0'};
 
     public TarReader(InputStream in) {
         this.in = in;
@@ -74,6 +79,7 @@ public final class TarReader extends InputStream {
         skipData();
         current = null;
         currentHasData = false;
+        sparse = null;
         Map<String, byte[]> local = null;
         byte[] longName = null;
         byte[] longLink = null;
@@ -93,6 +99,7 @@ public final class TarReader extends InputStream {
                         throw new TarFormatException("archive ends at byte offset " + off
                                 + " after an extended header without its entry");
                     done = true;
+                    drainRecord();
                     return null;
                 }
                 if (m < BLOCK) throw new TarFormatException("archive truncated in a header at byte offset " + off2);
@@ -163,12 +170,33 @@ public final class TarReader extends InputStream {
         dataSize = size;
         padRemaining = (BLOCK - size % BLOCK) % BLOCK;
 
-        for (String k : pax.keySet())
-            if (k.startsWith("GNU.sparse.")) {
-                byte[] real = pax.get("GNU.sparse.name");
-                throw new UnsupportedEntryException("sparse entry not supported: "
-                        + Names.display(real != null ? normalize(real) : path), real != null ? normalize(real) : path);
+        SparseMap sparse = null;
+        long realSize = size;
+        if (flag == 'S' && gnu) {
+            sparse = oldGnuSparseMap(off);
+            realSize = number(483, 12, "GNU sparse real size", off);
+            flag = '0';
+        } else if (pax.keySet().stream().anyMatch(k -> k.startsWith("GNU.sparse."))) {
+            byte[] real = pax.get("GNU.sparse.name");
+            if (real != null) {
+                path = normalize(real);
+                if (indexOf(path, (byte) 0) >= 0) throw new TarFormatException("NUL byte in the path of the entry at byte offset " + off);
             }
+            byte[] major = pax.get("GNU.sparse.major"), minor = pax.get("GNU.sparse.minor");
+            byte[] rs = pax.get("GNU.sparse.realsize");
+            if (rs == null) rs = pax.get("GNU.sparse.size");
+            long rsv = rs == null ? -1 : PaxRecords.parseLong(rs);
+            if (major != null && minor != null && Arrays.equals(major, ONE) && Arrays.equals(minor, ZERO) && rsv >= 0) {
+                sparse = SparseMap.readFrom(this::readStoredFully, off);
+            } else if (pax.get("GNU.sparse.map") != null && rsv >= 0) {
+                sparse = SparseMap.parseList(pax.get("GNU.sparse.map"), off);
+            } else {
+                throw new UnsupportedEntryException("sparse entry not supported (GNU sparse format 0.0): "
+                        + Names.display(path), path);
+            }
+            realSize = rsv;
+        }
+        if (sparse != null) sparse.check(realSize, dataRemaining, path, off);
         EntryType type = switch (flag) {
             case '0', 0, '7' -> trailingSlash ? EntryType.DIRECTORY : EntryType.FILE;
             case '1' -> EntryType.HARDLINK;
@@ -180,9 +208,8 @@ public final class TarReader extends InputStream {
             default -> null;
         };
         if (type == null) {
-            if (flag == 'S' && gnu) skipOldSparseExtensions(off);
             String what = switch (flag) {
-                case 'S' -> "sparse entry";
+                case 'S' -> "old GNU sparse entry without GNU magic";
                 case 'D' -> "GNU incremental dump directory";
                 case 'M' -> "GNU multi-volume continuation";
                 case 'V' -> "GNU volume label";
@@ -229,27 +256,52 @@ public final class TarReader extends InputStream {
         Map<String, byte[]> extra = Map.of();
         for (Map.Entry<String, byte[]> r : pax.entrySet()) {
             String k = r.getKey();
-            if (STANDARD_KEYS.contains(k) || DROPPED_KEYS.contains(k)) continue;
+            if (STANDARD_KEYS.contains(k) || DROPPED_KEYS.contains(k) || k.startsWith("GNU.sparse.")) continue;
             if (extra.isEmpty()) extra = new LinkedHashMap<>();
             extra.put(k, r.getValue());
         }
         if (!extra.isEmpty()) extra = Collections.unmodifiableMap(extra);
 
         currentHasData = type == EntryType.FILE;
+        this.sparse = sparse;
+        logicalPos = 0;
+        logicalSize = currentHasData ? (sparse != null ? realSize : size) : 0;
         current = new Entry(path, type, mode, (int) uid, (int) gid, uname, gname,
-                currentHasData ? size : 0, sec, nsec, link, major, minor, extra);
+                logicalSize, sec, nsec, link, major, minor, extra);
         return current;
     }
 
     /** The entry {@link #next()} returned last (null before the first and after the end). */
     public Entry current() { return current; }
 
-    /** Reads the current FILE entry's data; -1 at its end (and for entries without data). */
+    /**
+     * Reads the current FILE entry's data; -1 at its end (and for entries without data). A
+     * sparse entry reads as the whole file: zeros in its holes.
+     */
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        if (!currentHasData || dataRemaining == 0) return -1;
+        if (!currentHasData || logicalPos == logicalSize) return -1;
         if (len == 0) return 0;
-        int want = (int) Math.min(len, dataRemaining);
+        int want = (int) Math.min(len, logicalSize - logicalPos);
+        int n;
+        if (sparse == null) {
+            n = readStored(b, off, want);
+        } else {
+            long next = sparse.nextDataAt(logicalPos);
+            if (next > logicalPos) { // in a hole
+                n = (int) Math.min(want, next - logicalPos);
+                Arrays.fill(b, off, off + n, (byte) 0);
+            } else {
+                n = readStored(b, off, (int) Math.min(want, sparse.dataEnd(logicalPos) - logicalPos));
+            }
+        }
+        logicalPos += n;
+        return n;
+    }
+
+    /** Reads stored data bytes of the current header; never past its data area. */
+    private int readStored(byte[] b, int off, int want) throws IOException {
+        want = (int) Math.min(want, dataRemaining);
         int n;
         if (pos < lim) {
             n = Math.min(want, lim - pos);
@@ -269,6 +321,14 @@ public final class TarReader extends InputStream {
         return n;
     }
 
+    /** Reads exactly len stored bytes (the map at the start of a sparse 1.0 entry); -1 at its end. */
+    private int readStoredFully(byte[] b, int len) throws IOException {
+        if (dataRemaining < len) return -1;
+        int got = 0;
+        while (got < len) got += readStored(b, got, len - got);
+        return got;
+    }
+
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];
@@ -280,9 +340,10 @@ public final class TarReader extends InputStream {
     public void close() throws IOException { in.close(); }
 
     private TarFormatException truncatedData() {
+        String name = current != null ? Names.display(current.path()) : "a sparse entry";
         return new TarFormatException(String.format(Locale.ROOT,
                 "archive truncated in the data of '%s' at byte offset %d: %,d of %,d bytes missing",
-                Names.display(current.path()), position(), dataRemaining, dataSize));
+                name, position(), dataRemaining, dataSize));
     }
 
     private void skipData() throws IOException {
@@ -395,13 +456,33 @@ public final class TarReader extends InputStream {
         return s == 0 ? p : Arrays.copyOfRange(p, s, p.length);
     }
 
-    /** Old GNU sparse headers may be followed by extension blocks; skip them to stay in step. */
-    private void skipOldSparseExtensions(long off) throws IOException {
+    /** The map of an old GNU 'S' header: 4 slots in the header, 21 per extension block. */
+    private SparseMap oldGnuSparseMap(long off) throws IOException {
+        SparseMap m = new SparseMap();
+        for (int i = 0; i < 4; i++) m.addSlot(header, 386 + 24 * i, off);
         boolean more = header[482] != 0;
         byte[] ext = new byte[BLOCK];
         while (more) {
-            if (readBlock(ext) != BLOCK) throw new TarFormatException("archive truncated in a sparse header at byte offset " + off);
+            long at = position();
+            if (readBlock(ext) != BLOCK) throw new TarFormatException("archive truncated in a sparse header at byte offset " + at);
+            for (int i = 0; i < 21; i++) m.addSlot(ext, 24 * i, at);
             more = ext[504] != 0;
+        }
+        return m;
+    }
+
+    /**
+     * Consumes the rest of the 10240-byte record after the end marker, as tar does: a writer on
+     * the other end of a pipe (GNU tar, bsdtar) still writes that padding and would fail with
+     * EPIPE if we closed early. End of input before it is fine.
+     */
+    private void drainRecord() throws IOException {
+        long n = (TarWriter.RECORD - position() % TarWriter.RECORD) % TarWriter.RECORD;
+        while (n > 0) {
+            if (pos == lim && !fill()) return;
+            int k = (int) Math.min(n, lim - pos);
+            pos += k;
+            n -= k;
         }
     }
 

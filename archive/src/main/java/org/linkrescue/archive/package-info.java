@@ -1,2 +1,32 @@
-/** The tar format and compression; knows nothing of failing drives. */
+/**
+ * The tar format and compression; knows nothing of failing drives.
+ *
+ * <p>Writing: {@link org.linkrescue.archive.TarWriter} turns each {@link org.linkrescue.archive.Entry}
+ * into a POSIX pax stream (ustar headers, a pax 'x' header only when a value does not fit),
+ * wrapped by {@link org.linkrescue.archive.Compression#compress} when asked.
+ * <ol>
+ * <li>putEntry: names that fit go raw into the ustar fields; the rest, nanosecond mtimes, big
+ *     sizes and ids, and {@code Entry.extra} go into pax records built as bytes
+ *     ({@code hdrcharset=BINARY} when a pax name holds non-ASCII bytes).</li>
+ * <li>write: exactly {@code size} data bytes; closeEntry pads to 512 and checks the count.</li>
+ * <li>finish: two zero blocks, padded to a 10240-byte record.</li>
+ * </ol>
+ * Reading: {@link org.linkrescue.archive.Compression#decompressDetected} (magic bytes, a pipe
+ * is fine), then {@link org.linkrescue.archive.TarReader}: checksum of every header, pax
+ * (local and global), GNU long names, ustar and v7, GNU sparse (old, pax 0.1 and 1.0) expanded
+ * with zeros in the holes.
+ *
+ * <p>What this package does NOT guarantee:
+ * <ul>
+ * <li>Safety of names: the reader keeps absolute paths and ".." as the archive has them;
+ *     refusing them is the extractor's job.</li>
+ * <li>That other tools restore everything we write: GNU tar 1.34 warns about (and ignores)
+ *     hdrcharset and our private keys, converts UTF-8 pax names to its locale's charset, and
+ *     cannot extract paths over 4096 bytes; bsdtar 3.6.2 does not restore the mtime of "./".</li>
+ * <li>atime, ctime, comment and charset records are read and dropped; GNU sparse pax 0.0,
+ *     GNU dump directories, volume labels and multi-volume pieces are refused
+ *     ({@link org.linkrescue.archive.UnsupportedEntryException}, recoverable).</li>
+ * <li>Sparseness on output: a sparse entry is read as the whole file, holes as zeros.</li>
+ * </ul>
+ */
 package org.linkrescue.archive;

@@ -174,18 +174,46 @@ class TarReaderTest {
     }
 
     @Test
-    void t17_sparseEntriesAreRefusedAndSkippedSoTheNextEntryIsRead() throws IOException {
+    void t17_sparsePax10EntriesReadAsTheWholeFileWithZerosInTheHoles() throws IOException {
+        String map = "2\n0\n3\n4096\n2\n";
+        String stored = map + "\u0000".repeat(512 - map.length()) + "abcde";
         byte[] tar = new RawTar()
-                .pax('x', "GNU.sparse.major=1", "GNU.sparse.minor=0", "GNU.sparse.name=holes", "GNU.sparse.realsize=4096")
-                .add(new RawTar.Header("./GNUSparseFile.1/holes", '0', 1024)).data("x".repeat(1024))
+                .pax('x', "GNU.sparse.major=1", "GNU.sparse.minor=0", "GNU.sparse.name=./holes", "GNU.sparse.realsize=5000")
+                .add(new RawTar.Header("./GNUSparseFile.1/holes", '0', stored.length())).data(stored)
                 .add(new RawTar.Header("after", '0', 2)).data("ok").end().bytes();
+        byte[] want = new byte[5000];
+        System.arraycopy(b("abc"), 0, want, 0, 3);
+        System.arraycopy(b("de"), 0, want, 4096, 2);
         try (TarReader r = reader(tar)) {
-            UnsupportedEntryException e = assertThrows(UnsupportedEntryException.class, r::next);
-            assertEquals("sparse entry not supported: holes", e.getMessage());
-            assertEquals("holes", Names.latin1(e.path()));
+            Entry e = r.next();
+            assertEquals("holes", path(e));
+            assertEquals(5000, e.size());
+            assertEquals(0, e.extra().size(), "GNU.sparse.* records are consumed, not passed on");
+            assertArrayEquals(want, r.readAllBytes());
             assertEquals("after", path(r.next()));
             assertArrayEquals(b("ok"), r.readAllBytes());
-            assertNull(r.next());
+        }
+    }
+
+    @Test
+    void t17b_sparseMapsThatDoNotAddUpAreRejectedAndFormat00IsRefused() throws IOException {
+        byte[] overlap = new RawTar()
+                .pax('x', "GNU.sparse.name=h", "GNU.sparse.size=100", "GNU.sparse.map=0,10,5,10", "GNU.sparse.numblocks=2")
+                .add(new RawTar.Header("h", '0', 20)).data("x".repeat(20)).end().bytes();
+        assertEquals("bad sparse map of h at byte offset 1024: chunks overlap or pass the end", message(overlap));
+        byte[] shortData = new RawTar()
+                .pax('x', "GNU.sparse.name=h", "GNU.sparse.size=100", "GNU.sparse.map=0,10,50,10", "GNU.sparse.numblocks=2")
+                .add(new RawTar.Header("h", '0', 15)).data("x".repeat(15)).end().bytes();
+        assertEquals("bad sparse map of h at byte offset 1024: 20 bytes mapped, 15 stored", message(shortData));
+        byte[] v00 = new RawTar()
+                .pax('x', "GNU.sparse.size=100", "GNU.sparse.numblocks=1", "GNU.sparse.offset=0", "GNU.sparse.numbytes=1")
+                .add(new RawTar.Header("h00", '0', 1)).data("x")
+                .add(new RawTar.Header("after", '0', 0)).end().bytes();
+        try (TarReader r = reader(v00)) {
+            UnsupportedEntryException e = assertThrows(UnsupportedEntryException.class, r::next);
+            assertEquals("sparse entry not supported (GNU sparse format 0.0): h00", e.getMessage());
+            assertEquals("h00", Names.latin1(e.path()));
+            assertEquals("after", path(r.next()));
         }
     }
 
@@ -246,5 +274,17 @@ class TarReaderTest {
         assertEquals(EntryType.CHAR_DEVICE, e.type());
         assertEquals(1, e.devMajor());
         assertEquals(3, e.devMinor());
+    }
+
+    @Test
+    void t23_theEndMarkersRecordIsConsumedLikeTarDoesButNothingBeyond() throws IOException {
+        byte[] tar = TarWriterTest.write(TarWriterTest.file("a", 1));
+        byte[] withTrailer = Arrays.copyOf(tar, tar.length + 700);
+        java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(withTrailer);
+        try (TarReader r = new TarReader(in)) {
+            r.next();
+            assertNull(r.next());
+            assertEquals(10240, r.position(), "a writer on a pipe is not cut off in its padding");
+        }
     }
 }
