@@ -27,9 +27,13 @@ import java.util.Map;
  * <li>A name that does not fit (path beyond the 155/100 prefix/name split, link target over
  *     100 bytes, user/group name over 32 bytes) goes into a pax record; when any such record
  *     holds a byte outside ASCII the header also says {@code hdrcharset=BINARY} first, which
- *     tells pax readers (bsdtar) to take the bytes as they are. GNU tar 1.34 does not know the
- *     keyword: it warns "Ignoring unknown extended header keyword 'hdrcharset'" and still
- *     extracts the raw bytes.</li>
+ *     tells pax readers (bsdtar) to take the bytes as they are. We set it for valid UTF-8 too
+ *     (bsdtar itself does so only for invalid UTF-8): without it bsdtar converts the name from
+ *     UTF-8 to the locale and, under LC_ALL=C, fails with "Pathname can't be converted" and exit
+ *     1. GNU tar 1.34 does not know the keyword: it warns "Ignoring unknown extended header
+ *     keyword 'hdrcharset'" (exit 0) and extracts the raw bytes all the same; in a UTF-8 or C
+ *     locale the tree is exact, under a Latin-1 locale it converts valid UTF-8 pax names (its
+ *     own behaviour with any pax archive). Measured with GNU tar 1.34 and bsdtar 3.6.2.</li>
  * <li>{@code mtime} with nine fractional digits whenever the nanoseconds are not 0 (or the
  *     seconds do not fit octal); {@code size} above 077777777777; {@code uid}/{@code gid}
  *     above 07777777. The ustar field then carries the value in GNU base-256.</li>
@@ -221,7 +225,8 @@ public final class TarWriter extends OutputStream {
     }
 
     private static void checkExtraKey(String k, Entry e) {
-        boolean ok = !k.isEmpty() && !TarReader.STANDARD_KEYS.contains(k);
+        // standard keys are ours to write; GNU.sparse.* would make readers expand the data
+        boolean ok = !k.isEmpty() && !TarReader.STANDARD_KEYS.contains(k) && !k.startsWith("GNU.sparse.");
         for (int i = 0; ok && i < k.length(); i++) {
             char c = k.charAt(i);
             ok = c != '=' && c != 0 && c != '\n' && c <= 0xff;
