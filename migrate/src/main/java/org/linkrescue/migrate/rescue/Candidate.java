@@ -8,13 +8,12 @@ import org.linkrescue.archive.Names;
  */
 public record Candidate(Alternate alternate, byte[] relPath) {
     /**
-     * "mirror:DIR/rel/path" or "original:DIR/rel/path", the path in {@link Names#display} form:
-     * readable, free of newlines, and reversible (odd bytes as \xNN, a backslash as \\), so it
-     * can go into a PAX record and a report line as it is.
+     * "mirror:DIR/rel/path" or "original:DIR/rel/path", as raw bytes carried in a Latin-1 String
+     * (one char per byte, see {@link Names#latin1}) so provenance keeps odd names exactly.
      */
     public String origin() {
-        return alternate.kind().word() + ":" + Names.display(Names.join(alternate.dir(), relPath));
+        return alternate.kind().word() + ":" + Names.latin1(Names.join(alternate.dir(), relPath));
     }
 
-    @Override public String toString() { return origin(); }
+    @Override public String toString() { return Names.display(Names.bytes(origin())); }
 }

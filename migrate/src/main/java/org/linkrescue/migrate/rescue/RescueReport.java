@@ -137,7 +137,7 @@ public final class RescueReport {
         j.name("written").beginArray();
         for (Provenance.Range g : r.provenance().ranges()) {
             j.beginObject().field("range", new ByteRange(g.offset(), g.length()).toString())
-                    .field("from", g.origin()).endObject();
+                    .field("from", Names.display(Names.bytes(g.origin()))).endObject();
         }
         j.endArray();
         j.field("damaged", r.provenance().damaged() || r.leftOut());

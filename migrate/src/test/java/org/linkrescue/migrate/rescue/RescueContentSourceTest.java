@@ -286,7 +286,7 @@ class RescueContentSourceTest {
         assertTrue(json.contains("\"exitCode\":3"), json);
         Map<String, byte[]> pax = ProvenancePax.records(c[0]);
         assertEquals("1", Names.latin1(pax.get("LINKRESCUE.damaged")));
-        assertEquals("0+8192:source\n8192+4096:zero\n12288+57712:source", Names.latin1(pax.get("LINKRESCUE.ranges")));
+        assertEquals("0-8191:source,8192-12287:zero,12288-69999:source", Names.latin1(pax.get("LINKRESCUE.ranges")));
         assertEquals(c[0].provenance(), ProvenancePax.parse(pax));
         assertEquals(sha256(got), Names.latin1(pax.get("LINKRESCUE.sha256")));
         assertTrue(report.summary().get(1).contains("could not be recovered"), report.summary().toString());
@@ -325,5 +325,13 @@ class RescueContentSourceTest {
 
     @Test void t22_provenancePaxIsEmptyForCleanContent() {
         assertTrue(ProvenancePax.records(Provenance.CLEAN, null).isEmpty());
+    }
+
+    @Test void t23_provenancePaxKeepsOddOriginsAndCommasInPaths() {
+        String odd = "mirror:/m/2024,1-2/\u00e9\n,x";
+        Provenance p = new Provenance(List.of(new Range(0, 4096, odd), new Range(4096, 10, "source")), false);
+        Map<String, byte[]> m = ProvenancePax.records(p, null);
+        assertNull(m.get(ProvenancePax.DAMAGED));
+        assertEquals(p, ProvenancePax.parse(m));
     }
 }
