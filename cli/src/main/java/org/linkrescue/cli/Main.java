@@ -73,7 +73,8 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new ArchiveCommand(console))
                 .addSubcommand(new ExtractCommand(console))
                 .addSubcommand(new MigrateCommand(console))
-                .addSubcommand(new DemoCommand(console));
+                .addSubcommand(new DemoCommand(console))
+                .addSubcommand(new RepairCommand(console));
         cl.setOut(new PrintWriter(console.out(), true));
         cl.setErr(new PrintWriter(console.err(), true));
         cl.setParameterExceptionHandler((ex, args) -> {
