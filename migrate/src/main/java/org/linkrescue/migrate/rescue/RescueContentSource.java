@@ -55,31 +55,27 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
 
     @Override
     public Content open(byte[] path, int parentFd, byte[] name, Stat scanned) throws IOException {
-        BlockReader r = reads.reader();
-        int fd;
+        TimedReads.Opened o;
         try {
-            fd = openNoAtime(r, parentFd, name);
+            o = openNoAtime(parentFd, name);
+        } catch (TimedReads.ReadTimeoutException e) {
+            report.lostWorker();
+            return standIn(path, scanned, "open: " + e.getMessage(), e);
         } catch (PosixException e) {
-            return standIn(path, scanned, "open: " + e.reason(), e);
+            return standIn(path, scanned, e.call() + ": " + e.reason(), e);
         }
-        try {
-            Stat now = r.fstat(fd);
-            if (now.ino() != scanned.ino() || now.devId() != scanned.devId() || !now.isRegular())
-                throw new SourceChangedException("changed during scan: the path now names another "
-                        + (now.isRegular() ? "file" : "kind of file") + " (inode " + scanned.ino()
-                        + " became " + now.ino() + "); not read");
-            if (now.size() != scanned.size())
-                problems.report(Grade.WARN, path, "changed during scan: size " + scanned.size()
-                        + " became " + now.size() + "; archived with the scanned size");
-        } catch (PosixException e) {
-            r.close(fd);
-            return standIn(path, scanned, "fstat: " + e.reason(), e);
-        } catch (IOException | RuntimeException e) {
-            r.close(fd);
-            throw e;
+        Stat now = o.stat();
+        if (now.ino() != scanned.ino() || now.devId() != scanned.devId() || !now.isRegular()) {
+            reads.reader().close(o.fd());
+            throw new SourceChangedException("changed during scan: the path now names another "
+                    + (now.isRegular() ? "file" : "kind of file") + " (inode " + scanned.ino()
+                    + " became " + now.ino() + "); not read");
         }
-        if (scanned.size() > 0) Posix.fadvise(fd, 0, 0, Posix.POSIX_FADV_SEQUENTIAL);
-        return new RescueContent(this, path, scanned, fd, null);
+        if (now.size() != scanned.size())
+            problems.report(Grade.WARN, path, "changed during scan: size " + scanned.size()
+                    + " became " + now.size() + "; archived with the scanned size");
+        if (scanned.size() > 0) Posix.fadvise(o.fd(), 0, 0, Posix.POSIX_FADV_SEQUENTIAL);
+        return new RescueContent(this, path, scanned, o.fd(), null);
     }
 
     /**
@@ -87,7 +83,7 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
      * and mtime stands in for the whole file (there is no readable byte to compare); with none,
      * the inode is recorded as lost and the open fails, as the ContentSource contract says.
      */
-    private Content standIn(byte[] path, Stat scanned, String error, PosixException cause) throws IOException {
+    private Content standIn(byte[] path, Stat scanned, String error, IOException cause) throws IOException {
         Spool spool = new Spool(options.spoolDir());
         boolean handedOver = false;
         try {
@@ -141,12 +137,13 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
         }
     }
 
-    private static int openNoAtime(BlockReader r, int parentFd, byte[] name) throws PosixException {
+    /** O_NOATIME keeps a rescue from writing to the failing drive, but only the owner (or root) may ask. */
+    private TimedReads.Opened openNoAtime(int parentFd, byte[] name) throws IOException {
         try {
-            return r.open(parentFd, name, FLAGS | Posix.O_NOATIME);
+            return reads.open(parentFd, name, FLAGS | Posix.O_NOATIME);
         } catch (PosixException e) {
-            if (e.errno() != Errno.EPERM) throw e;
-            return r.open(parentFd, name, FLAGS);
+            if (e.errno() != Errno.EPERM || !e.call().equals("open")) throw e;
+            return reads.open(parentFd, name, FLAGS);
         }
     }
 

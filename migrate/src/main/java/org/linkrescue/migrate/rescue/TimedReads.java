@@ -53,18 +53,49 @@ public final class TimedReads implements AutoCloseable {
      */
     public int pread(int fd, byte[] dst, int dstOff, int len, long off) throws IOException {
         if (len > bufferSize) throw new IllegalArgumentException("read of " + len + " > buffer " + bufferSize);
-        Future<Integer> f = pool.submit(() -> {
+        return timed(() -> {
             ByteBuffer b = direct.get();
             int n = reader.pread(fd, b, len, off);
             b.get(0, dst, dstOff, n);
             return n;
-        });
+        }, "read at byte " + off, off);
+    }
+
+    /** An open file and what fstat said of it. */
+    public record Opened(int fd, org.linkrescue.migrate.fs.Stat stat) {}
+
+    /**
+     * Opens name below dirFd and fstats it, on a worker: a dying drive can stall while reading an
+     * inode as much as while reading data. A descriptor a lost open returns late is never closed
+     * (one leaked descriptor per hang, in a run that goes on).
+     *
+     * @throws PosixException       open or fstat failed (the descriptor is closed)
+     * @throws ReadTimeoutException it did not return within the timeout
+     */
+    public Opened open(int dirFd, byte[] name, int flags) throws IOException {
+        return timed(() -> {
+            int fd = reader.open(dirFd, name, flags);
+            try {
+                return new Opened(fd, reader.fstat(fd));
+            } catch (IOException | RuntimeException e) {
+                reader.close(fd);
+                throw e;
+            }
+        }, "open", 0);
+    }
+
+    private interface Call<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T timed(Call<T> call, String what, long off) throws IOException {
+        Future<T> f = pool.submit(call::run);
         try {
             return f.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             f.cancel(true); // does not free a thread inside the kernel, but one waiting in Java
             lost.incrementAndGet();
-            throw new ReadTimeoutException(off, Duration.ofNanos(timeoutNanos));
+            throw new ReadTimeoutException(what, off, Duration.ofNanos(timeoutNanos));
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof IOException io) throw io;
@@ -86,8 +117,8 @@ public final class TimedReads implements AutoCloseable {
     public static final class ReadTimeoutException extends IOException {
         private final long offset;
 
-        public ReadTimeoutException(long offset, Duration timeout) {
-            super("read at byte " + offset + " did not return within " + timeout.toMillis() / 1000.0 + " s");
+        public ReadTimeoutException(String what, long offset, Duration timeout) {
+            super(what + " did not return within " + timeout.toMillis() / 1000.0 + " s");
             this.offset = offset;
         }
 

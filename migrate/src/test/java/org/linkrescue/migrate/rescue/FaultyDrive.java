@@ -22,6 +22,7 @@ final class FaultyDrive implements BlockReader {
     private final Map<String, List<Bad>> bad = new ConcurrentHashMap<>();
     private final Map<String, Long> hangAt = new ConcurrentHashMap<>();
     private final Map<String, Boolean> eioOnOpen = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> hangOnOpen = new ConcurrentHashMap<>();
     private final Map<Integer, String> names = new ConcurrentHashMap<>();
     final CountDownLatch release = new CountDownLatch(1);
     final List<String> reads = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -44,9 +45,16 @@ final class FaultyDrive implements BlockReader {
 
     FaultyDrive eioOnOpen(String name) { eioOnOpen.put(name, true); return this; }
 
+    /** Opening name never returns (until {@link #release} counts down). */
+    FaultyDrive hangOnOpen(String name) { hangOnOpen.put(name, true); return this; }
+
     @Override public int open(int dirFd, byte[] name, int flags) throws PosixException {
         String n = Names.latin1(name);
         if (eioOnOpen.containsKey(n)) throw new PosixException("open", name, Errno.EIO);
+        if (hangOnOpen.containsKey(n)) {
+            try { release.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            throw new PosixException("open", name, Errno.EIO);
+        }
         int fd = REAL.open(dirFd, name, flags);
         names.put(fd, n);
         return fd;

@@ -138,6 +138,18 @@ class RescueContentSourceTest {
         assertTrue(report.summary().stream().anyMatch(x -> x.contains("hung")));
     }
 
+    @Test void t07b_anOpenThatHangsIsAbandonedAndAnAlternateStandsIn() throws Exception {
+        byte[] data = bytes(9000, 71);
+        file(src().resolve("2024-01/a"), data);
+        file(mirror().resolve("2024-01/a"), data);
+        drive.hangOnOpen("a");
+        RescueOptions o = RescueOptions.defaults().withReadTimeout(Duration.ofSeconds(1)).withAlternates(List.of(mirrorAlt()));
+        assertArrayEquals(data, read(source(o), src(), "2024-01/a", null));
+        DamagedInodeRecord r = report.records().get(0);
+        assertEquals(List.of("open: open did not return within 1.0 s"), r.errors());
+        assertEquals(0, report.exitCode());
+    }
+
     @Test void t08_aWeakBlockThatReadsOnRetryIsNotLost() throws Exception {
         byte[] data = bytes(50_000, 8);
         file(src().resolve("2024-01/a"), data);
