@@ -4,22 +4,23 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.linkrescue.migrate.fs.PosixException;
+import org.linkrescue.migrate.fs.Stat;
 
 /**
- * Runs each read of the failing drive on a worker thread and waits at most the read timeout.
- * A dying disk can stall a read for minutes, and a thread stuck in the kernel cannot be
+ * Runs each open and read of the failing drive on a worker thread and waits at most the read
+ * timeout. A dying disk can stall a read for minutes, and a thread stuck in the kernel cannot be
  * interrupted from Java: such a worker is given up for lost (it stays blocked, holding only its
- * own direct buffer and the caller's abandoned array), and the next read gets a fresh thread
- * from the pool. The caller must never reuse an array a lost read may still write into; see
- * {@link ReadTimeoutException}.
+ * own direct buffer and the caller's abandoned array; when the kernel lets it go it ends), and
+ * the caller's next call gets a fresh worker. The caller must never reuse an array a lost read
+ * may still write into; see {@link ReadTimeoutException}.
+ *
+ * Each calling thread has its own worker, handed tasks by park/unpark: an executor's queue
+ * costs several microseconds per call, which a tree of millions of small files would feel.
  */
 public final class TimedReads implements AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -27,20 +28,15 @@ public final class TimedReads implements AutoCloseable {
     private final BlockReader reader;
     private final long timeoutNanos;
     private final int bufferSize;
-    /** Idle workers are reused; a lost one never comes back, so the pool grows by one per hang. */
-    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "linkrescue-read-" + THREADS.incrementAndGet());
-        t.setDaemon(true); // a worker stuck in the kernel must not keep the JVM alive
-        return t;
-    });
-    private final ThreadLocal<ByteBuffer> direct;
+    private final ThreadLocal<Worker> mine = new ThreadLocal<>();
+    private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger lost = new AtomicInteger();
+    private volatile boolean closed;
 
     public TimedReads(BlockReader reader, Duration timeout, int bufferSize) {
         this.reader = reader;
         this.timeoutNanos = timeout.toNanos();
         this.bufferSize = bufferSize;
-        this.direct = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(bufferSize));
     }
 
     public BlockReader reader() { return reader; }
@@ -53,16 +49,15 @@ public final class TimedReads implements AutoCloseable {
      */
     public int pread(int fd, byte[] dst, int dstOff, int len, long off) throws IOException {
         if (len > bufferSize) throw new IllegalArgumentException("read of " + len + " > buffer " + bufferSize);
-        return timed(() -> {
-            ByteBuffer b = direct.get();
-            int n = reader.pread(fd, b, len, off);
-            b.get(0, dst, dstOff, n);
+        return timed(w -> {
+            int n = reader.pread(fd, w.direct, len, off);
+            w.direct.get(0, dst, dstOff, n);
             return n;
         }, "read at byte " + off, off);
     }
 
     /** An open file and what fstat said of it. */
-    public record Opened(int fd, org.linkrescue.migrate.fs.Stat stat) {}
+    public record Opened(int fd, Stat stat) {}
 
     /**
      * Opens name below dirFd and fstats it, on a worker: a dying drive can stall while reading an
@@ -73,7 +68,7 @@ public final class TimedReads implements AutoCloseable {
      * @throws ReadTimeoutException it did not return within the timeout
      */
     public Opened open(int dirFd, byte[] name, int flags) throws IOException {
-        return timed(() -> {
+        return timed(w -> {
             int fd = reader.open(dirFd, name, flags);
             try {
                 return new Opened(fd, reader.fstat(fd));
@@ -85,35 +80,105 @@ public final class TimedReads implements AutoCloseable {
     }
 
     private interface Call<T> {
-        T run() throws IOException;
+        T run(Worker w) throws IOException;
     }
 
     private <T> T timed(Call<T> call, String what, long off) throws IOException {
-        Future<T> f = pool.submit(call::run);
-        try {
-            return f.get(timeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(true); // does not free a thread inside the kernel, but one waiting in Java
-            lost.incrementAndGet();
-            throw new ReadTimeoutException(what, off, Duration.ofNanos(timeoutNanos));
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) throw io;
-            if (c instanceof RuntimeException re) throw re;
-            throw new IOException(c);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            f.cancel(true);
-            throw new InterruptedIOException("interrupted while reading");
+        if (closed) throw new IllegalStateException("reads closed");
+        Worker w = mine.get();
+        if (w == null) {
+            w = new Worker(bufferSize);
+            mine.set(w);
+        }
+        w.caller = Thread.currentThread();
+        w.done = false;
+        w.result = null;
+        w.error = null;
+        w.task = call;
+        LockSupport.unpark(w.thread);
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (!w.done) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                w.lost = true; // it ends by itself if the kernel ever lets it go
+                mine.remove();
+                workers.remove(w);
+                lost.incrementAndGet();
+                throw new ReadTimeoutException(what, off, Duration.ofNanos(timeoutNanos));
+            }
+            LockSupport.parkNanos(this, left);
+            if (Thread.interrupted()) {
+                w.lost = true;
+                mine.remove();
+                workers.remove(w);
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while reading");
+            }
+        }
+        Throwable e = w.error;
+        if (e == null) {
+            @SuppressWarnings("unchecked") T r = (T) w.result;
+            return r;
+        }
+        if (e instanceof IOException io) throw io;
+        if (e instanceof RuntimeException re) throw re;
+        if (e instanceof Error er) throw er;
+        throw new IOException(e);
+    }
+
+    /** Workers given up for lost so far (each blocked in a call, or ended since). */
+    public int lostWorkers() { return lost.get(); }
+
+    /** Ends the idle workers; a lost one stays where the kernel holds it (it is a daemon). */
+    @Override
+    public void close() {
+        closed = true;
+        for (Worker w : workers) {
+            w.lost = true;
+            LockSupport.unpark(w.thread);
+        }
+        workers.clear();
+    }
+
+    /** One worker thread and its direct buffer; fields are handed over through volatile writes. */
+    private final class Worker implements Runnable {
+        final Thread thread;
+        final ByteBuffer direct;
+        volatile Call<?> task;
+        volatile Object result;
+        volatile Throwable error;
+        volatile boolean done, lost;
+        volatile Thread caller;
+
+        Worker(int bufferSize) {
+            direct = ByteBuffer.allocateDirect(bufferSize);
+            thread = new Thread(this, "linkrescue-read-" + THREADS.incrementAndGet());
+            thread.setDaemon(true); // a worker stuck in the kernel must not keep the JVM alive
+            workers.add(this);
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            while (!lost) {
+                Call<?> t = task;
+                if (t == null) {
+                    LockSupport.park(this);
+                    continue;
+                }
+                task = null;
+                try {
+                    result = t.run(this);
+                } catch (Throwable e) {
+                    error = e;
+                }
+                done = true;
+                LockSupport.unpark(caller);
+            }
         }
     }
 
-    /** Workers given up for lost so far (each still blocked in a read). */
-    public int lostWorkers() { return lost.get(); }
-
-    @Override public void close() { pool.shutdownNow(); }
-
-    /** A read that did not return in time; the array it was reading into must not be reused. */
+    /** A call that did not return in time; the array it was reading into must not be reused. */
     public static final class ReadTimeoutException extends IOException {
         private final long offset;
 
