@@ -1,0 +1,94 @@
+package org.linkrescue.migrate.verify;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.linkrescue.archive.Names;
+
+/**
+ * What a rescue report (migrate/archive {@code --report}) says it wrote for each damaged inode:
+ * every path of the inode mapped to the SHA-256 of the content written. Only the "damaged"
+ * records' "paths" and "sha256" are read; the rest of the report is not this class's business.
+ * Paths in the report are {@link Names#display} renderings and are turned back into bytes.
+ */
+public final class RescueHashes {
+    private final Map<Key, byte[]> byPath = new HashMap<>();
+    private int records;
+
+    private record Key(byte[] path) {
+        @Override public boolean equals(Object o) { return o instanceof Key k && java.util.Arrays.equals(k.path, path); }
+        @Override public int hashCode() { return java.util.Arrays.hashCode(path); }
+    }
+
+    /** Reads the report; a file that is not such a report is an IOException with a one-line reason. */
+    public static RescueHashes read(Path report) throws IOException {
+        Object doc;
+        try (Reader r = Files.newBufferedReader(report, StandardCharsets.UTF_8)) {
+            doc = JsonReader.parse(r);
+        }
+        if (!(doc instanceof Map<?, ?> top) || !(top.get("damaged") instanceof List<?> damaged))
+            throw new IOException("not a rescue report (no \"damaged\" list): " + report);
+        RescueHashes h = new RescueHashes();
+        for (Object o : damaged) {
+            if (!(o instanceof Map<?, ?> rec) || !(rec.get("paths") instanceof List<?> paths))
+                throw new IOException("rescue report record without \"paths\": " + report);
+            h.records++;
+            Object sha = rec.get("sha256");
+            if (!(sha instanceof String hex)) continue; // nothing written, or not known: nothing to check
+            byte[] hash;
+            try {
+                hash = HexFormat.of().parseHex(hex);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("rescue report: bad sha256 '" + hex + "'");
+            }
+            for (Object p : paths) {
+                if (!(p instanceof String s)) throw new IOException("rescue report: a path that is not a string");
+                h.byPath.put(new Key(undisplay(s)), hash);
+            }
+        }
+        return h;
+    }
+
+    /** The SHA-256 the rescue wrote for the inode at path, or null when path was not spliced. */
+    public byte[] expected(byte[] path) { return byPath.get(new Key(path)); }
+
+    public int records() { return records; }
+
+    public int paths() { return byPath.size(); }
+
+    /** The bytes a {@link Names#display} rendering stands for. */
+    static byte[] undisplay(String s) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); ) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(i + 1);
+                switch (n) {
+                    case 'n' -> { out.write('\n'); i += 2; continue; }
+                    case 't' -> { out.write('\t'); i += 2; continue; }
+                    case 'r' -> { out.write('\r'); i += 2; continue; }
+                    case '\\' -> { out.write('\\'); i += 2; continue; }
+                    case 'x' -> {
+                        if (i + 4 <= s.length()) {
+                            out.write(Integer.parseInt(s.substring(i + 2, i + 4), 16));
+                            i += 4;
+                            continue;
+                        }
+                    }
+                    default -> { }
+                }
+            }
+            int cp = s.codePointAt(i);
+            byte[] b = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
+            out.write(b, 0, b.length);
+            i += Character.charCount(cp);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,423 @@
+package org.linkrescue.migrate.verify;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.Posix;
+import org.linkrescue.migrate.fs.PosixException;
+import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.rescue.BadRanges;
+import org.linkrescue.migrate.rescue.ByteRange;
+import org.linkrescue.migrate.stream.Problems;
+import org.linkrescue.migrate.stream.Problems.Grade;
+
+/**
+ * Proves TARGET equals SOURCE path for path and link for link, walking both trees in lockstep:
+ * each directory pair is listed, both lists sorted bytewise and merged, so a path present on
+ * one side only is found at once, and a directory present on one side only has every path
+ * below it listed (missing or extra). Nothing is remembered per path; per inode only while
+ * some of its links are still to come ({@link InodeMap}), which is what keeps a million paths
+ * in a small heap.
+ *
+ * <p>The hard-link partition: while an inode's links are open, SOURCE inode -> the TARGET inode
+ * its first path met, and TARGET inode -> SOURCE inode. A path whose SOURCE inode was met with
+ * another TARGET inode is a broken link; one whose TARGET inode was met with another SOURCE
+ * inode is a merged link. An entry is forgotten once all nlink links were seen on its side.
+ *
+ * <p>Content: each inode is read once per side. The first pair of an inode is read side by side
+ * (giving the first differing offset); the SHA-256 of each side is kept while the inode's links
+ * are open, so a later link compares by hash, or by reading only the side not yet read.
+ */
+public final class TreeVerifier {
+    private final Findings out;
+    private final Problems problems;
+    private final RescueHashes rescue;
+    private final Tally tally;
+    private final ContentReader content;
+    private final MetadataCheck meta;
+    private final InodeMap<SrcInode> srcLinks = new InodeMap<>();
+    private final InodeMap<TgtInode> tgtLinks = new InodeMap<>();
+    private long srcRootDev, tgtRootDev;
+    private long linkedInodes;
+
+    /** A SOURCE inode with links still to come. */
+    private static final class SrcInode {
+        final byte[] firstPath;
+        int remaining;
+        boolean paired;
+        long tgtDev, tgtIno;
+        /** Content, once read: masked hash (null when unreadable) and what could not be read. */
+        ContentReader.Source source;
+        /** The verdict for the pair (this, tgtDev/tgtIno), replayed for later links of the same pair. */
+        Verdict verdict;
+
+        SrcInode(byte[] firstPath, int nlink) { this.firstPath = firstPath; this.remaining = nlink; }
+    }
+
+    /** A TARGET inode with links still to come. */
+    private static final class TgtInode {
+        final byte[] firstPath;
+        int remaining;
+        boolean paired;
+        long srcDev, srcIno;
+        byte[] rawHash;
+
+        TgtInode(byte[] firstPath, int nlink) { this.firstPath = firstPath; this.remaining = nlink; }
+    }
+
+    /** The content verdict of one pair of inodes. */
+    private record Verdict(String difference, BadRanges bad, String badWhy, byte[] targetRaw) {}
+
+    public TreeVerifier(Findings out, Problems problems, RescueHashes rescue, Tally tally) {
+        this.out = out;
+        this.problems = problems;
+        this.rescue = rescue;
+        this.tally = tally;
+        this.content = new ContentReader(tally);
+        this.meta = new MetadataCheck(out, "TARGET");
+    }
+
+    /**
+     * Compares the trees at source and target (each followed if it is itself a symlink).
+     *
+     * @throws PosixException when a root cannot be opened: there is nothing to compare
+     */
+    public void verify(byte[] source, byte[] target) throws IOException {
+        int s = openRoot(source, "SOURCE");
+        try {
+            int t = openRoot(target, "TARGET");
+            try {
+                Stat ss = Posix.fstat(s), ts = Posix.fstat(t);
+                srcRootDev = ss.devId();
+                tgtRootDev = ts.devId();
+                tally.path();
+                meta.compare(Names.DOT, MetadataCheck.of(ss, null), MetadataCheck.of(ts, null));
+                BigStack.run(() -> walkPair(s, t, new byte[0]));
+            } finally {
+                Posix.close(t);
+            }
+        } finally {
+            Posix.close(s);
+        }
+    }
+
+    static int openRoot(byte[] dir, String side) throws PosixException {
+        try {
+            return Posix.openat(Posix.AT_FDCWD, dir, Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+        } catch (PosixException e) {
+            throw new PosixException("cannot open " + side, dir, e.errno());
+        }
+    }
+
+    /** Inodes whose links were tracked (nlink > 1 on either side). */
+    public long linkedInodes() { return linkedInodes; }
+
+    /** Most inodes tracked at once, both sides: the memory bound. */
+    public int peakOpenInodes() { return srcLinks.peak() + tgtLinks.peak(); }
+
+    /** Inodes never closed: links outside the tree (or paths left out by errors). */
+    public int openInodes() { return srcLinks.size() + tgtLinks.size(); }
+
+    private List<byte[]> list(int fd, byte[] dir, String side) {
+        try {
+            List<byte[]> names = Posix.listDir(fd);
+            names.sort(Names::compare);
+            return names;
+        } catch (PosixException e) {
+            problems.report(Grade.FAILED, dir.length == 0 ? Names.DOT : dir,
+                    "cannot read directory in " + side + ": " + e.reason() + "; its contents are not compared");
+            return null;
+        }
+    }
+
+    private void walkPair(int sFd, int tFd, byte[] dir) throws IOException {
+        List<byte[]> sn = list(sFd, dir, "SOURCE");
+        List<byte[]> tn = list(tFd, dir, "TARGET");
+        if (sn == null || tn == null) return;
+        int i = 0, j = 0;
+        while (i < sn.size() || j < tn.size()) {
+            int c = i == sn.size() ? 1 : j == tn.size() ? -1 : Names.compare(sn.get(i), tn.get(j));
+            if (c == 0) {
+                both(sFd, tFd, sn.get(i), Names.join(dir, sn.get(i)));
+                i++;
+                j++;
+            } else if (c < 0) {
+                oneSide(sFd, sn.get(i), Names.join(dir, sn.get(i)), true, true);
+                i++;
+            } else {
+                oneSide(tFd, tn.get(j), Names.join(dir, tn.get(j)), false, true);
+                j++;
+            }
+        }
+    }
+
+    private Stat lstat(int dirFd, byte[] name, byte[] path, String side) {
+        try {
+            return Posix.lstatAt(dirFd, name);
+        } catch (PosixException e) {
+            problems.report(Grade.FAILED, path, "lstat in " + side + ": " + e.reason());
+            return null;
+        }
+    }
+
+    private byte[] readlink(int dirFd, byte[] name, byte[] path, Stat st, String side) {
+        if (!st.isSymlink()) return null;
+        try {
+            return Posix.readlinkAt(dirFd, name);
+        } catch (PosixException e) {
+            problems.report(Grade.FAILED, path, "readlink in " + side + ": " + e.reason());
+            return null;
+        }
+    }
+
+    private void both(int sFd, int tFd, byte[] name, byte[] path) throws IOException {
+        Stat ss = lstat(sFd, name, path, "SOURCE");
+        Stat ts = lstat(tFd, name, path, "TARGET");
+        if (ss == null || ts == null) return;
+        tally.path();
+        byte[] sl = readlink(sFd, name, path, ss, "SOURCE");
+        byte[] tl = readlink(tFd, name, path, ts, "TARGET");
+        if ((ss.isSymlink() && sl == null) || (ts.isSymlink() && tl == null)) return;
+        if (ss.type() != ts.type()) {
+            out.difference(new Difference(DiffKind.TYPE, path,
+                    Describe.both("a", Describe.type(ss.type()), Describe.type(ts.type()), "TARGET")));
+            oneSideBelow(sFd, name, path, ss, true);
+            oneSideBelow(tFd, name, path, ts, false);
+            return;
+        }
+        meta.compare(path, MetadataCheck.of(ss, sl), MetadataCheck.of(ts, tl));
+        if (ss.isDir()) {
+            if (ss.devId() != srcRootDev || ts.devId() != tgtRootDev) {
+                problems.report(Grade.WARN, path, "mount point of another filesystem in "
+                        + (ss.devId() != srcRootDev ? "SOURCE" : "TARGET") + ": not crossed, contents not compared");
+                return;
+            }
+            int sub = openDir(sFd, name, path, "SOURCE");
+            if (sub < 0) return;
+            try {
+                int tsub = openDir(tFd, name, path, "TARGET");
+                if (tsub < 0) return;
+                try {
+                    walkPair(sub, tsub, path);
+                } finally {
+                    Posix.close(tsub);
+                }
+            } finally {
+                Posix.close(sub);
+            }
+            return;
+        }
+        SrcInode si = srcVisit(ss, path);
+        TgtInode ti = tgtVisit(ts, path);
+        try {
+            links(path, ss, si, ts, ti);
+            if (ss.isRegular()) content(path, sFd, tFd, name, ss, si, ts, ti);
+        } finally {
+            srcDone(ss, si);
+            tgtDone(ts, ti);
+        }
+    }
+
+    private int openDir(int dirFd, byte[] name, byte[] path, String side) {
+        try {
+            return Posix.openDir(dirFd, name);
+        } catch (PosixException e) {
+            problems.report(Grade.FAILED, path, "cannot open directory in " + side + ": " + e.reason()
+                    + "; its contents are not compared");
+            return -1;
+        }
+    }
+
+    /** A path on one side only: it and everything below it is missing (SOURCE) or extra (TARGET). */
+    private void oneSide(int dirFd, byte[] name, byte[] path, boolean source, boolean self) throws IOException {
+        String side = source ? "SOURCE" : "TARGET";
+        Stat st = lstat(dirFd, name, path, side);
+        if (st == null) return;
+        tally.path();
+        out.difference(new Difference(source ? DiffKind.MISSING : DiffKind.EXTRA, path,
+                Describe.type(st.type()) + (source ? " in SOURCE, not in TARGET" : " in TARGET, not in SOURCE")));
+        oneSideBelow(dirFd, name, path, st, source);
+    }
+
+    /** After a path was found on one side only (or with another type): its links and contents. */
+    private void oneSideBelow(int dirFd, byte[] name, byte[] path, Stat st, boolean source) throws IOException {
+        String side = source ? "SOURCE" : "TARGET";
+        if (!st.isDir()) {
+            if (source) srcDone(st, srcVisit(st, path));
+            else tgtDone(st, tgtVisit(st, path));
+            return;
+        }
+        if (st.devId() != (source ? srcRootDev : tgtRootDev)) {
+            problems.report(Grade.WARN, path, "mount point of another filesystem in " + side + ": not crossed");
+            return;
+        }
+        int sub = openDir(dirFd, name, path, side);
+        if (sub < 0) return;
+        try {
+            List<byte[]> names = list(sub, path, side);
+            if (names == null) return;
+            for (byte[] n : names) oneSide(sub, n, Names.join(path, n), source, true);
+        } finally {
+            Posix.close(sub);
+        }
+    }
+
+    private SrcInode srcVisit(Stat st, byte[] path) {
+        if (st.nlink() <= 1) return null;
+        SrcInode si = srcLinks.get(st.devId(), st.ino());
+        if (si == null) {
+            si = new SrcInode(path, st.nlink());
+            srcLinks.put(st.devId(), st.ino(), si);
+            linkedInodes++;
+        }
+        return si;
+    }
+
+    private void srcDone(Stat st, SrcInode si) {
+        if (si != null && --si.remaining <= 0) srcLinks.remove(st.devId(), st.ino());
+    }
+
+    private TgtInode tgtVisit(Stat st, byte[] path) {
+        if (st.nlink() <= 1) return null;
+        TgtInode ti = tgtLinks.get(st.devId(), st.ino());
+        if (ti == null) {
+            ti = new TgtInode(path, st.nlink());
+            tgtLinks.put(st.devId(), st.ino(), ti);
+            linkedInodes++;
+        }
+        return ti;
+    }
+
+    private void tgtDone(Stat st, TgtInode ti) {
+        if (ti != null && --ti.remaining <= 0) tgtLinks.remove(st.devId(), st.ino());
+    }
+
+    private void links(byte[] path, Stat ss, SrcInode si, Stat ts, TgtInode ti) {
+        if (si != null) {
+            if (!si.paired) {
+                si.paired = true;
+                si.tgtDev = ts.devId();
+                si.tgtIno = ts.ino();
+            } else if (si.tgtDev != ts.devId() || si.tgtIno != ts.ino()) {
+                out.difference(new Difference(DiffKind.BROKEN_LINK, path, "shares an inode with '"
+                        + Names.display(si.firstPath) + "' in SOURCE, but not in TARGET"));
+            }
+        }
+        if (ti != null) {
+            if (!ti.paired) {
+                ti.paired = true;
+                ti.srcDev = ss.devId();
+                ti.srcIno = ss.ino();
+            } else if (ti.srcDev != ss.devId() || ti.srcIno != ss.ino()) {
+                out.difference(new Difference(DiffKind.MERGED_LINK, path, "shares an inode with '"
+                        + Names.display(ti.firstPath) + "' in TARGET, but not in SOURCE"));
+            }
+        }
+    }
+
+    private void content(byte[] path, int sDir, int tDir, byte[] name, Stat ss, SrcInode si, Stat ts, TgtInode ti)
+            throws IOException {
+        if (ss.size() != ts.size()) {
+            out.difference(new Difference(DiffKind.CONTENT, path,
+                    Describe.both("size", Long.toString(ss.size()), Long.toString(ts.size()), "TARGET")));
+            return;
+        }
+        if (si != null && si.verdict != null && si.tgtDev == ts.devId() && si.tgtIno == ts.ino()) {
+            report(path, si.verdict); // a later link of the same pair: nothing is read again
+            return;
+        }
+        Verdict v = compare(path, sDir, tDir, name, ss, si, ts, ti);
+        if (v == null) return;
+        if (si != null && si.tgtDev == ts.devId() && si.tgtIno == ts.ino()) si.verdict = v;
+        report(path, v);
+    }
+
+    private void report(byte[] path, Verdict v) {
+        if (v.difference != null) out.difference(new Difference(DiffKind.CONTENT, path, v.difference));
+        byte[] expected = rescue == null ? null : rescue.expected(path);
+        if (expected != null && v.targetRaw != null && !Arrays.equals(expected, v.targetRaw)) {
+            out.difference(new Difference(DiffKind.RESCUE_HASH, path, "sha256 " + Digests.hex(v.targetRaw)
+                    + " in TARGET, the rescue report says it wrote " + Digests.hex(expected)));
+            return;
+        }
+        if (v.bad != null && !v.bad.isEmpty() && expected == null)
+            out.unverifiable(path, v.bad.list(), "SOURCE cannot read " + v.bad.bytes() + " bytes"
+                    + (v.badWhy == null ? "" : " (" + v.badWhy + ")"));
+    }
+
+    /** Reads what is not known yet of the pair, once per inode and side; null when TARGET cannot be read. */
+    private Verdict compare(byte[] path, int sDir, int tDir, byte[] name, Stat ss, SrcInode si, Stat ts, TgtInode ti)
+            throws IOException {
+        ContentReader.Source src = si == null ? null : si.source;
+        byte[] tgtRaw = ti == null ? null : ti.rawHash;
+        long size = ss.size();
+        int tfd = -1, sfd = -1;
+        try {
+            if (tgtRaw == null || (src == null) || (!src.bad().isEmpty())) {
+                try {
+                    tfd = Posix.openat(tDir, name, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
+                } catch (PosixException e) {
+                    problems.report(Grade.FAILED, path, "open in TARGET: " + e.reason());
+                    return null;
+                }
+            }
+            String unreadable = null;
+            if (src == null) {
+                try {
+                    sfd = Posix.openat(sDir, name, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
+                } catch (PosixException e) {
+                    unreadable = "open: " + e.reason();
+                }
+            }
+            Verdict v;
+            try {
+                if (unreadable != null) { // nothing of SOURCE to compare: all of it is unverifiable
+                    BadRanges all = new BadRanges();
+                    all.add(0, size);
+                    src = new ContentReader.Source(null, all, unreadable);
+                    byte[] raw = tgtRaw != null ? tgtRaw : content.target(tfd, size, null).raw();
+                    v = new Verdict(null, all, unreadable, raw);
+                    tgtRaw = raw;
+                } else if (src == null && tgtRaw == null) {
+                    ContentReader.Lockstep l = content.lockstep(sfd, tfd, size);
+                    src = l.source();
+                    tgtRaw = l.targetRaw();
+                    v = new Verdict(l.firstMismatch() < 0 ? null : "first differing byte at offset " + l.firstMismatch()
+                            + masked(src), src.bad(), src.error(), tgtRaw);
+                } else {
+                    if (src == null) src = content.source(sfd, size);
+                    byte[] tgtMasked;
+                    if (src.hash() == null) { // SOURCE unreadable: nothing to compare
+                        if (tgtRaw == null) tgtRaw = content.target(tfd, size, null).raw();
+                        tgtMasked = null;
+                    } else if (tgtRaw != null && src.bad().isEmpty()) {
+                        tgtMasked = tgtRaw;
+                    } else {
+                        ContentReader.Target t = content.target(tfd, size, src.bad());
+                        tgtRaw = t.raw();
+                        tgtMasked = t.masked();
+                    }
+                    boolean same = tgtMasked == null || Arrays.equals(src.hash(), tgtMasked);
+                    v = new Verdict(same ? null : "content differs (SHA-256" + masked(src) + ")", src.bad(),
+                            src.error(), tgtRaw);
+                }
+            } catch (PosixException e) { // only TARGET reads throw: SOURCE reads go through errors
+                problems.report(Grade.FAILED, path, "read in TARGET: " + e.reason());
+                return null;
+            }
+            if (si != null) si.source = src;
+            if (ti != null) ti.rawHash = tgtRaw;
+            return v;
+        } finally {
+            Posix.close(sfd);
+            Posix.close(tfd);
+        }
+    }
+
+    private static String masked(ContentReader.Source s) {
+        return s.bad().isEmpty() ? "" : ", the " + s.bad().bytes() + " bytes SOURCE cannot read left out";
+    }
+
+    static List<ByteRange> whole(long size) { return size == 0 ? List.of() : List.of(new ByteRange(0, size)); }
+}
