@@ -1,0 +1,195 @@
+package org.linkrescue.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.linkrescue.cli.CliTestSupport.run;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.Posix;
+import org.linkrescue.testdata.FailingDrive;
+import org.linkrescue.testdata.FailingDriveFiles;
+import org.linkrescue.testdata.SnapshotTree;
+import org.linkrescue.testdata.SnapshotTreeGenerator;
+
+/**
+ * `linkrescue migrate` with alternates on a REAL failing drive (root only; CI fails on a skip):
+ * a generated snapshot tree copied onto a btrfs image with cp -a (links kept), plus files for
+ * each rescue case, blocks broken under their checksums, then one migrate. The cases of issue 3:
+ * an inode linked in every snapshot recovered from the mirror once for all its paths; a file
+ * only in the newest snapshot recovered from the original; a mirror copy under a rotated
+ * snapshot name; a candidate whose readable bytes differ rejected and the next one used; no good
+ * copy anywhere: zeros, every path in the report, exit 3; a first block bad; and every other
+ * file and the inode partition exactly the source's (GNU find as the oracle).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MigrateRescueFailingDriveTest {
+    static final long SEC = 1_700_000_000L;
+    static final int NSEC = 987_654_321;
+
+    Path work, source, mirror, original, target, reportFile;
+    FailingDrive drive;
+    SnapshotTree gen;
+    String s1, s2, s3;
+    final List<String> expected = new ArrayList<>();
+    byte[] linked, newest, rotated, differs, nocopy, firstbad;
+    CliTestSupport.Result result;
+    long nocopyBad;
+
+    @BeforeAll void migrateAFailingDrive() throws Exception {
+        String why = FailingDrive.unavailableReason();
+        Assumptions.assumeTrue(why == null, "FailingDrive tests skipped: " + why);
+        work = Files.createTempDirectory("lr-rescue-cli-");
+        gen = new SnapshotTreeGenerator().snapshots(3).filesPerSnapshot(20).longPath(false).mirrorAfter(2)
+                .generate(work.resolve("gen"));
+        s1 = gen.snapshotNames().get(0);
+        s2 = gen.snapshotNames().get(1);
+        s3 = gen.snapshotNames().get(2);
+        mirror = gen.mirror().orElseThrow();
+        original = gen.original();
+        drive = FailingDrive.create(work);
+        source = drive.root().resolve("backups");
+        Files.createDirectories(source);
+        CliTestSupport.sh(null, "cp", "-a", gen.source() + "/.", source.toString());
+
+        linked = FailingDrive.pattern("linked.bin", 300_000);
+        Path l1 = file(source.resolve(s1 + "/rescue/linked.bin"), linked);
+        link(l1, source.resolve(s2 + "/rescue/linked.bin"));
+        link(l1, source.resolve(s3 + "/rescue/linked.bin"));
+        file(mirror.resolve(s1 + "/rescue/linked.bin"), linked);
+        file(mirror.resolve(s2 + "/rescue/linked.bin"), linked);
+
+        newest = FailingDrive.pattern("newest.bin", 200_000);
+        Path n3 = file(source.resolve(s3 + "/rescue/newest.bin"), newest);
+        file(original.resolve("rescue/newest.bin"), newest);
+
+        rotated = FailingDrive.pattern("rotated.bin", 100_000);
+        Path r3 = file(source.resolve(s3 + "/rescue/rotated.bin"), rotated);
+        file(mirror.resolve(s1 + "/rescue/rotated.bin"), rotated);
+
+        differs = FailingDrive.pattern("differs.bin", 150_000);
+        Path d1 = file(source.resolve(s1 + "/rescue/differs.bin"), differs);
+        byte[] other = differs.clone();
+        other[140_000] ^= 1;
+        file(mirror.resolve(s1 + "/rescue/differs.bin"), other);
+        file(original.resolve("rescue/differs.bin"), differs);
+
+        nocopy = FailingDrive.pattern("nocopy.bin", 120_000);
+        Path c2 = file(source.resolve(s2 + "/rescue/nocopy.bin"), nocopy);
+        link(c2, source.resolve(s3 + "/rescue/nocopy.bin"));
+
+        firstbad = FailingDrive.pattern("firstbad.bin", 70_000);
+        Path f1 = file(source.resolve(s1 + "/rescue/firstbad.bin"), firstbad);
+        file(mirror.resolve(s1 + "/rescue/firstbad.bin"), firstbad);
+
+        expected.addAll(FindListing.of(source));
+
+        drive.corruptBlock(l1, 4096 * 20);
+        drive.corruptBlock(l1, 4096 * 60);
+        drive.corruptBlock(n3, 100_000);
+        drive.corruptBlock(r3, 65536);
+        drive.corruptBlock(d1, 8192);
+        nocopyBad = drive.corruptBlock(c2, 50_000);
+        drive.corruptBlock(f1, 0);
+        drive.breakBlocks();
+
+        target = work.resolve("target");
+        reportFile = work.resolve("report.json");
+        result = run("migrate", source.toString(), target.toString(), "--alternate", "mirror=" + mirror,
+                "--alternate", "original=" + original, "--report", reportFile.toString());
+    }
+
+    @AfterAll void removeTheDrive() throws Exception {
+        if (drive != null) drive.close();
+        if (work != null) FailingDriveFiles.deleteTree(work);
+    }
+
+    static Path file(Path p, byte[] data) throws Exception {
+        Files.createDirectories(p.getParent());
+        Files.write(p, data);
+        Posix.lutimensAt(Posix.AT_FDCWD, Names.bytes(p.toString()), SEC, NSEC, SEC, NSEC);
+        return p;
+    }
+
+    static void link(Path existing, Path link) throws Exception {
+        Files.createDirectories(link.getParent());
+        Files.createLink(link, existing);
+    }
+
+    static String sha256(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    String report() throws Exception { return Files.readString(reportFile, StandardCharsets.UTF_8); }
+
+    @Test void exit3BecauseOneInodeHasNoGoodCopyAnywhere() {
+        assertEquals(3, result.code(), result.err());
+        assertTrue(result.err().contains("nocopy.bin"), result.err());
+    }
+
+    @Test void everyFileAndTheInodePartitionAreTheSourcesExceptTheZeroFilledBlock() throws Exception {
+        byte[] zeroed = nocopy.clone();
+        java.util.Arrays.fill(zeroed, (int) nocopyBad, (int) nocopyBad + 4096, (byte) 0);
+        List<String> want = new ArrayList<>();
+        for (String line : expected) {
+            want.add(line.contains("/rescue/nocopy.bin |") ? line.replace(sha256(nocopy), sha256(zeroed)) : line);
+        }
+        assertEquals(String.join("\n", want), String.join("\n", FindListing.of(target)));
+    }
+
+    @Test void anInodeLinkedInEverySnapshotIsRecoveredFromTheMirrorOnceForAllItsPaths() throws Exception {
+        Path a = target.resolve(s1 + "/rescue/linked.bin");
+        assertArrayEquals(linked, Files.readAllBytes(a));
+        Object ino = Files.getAttribute(a, "unix:ino");
+        assertEquals(ino, Files.getAttribute(target.resolve(s2 + "/rescue/linked.bin"), "unix:ino"));
+        assertEquals(ino, Files.getAttribute(target.resolve(s3 + "/rescue/linked.bin"), "unix:ino"));
+        String json = report();
+        assertTrue(json.contains("\"paths\":[\"" + s1 + "/rescue/linked.bin\",\"" + s2 + "/rescue/linked.bin\",\""
+                + s3 + "/rescue/linked.bin\"]"), json);
+        assertTrue(json.contains("\"badRanges\":[\"81920-86015\",\"245760-249855\"]"), json);
+        assertTrue(json.contains("\"from\":\"mirror:" + mirror + "/" + s1 + "/rescue/linked.bin\""), json);
+    }
+
+    @Test void aFileOnlyInTheNewestSnapshotIsRecoveredFromTheOriginal() throws Exception {
+        assertArrayEquals(newest, Files.readAllBytes(target.resolve(s3 + "/rescue/newest.bin")));
+        assertTrue(report().contains("\"from\":\"original:" + original + "/rescue/newest.bin\""), report());
+    }
+
+    @Test void aMirrorCopyUnderARotatedSnapshotNameIsFoundAndVerified() throws Exception {
+        assertArrayEquals(rotated, Files.readAllBytes(target.resolve(s3 + "/rescue/rotated.bin")));
+        assertTrue(report().contains("\"from\":\"mirror:" + mirror + "/" + s1 + "/rescue/rotated.bin\""), report());
+    }
+
+    @Test void aCandidateWhoseReadableBytesDifferIsRejectedAndTheNextOneUsed() throws Exception {
+        assertArrayEquals(differs, Files.readAllBytes(target.resolve(s1 + "/rescue/differs.bin")));
+        String json = report();
+        assertTrue(json.contains("{\"path\":\"mirror:" + mirror + "/" + s1 + "/rescue/differs.bin\",\"verdict\":\"rejected\",\"reason\":\"byte 140000 differs\"}"), json);
+        assertTrue(json.contains("\"from\":\"original:" + original + "/rescue/differs.bin\""), json);
+    }
+
+    @Test void noGoodCopyIsZeroFilledAndReportedWithAllItsPaths() throws Exception {
+        byte[] got = Files.readAllBytes(target.resolve(s3 + "/rescue/nocopy.bin"));
+        byte[] want = nocopy.clone();
+        java.util.Arrays.fill(want, (int) nocopyBad, (int) nocopyBad + 4096, (byte) 0);
+        assertArrayEquals(want, got);
+        String json = report();
+        assertTrue(json.contains("\"paths\":[\"" + s2 + "/rescue/nocopy.bin\",\"" + s3 + "/rescue/nocopy.bin\"]"), json);
+        assertTrue(json.contains("\"bytesLost\":4096"), json);
+        assertTrue(json.contains("\"sha256\":\"" + sha256(want) + "\""), json);
+    }
+
+    @Test void aFirstBlockBadIsRecoveredToo() throws Exception {
+        assertArrayEquals(firstbad, Files.readAllBytes(target.resolve(s1 + "/rescue/firstbad.bin")));
+        assertTrue(report().contains("\"badRanges\":[\"0-4095\"]"), report());
+    }
+}
