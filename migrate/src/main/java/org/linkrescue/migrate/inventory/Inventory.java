@@ -206,7 +206,7 @@ public final class Inventory {
         List<DamagedInode> out = new ArrayList<>();
         if (report == null) return out;
         for (DamagedInodeRecord r : report.records()) {
-            out.add(new DamagedInode(r.ino(), r.size(), List.copyOf(r.paths()), r.badRanges(), r.errors()));
+            out.add(new DamagedInode(r.ino(), r.size(), r.mtimeSec(), r.mtimeNsec(), List.copyOf(r.paths()), r.badRanges(), r.errors()));
         }
         return out;
     }

@@ -70,10 +70,13 @@ public final class InventoryReport {
         }
         j.endArray();
         if (!inv.readTest()) return;
-        j.name("readTest").beginObject().field("inodesRead", inv.inodesRead()).field("bytesRead", inv.bytesRead());
+        var damaged = inv.damaged();
+        j.name("readTest").beginObject().field("inodesRead", inv.inodesRead()).field("bytesRead", inv.bytesRead())
+                .field("damagedInodes", damaged.size()).endObject();
+        // top-level "damaged", the shape of the rescue report's list, which repair --from-scan reads
         j.name("damaged").beginArray();
-        for (DamagedInode d : inv.damaged()) {
-            j.beginObject().field("ino", d.ino()).field("size", d.size()).field("badBytes", d.badBytes());
+        for (DamagedInode d : damaged) {
+            j.beginObject().field("ino", d.ino()).field("size", d.size()).field("mtime", d.mtime()).field("badBytes", d.badBytes());
             j.name("paths").beginArray();
             for (byte[] p : d.paths()) j.path(p);
             j.endArray();
@@ -86,6 +89,5 @@ public final class InventoryReport {
             j.endObject();
         }
         j.endArray();
-        j.endObject();
     }
 }
