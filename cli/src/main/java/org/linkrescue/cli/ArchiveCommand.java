@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.util.concurrent.Callable;
 import org.linkrescue.archive.Compression;
 import org.linkrescue.migrate.pipeline.Evacuation;
+import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.sink.TarSink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,6 +30,7 @@ final class ArchiveCommand implements Callable<Integer> {
     String compress;
 
     @Mixin CommonOptions common = new CommonOptions();
+    @Mixin RescueMixin rescue = new RescueMixin();
 
     ArchiveCommand(Console console) { this.console = console; }
 
@@ -38,15 +40,15 @@ final class ArchiveCommand implements Callable<Integer> {
                 : Args.isStdio(file) ? Compression.NONE : Compression.fromFileName(file);
         byte[] src = Args.bytes(source);
         Sources.checkSource(src, source);
-        try (Session s = new Session(console, common, "archive")) {
+        RescueOptions options = rescue.options();
+        try (Session s = new Session(console, common, "archive"); Sources.Rescue r = new Sources.Rescue(options, s)) {
             s.report.place("source", Args.display(source)).place("archive", Args.display(file))
                     .place("compression", compression.cliName());
-            Sources.Prepared prepared = Sources.prepare(s);
             OutputStream raw = new BufferedOutputStream(Args.openOutput(file, console), 64 * 1024);
-            TarSink sink = TarSink.open(raw, compression, Runtime.getRuntime().availableProcessors(), Sources::provenanceRecords);
+            TarSink sink = TarSink.open(raw, compression, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
             s.estimate(src);
-            prepared.evacuation(s).run(src, sink, Evacuation.SinkKind.CONSUMES_BYTES);
-            return s.finish(prepared.dataLost());
+            r.evacuation().run(src, sink, Evacuation.SinkKind.CONSUMES_BYTES);
+            return s.finish(r.finish());
         }
     }
 }

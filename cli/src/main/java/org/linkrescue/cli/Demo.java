@@ -23,7 +23,8 @@ final class Demo {
         Path live = dir.resolve("live"), backups = dir.resolve("backups"), copy = dir.resolve("migrated");
         out.println("linkrescue demo, working in " + shown(dir));
         out.println();
-        List<String> dates = new DemoSnapshots(live, backups).build();
+        DemoSnapshots snapshots = new DemoSnapshots(live, backups);
+        List<String> dates = snapshots.build();
         out.println("1. Built " + dates.size() + " daily snapshots in " + shown(backups) + ", each made like");
         out.println("   `cp -al <previous> <date>` then `rsync -a --delete live/ <date>/`:");
         out.println("   unchanged files are hard links shared by every snapshot; odd names included");
@@ -56,8 +57,11 @@ final class Demo {
         out.println("4. The files: snapshots " + shown(backups) + ", copy " + shown(copy) + ".");
         out.println("   Try: ls -li " + shown(copy.resolve(dates.get(0)).resolve("photos")) + " "
                 + shown(copy.resolve(dates.get(dates.size() - 1)).resolve("photos")));
-        out.println("   Remove it all with: rm -rf " + shown(dir));
-        return same ? ExitCodes.OK : ExitCodes.FATAL;
+        out.println();
+        boolean rescued = new DemoRescue(console).run(dir, backups, live, snapshots, dates);
+        out.println();
+        out.println("Everything is in " + shown(dir) + "; remove it with: rm -rf " + shown(dir));
+        return same && rescued ? ExitCodes.OK : ExitCodes.FATAL;
     }
 
     private static void row(PrintStream out, String what, long a, long b) {

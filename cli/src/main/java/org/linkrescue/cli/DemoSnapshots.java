@@ -49,12 +49,14 @@ final class DemoSnapshots {
         Files.createDirectories(live.resolve("empty dir"));
         Files.createSymbolicLink(live.resolve("latest-notes"), Path.of("docs/notes.txt"));
         dates.add(snapshot("2024-01-01", null));
-        // Day 2: notes edited, a photo added.
+        // Day 2: notes edited, two photos added.
         write("docs/notes.txt", "first notes\nsecond thoughts\n");
         write("photos/img003.jpg", randomBytes(120 * 1024));
+        write("photos/img004.jpg", randomBytes(40 * 1024));
         dates.add(snapshot("2024-01-02", dates.get(0)));
-        // Day 3: the report deleted, the Latin-1 file edited.
+        // Day 3: the report and a photo deleted, the Latin-1 file edited.
         Files.delete(live.resolve("docs/report.txt"));
+        Files.delete(live.resolve("photos/img004.jpg"));
         write("caf\u00e9 menu.txt", "menu, new prices\n");
         dates.add(snapshot("2024-01-03", dates.get(1)));
         // Day 4: nothing changed: every file is a link to day 3's.
@@ -85,6 +87,17 @@ final class DemoSnapshots {
         byte[] b = new byte[n];
         random.nextBytes(b);
         return b;
+    }
+
+    /**
+     * A cold-storage copy of one snapshot, the way one is usually made: every file copied (no
+     * hard links), times kept.
+     */
+    void mirror(String date, Path mirror) throws IOException {
+        Files.createDirectories(mirror);
+        Path to = mirror.resolve(date);
+        Files.createDirectory(to);
+        sync(backups.resolve(date), to);
     }
 
     /** `cp -al from to`: directories recreated, everything else hard-linked (symlinks too). */

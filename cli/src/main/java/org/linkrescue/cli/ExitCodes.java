@@ -15,6 +15,8 @@ final class ExitCodes {
     static final int FATAL = 1;
     static final int USAGE = 2;
     static final int INCOMPLETE = 3;
+    /** verify: the copy differs from its source. */
+    static final int DIFFERENT = 4;
 
     private ExitCodes() {}
 

@@ -40,8 +40,8 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
             List<Object[]> damaged = new ArrayList<>();
             try (var in = Args.openInput(file, console)) {
                 DiskSink sink = DiskSink.open(Args.bytes(target),
-                        DiskSink.Options.defaults().withAllowExisting(allowExisting), s.problems);
-                new Extraction(s.problems, s.totals, Sources::provenanceOf).run(in, sink, (e, p) -> {
+                        DiskSink.Options.defaults().withAllowExisting(allowExisting), s.problems).allowLinksToNonRegular();
+                new Extraction(s.problems, s.totals, ProvenanceRecords::parse).run(in, sink, (e, p) -> {
                     if (p.damaged()) {
                         s.problems.report(Grade.WARN, e.path(), "the archive marks this file as damaged: "
                                 + lostBytes(p) + " bytes were lost when it was made (zero-filled)");

@@ -39,7 +39,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         boolean terminal = stderrIsTerminal();
         int code = run(new Console(System.in, out, err, terminal), args);
@@ -74,7 +74,9 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new ExtractCommand(console))
                 .addSubcommand(new MigrateCommand(console))
                 .addSubcommand(new DemoCommand(console))
-                .addSubcommand(new RepairCommand(console));
+                .addSubcommand(new RepairCommand(console))
+                .addSubcommand(new VerifyCommand(console))
+                .addSubcommand(new ScanCommand(console));
         cl.setOut(new PrintWriter(console.out(), true));
         cl.setErr(new PrintWriter(console.err(), true));
         cl.setParameterExceptionHandler((ex, args) -> {

@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.util.concurrent.Callable;
 import org.linkrescue.archive.Compression;
 import org.linkrescue.migrate.pipeline.Evacuation;
+import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.sink.DiskSink;
 import org.linkrescue.migrate.sink.TarSink;
 import org.linkrescue.migrate.sink.TeeSink;
@@ -31,6 +32,7 @@ final class MigrateCommand implements Callable<Integer> {
     String archiveCopy;
 
     @Mixin CommonOptions common = new CommonOptions();
+    @Mixin RescueMixin rescue = new RescueMixin();
 
     MigrateCommand(Console console) { this.console = console; }
 
@@ -38,17 +40,19 @@ final class MigrateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         byte[] src = Args.bytes(source);
         Sources.checkSource(src, source);
-        try (Session s = new Session(console, common, "migrate")) {
+        RescueOptions options = rescue.options();
+        try (Session s = new Session(console, common, "migrate"); Sources.Rescue r = new Sources.Rescue(options, s)) {
             s.report.place("source", Args.display(source)).place("target", Args.display(target));
-            Sources.Prepared prepared = Sources.prepare(s);
-            EntrySink sink = DiskSink.open(Args.bytes(target), DiskSink.Options.defaults(), s.problems);
-            Evacuation.SinkKind kind = Evacuation.SinkKind.COPIES_FROM_DESCRIPTOR;
+            EntrySink sink = DiskSink.open(Args.bytes(target), DiskSink.Options.defaults(), s.problems).allowLinksToNonRegular();
+            // The rescue source offers no descriptor to copy from (a kernel copy cannot be timed out or
+            // resumed block by block), so the bytes pass through memory: read them ahead.
+            Evacuation.SinkKind kind = Evacuation.SinkKind.CONSUMES_BYTES;
             if (archiveCopy != null) {
                 s.report.place("archive", Args.display(archiveCopy));
                 try {
                     Compression c = Args.isStdio(archiveCopy) ? Compression.NONE : Compression.fromFileName(archiveCopy);
                     TarSink tar = TarSink.open(new BufferedOutputStream(Args.openOutput(archiveCopy, console), 64 * 1024),
-                            c, Runtime.getRuntime().availableProcessors(), Sources::provenanceRecords);
+                            c, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
                     sink = new TeeSink(sink, tar);
                 } catch (Exception e) {
                     sink.close();
@@ -57,8 +61,8 @@ final class MigrateCommand implements Callable<Integer> {
                 kind = Evacuation.SinkKind.CONSUMES_BYTES;
             }
             s.estimate(src);
-            prepared.evacuation(s).run(src, sink, kind);
-            return s.finish(prepared.dataLost());
+            r.evacuation().run(src, sink, kind);
+            return s.finish(r.finish());
         }
     }
 }

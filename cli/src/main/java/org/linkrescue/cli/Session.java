@@ -26,6 +26,8 @@ final class Session implements AutoCloseable {
     private final String command;
     private Progress progress;
 
+    Console console() { return console; }
+
     Session(Console console, CommonOptions options, String command) {
         this.console = console;
         this.options = options;
@@ -62,7 +64,8 @@ final class Session implements AutoCloseable {
         return code;
     }
 
-    private void stopProgress() {
+    /** Clears the progress line for good (before closing lines of the run). */
+    void stopProgress() {
         if (progress != null) {
             progress.close();
             progress = null;

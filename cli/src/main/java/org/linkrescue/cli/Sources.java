@@ -1,18 +1,18 @@
 package org.linkrescue.cli;
 
 import java.io.IOException;
-import java.util.Map;
 import org.linkrescue.archive.Compression;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.pipeline.Evacuation;
-import org.linkrescue.migrate.read.PlainContentSource;
-import org.linkrescue.migrate.stream.ContentSource;
-import org.linkrescue.migrate.stream.Provenance;
+import org.linkrescue.migrate.rescue.RescueContentSource;
+import org.linkrescue.migrate.rescue.RescueOptions;
+import org.linkrescue.migrate.rescue.RescueReport;
 
 /**
  * Chooses what the run commands read with, and checks what they read from, so the commands
- * stay a few lines each.
+ * stay a few lines each. Every run reads through the rescue source: on a healthy drive it costs
+ * one streamed read per inode; on a failing one it is the point of the program.
  */
 final class Sources {
     private Sources() {}
@@ -34,32 +34,30 @@ final class Sources {
         }
     }
 
-    /** The content source of one run, and what it learned about lost data. */
-    interface Prepared {
-        Evacuation evacuation(Session s);
+    /** The rescue source of one run and its report, wired into the session's report and summary. */
+    static final class Rescue implements AutoCloseable {
+        final RescueReport report = new RescueReport();
+        private final RescueContentSource source;
+        private final Session session;
 
-        /** Data lost beyond what the problem log and totals already count. */
-        boolean dataLost();
-    }
+        Rescue(RescueOptions options, Session session) {
+            this.session = session;
+            this.source = new RescueContentSource(options, session.problems, report);
+            session.report.rawSection("rescue", report::write);
+        }
 
-    static Prepared prepare(Session s) {
-        ContentSource source = new PlainContentSource(s.problems);
-        return new Prepared() {
-            @Override public Evacuation evacuation(Session session) {
-                return new Evacuation(source, session.problems, session.totals, Evacuation.Tuning.DEFAULT);
-            }
+        Evacuation evacuation() {
+            return new Evacuation(source, session.problems, session.totals, Evacuation.Tuning.DEFAULT)
+                    .onLaterPath(report::addPath);
+        }
 
-            @Override public boolean dataLost() { return false; }
-        };
-    }
+        /** Prints the rescue's summary (when anything was damaged) and says whether bytes were lost. */
+        boolean finish() {
+            session.stopProgress();
+            if (!report.records().isEmpty()) for (String line : report.summary()) session.console().err().println("linkrescue: " + line);
+            return report.exitCode() != 0;
+        }
 
-    /** PAX records for a non-clean provenance in an archive header. */
-    static Map<String, byte[]> provenanceRecords(Provenance p) {
-        return ProvenanceRecords.of(p);
-    }
-
-    /** The provenance an archive entry's PAX records describe. */
-    static Provenance provenanceOf(Map<String, byte[]> extra) {
-        return ProvenanceRecords.parse(extra);
+        @Override public void close() { source.close(); }
     }
 }

@@ -33,6 +33,10 @@ final class CliTestSupport {
     /** Runs a command (peer tool) and fails with its stderr unless it exits 0. */
     static String sh(Path cwd, String... cmd) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // Peers run in the locale a user's shell has, not in our Latin-1 one (under which GNU tar
+        // would recode Latin-1 names to UTF-8 in pax records).
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        pb.environment().put("LANG", "C.UTF-8");
         if (cwd != null) pb.directory(cwd.toFile());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);

@@ -23,7 +23,18 @@ import org.linkrescue.migrate.fs.Posix;
 final class FindListing {
     private FindListing() {}
 
-    static List<String> of(Path root) throws IOException, InterruptedException {
+    /** What a peer's archive format cannot carry, to leave out of a comparison. */
+    enum Loss {
+        /** GNU format: mtime in whole seconds. */
+        SUBSECOND_MTIME,
+        /** GNU tar archives no hard links of FIFOs and devices, bsdtar none of devices. */
+        SPECIAL_FILE_LINKS,
+        /** bsdtar leaves the mtime of the directory it extracts into ("./") as it is. */
+        ROOT_MTIME
+    }
+
+    static List<String> of(Path root, Loss... losses) throws IOException, InterruptedException {
+        java.util.Set<Loss> lost = java.util.Set.of(losses);
         Process p = new ProcessBuilder("find", root.toString(), "-printf", "%P\\0%y\\0%m\\0%U\\0%G\\0%s\\0%T@\\0%l\\0%i\\0")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         byte[] out = p.getInputStream().readAllBytes();
@@ -44,10 +55,15 @@ final class FindListing {
             StringBuilder sb = new StringBuilder(e.getKey()).append(" | ").append(type).append(' ').append(r[2])
                     .append(' ').append(r[3]).append(':').append(r[4]);
             if (!type.equals("d")) sb.append(" size=").append(r[5]);
-            sb.append(" mtime=").append(r[6]);
+            String mtime = r[6];
+            if (lost.contains(Loss.SUBSECOND_MTIME)) mtime = mtime.substring(0, mtime.indexOf('.'));
+            if (lost.contains(Loss.ROOT_MTIME) && e.getKey().equals(".")) mtime = "(not restored)";
+            sb.append(" mtime=").append(mtime);
             if (type.equals("l")) sb.append(" -> ").append(r[7]);
             if (type.equals("f")) sb.append(" sha256=").append(sha256(root.resolve(e.getKey())));
             List<String> group = byInode.get(r[8]);
+            boolean special = type.equals("p") || type.equals("c") || type.equals("b");
+            if (special && lost.contains(Loss.SPECIAL_FILE_LINKS)) group = null;
             if (group != null && group.size() > 1) sb.append(" linked-with=").append(group.stream().sorted().findFirst().get());
             lines.add(sb.toString());
         }

@@ -43,7 +43,12 @@ class TreeRoundTripTest {
     void removeScratch() throws Exception { CliTestSupport.remove(dir); }
 
     private static void assertSameTree(Path tree) throws Exception {
-        List<String> got = FindListing.of(tree);
+        assertSameTree(tree, expected, src);
+    }
+
+    private static void assertSameTree(Path tree, List<String> expected, Path src, FindListing.Loss... losses) throws Exception {
+        if (losses.length > 0) expected = FindListing.of(src, losses);
+        List<String> got = FindListing.of(tree, losses);
         if (!got.equals(expected)) {
             StringBuilder diff = new StringBuilder();
             for (String l : expected) if (!got.contains(l)) diff.append("- ").append(l).append('\n');
@@ -90,14 +95,19 @@ class TreeRoundTripTest {
 
     @Test
     void t04_gnuTarAndBsdtarExtractOurArchiveIntoTheIdenticalTree() throws Exception {
-        Path a = dir.resolve("a.tar");
-        assertEquals(0, CliTestSupport.run("archive", src.toString(), "-f", a.toString()).code());
+        // Neither peer can extract a path over 4096 bytes, whoever made the archive (GNU tar:
+        // "Cannot mkdir: File name too long"; bsdtar -p: "Can't set user=0/group=0"): a tree
+        // without one.
+        Path shallow = SnapshotFixture.build(Files.createDirectory(dir.resolve("shallow")), false);
+        List<String> want = FindListing.of(shallow);
+        Path a = dir.resolve("shallow.tar");
+        assertEquals(0, CliTestSupport.run("archive", shallow.toString(), "-f", a.toString()).code());
         Path g = Files.createDirectory(dir.resolve("gnu"));
         CliTestSupport.sh(null, "tar", "--warning=no-unknown-keyword", "-C", g.toString(), "-xpf", a.toString());
-        assertSameTree(g);
+        assertSameTree(g, want, shallow);
         Path b = Files.createDirectory(dir.resolve("bsd"));
         CliTestSupport.sh(null, "bsdtar", "-C", b.toString(), "-xpf", a.toString());
-        assertSameTree(b);
+        assertSameTree(b, FindListing.of(shallow, FindListing.Loss.ROOT_MTIME), shallow, FindListing.Loss.ROOT_MTIME);
     }
 
     @Test
@@ -108,14 +118,21 @@ class TreeRoundTripTest {
             Path t = dir.resolve("t-" + fmt);
             Result x = CliTestSupport.run("extract", "-f", a.toString(), "-C", t.toString());
             assertEquals(0, x.code(), fmt + ": " + x.err());
-            assertSameTree(t);
+            if (fmt.equals("gnu")) assertSameTree(t, null, src, FindListing.Loss.SUBSECOND_MTIME, FindListing.Loss.SPECIAL_FILE_LINKS);
+            else assertSameTree(t, null, src, FindListing.Loss.SPECIAL_FILE_LINKS);
         }
-        Path a = dir.resolve("bsd.tar");
-        CliTestSupport.sh(null, "bsdtar", "-C", src.toString(), "-cf", a.toString(), ".");
-        Path t = dir.resolve("t-bsd");
-        Result x = CliTestSupport.run("extract", "-f", a.toString(), "-C", t.toString());
-        assertEquals(0, x.code(), x.err());
-        assertSameTree(t);
+        // bsdtar's default (restricted pax) keeps whole seconds; --format=pax keeps ns and writes
+        // hdrcharset=BINARY for names that are not UTF-8.
+        for (String fmt : List.of("default", "pax")) {
+            Path a = dir.resolve("bsd-" + fmt + ".tar");
+            if (fmt.equals("pax")) CliTestSupport.sh(null, "bsdtar", "--format=pax", "-C", src.toString(), "-cf", a.toString(), ".");
+            else CliTestSupport.sh(null, "bsdtar", "-C", src.toString(), "-cf", a.toString(), ".");
+            Path t = dir.resolve("t-bsd-" + fmt);
+            Result x = CliTestSupport.run("extract", "-f", a.toString(), "-C", t.toString());
+            assertEquals(0, x.code(), x.err());
+            if (fmt.equals("pax")) assertSameTree(t, null, src, FindListing.Loss.SPECIAL_FILE_LINKS);
+            else assertSameTree(t, null, src, FindListing.Loss.SUBSECOND_MTIME, FindListing.Loss.SPECIAL_FILE_LINKS);
+        }
     }
 
     @Test

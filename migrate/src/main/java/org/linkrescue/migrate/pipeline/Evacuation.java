@@ -3,6 +3,7 @@ package org.linkrescue.migrate.pipeline;
 import java.io.IOException;
 import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.scan.TreeScanner;
+import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.ContentSource;
 import org.linkrescue.migrate.stream.EntrySink;
 import org.linkrescue.migrate.stream.Problems;
@@ -28,18 +29,21 @@ public final class Evacuation {
      *
      * @param depth      entries in flight: deep enough to hide open/lstat latency, small enough
      *                   to stay far below the descriptor limit (1024 by default)
-     * @param ringBytes  pre-read memory: 32 MiB holds hundreds of typical small files
-     * @param preReadMax files up to 1 MiB are read ahead; bigger ones stream from their descriptor
+     * @param ringBytes  pre-read memory: 64 MiB holds hundreds of typical files and keeps the heap
+     *                   small enough for -Xmx256m
+     * @param preReadMax files up to 16 MiB are read ahead, so damage found while reading them is
+     *                   known before their tar header is written (and goes into it as PAX
+     *                   records); bigger ones stream after their header
      */
     public record Tuning(int depth, int ringBytes, long preReadMax) {
-        public static final Tuning DEFAULT = new Tuning(256, 32 << 20, 1 << 20);
+        public static final Tuning DEFAULT = new Tuning(256, 64 << 20, 16 << 20);
     }
 
     private final ContentSource source;
     private final Problems problems;
     private final RunTotals totals;
     private final Tuning tuning;
-    private SourceStream.LaterPaths laterPaths;
+    private LaterPathListener laterPaths;
 
     public Evacuation(ContentSource source, Problems problems, RunTotals totals, Tuning tuning) {
         this.source = source;
@@ -48,14 +52,25 @@ public final class Evacuation {
         this.tuning = tuning;
     }
 
-    /** Tells a listener (the rescue report) of every later path of a hard-linked inode. */
+    /**
+     * Tells a listener (the rescue report) of every later path of a hard-linked inode, on the
+     * sink's thread, after the inode's data has been consumed.
+     */
     public Evacuation onLaterPath(LaterPathListener l) {
-        this.laterPaths = l::laterPath;
+        this.laterPaths = l;
         return this;
     }
 
     public interface LaterPathListener {
         void laterPath(long dev, long ino, byte[] path);
+    }
+
+    /**
+     * The content a source opened, for one the pipeline handed on in another form (read ahead
+     * into memory): what a sink asks about the data's origin (a rescue's SHA-256) lives there.
+     */
+    public static Content original(Content c) {
+        return c instanceof PreReadRing.Replay r ? r.original() : c;
     }
 
     /**
@@ -65,8 +80,8 @@ public final class Evacuation {
      */
     public void run(byte[] sourceRoot, EntrySink sink, SinkKind kind) throws IOException {
         int ring = kind == SinkKind.CONSUMES_BYTES ? tuning.ringBytes() : 0;
-        try (ReadAhead ahead = new ReadAhead(new CountingSink(sink, totals), tuning.depth(), ring, tuning.preReadMax())) {
-            new TreeScanner(problems).walk(sourceRoot, new SourceStream(source, ahead, problems, laterPaths));
+        try (ReadAhead ahead = new ReadAhead(new CountingSink(sink, totals), tuning.depth(), ring, tuning.preReadMax(), laterPaths)) {
+            new TreeScanner(problems).walk(sourceRoot, new SourceStream(source, ahead, problems));
             ahead.finish();
         } finally {
             totals.stop();

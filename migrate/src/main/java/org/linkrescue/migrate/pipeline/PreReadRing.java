@@ -52,7 +52,7 @@ final class PreReadRing {
         if (pos[0] - start != size)
             throw new IllegalStateException("content delivered " + (pos[0] - start) + " of " + size + " bytes");
         synchronized (this) { head = start + size; }
-        return new Replay(start, size, c.provenance());
+        return new Replay(start, size, c);
     }
 
     private void put(long at, byte[] b, int off, int len) {
@@ -71,16 +71,19 @@ final class PreReadRing {
     /** Bytes of one file held in the ring; replayed once by the sink. */
     final class Replay implements Content {
         private final long start, size;
-        private final Provenance provenance;
+        private final Content original;
 
-        Replay(long start, long size, Provenance provenance) {
+        /** @param original the content read into the ring (closed; its provenance is final) */
+        Replay(long start, long size, Content original) {
             this.start = start;
             this.size = size;
-            this.provenance = provenance;
+            this.original = original;
         }
 
+        Content original() { return original; }
+
         @Override public long size() { return size; }
-        @Override public Provenance provenance() { return provenance; }
+        @Override public Provenance provenance() { return original.provenance(); }
 
         @Override
         public void feed(Chunks out) throws IOException {

@@ -18,15 +18,17 @@ import org.linkrescue.migrate.stream.EntrySink;
  * sink fails, the next {@link #accept} throws its exception, so the scan unwinds at once.
  */
 final class ReadAhead implements EntrySink {
-    private static final Item END = new Item(null, null);
+    private static final Item END = new Item(null, null, 0, 0);
 
-    private record Item(Entry entry, Content content) {}
+    /** dev/ino are set for a later path of a linked inode (for the listener), else 0. */
+    private record Item(Entry entry, Content content, long dev, long ino) {}
 
     private final EntrySink sink;
     private final ArrayBlockingQueue<Item> queue;
     private final PreReadRing ring;
     private final long preReadMax;
     private final Thread writer;
+    private final Evacuation.LaterPathListener laterPaths;
     private volatile Throwable failure;
     private volatile boolean stopped;
 
@@ -36,8 +38,9 @@ final class ReadAhead implements EntrySink {
      *                   from the descriptor, reading into memory first would only cost)
      * @param preReadMax largest file read into the ring; larger ones are read by the sink
      */
-    ReadAhead(EntrySink sink, int depth, int ringBytes, long preReadMax) {
+    ReadAhead(EntrySink sink, int depth, int ringBytes, long preReadMax, Evacuation.LaterPathListener laterPaths) {
         this.sink = sink;
+        this.laterPaths = laterPaths;
         this.queue = new ArrayBlockingQueue<>(depth);
         this.ring = ringBytes > 0 ? new PreReadRing(ringBytes) : null;
         this.preReadMax = Math.min(preReadMax, ringBytes);
@@ -48,11 +51,24 @@ final class ReadAhead implements EntrySink {
 
     @Override
     public void accept(Entry entry, Content content) throws IOException {
+        put(entry, content, 0, 0);
+    }
+
+    /**
+     * A hard link that is a later path of inode (dev, ino). The listener hears of it on the sink
+     * thread after the sink took it, so the first path's content has been consumed by then (and
+     * a damaged inode is known as damaged).
+     */
+    void acceptLaterPath(Entry link, long dev, long ino) throws IOException {
+        put(link, null, dev, ino);
+    }
+
+    private void put(Entry entry, Content content, long dev, long ino) throws IOException {
         try {
             rethrow();
             if (content != null && ring != null && content.size() <= preReadMax && content.size() > 0)
                 content = ring.preRead(content, () -> stopped);
-            while (!queue.offer(new Item(entry, content), 100, TimeUnit.MILLISECONDS)) rethrow();
+            while (!queue.offer(new Item(entry, content, dev, ino), 100, TimeUnit.MILLISECONDS)) rethrow();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(content);
@@ -70,6 +86,7 @@ final class ReadAhead implements EntrySink {
                 if (it == END) return;
                 try {
                     sink.accept(it.entry, it.content);
+                    if (laterPaths != null && (it.dev | it.ino) != 0) laterPaths.laterPath(it.dev, it.ino, it.entry.path());
                 } finally {
                     closeQuietly(it.content);
                     if (it.content instanceof PreReadRing.Replay r) ring.free(r.end());

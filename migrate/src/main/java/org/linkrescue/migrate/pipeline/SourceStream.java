@@ -10,34 +10,26 @@ import org.linkrescue.migrate.scan.ScannedPath;
 import org.linkrescue.migrate.scan.TreeScanner;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.ContentSource;
-import org.linkrescue.migrate.stream.EntrySink;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
 
 /**
  * Turns a scan into the entry stream: every path becomes an entry; a file's data is opened from
- * the content source at the first path of its inode only; every later path of that inode becomes
- * a hard link to the first. When the first path cannot be opened, the inode is marked failed
+ * the content source at the first path of its inode only; every later path of an inode (file,
+ * symlink, FIFO or device) becomes a hard link to the first. When the first path cannot be opened, the inode is marked failed
  * and each later path is reported instead of being linked to nothing.
  */
 final class SourceStream implements TreeScanner.Visitor {
-    /** Told of every later path of a linked inode (the rescue report lists all paths of a damaged one). */
-    interface LaterPaths {
-        void laterPath(long dev, long ino, byte[] path);
-    }
-
     private final EntryMaker maker = new EntryMaker();
     private final LinkTable links = new LinkTable();
     private final ContentSource source;
-    private final EntrySink out;
+    private final ReadAhead out;
     private final Problems problems;
-    private final LaterPaths laterPaths;
 
-    SourceStream(ContentSource source, EntrySink out, Problems problems, LaterPaths laterPaths) {
+    SourceStream(ContentSource source, ReadAhead out, Problems problems) {
         this.source = source;
         this.out = out;
         this.problems = problems;
-        this.laterPaths = laterPaths;
     }
 
     @Override
@@ -47,22 +39,22 @@ final class SourceStream implements TreeScanner.Visitor {
             problems.report(Grade.WARN, p.path(), "socket ignored");
             return;
         }
-        if (e.type() != EntryType.FILE) {
-            out.accept(e, null);
-            return;
-        }
         Stat st = p.stat();
-        if (st.nlink() > 1) {
+        // Every non-directory may have links: cp -al links symlinks, FIFOs and devices as well.
+        if (e.type() != EntryType.DIRECTORY && st.nlink() > 1) {
             byte[] first = links.link(st.devId(), st.ino(), st.nlink(), e.path());
             if (first == LinkTable.FAILED) {
                 problems.report(Grade.FAILED, p.path(), "not archived: its inode could not be read");
                 return;
             }
             if (first != null) {
-                if (laterPaths != null) laterPaths.laterPath(st.devId(), st.ino(), e.path());
-                out.accept(e.asHardLinkTo(first), null);
+                out.acceptLaterPath(e.asHardLinkTo(first), st.devId(), st.ino());
                 return;
             }
+        }
+        if (e.type() != EntryType.FILE) {
+            out.accept(e, null);
+            return;
         }
         Content c;
         try {

@@ -21,6 +21,12 @@ public final class RunReport {
     private final String command;
     private final List<String[]> places = new ArrayList<>();
     private final List<Object[]> sections = new ArrayList<>();
+    private final List<Object[]> rawSections = new ArrayList<>();
+
+    /** A part of the report another stage writes as one complete JSON value of its own. */
+    public interface RawSection {
+        void write(Writer w) throws IOException;
+    }
 
     public RunReport(String command) { this.command = command; }
 
@@ -32,6 +38,12 @@ public final class RunReport {
 
     public RunReport section(String name, Section s) {
         sections.add(new Object[] {name, s});
+        return this;
+    }
+
+    /** Adds a section written by its owner straight to the writer (after every other field). */
+    public RunReport rawSection(String name, RawSection s) {
+        rawSections.add(new Object[] {name, s});
         return this;
     }
 
@@ -68,8 +80,12 @@ public final class RunReport {
             j.name((String) s[0]);
             ((Section) s[1]).write(j);
         }
-        j.endObject();
-        w.write('\n');
         j.flush();
+        for (Object[] s : rawSections) {
+            w.write(",\"" + s[0] + "\":");
+            ((RawSection) s[1]).write(w);
+        }
+        w.write("}\n");
+        w.flush();
     }
 }

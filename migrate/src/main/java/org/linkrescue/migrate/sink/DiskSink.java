@@ -86,6 +86,7 @@ public final class DiskSink implements EntrySink {
 
     private long files, bytes, links, linkCopies, dirs, symlinks, specials, refused, failed;
     private TargetWriteException fatal;
+    private boolean linksToNonRegular;
     private boolean finished, closed;
 
     /**
@@ -139,6 +140,19 @@ public final class DiskSink implements EntrySink {
         this.problems = problems;
         this.entries = new DirCursor(rootFd, options.cachedDirFds(), fixups::implicit);
         this.lookups = new DirCursor(rootFd, options.cachedDirFds(), null);
+    }
+
+    /**
+     * Also lets a hard link name a symlink, FIFO or device this run made. `cp -al` snapshots link
+     * those too, and GNU tar and bsdtar archive such links, so a tree's inode partition survives
+     * only with this. It is safe here: linkat never follows the symlink, and no later entry is
+     * ever written through an existing path (creates are O_EXCL|O_NOFOLLOW). Off by default, as
+     * issue 2's rule for hostile archives reads ("a hard link to anything that is not a regular
+     * file extracted earlier in the same run" is refused).
+     */
+    public DiskSink allowLinksToNonRegular() {
+        linksToNonRegular = true;
+        return this;
     }
 
     @Override
@@ -233,7 +247,8 @@ public final class DiskSink implements EntrySink {
             if (TargetWriteException.isTargetFailure(x.errno())) throw x;
             throw notExtracted(e); // fail closed: what cannot be checked is not linked
         }
-        if (!st.isRegular() || !inodes.contains(st.devId(), st.ino())) throw notExtracted(e);
+        if (st.isDir() || (!st.isRegular() && !linksToNonRegular) || !inodes.contains(st.devId(), st.ino()))
+            throw notExtracted(e);
         int dir = entries.parentOf(p);
         byte[] name = p.lastName();
         try {
@@ -241,7 +256,7 @@ public final class DiskSink implements EntrySink {
             links++;
         } catch (PosixException x) {
             if (x.errno() == Errno.EEXIST) throw new Refused("exists");
-            if (x.errno() != Errno.EMLINK) throw x;
+            if (x.errno() != Errno.EMLINK || !st.isRegular()) throw x;
             separateCopy(e, p, dir, name, named, src, srcDir, srcName, st);
         }
     }
@@ -303,8 +318,18 @@ public final class DiskSink implements EntrySink {
             throw x;
         }
         symlinks++;
+        madeHere(dir, name);
         ownerByName(dir, name, e);
         timesByName(dir, name, e);
+    }
+
+    /**
+     * Remembers a symlink, FIFO or device made this run: `cp -al` snapshots hard-link those too
+     * (GNU tar and bsdtar archive such links as hard-link entries), so later paths may link to it.
+     */
+    private void madeHere(int dir, byte[] name) throws PosixException {
+        Stat st = Posix.lstatAt(dir, name);
+        inodes.add(st.devId(), st.ino());
     }
 
     private void directory(Entry e) throws IOException, Refused {
@@ -344,6 +369,7 @@ public final class DiskSink implements EntrySink {
             throw x;
         }
         specials++;
+        madeHere(dir, name);
         ownerByName(dir, name, e);
         try {
             Posix.fchmodAtNoFollow(dir, name, e.mode() & 07777); // after chown, which clears setuid

@@ -25,7 +25,7 @@ import org.linkrescue.migrate.stream.Provenance;
 public final class TarSink implements EntrySink {
     private final OutputStream out;
     private final TarWriter tar;
-    private final Function<Provenance, Map<String, byte[]>> provenanceRecords;
+    private final Function<Content, Map<String, byte[]>> provenanceRecords;
     private final Content.Chunks toTar;
     private boolean finished, closed;
 
@@ -33,14 +33,15 @@ public final class TarSink implements EntrySink {
      * @param out               where the archive goes; closed by {@link #close}
      * @param compression       applied to the tar stream
      * @param threads           cores the compressor may use
-     * @param provenanceRecords PAX records describing a non-clean provenance
+     * @param provenanceRecords PAX records describing the origin of a content whose provenance is
+     *                          not clean (called before its bytes are written)
      */
     public static TarSink open(OutputStream out, Compression compression, int threads,
-                               Function<Provenance, Map<String, byte[]>> provenanceRecords) throws IOException {
+                               Function<Content, Map<String, byte[]>> provenanceRecords) throws IOException {
         return new TarSink(compression.compress(out, threads), provenanceRecords);
     }
 
-    TarSink(OutputStream out, Function<Provenance, Map<String, byte[]>> provenanceRecords) {
+    TarSink(OutputStream out, Function<Content, Map<String, byte[]>> provenanceRecords) {
         this.out = out;
         this.tar = new TarWriter(out);
         this.provenanceRecords = provenanceRecords;
@@ -60,7 +61,7 @@ public final class TarSink implements EntrySink {
             Provenance p = content.provenance();
             if (!p.isClean()) {
                 Map<String, byte[]> extra = new LinkedHashMap<>(entry.extra());
-                extra.putAll(provenanceRecords.apply(p));
+                extra.putAll(provenanceRecords.apply(content));
                 entry = entry.withExtra(extra);
             }
         }

@@ -1,0 +1,94 @@
+package org.linkrescue.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.linkrescue.migrate.inventory.Inventory;
+import org.linkrescue.migrate.inventory.InventoryReport;
+import org.linkrescue.migrate.report.ProblemLog;
+import org.linkrescue.migrate.rescue.RescueOptions;
+import org.linkrescue.migrate.stream.Json;
+import org.linkrescue.migrate.verify.Tally;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "scan", mixinStandardHelpOptions = true,
+        description = {"Inventory a snapshot tree: per snapshot its paths, inodes and the bytes it does not share",
+                "with the snapshots before it; in all, paths, inodes, inodes by link count, unique vs apparent",
+                "bytes, special files. With --read-test, read every inode once and list each damaged inode",
+                "with ALL its paths and its bad byte ranges (the bad-block-to-file map)."},
+        footer = {"", "Exit codes:", "  0  clean", "  3  damage found (--read-test: an inode that cannot be read in full)",
+                "  1  error: SOURCE cannot be opened, or some paths could not be read (listed on stderr)",
+                "  2  usage error"})
+final class ScanCommand implements Callable<Integer> {
+    private final Console console;
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "The tree to inventory (e.g. the drive holding the snapshots).")
+    String source;
+
+    @Option(names = "--read-test", description = "Read every inode's data once (through the rescue reader) and map the damage to paths.")
+    boolean readTest;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the inventory (and the damage map) to FILE as JSON.")
+    Path json;
+
+    @Option(names = "--snapshot-depth", paramLabel = "N", defaultValue = "1",
+            description = "Leading path components that name a snapshot (default: ${DEFAULT-VALUE}; rsnapshot's daily.0/localhost: 2; 0: no snapshots).")
+    int snapshotDepth;
+
+    @Option(names = "--block-size", paramLabel = "BYTES", defaultValue = "4096", description = "Read test: unit of re-reading a failed chunk (default: ${DEFAULT-VALUE}).")
+    int blockSize;
+
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "1", description = "Read test: extra tries of a failing block (default: ${DEFAULT-VALUE}).")
+    int retries;
+
+    @Option(names = "--read-timeout", paramLabel = "SECONDS", defaultValue = "60", description = "Read test: a read that takes longer is abandoned (default: ${DEFAULT-VALUE}).")
+    long readTimeout;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress line.")
+    boolean quiet;
+
+    ScanCommand(Console console) { this.console = console; }
+
+    @Override
+    public Integer call() throws Exception {
+        if (snapshotDepth < 0) throw new ExitCodes.UsageException("--snapshot-depth must be >= 0, not " + snapshotDepth);
+        RescueOptions options;
+        try {
+            options = RescueOptions.defaults().withBlockSize(blockSize).withRetries(retries)
+                    .withReadTimeout(Duration.ofSeconds(readTimeout)).withSnapshotDepth(snapshotDepth);
+        } catch (IllegalArgumentException e) {
+            throw new ExitCodes.UsageException(e.getMessage());
+        }
+        byte[] src = Args.bytes(source);
+        ProblemLog problems = new ProblemLog(console.err());
+        Tally tally = new Tally();
+        Inventory inv = new Inventory(snapshotDepth, readTest, options, problems, tally);
+        try (WalkProgress progress = WalkProgress.startIf(console, quiet, tally, "scan", problems)) {
+            inv.run(src);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (org.linkrescue.migrate.fs.PosixException e) {
+            throw new IOException("cannot read SOURCE " + Args.display(source) + ": " + e.reason());
+        }
+        long errors = problems.errors();
+        int code = !inv.damaged().isEmpty() ? ExitCodes.INCOMPLETE : errors > 0 ? ExitCodes.FATAL : ExitCodes.OK;
+        InventoryReport.print(console.out(), inv, errors);
+        console.out().flush();
+        if (json != null) {
+            try (Writer w = VerifyCommand.openJson(json)) {
+                Json j = new Json(w);
+                j.beginObject().field("command", "scan").field("source", Args.display(source))
+                        .field("snapshotDepth", snapshotDepth).field("readTest", readTest);
+                InventoryReport.write(j, inv, errors);
+                j.field("exitCode", code).endObject();
+                w.write('\n');
+            }
+        }
+        return code;
+    }
+}

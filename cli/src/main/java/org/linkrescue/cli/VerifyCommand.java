@@ -1,0 +1,133 @@
+package org.linkrescue.cli;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.linkrescue.archive.Compression;
+import org.linkrescue.archive.TarReader;
+import org.linkrescue.migrate.report.ProblemLog;
+import org.linkrescue.migrate.stream.Json;
+import org.linkrescue.migrate.verify.ArchiveVerifier;
+import org.linkrescue.migrate.verify.FindingLog;
+import org.linkrescue.migrate.verify.RescueHashes;
+import org.linkrescue.migrate.verify.Tally;
+import org.linkrescue.migrate.verify.TreeVerifier;
+import org.linkrescue.migrate.verify.VerifySummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        customSynopsis = {"linkrescue verify SOURCE TARGET [--rescue-report FILE] [--json FILE] [-q]",
+                "linkrescue verify --archive FILE SOURCE [--json FILE] [-q]"},
+        description = {"Prove that TARGET (or an archive) holds SOURCE exactly: every path, type, byte, mode,",
+                "owner, mtime to the nanosecond, symlink target, device number, and the same hard links",
+                "(paths sharing an inode in SOURCE share one in TARGET, and no others do).",
+                "Bytes SOURCE cannot read (a failing drive) are 'unverifiable', not differences."},
+        footer = {"", "Exit codes:", "  0  identical", "  4  differences found (listed on stdout, all of them with --json)",
+                "  1  error: a root or the archive cannot be read, or some paths could not be compared",
+                "  2  usage error"})
+final class VerifyCommand implements Callable<Integer> {
+    /** Examples of each kind of difference shown on screen. */
+    static final int EXAMPLES = 5;
+
+    private final Console console;
+
+    @Parameters(paramLabel = "PATH", arity = "1..2", description = "SOURCE TARGET, or with --archive: SOURCE.")
+    List<String> paths = new ArrayList<>();
+
+    @Option(names = "--archive", paramLabel = "FILE", description = "Check this archive (tar, plain or gz/zst/xz; - for stdin) against SOURCE, without extracting it.")
+    String archive;
+
+    @Option(names = "--rescue-report", paramLabel = "FILE", description = "The --report of the rescue that made TARGET: spliced inodes are checked against the SHA-256 it wrote.")
+    Path rescueReport;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write every finding and the totals to FILE as JSON.")
+    Path json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress line.")
+    boolean quiet;
+
+    VerifyCommand(Console console) { this.console = console; }
+
+    @Override
+    public Integer call() throws Exception {
+        if (archive != null && paths.size() != 1)
+            throw new ExitCodes.UsageException("verify --archive FILE takes one SOURCE, not " + paths.size() + " paths");
+        if (archive == null && paths.size() != 2)
+            throw new ExitCodes.UsageException("verify needs SOURCE and TARGET (or --archive FILE SOURCE)");
+        if (archive != null && rescueReport != null)
+            throw new ExitCodes.UsageException("--rescue-report applies to verify SOURCE TARGET, not to --archive");
+        RescueHashes rescue = null;
+        if (rescueReport != null) {
+            try {
+                rescue = RescueHashes.read(rescueReport);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IOException("--rescue-report " + Args.display(rescueReport.toString()) + ": no such file");
+            } catch (IOException e) {
+                throw new IOException("--rescue-report " + Args.display(rescueReport.toString()) + ": " + e.getMessage());
+            }
+        }
+        ProblemLog problemLog = new ProblemLog(console.err());
+        Tally tally = new Tally();
+        Writer jsonOut = json == null ? null : openJson(json);
+        Json j = jsonOut == null ? null : new Json(jsonOut);
+        try {
+            if (j != null) {
+                j.beginObject().field("command", "verify").field("mode", archive == null ? "tree" : "archive")
+                        .field("source", Args.display(paths.get(0)));
+                if (archive == null) j.field("target", Args.display(paths.get(1)));
+                else j.field("archive", Args.display(archive));
+                j.name("findings").beginArray();
+            }
+            FindingLog log = new FindingLog(EXAMPLES, j);
+            try (WalkProgress progress = WalkProgress.startIf(console, quiet, tally, "verify", problemLog)) {
+                if (archive == null) {
+                    new TreeVerifier(log, log.errorsTo(problemLog), rescue, tally)
+                            .verify(Args.bytes(paths.get(0)), Args.bytes(paths.get(1)));
+                } else {
+                    try (InputStream raw = Args.openInput(archive, console)) {
+                        InputStream plain = Compression.decompressDetected(new BufferedInputStream(raw, 1 << 16));
+                        new ArchiveVerifier(log, log.errorsTo(problemLog), tally).verify(new TarReader(plain), Args.bytes(paths.get(0)));
+                    }
+                }
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            VerifySummary.Verdict verdict = VerifySummary.verdict(log);
+            int code = switch (verdict) {
+                case IDENTICAL -> ExitCodes.OK;
+                case DIFFERENT -> ExitCodes.DIFFERENT;
+                case INCOMPLETE -> ExitCodes.FATAL;
+            };
+            VerifySummary.print(console.out(), log, tally, archive == null ? "TARGET" : "the archive");
+            console.out().flush();
+            if (j != null) {
+                j.endArray();
+                VerifySummary.totals(j, log, tally);
+                j.field("exitCode", code).endObject();
+                jsonOut.write('\n');
+            }
+            return code;
+        } finally {
+            if (jsonOut != null) jsonOut.close();
+        }
+    }
+
+    static Writer openJson(Path file) throws IOException {
+        try {
+            return new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException("cannot write --json '" + Args.display(file.toString()) + "': " + Args.why(e), e);
+        }
+    }
+}
