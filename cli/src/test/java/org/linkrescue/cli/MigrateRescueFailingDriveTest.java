@@ -130,6 +130,15 @@ class MigrateRescueFailingDriveTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 
+    /** Fails with only the lines that differ (listings are long). */
+    static void sameListing(List<String> want, List<String> got, String who) {
+        List<String> missing = new ArrayList<>(want), extra = new ArrayList<>(got);
+        missing.removeAll(got);
+        extra.removeAll(want);
+        assertTrue(missing.isEmpty() && extra.isEmpty(), who + ": expected but not found:\n" + String.join("\n", missing)
+                + "\nfound instead:\n" + String.join("\n", extra));
+    }
+
     String report() throws Exception { return Files.readString(reportFile, StandardCharsets.UTF_8); }
 
     @Test void exit3BecauseOneInodeHasNoGoodCopyAnywhere() {
@@ -186,6 +195,36 @@ class MigrateRescueFailingDriveTest {
         assertTrue(json.contains("\"paths\":[\"" + s2 + "/rescue/nocopy.bin\",\"" + s3 + "/rescue/nocopy.bin\"]"), json);
         assertTrue(json.contains("\"bytesLost\":4096"), json);
         assertTrue(json.contains("\"sha256\":\"" + sha256(want) + "\""), json);
+    }
+
+    @Test void archiveCarriesProvenanceThatGnuTarAndBsdtarIgnoreAndOurExtractReports() throws Exception {
+        Path tar = work.resolve("rescued.tar");
+        FailingDrive.dropCaches();
+        CliTestSupport.Result a = run("archive", source.toString(), "-f", tar.toString(), "--alternate", "mirror=" + mirror,
+                "--alternate", "original=" + original);
+        assertEquals(3, a.code(), a.err());
+        List<String> migrated = FindListing.of(target);
+
+        Path g = Files.createDirectories(work.resolve("by-gnu-tar"));
+        String gnuSays = CliTestSupport.sh(null, "tar", "-C", g.toString(), "-xpf", tar.toString());
+        assertTrue(gnuSays.contains("Ignoring unknown extended header keyword 'LINKRESCUE."), gnuSays);
+        sameListing(migrated, FindListing.of(g), "GNU tar");
+
+        Path b = Files.createDirectories(work.resolve("by-bsdtar"));
+        assertEquals("", CliTestSupport.sh(null, "bsdtar", "-C", b.toString(), "-xpf", tar.toString()));
+        // bsdtar leaves the time of an existing extraction root (".") alone: compare below it
+        List<String> byBsdtar = FindListing.of(b);
+        assertTrue(migrated.get(0).startsWith(". |") && byBsdtar.get(0).startsWith(". |"));
+        sameListing(migrated.subList(1, migrated.size()), byBsdtar.subList(1, byBsdtar.size()), "bsdtar");
+
+        Path ours = work.resolve("by-extract");
+        Path rep = work.resolve("extract.json");
+        CliTestSupport.Result x = run("extract", "-f", tar.toString(), "-C", ours.toString(), "--report", rep.toString());
+        assertTrue(x.err().contains(s2 + "/rescue/nocopy.bin: the archive marks this file as damaged: 4096 bytes"), x.err());
+        sameListing(migrated, FindListing.of(ours), "extract");
+        String json = Files.readString(rep, StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"origin\":\"mirror:" + mirror + "/" + s1 + "/rescue/linked.bin\""), json);
+        assertTrue(json.contains("{\"offset\":" + nocopyBad + ",\"length\":4096,\"origin\":\"zero\"}"), json);
     }
 
     @Test void aFirstBlockBadIsRecoveredToo() throws Exception {
