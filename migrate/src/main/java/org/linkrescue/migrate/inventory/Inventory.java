@@ -48,11 +48,18 @@ public final class Inventory {
     private long paths, inodes, files, dirs, symlinks, fifos, charDevices, blockDevices, uniqueBytes, apparentBytes;
     private long inodesRead, bytesRead;
     private RescueReport report;
+    /**
+     * What the rescue reader reported while reading the inode in hand: dropped when the inode
+     * turns out damaged (the damage map lists it, with its ranges), passed on otherwise.
+     */
+    private final List<Runnable> pending = new ArrayList<>();
 
     // the snapshot being walked
     private int snapIndex = -1;
     private byte[] snapName;
     private long sPaths, sInodes, sNewInodes, sNewBytes, sBytes;
+    /** Whether the path in hand lies in a snapshot (not above them); counts go to the snapshot only then. */
+    private boolean inSnapshot;
 
     /** An inode with links still to come. */
     private static final class Open {
@@ -80,7 +87,8 @@ public final class Inventory {
     /** Walks the tree at root. @throws IOException when root cannot be opened */
     public void run(byte[] root) throws IOException {
         report = new RescueReport();
-        try (RescueContentSource reader = readTest ? new RescueContentSource(rescueOptions, problems, report) : null) {
+        Problems held = (g, p, w) -> pending.add(() -> problems.report(g, p, w));
+        try (RescueContentSource reader = readTest ? new RescueContentSource(rescueOptions, held, report) : null) {
             BigStack.run(() -> new TreeScanner(problems).walk(root, p -> visit(p, reader)));
         }
         closeSnapshot();
@@ -91,9 +99,9 @@ public final class Inventory {
         tally.path();
         Stat st = p.stat();
         snapshotOf(p.path());
-        sPaths++;
+        if (inSnapshot) sPaths++;
         switch (st.type()) {
-            case Stat.S_IFREG -> { files++; apparentBytes += st.size(); sBytes += st.size(); }
+            case Stat.S_IFREG -> { files++; apparentBytes += st.size(); if (inSnapshot) sBytes += st.size(); }
             case Stat.S_IFDIR -> dirs++;
             case Stat.S_IFLNK -> symlinks++;
             case Stat.S_IFIFO -> fifos++;
@@ -106,12 +114,12 @@ public final class Inventory {
         if (nlink > 1) {
             Open o = open.get(st.devId(), st.ino());
             if (o != null) {
-                if (o.lastSnapshot != snapIndex) { sInodes++; o.lastSnapshot = snapIndex; }
+                if (inSnapshot && o.lastSnapshot != snapIndex) { sInodes++; o.lastSnapshot = snapIndex; }
                 if (o.damaged) report.addPath(st.devId(), st.ino(), p.path());
                 if (--o.remaining <= 0) open.remove(st.devId(), st.ino());
                 return;
             }
-            o = new Open(nlink - 1, snapIndex);
+            o = new Open(nlink - 1, inSnapshot ? snapIndex : -1);
             open.put(st.devId(), st.ino(), o);
             o.damaged = firstSight(p, nlink, reader);
             return;
@@ -123,12 +131,14 @@ public final class Inventory {
     private boolean firstSight(ScannedPath p, int nlink, RescueContentSource reader) throws IOException {
         Stat st = p.stat();
         inodes++;
-        sInodes++;
-        sNewInodes++;
+        if (inSnapshot) {
+            sInodes++;
+            sNewInodes++;
+            if (st.isRegular()) sNewBytes += st.size();
+        }
         linkHistogram.merge(nlink, 1L, Long::sum);
         if (!st.isRegular()) return false;
         uniqueBytes += st.size();
-        sNewBytes += st.size();
         if (reader == null) return false;
         return read(p, reader);
     }
@@ -149,11 +159,15 @@ public final class Inventory {
             if (report.record(st.devId(), st.ino()) == null)
                 problems.report(Grade.FAILED, p.path(), "read test: " + e.getMessage());
         }
-        return report.record(st.devId(), st.ino()) != null;
+        boolean damaged = report.record(st.devId(), st.ino()) != null;
+        if (!damaged) pending.forEach(Runnable::run);
+        pending.clear();
+        return damaged;
     }
 
     private void snapshotOf(byte[] path) {
         byte[] name = snapshotName(path);
+        inSnapshot = name != null;
         if (name == null) return; // above the snapshots: counted in the totals only
         if (snapName != null && Arrays.equals(name, snapName)) return;
         closeSnapshot();
