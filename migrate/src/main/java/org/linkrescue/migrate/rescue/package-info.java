@@ -25,12 +25,12 @@
  *   <li>that candidates come from every path of a hard-linked inode: at open only the first path
  *       is known, so candidates are that path's R under every snapshot of a mirror and in each
  *       original (a link renamed in a later snapshot offers nothing);</li>
- *   <li>that provenance is known before the data: damage shows only while reading, after a tar
- *       header was written; whoever writes PAX records must read the content first;</li>
  *   <li>that a read stuck in the kernel ends: its worker thread is abandoned (a daemon), and the
  *       rest of that file counts as unreadable;</li>
- *   <li>bytes that read once and failed the second time (the prefix re-read) are compared
- *       with candidates, or known to the SHA-256 (then reported as not known);</li>
+ *   <li>that every readable byte is compared with candidates: bytes delivered before the first
+ *       failure that fail when read again are not (and the SHA-256 is then reported as null);</li>
+ *   <li>that an archive header carries the provenance: a tar sink learns it only for contents
+ *       read before their header (the pipeline's pre-read of files up to 1 MiB);</li>
  *   <li>a consistent copy of a file that changes while it is read.</li>
  * </ul>
  */
