@@ -101,6 +101,19 @@ public final class Commands {
         }
     }
 
+    /**
+     * Removes {@code dir} and everything under it with {@code rm -rf}, after making every
+     * directory writable. JUnit's {@code @TempDir} cleanup cannot delete paths over 4096 bytes
+     * (Java hands the kernel whole paths); rm walks relative to directory descriptors. Call it
+     * from {@code @AfterEach}/{@code @AfterAll} on a subdirectory of the temp dir.
+     */
+    public static void removeTree(Path dir) {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        bash(null, "chmod -R u+rwx -- \"$1\" 2>/dev/null; rm -rf -- \"$1\"", dir.toAbsolutePath().toString());
+    }
+
     static void requireByteExact(String s) {
         for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) > 0x7f) {

@@ -18,6 +18,8 @@
 # and a closing "summary ..." line on stdout. Any failing command fails the run (set -e).
 set -euo pipefail
 export LC_ALL=C
+# find -execdir refuses a PATH with relative entries
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 usage() {
   cat >&2 <<'EOF'
@@ -192,7 +194,6 @@ make_odd() {
   ln -s $'caf\xe9.txt'      "$o/link-relative"
   ln -s ../t0               "$o/link-to-dir"
   ln -s $'\xe9t\xe9\n\xff'  "$o/link-latin1-target"
-  touch -h -d '@1600000000.987654321' "$o/link-relative"
   mkfifo "$o/fifo"
   mkdir "$o/readonly-dir"
   printf 'read-only parent\n' > "$o/readonly-dir/kept"
@@ -200,7 +201,7 @@ make_odd() {
   mkdir "$o/setgid-dir"; chmod 02755 "$o/setgid-dir"
   printf 'in setgid dir\n' > "$o/setgid-dir/member"
   mkdir "$o/sticky-dir"; chmod 01777 "$o/sticky-dir"
-  printf 'ns\n' > "$o/ns-mtime"; touch -d '@1700000000.123456789' "$o/ns-mtime"
+  printf 'ns\n' > "$o/ns-mtime"
   printf 'two names, one inode\n' > "$o/hard-a"; ln "$o/hard-a" "$o/hard-b"
   mkdir -p "$SRC/t0"; ln "$o/hard-a" "$SRC/t0/hard-c"
   : > "$o/zero"
@@ -215,9 +216,20 @@ make_odd() {
     mknod "$o/char-dev" c 1 3
     mknod "$o/block-dev" b 7 200
   fi
+  # Fixed times for everything here (the shape must not depend on the clock), then the
+  # entries whose own odd time is the point.
+  find "$o" -execdir touch -h -d "@$(( START_DAY - 86400 )).250000000" {} +
+  touch -d '@1700000000.123456789' "$o/ns-mtime"
+  touch -h -d '@1600000000.987654321' "$o/link-relative"
+  touch -d '@1650000000.000000001' "$o/empty-dir"
   # Read-only last: nothing may be created in it afterwards.
   chmod 0555 "$o/readonly-dir"
-  touch -d '@1650000000.000000001' "$o/empty-dir"
+}
+
+# Directory mtimes of src/ follow the date, not the clock (rsync copies them into the snapshot).
+# odd/empty-dir keeps its own time.
+stamp_dirs() { # DAY_INDEX
+  find "$SRC" -type d ! -path "$SRC/odd/empty-dir" -execdir touch -d "@$(( START_DAY + $1 * 86400 + 3600 )).5" {} +
 }
 
 # A path longer than 4096 bytes, made one relative step at a time (any single path argument
@@ -289,6 +301,7 @@ RSYNC_EXCLUDE=()
 LAST=
 for (( d = 0; d < SNAPSHOTS; d++ )); do
   [ $d -eq 0 ] || change_src $d
+  stamp_dirs $d
   name=$(date -u -d "@$(( START_DAY + d * 86400 ))" +%Y-%m-%d)
   new=$ROOT/snapshots/$name
   if [ -n "$LAST" ]; then
@@ -309,6 +322,8 @@ done
 
 if [ $LONG_PATH = 1 ]; then
   make_long_path "$LAST"
+  find "$LAST/odd/deep" -type d -execdir touch -d "@$(( START_DAY + (SNAPSHOTS - 1) * 86400 + 3600 )).5" {} +
+  touch -r "$SRC/odd" "$LAST/odd"
   echo "long-path ${LAST##*/}/$LONG_REL"
 fi
 
