@@ -160,27 +160,31 @@ public final class Posix {
         }
     }
 
-    /** Writes all len bytes or throws (ENOSPC and friends). */
+    /** Per-thread staging buffer for writes from heap arrays (the kernel needs native memory). */
+    private static final ThreadLocal<ByteBuffer> WRITE_STAGING = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 20));
+
+    /**
+     * Writes all len bytes or throws (ENOSPC and friends). The bytes are staged in a reused
+     * direct buffer: one copy, no allocation per call, whatever off is.
+     */
     public static void writeFully(int fd, byte[] buf, int off, int len) throws PosixException {
-        byte[] b = buf;
-        if (off != 0) b = java.util.Arrays.copyOfRange(buf, off, off + len);
+        ByteBuffer staging = WRITE_STAGING.get();
         int done = 0;
         while (done < len) {
-            long n = done == 0 ? C.write(fd, b, len) : C.write(fd, java.util.Arrays.copyOfRange(b, done, len), len - done);
-            if (n < 0) {
-                if (errno() == Errno.EINTR) continue;
-                throw fail("write", null);
-            }
-            done += (int) n;
+            int n = Math.min(staging.capacity(), len - done);
+            staging.clear();
+            staging.put(buf, off + done, n).flip();
+            writeFully(fd, staging, n);
+            done += n;
         }
     }
 
     public static void writeFully(int fd, ByteBuffer direct, int len) throws PosixException {
-        ByteBuffer b = direct.duplicate();
         int done = 0;
         while (done < len) {
-            b.position(done);
-            long n = C.write(fd, b.slice(), len - done);
+            // From absolute offset done (jnr passes a direct buffer's address at its position).
+            ByteBuffer b = done == 0 && direct.position() == 0 ? direct : direct.duplicate().position(done).slice();
+            long n = C.write(fd, b, len - done);
             if (n < 0) {
                 if (errno() == Errno.EINTR) continue;
                 throw fail("write", null);

@@ -34,9 +34,11 @@ public final class Evacuation {
      * @param preReadMax files up to 16 MiB are read ahead, so damage found while reading them is
      *                   known before their tar header is written (and goes into it as PAX
      *                   records); bigger ones stream after their header
+     * @param readers    threads reading files into the ring at once: 2 keep a disk's queue busy
+     *                   while the scan opens the next files, without thrashing a spinning disk
      */
-    public record Tuning(int depth, int ringBytes, long preReadMax) {
-        public static final Tuning DEFAULT = new Tuning(256, 64 << 20, 16 << 20);
+    public record Tuning(int depth, int ringBytes, long preReadMax, int readers) {
+        public static final Tuning DEFAULT = new Tuning(256, 64 << 20, 16 << 20, 2);
     }
 
     private final ContentSource source;
@@ -80,7 +82,7 @@ public final class Evacuation {
      */
     public void run(byte[] sourceRoot, EntrySink sink, SinkKind kind) throws IOException {
         int ring = kind == SinkKind.CONSUMES_BYTES ? tuning.ringBytes() : 0;
-        try (ReadAhead ahead = new ReadAhead(new CountingSink(sink, totals), tuning.depth(), ring, tuning.preReadMax(), laterPaths)) {
+        try (ReadAhead ahead = new ReadAhead(new CountingSink(sink, totals), tuning.depth(), ring, tuning.preReadMax(), tuning.readers(), laterPaths)) {
             new TreeScanner(problems).walk(sourceRoot, new SourceStream(source, ahead, problems));
             ahead.finish();
         } finally {

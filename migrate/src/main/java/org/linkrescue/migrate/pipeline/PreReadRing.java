@@ -2,33 +2,34 @@ package org.linkrescue.migrate.pipeline;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.Provenance;
 
 /**
- * One reused byte ring that small files are read into ahead of the sink. Files are read and
- * released in stream order, so a ring (not a pool) is enough: the reader appends at the head,
- * the sink frees from the tail, and memory stays at the ring's size whatever the tree.
+ * One reused byte ring that files are read into ahead of the sink. Room is reserved in stream
+ * order (by the scan), filled by any of several reader threads at once, and freed in stream
+ * order (by the sink): a ring, not a pool, is enough, and memory stays at the ring's size
+ * whatever the tree.
  */
 final class PreReadRing {
     private final byte[] ring;
-    private long head, tail; // bytes ever appended / ever freed; head - tail <= ring.length
+    private long head, tail; // bytes ever reserved / ever freed; head - tail <= ring.length
 
     PreReadRing(int capacity) { ring = new byte[capacity]; }
 
     int capacity() { return ring.length; }
 
     /**
-     * Reads c completely into the ring now (waiting for room while the sink catches up) and
-     * returns a content that replays those bytes. The original is closed.
+     * Reserves room for c's bytes after everything reserved so far, waiting while the sink
+     * catches up. The returned content replays the bytes once {@link Replay#fill} has run.
      *
-     * @param stopped tells a waiting reader that the sink has died and no room will come
+     * @param stopped tells a waiting reserver that the sink has died and no room will come
      */
-    Content preRead(Content c, BooleanSupplier stopped) throws IOException {
+    Replay reserve(Content c, BooleanSupplier stopped) throws IOException {
         long size = c.size();
         if (size > ring.length) throw new IllegalArgumentException("file larger than the ring");
-        long start;
         synchronized (this) {
             while (head + size - tail > ring.length) {
                 if (stopped.getAsBoolean()) throw new InterruptedIOException("sink stopped");
@@ -39,20 +40,10 @@ final class PreReadRing {
                     throw new InterruptedIOException("interrupted while waiting for read-ahead room");
                 }
             }
-            start = head;
+            long start = head;
+            head += size;
+            return new Replay(start, size, c);
         }
-        // The region [start, start+size) is ours alone until the sink frees it.
-        long[] pos = {start};
-        try (c) {
-            c.feed((b, off, len) -> {
-                put(pos[0], b, off, len);
-                pos[0] += len;
-            });
-        }
-        if (pos[0] - start != size)
-            throw new IllegalStateException("content delivered " + (pos[0] - start) + " of " + size + " bytes");
-        synchronized (this) { head = start + size; }
-        return new Replay(start, size, c);
     }
 
     private void put(long at, byte[] b, int off, int len) {
@@ -68,12 +59,15 @@ final class PreReadRing {
         notifyAll();
     }
 
-    /** Bytes of one file held in the ring; replayed once by the sink. */
+    /** Bytes of one file held in the ring; filled once by a reader, replayed once by the sink. */
     final class Replay implements Content {
         private final long start, size;
         private final Content original;
+        private final AtomicBoolean taken = new AtomicBoolean();
+        private boolean filled;
+        private Throwable failure;
 
-        /** @param original the content read into the ring (closed; its provenance is final) */
+        /** @param original the content to read into [start, start+size); closed once read */
         Replay(long start, long size, Content original) {
             this.start = start;
             this.size = size;
@@ -82,15 +76,63 @@ final class PreReadRing {
 
         Content original() { return original; }
 
+        /** Reads the original into the reserved region (on a reader thread) and closes it. */
+        void fill() {
+            if (!taken.compareAndSet(false, true)) return; // abandoned by close()
+            Throwable t = null;
+            long[] pos = {start};
+            try (original) {
+                original.feed((b, off, len) -> {
+                    if (pos[0] + len > start + size)
+                        throw new IllegalStateException("content delivered more than its " + size + " bytes");
+                    put(pos[0], b, off, len);
+                    pos[0] += len;
+                });
+                if (pos[0] - start != size)
+                    throw new IllegalStateException("content delivered " + (pos[0] - start) + " of " + size + " bytes");
+            } catch (Throwable x) {
+                t = x;
+            }
+            synchronized (this) {
+                failure = t;
+                filled = true;
+                notifyAll();
+            }
+        }
+
+        /** Waits until the bytes are in the ring; rethrows what reading them threw. */
+        void awaitFilled() throws IOException {
+            synchronized (this) {
+                while (!filled) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while waiting for read-ahead");
+                    }
+                }
+            }
+            if (failure instanceof IOException io) throw io;
+            if (failure instanceof RuntimeException re) throw re;
+            if (failure instanceof Error er) throw er;
+        }
+
         @Override public long size() { return size; }
         @Override public Provenance provenance() { return original.provenance(); }
 
         @Override
         public void feed(Chunks out) throws IOException {
+            awaitFilled();
             int p = (int) (start % ring.length);
             int first = (int) Math.min(size, ring.length - p);
             if (first > 0) out.accept(ring, p, first);
             if (first < size) out.accept(ring, 0, (int) (size - first));
+        }
+
+        /** Closes the original if no reader has started on it (a run that stopped early). */
+        @Override
+        public void close() throws IOException {
+            if (taken.compareAndSet(false, true)) original.close();
         }
 
         long end() { return start + size; }

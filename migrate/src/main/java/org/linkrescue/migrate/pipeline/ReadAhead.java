@@ -27,6 +27,7 @@ final class ReadAhead implements EntrySink {
     private final ArrayBlockingQueue<Item> queue;
     private final PreReadRing ring;
     private final long preReadMax;
+    private final java.util.concurrent.ExecutorService readers;
     private final Thread writer;
     private final Evacuation.LaterPathListener laterPaths;
     private volatile Throwable failure;
@@ -38,12 +39,18 @@ final class ReadAhead implements EntrySink {
      *                   from the descriptor, reading into memory first would only cost)
      * @param preReadMax largest file read into the ring; larger ones are read by the sink
      */
-    ReadAhead(EntrySink sink, int depth, int ringBytes, long preReadMax, Evacuation.LaterPathListener laterPaths) {
+    ReadAhead(EntrySink sink, int depth, int ringBytes, long preReadMax, int readerThreads,
+              Evacuation.LaterPathListener laterPaths) {
         this.sink = sink;
         this.laterPaths = laterPaths;
         this.queue = new ArrayBlockingQueue<>(depth);
         this.ring = ringBytes > 0 ? new PreReadRing(ringBytes) : null;
         this.preReadMax = Math.min(preReadMax, ringBytes);
+        this.readers = ring == null ? null : java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, readerThreads), r -> {
+            Thread t = new Thread(r, "linkrescue-preread");
+            t.setDaemon(true);
+            return t;
+        });
         this.writer = new Thread(this::drain, "linkrescue-writer");
         writer.setDaemon(true);
         writer.start();
@@ -66,8 +73,11 @@ final class ReadAhead implements EntrySink {
     private void put(Entry entry, Content content, long dev, long ino) throws IOException {
         try {
             rethrow();
-            if (content != null && ring != null && content.size() <= preReadMax && content.size() > 0)
-                content = ring.preRead(content, () -> stopped);
+            if (content != null && ring != null && content.size() <= preReadMax && content.size() > 0) {
+                PreReadRing.Replay r = ring.reserve(content, () -> stopped);
+                content = r;
+                readers.execute(r::fill);
+            }
             while (!queue.offer(new Item(entry, content, dev, ino), 100, TimeUnit.MILLISECONDS)) rethrow();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -85,6 +95,8 @@ final class ReadAhead implements EntrySink {
                 Item it = queue.take();
                 if (it == END) return;
                 try {
+                    // Provenance is asked for before the bytes (a tar header carries it): wait for them.
+                    if (it.content instanceof PreReadRing.Replay r) r.awaitFilled();
                     sink.accept(it.entry, it.content);
                     if (laterPaths != null && (it.dev | it.ino) != 0) laterPaths.laterPath(it.dev, it.ino, it.entry.path());
                 } finally {
@@ -109,6 +121,7 @@ final class ReadAhead implements EntrySink {
             throw new InterruptedIOException("interrupted");
         }
         rethrow();
+        if (readers != null) readers.shutdown();
         sink.finish();
     }
 
@@ -116,6 +129,7 @@ final class ReadAhead implements EntrySink {
     @Override
     public void close() throws IOException {
         stopped = true;
+        if (readers != null) readers.shutdown(); // queued fills still run and close their files
         if (writer.isAlive()) {
             // Make room for END in case the queue is full of entries the sink will never take.
             Item it;

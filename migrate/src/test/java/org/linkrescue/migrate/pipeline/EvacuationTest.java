@@ -105,7 +105,7 @@ class EvacuationTest {
         RecordingSink sink = new RecordingSink();
         sink.failAt = 5;
         IOException e = assertThrows(IOException.class, () -> new Evacuation(tracking, log, new RunTotals(),
-                new Evacuation.Tuning(4, 0, 0)).run(Names.bytes(dir.resolve("src").toString()), sink,
+                new Evacuation.Tuning(4, 0, 0, 1)).run(Names.bytes(dir.resolve("src").toString()), sink,
                 Evacuation.SinkKind.COPIES_FROM_DESCRIPTOR));
         assertEquals("target full (simulated)", e.getMessage());
         assertTrue(sink.closed);
@@ -123,7 +123,7 @@ class EvacuationTest {
         }
         // A 4 KiB ring: files wrap around its end and the reader waits for the sink to free room.
         RecordingSink sink = run(new PlainContentSource(log), Evacuation.SinkKind.CONSUMES_BYTES,
-                new Evacuation.Tuning(8, 4096, 4096), new RunTotals());
+                new Evacuation.Tuning(8, 4096, 4096, 3), new RunTotals());
         assertEquals(41, sink.lines.size());
         for (int i = 0; i < 40; i++) {
             assertEquals(String.format("FILE f%02d =", i) + ("file" + i + ":").repeat(1 + i * 7), sink.lines.get(i + 1));
