@@ -2,8 +2,6 @@ package org.linkrescue.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.pipeline.Extraction;
 import org.linkrescue.migrate.sink.DiskSink;
 import org.linkrescue.migrate.stream.Problems.Grade;

@@ -7,9 +7,12 @@
  *   <li>{@link org.linkrescue.migrate.pipeline.Extraction} (extract): tar reader -> content of
  *       the current tar entry -> disk sink.</li>
  * </ol>
- * The read-ahead runs the sink on its own thread behind a bounded queue; small files are read
- * into a fixed ring first when the sink consumes bytes. It does NOT choose the content source
- * (plain or rescue: the caller does), does not decide exit codes, and does not reorder entries:
- * the stream order is the scan order.
+ * The read-ahead runs the sink on its own thread behind a bounded queue; when the sink consumes
+ * bytes, files up to 16 MiB are read into a fixed ring by reader threads in parallel (room
+ * reserved in stream order), so their provenance is known before their tar header is written.
+ * It does NOT choose the content source (plain or rescue: the caller does), does not decide
+ * exit codes, and does not reorder entries: the stream order is the scan order. A file larger
+ * than the pre-read limit that turns out damaged while streaming cannot be marked in its tar
+ * header (already written); the problem log and the report still name it.
  */
 package org.linkrescue.migrate.pipeline;
