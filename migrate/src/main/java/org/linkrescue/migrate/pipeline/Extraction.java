@@ -41,9 +41,16 @@ public final class Extraction {
         this.provenanceOf = provenanceOf;
     }
 
-    /** Extracts the archive in raw (closed at the end) into sink, and finishes the sink. */
+    /**
+     * Extracts the archive in raw (closed at the end) into sink, and finishes the sink. Reading
+     * and decompressing run on this thread, the sink on its own: entries up to 16 MiB are read
+     * into the read-ahead ring here; a larger one is handed over and waited for (its bytes come
+     * from the same stream the next header would).
+     */
     public void run(InputStream raw, EntrySink sink, ProvenanceListener listener) throws IOException {
-        try (InputStream in = Compression.decompressDetected(raw); EntrySink out = new CountingSink(sink, totals)) {
+        Evacuation.Tuning t = Evacuation.Tuning.DEFAULT;
+        try (InputStream in = Compression.decompressDetected(raw);
+             ReadAhead out = new ReadAhead(new CountingSink(sink, totals), t.depth(), t.ringBytes(), t.preReadMax(), 0, null)) {
             TarReader reader = new TarReader(in);
             while (true) {
                 Entry e;
@@ -54,13 +61,15 @@ public final class Extraction {
                     continue;
                 }
                 if (e == null) break;
-                Content c = null;
-                if (e.type() == EntryType.FILE) {
-                    Provenance p = e.extra().isEmpty() ? Provenance.CLEAN : provenanceOf.apply(e.extra());
-                    if (!p.isClean() && listener != null) listener.marked(e, p);
-                    c = new TarEntryContent(reader, e.size(), p, buffer);
+                if (e.type() != EntryType.FILE) {
+                    out.accept(e, null);
+                    continue;
                 }
-                out.accept(e, c);
+                Provenance p = e.extra().isEmpty() ? Provenance.CLEAN : provenanceOf.apply(e.extra());
+                if (!p.isClean() && listener != null) listener.marked(e, p);
+                Content c = new TarEntryContent(reader, e.size(), p, buffer);
+                if (e.size() > t.preReadMax()) out.acceptInStep(e, c);
+                else out.accept(e, c);
             }
             out.finish();
         } finally {

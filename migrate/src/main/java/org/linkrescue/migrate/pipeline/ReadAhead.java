@@ -18,10 +18,13 @@ import org.linkrescue.migrate.stream.EntrySink;
  * sink fails, the next {@link #accept} throws its exception, so the scan unwinds at once.
  */
 final class ReadAhead implements EntrySink {
-    private static final Item END = new Item(null, null, 0, 0);
+    private static final Item END = new Item(null, null, 0, 0, null);
 
-    /** dev/ino are set for a later path of a linked inode (for the listener), else 0. */
-    private record Item(Entry entry, Content content, long dev, long ino) {}
+    /**
+     * dev/ino are set for a later path of a linked inode (for the listener), else 0; taken is
+     * counted down once the sink is done with the entry, for a producer that must wait for it.
+     */
+    private record Item(Entry entry, Content content, long dev, long ino, java.util.concurrent.CountDownLatch taken) {}
 
     private final EntrySink sink;
     private final ArrayBlockingQueue<Item> queue;
@@ -38,6 +41,8 @@ final class ReadAhead implements EntrySink {
      * @param ringBytes  size of the pre-read ring, 0 for none (when the sink copies kernel-side
      *                   from the descriptor, reading into memory first would only cost)
      * @param preReadMax largest file read into the ring; larger ones are read by the sink
+     * @param readerThreads threads filling the ring in parallel; 0 fills it on the producer's
+     *                   thread (its contents read from one shared stream)
      */
     ReadAhead(EntrySink sink, int depth, int ringBytes, long preReadMax, int readerThreads,
               Evacuation.LaterPathListener laterPaths) {
@@ -46,7 +51,7 @@ final class ReadAhead implements EntrySink {
         this.queue = new ArrayBlockingQueue<>(depth);
         this.ring = ringBytes > 0 ? new PreReadRing(ringBytes) : null;
         this.preReadMax = Math.min(preReadMax, ringBytes);
-        this.readers = ring == null ? null : java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, readerThreads), r -> {
+        this.readers = ring == null || readerThreads == 0 ? null : java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, readerThreads), r -> {
             Thread t = new Thread(r, "linkrescue-preread");
             t.setDaemon(true);
             return t;
@@ -58,7 +63,24 @@ final class ReadAhead implements EntrySink {
 
     @Override
     public void accept(Entry entry, Content content) throws IOException {
-        put(entry, content, 0, 0);
+        put(entry, content, 0, 0, null);
+    }
+
+    /**
+     * Hands over an entry whose content reads from a stream the producer shares (a tar archive)
+     * and that is too large to read ahead: returns once the sink has consumed it, so the
+     * producer may read on.
+     */
+    void acceptInStep(Entry entry, Content content) throws IOException {
+        java.util.concurrent.CountDownLatch taken = new java.util.concurrent.CountDownLatch(1);
+        put(entry, content, 0, 0, taken);
+        try {
+            while (!taken.await(100, TimeUnit.MILLISECONDS)) rethrow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        }
+        rethrow();
     }
 
     /**
@@ -67,18 +89,23 @@ final class ReadAhead implements EntrySink {
      * a damaged inode is known as damaged).
      */
     void acceptLaterPath(Entry link, long dev, long ino) throws IOException {
-        put(link, null, dev, ino);
+        put(link, null, dev, ino, null);
     }
 
-    private void put(Entry entry, Content content, long dev, long ino) throws IOException {
+    private void put(Entry entry, Content content, long dev, long ino, java.util.concurrent.CountDownLatch taken)
+            throws IOException {
         try {
             rethrow();
             if (content != null && ring != null && content.size() <= preReadMax && content.size() > 0) {
                 PreReadRing.Replay r = ring.reserve(content, () -> stopped);
                 content = r;
-                readers.execute(r::fill);
+                if (readers == null) { // the producer's own stream: read it here, in order
+                    r.fill();
+                    r.awaitFilled(); // returns at once; a malformed archive stops the producer here
+                }
+                else readers.execute(r::fill);
             }
-            while (!queue.offer(new Item(entry, content, dev, ino), 100, TimeUnit.MILLISECONDS)) rethrow();
+            while (!queue.offer(new Item(entry, content, dev, ino, taken), 100, TimeUnit.MILLISECONDS)) rethrow();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(content);
@@ -100,6 +127,7 @@ final class ReadAhead implements EntrySink {
                     sink.accept(it.entry, it.content);
                     if (laterPaths != null && (it.dev | it.ino) != 0) laterPaths.laterPath(it.dev, it.ino, it.entry.path());
                 } finally {
+                    if (it.taken != null) it.taken.countDown();
                     closeQuietly(it.content);
                     if (it.content instanceof PreReadRing.Replay r) ring.free(r.end());
                 }

@@ -65,4 +65,21 @@ class ExtractionTest {
         assertTrue(sink.closed);
         assertFalse(sink.finished);
     }
+
+    @Test
+    void t03_anEntryTooLargeToReadAheadIsConsumedBeforeTheNextHeaderIsRead() throws IOException {
+        byte[] big = new byte[(16 << 20) + 5];
+        new java.util.Random(3).nextBytes(big);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (TarSink t = TarSink.open(out, Compression.NONE, 1, p -> Map.of())) {
+            t.accept(entry("big", EntryType.FILE, big.length, null, null), new BytesContent(big));
+            t.accept(entry("small", EntryType.FILE, 2, null, null), new BytesContent(Names.bytes("ok")));
+            t.finish();
+        }
+        RecordingSink sink = new RecordingSink();
+        new Extraction(log, new RunTotals(), x -> Provenance.CLEAN).run(new ByteArrayInputStream(out.toByteArray()), sink, null);
+        assertEquals(2, sink.lines.size());
+        assertEquals("FILE big =" + Names.latin1(big), sink.lines.get(0));
+        assertEquals("FILE small =ok", sink.lines.get(1));
+    }
 }
