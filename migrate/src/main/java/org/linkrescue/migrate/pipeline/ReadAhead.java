@@ -92,6 +92,15 @@ final class ReadAhead implements EntrySink {
         put(link, null, dev, ino, null);
     }
 
+    /**
+     * A later path of an inode whose first path could not be opened: nothing goes to the sink,
+     * but the listener (the rescue report, which recorded the inode when the open failed) hears
+     * of it, so the report names every path of the lost inode.
+     */
+    void laterPathOfUnreadInode(long dev, long ino, byte[] path) {
+        if (laterPaths != null) laterPaths.laterPath(dev, ino, path);
+    }
+
     private void put(Entry entry, Content content, long dev, long ino, java.util.concurrent.CountDownLatch taken)
             throws IOException {
         try {

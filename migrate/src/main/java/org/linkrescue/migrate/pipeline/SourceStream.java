@@ -45,6 +45,7 @@ final class SourceStream implements TreeScanner.Visitor {
             byte[] first = links.link(st.devId(), st.ino(), st.nlink(), e.path());
             if (first == LinkTable.FAILED) {
                 problems.report(Grade.FAILED, p.path(), "not archived: its inode could not be read");
+                out.laterPathOfUnreadInode(st.devId(), st.ino(), e.path());
                 return;
             }
             if (first != null) {
