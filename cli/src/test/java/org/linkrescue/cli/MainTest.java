@@ -125,4 +125,18 @@ class MainTest {
         assertTrue(out.startsWith("Usage: linkrescue"), out);
         assertTrue(err.isEmpty() || err.equals("linkrescue: building (first run)...\n"), "launcher stderr: " + err);
     }
+
+    @Test
+    void t11_demoShowsTheLinksSurvivedAndARescue() throws Exception {
+        Result r = CliTestSupport.run("demo");
+        assertEquals(0, r.code(), r.outText() + r.err());
+        String out = r.outText();
+        assertTrue(out.contains("every hard link survived"), out);
+        assertTrue(out.contains("byte-identical to the original data: yes"), out);
+        assertTrue(out.contains("came back from the live data: yes"), out);
+        assertTrue(out.contains("a real run would exit 3: yes"), out);
+        String dir = out.lines().filter(l -> l.startsWith("Everything is in ")).findFirst().orElseThrow()
+                .replaceFirst("^Everything is in (.*); remove it with.*$", "$1");
+        CliTestSupport.remove(Path.of(dir));
+    }
 }
