@@ -139,4 +139,24 @@ class MainTest {
                 .replaceFirst("^Everything is in (.*); remove it with.*$", "$1");
         CliTestSupport.remove(Path.of(dir));
     }
+
+    @Test
+    void t12_aFullTargetStopsTheRunWithOneLineAndExit1() throws Exception {
+        Path t = Files.createDirectory(dir.resolve("small"));
+        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", t.toString())
+                .redirectErrorStream(true).start();
+        m.getInputStream().readAllBytes();
+        org.junit.jupiter.api.Assumptions.assumeTrue(m.waitFor() == 0, "cannot mount a small tmpfs here (needs root)");
+        try {
+            Files.createDirectories(dir.resolve("src"));
+            byte[] big = new byte[2 << 20];
+            new java.util.Random(1).nextBytes(big);
+            Files.write(dir.resolve("src/big"), big);
+            Result r = CliTestSupport.run("migrate", dir.resolve("src").toString(), t.resolve("dst").toString());
+            assertEquals(1, r.code(), r.err());
+            assertEquals("linkrescue: cannot write the target at 'big': write: ENOSPC (No space left on device)\n", r.err());
+        } finally {
+            new ProcessBuilder("umount", t.toString()).start().waitFor();
+        }
+    }
 }

@@ -9,7 +9,8 @@ import org.linkrescue.migrate.stream.Problems;
 
 /**
  * The run's error policy: prints one line per problem ("linkrescue: FAILED a/b: open: EACCES
- * (Permission denied)"), counts them by grade and keeps them for the report. Thread-safe: the
+ * (Permission denied)"), counts them by grade and keeps them for the report. FATAL problems are
+ * counted and kept but not printed: they are thrown too, and the command prints that one line. Thread-safe: the
  * reading and the writing side of a run report concurrently.
  */
 public final class ProblemLog implements Problems {
@@ -45,6 +46,8 @@ public final class ProblemLog implements Problems {
         counts[grade.ordinal()]++;
         Problem p = new Problem(grade, path == null ? null : path.clone(), what);
         if (kept.size() < KEPT) kept.add(p);
+        // A FATAL problem is also thrown, and whoever ends the run prints it: one line, not two.
+        if (grade == Grade.FATAL) return;
         LineGuard g = guard;
         if (g != null) g.beforeLine();
         err.println(p.line());
