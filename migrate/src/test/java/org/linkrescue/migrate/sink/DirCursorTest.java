@@ -57,7 +57,8 @@ class DirCursorTest {
             assertEquals(chain(1), implicit.get(0));
             assertEquals(chain(2000), implicit.get(1999));
         }
-        assertEquals(baseline, openFds(), "close() gives every descriptor back");
+        // Other threads of the test JVM may close descriptors meanwhile, never open ours: at most the baseline.
+        assertTrue(openFds() <= baseline, "close() gives every descriptor back");
         String found = TreeSnapshot.run(List.of("find", dir.resolve("t").toString(), "-name", "up2000", "-printf", "%d"));
         assertEquals("2001", found);
         String up6 = TreeSnapshot.run(List.of("find", dir.resolve("t").toString(), "-name", "up5", "-printf", "%d"));
