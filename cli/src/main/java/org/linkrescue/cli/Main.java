@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
                 "  0  everything came through",
                 "  3  finished, but something could not be saved (FAILED paths or zero-filled",
                 "     bytes: listed on stderr and in --report)",
+                "  4  verify: differences found",
                 "  1  fatal error (source unreadable, target full or unwritable, bad archive)",
                 "  2  usage error",
                 "", "Run 'linkrescue COMMAND --help' for a command's options."})
@@ -77,6 +78,8 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new RepairCommand(console))
                 .addSubcommand(new VerifyCommand(console))
                 .addSubcommand(new ScanCommand(console));
+        // Command descriptions are written as lines of up to 100 columns; 80 would re-wrap them.
+        cl.setUsageHelpWidth(100);
         cl.setOut(new PrintWriter(console.out(), true));
         cl.setErr(new PrintWriter(console.err(), true));
         cl.setParameterExceptionHandler((ex, args) -> {

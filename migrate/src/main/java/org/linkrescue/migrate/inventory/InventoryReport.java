@@ -20,8 +20,8 @@ public final class InventoryReport {
     private InventoryReport() {}
 
     public static void print(PrintStream out, Inventory inv, long errors) {
-        out.printf(Locale.ROOT, "scan: %,d paths, %,d inodes (%,d files, %,d directories, %,d symlinks, %,d special files), %,d errors%n",
-                inv.paths(), inv.inodes(), inv.files(), inv.dirs(), inv.symlinks(), inv.specialFiles(), errors);
+        out.printf(Locale.ROOT, "scan: %,d paths (%,d files, %,d directories, %,d symlinks, %,d special files), %,d inodes, %,d errors%n",
+                inv.paths(), inv.files(), inv.dirs(), inv.symlinks(), inv.specialFiles(), inv.inodes(), errors);
         out.printf(Locale.ROOT, "  bytes: %s unique, %s apparent (every link counted)%n",
                 Summary.bytes(inv.uniqueBytes()), Summary.bytes(inv.apparentBytes()));
         out.println("  inodes by link count: " + inv.linkHistogram().entrySet().stream()
