@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * Reads a tar stream entry by entry: {@link #next()} gives the next entry's metadata,
  * {@code read} its data. POSIX pax (local 'x' and global 'g' records), GNU ('L'/'K' long
- * names, base-256 numbers), ustar and v7 headers.
+ * names, base-256 numbers), ustar and v7 headers. Our own late records (a 'g' header about the
+ * entry before it, see {@link LateRecords}) go to {@link #onLateRecords}.
  *
  * <p>Why not commons-compress's TarArchiveInputStream: it parses pax records as UTF-8 text
  * (raw-byte names from GNU tar or bsdtar come back as U+FFFD), ignores hdrcharset, and does not
@@ -51,6 +52,7 @@ public final class TarReader extends InputStream {
 
     private final byte[] header = new byte[BLOCK];
     private final Map<String, byte[]> global = new LinkedHashMap<>();
+    private java.util.function.Consumer<LateRecords> lateListener;
     private Entry current;
     private boolean currentHasData;
     private long dataRemaining; // data bytes of the last header not yet consumed
@@ -65,6 +67,18 @@ public final class TarReader extends InputStream {
 
     public TarReader(InputStream in) {
         this.in = in;
+    }
+
+    /**
+     * Tells l of every set of {@link LateRecords} (records about an entry already returned,
+     * written after its data) as soon as {@link #next()} meets them, i.e. during the call to
+     * next() after that entry's. They are never merged into the extra of later entries; without
+     * a listener they are dropped. Other records of a global header apply to every later entry,
+     * as POSIX says.
+     */
+    public TarReader onLateRecords(java.util.function.Consumer<LateRecords> l) {
+        this.lateListener = l;
+        return this;
     }
 
     /** Stream offset of the next byte to be consumed. */
@@ -118,10 +132,14 @@ public final class TarReader extends InputStream {
                     continue;
                 }
                 case 'g' -> {
-                    for (Map.Entry<String, byte[]> r : parsePax(readMeta(size, off, "pax global header"), off).entrySet()) {
+                    Map<String, byte[]> g = parsePax(readMeta(size, off, "pax global header"), off);
+                    LateRecords late = LateRecords.decode(g, off);
+                    for (Map.Entry<String, byte[]> r : g.entrySet()) {
+                        if (LateRecords.isLateKey(r.getKey())) continue; // about an earlier entry only
                         if (r.getValue().length == 0) global.remove(r.getKey());
                         else global.put(r.getKey(), r.getValue());
                     }
+                    if (late != null && lateListener != null) lateListener.accept(late);
                     continue;
                 }
                 case 'L' -> { longName = gnuLongName(readMeta(size, off, "GNU long name"), off); continue; }

@@ -39,6 +39,8 @@ import java.util.Map;
  *     above 07777777. The ustar field then carries the value in GNU base-256.</li>
  * <li>Every record of {@link Entry#extra()} verbatim, as raw bytes.</li>
  * </ul>
+ * Records that become known only after an entry's data ({@link #putLateRecords}) follow that
+ * data in a pax global header; see {@link LateRecords}.
  *
  * <p>Directories get a trailing '/', the root "." becomes "./". The stream is buffered here
  * (callers may hand a raw FileOutputStream or stdout) and ends, like tar's, with two zero
@@ -60,6 +62,7 @@ public final class TarWriter extends OutputStream {
     private byte[] name = new byte[256];
 
     private Entry current;
+    private Entry last;
     private long entrySize;
     private long remaining;
     private boolean finished;
@@ -117,20 +120,7 @@ public final class TarWriter extends OutputStream {
             pax.add(x.getKey(), x.getValue());
         }
 
-        if (!pax.isEmpty()) {
-            Arrays.fill(header, (byte) 0);
-            System.arraycopy(PAX_NAME, 0, header, 0, PAX_NAME.length);
-            TarNumbers.write(header, 100, 8, 0644);
-            TarNumbers.write(header, 108, 8, 0);
-            TarNumbers.write(header, 116, 8, 0);
-            TarNumbers.write(header, 124, 12, pax.length());
-            TarNumbers.write(header, 136, 12, Math.max(0, Math.min(e.mtimeSec(), TarNumbers.maxOctal(12))));
-            header[156] = 'x';
-            finishHeader();
-            emit(header, 0, BLOCK);
-            emit(pax.buffer(), 0, pax.length());
-            pad(pax.length());
-        }
+        if (!pax.isEmpty()) writePax((byte) 'x', PAX_NAME, e.mtimeSec());
 
         Arrays.fill(header, (byte) 0);
         if (split == -1) {
@@ -159,11 +149,65 @@ public final class TarWriter extends OutputStream {
         emit(header, 0, BLOCK);
 
         current = e;
+        last = e;
         entrySize = e.type() == EntryType.FILE ? e.size() : 0;
         remaining = entrySize;
     }
 
     private static final byte[] BINARY = Names.bytes("BINARY");
+
+    /** A pax header of the given type holding {@link #pax}, and its body. */
+    private void writePax(byte type, byte[] name, long mtimeSec) throws IOException {
+        Arrays.fill(header, (byte) 0);
+        System.arraycopy(name, 0, header, 0, name.length);
+        TarNumbers.write(header, 100, 8, 0644);
+        TarNumbers.write(header, 108, 8, 0);
+        TarNumbers.write(header, 116, 8, 0);
+        TarNumbers.write(header, 124, 12, pax.length());
+        TarNumbers.write(header, 136, 12, Math.max(0, Math.min(mtimeSec, TarNumbers.maxOctal(12))));
+        header[156] = type;
+        finishHeader();
+        emit(header, 0, BLOCK);
+        emit(pax.buffer(), 0, pax.length());
+        pad(pax.length());
+    }
+
+    /**
+     * Records of our namespace for the entry just written, known only now that its data has
+     * been written (see {@link LateRecords} for the format and why it is a global header). The
+     * current entry is closed first (its data must be complete).
+     *
+     * @param path    the entry's path, as given to {@link #putEntry}
+     * @param records keys in {@link LateRecords#NAMESPACE} (in-header form, e.g.
+     *                "LINKRESCUE.damaged"), values non-empty raw bytes
+     */
+    public void putLateRecords(byte[] path, Map<String, byte[]> records) throws IOException {
+        ensureOpen();
+        closeEntry();
+        if (path.length == 0) throw new IllegalArgumentException("empty path in late records");
+        for (byte x : path)
+            if (x == 0) throw new IllegalArgumentException("NUL byte in the path of late records for " + Names.display(path));
+        for (Map.Entry<String, byte[]> r : records.entrySet()) {
+            String k = r.getKey();
+            boolean ok = k.startsWith(LateRecords.NAMESPACE) && k.length() > LateRecords.NAMESPACE.length()
+                    && !LateRecords.isLateKey(k) && r.getValue().length > 0;
+            for (int i = 0; ok && i < k.length(); i++) {
+                char c = k.charAt(i);
+                ok = c != '=' && c != 0 && c != '\n' && c <= 0xff;
+            }
+            if (!ok) throw new IllegalArgumentException("late record '" + k + "' of " + Names.display(path)
+                    + " is not allowed (a key of our namespace with a non-empty value)");
+        }
+        pax.clear();
+        for (Map.Entry<String, byte[]> r : LateRecords.encode(path, records, lateKeys).entrySet())
+            pax.add(r.getKey(), r.getValue());
+        // the described entry's mtime: the same tree gives the same bytes, whenever it is written
+        writePax((byte) 'g', GLOBAL_NAME, last != null ? last.mtimeSec() : 0);
+    }
+
+    private static final byte[] GLOBAL_NAME = Names.bytes("././@PaxGlobalHeader");
+    /** Keys (wire form) earlier late headers wrote; a later one without them deletes them. */
+    private final java.util.Set<String> lateKeys = new java.util.LinkedHashSet<>();
 
     /** Magic, version and checksum: the fields every header shares. */
     private void finishHeader() {

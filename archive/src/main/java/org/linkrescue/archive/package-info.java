@@ -9,12 +9,15 @@
  *     sizes and ids, and {@code Entry.extra} go into pax records built as bytes
  *     ({@code hdrcharset=BINARY} when a pax name holds non-ASCII bytes).</li>
  * <li>write: exactly {@code size} data bytes; closeEntry pads to 512 and checks the count.</li>
+ * <li>putLateRecords (only when needed): records of our namespace that became known while an
+ *     entry's data streamed go into a pax global header right after that data
+ *     ({@link org.linkrescue.archive.LateRecords}: why 'g', why "LINKRESCUE.late.*" keys).</li>
  * <li>finish: two zero blocks, padded to a 10240-byte record.</li>
  * </ol>
  * Reading: {@link org.linkrescue.archive.Compression#decompressDetected} (magic bytes, a pipe
  * is fine), then {@link org.linkrescue.archive.TarReader}: checksum of every header, pax
  * (local and global), GNU long names, ustar and v7, GNU sparse (old, pax 0.1 and 1.0) expanded
- * with zeros in the holes.
+ * with zeros in the holes; late records go to the caller's listener, never into later entries.
  *
  * <p>What this package does NOT guarantee:
  * <ul>
