@@ -39,12 +39,12 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
             try (var in = Args.openInput(file, console)) {
                 DiskSink sink = DiskSink.open(Args.bytes(target),
                         DiskSink.Options.defaults().withAllowExisting(allowExisting), s.problems).allowLinksToNonRegular();
-                new Extraction(s.problems, s.totals, ProvenanceRecords::parse).run(in, sink, (e, p) -> {
+                new Extraction(s.problems, s.totals, ProvenanceRecords::parse).run(in, sink, (path, p) -> {
                     if (p.damaged()) {
-                        s.problems.report(Grade.WARN, e.path(), "the archive marks this file as damaged: "
+                        s.problems.report(Grade.WARN, path, "the archive marks this file as damaged: "
                                 + lostBytes(p) + " bytes were lost when it was made (zero-filled)");
                     }
-                    damaged.add(new Object[] {e.path(), p});
+                    damaged.add(new Object[] {path, p});
                 });
             }
             s.report.section("markedEntries", j -> {

@@ -19,12 +19,18 @@ import org.linkrescue.migrate.stream.Provenance;
 /**
  * extract: tar reader -> content of the current entry -> sink. Compression is detected from
  * the first bytes (a pipe works). An entry kind we do not reproduce is reported and skipped;
- * a malformed archive ends the run with the reader's message (byte offset included).
+ * a malformed archive ends the run with the reader's message (byte offset included). Provenance
+ * the archive carries (in an entry's header, or in late records after its data) goes to the
+ * listener, and a damaged entry counts in the totals either way.
  */
 public final class Extraction {
-    /** Told of every entry whose archive header carries a non-clean provenance. */
+    /**
+     * Told of every entry the archive marks with a non-clean provenance: in its header (told
+     * before its data is extracted) or in late records after its data (told once the entry has
+     * been read), the same way for both.
+     */
     public interface ProvenanceListener {
-        void marked(Entry entry, Provenance provenance);
+        void marked(byte[] path, Provenance provenance);
     }
 
     private final Problems problems;
@@ -51,7 +57,12 @@ public final class Extraction {
         Evacuation.Tuning t = Evacuation.Tuning.DEFAULT;
         try (InputStream in = Compression.decompressDetected(raw);
              ReadAhead out = new ReadAhead(new CountingSink(sink, totals), t.depth(), t.ringBytes(), t.preReadMax(), 0, null)) {
-            TarReader reader = new TarReader(in);
+            TarReader reader = new TarReader(in).onLateRecords(late -> {
+                Provenance p = provenanceOf.apply(late.records());
+                if (p.isClean()) return;
+                if (p.damaged()) totals.damagedAfterRead();
+                if (listener != null) listener.marked(late.path(), p);
+            });
             while (true) {
                 Entry e;
                 try {
@@ -66,7 +77,7 @@ public final class Extraction {
                     continue;
                 }
                 Provenance p = e.extra().isEmpty() ? Provenance.CLEAN : provenanceOf.apply(e.extra());
-                if (!p.isClean() && listener != null) listener.marked(e, p);
+                if (!p.isClean() && listener != null) listener.marked(e.path(), p);
                 Content c = new TarEntryContent(reader, e.size(), p, buffer);
                 if (e.size() > t.preReadMax()) out.acceptInStep(e, c);
                 else out.accept(e, c);

@@ -9,6 +9,8 @@ import org.linkrescue.archive.Entry;
 public final class RunTotals {
     private final long startNanos = System.nanoTime();
     private volatile long paths, files, hardLinks, dirs, symlinks, specials, bytes, inodesRead, damagedInodes;
+    /** Entries an archive marked damaged only after their data (late records): the reading thread's. */
+    private volatile long damagedAfterRead;
     private volatile long elapsedNanos = -1;
     /** Bytes the run expects in all, or -1 while unknown (for progress). */
     private volatile long expectedBytes = -1;
@@ -30,6 +32,8 @@ public final class RunTotals {
         inodesRead++;
         if (damaged) damagedInodes++;
     }
+    /** An inode counted by {@link #inodeRead} as undamaged turned out damaged after (extract: late records). */
+    public void damagedAfterRead() { damagedAfterRead++; }
     public void expectBytes(long n) { expectedBytes = n; }
     public void stop() { if (elapsedNanos < 0) elapsedNanos = System.nanoTime() - startNanos; }
 
@@ -42,7 +46,7 @@ public final class RunTotals {
     public long bytes() { return bytes; }
     public long inodesRead() { return inodesRead; }
     /** Inodes whose content was delivered with lost (zero-filled) bytes. */
-    public long damagedInodes() { return damagedInodes; }
+    public long damagedInodes() { return damagedInodes + damagedAfterRead; }
     public long expectedBytes() { return expectedBytes; }
     public long elapsedNanos() { long e = elapsedNanos; return e >= 0 ? e : System.nanoTime() - startNanos; }
 }

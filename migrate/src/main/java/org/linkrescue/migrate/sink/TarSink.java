@@ -16,8 +16,10 @@ import org.linkrescue.migrate.stream.Provenance;
  * Writes the entry stream as a tar archive (optionally compressed). A content whose provenance
  * is known before its bytes (read ahead, or rescued) and is not clean gets its provenance as
  * PAX records of our own namespace in the entry's header, so extract can tell which bytes were
- * spliced or lost. A content found damaged only while streaming cannot be marked in a header
- * already written; the run's problem log and report still name it.
+ * spliced or lost. A content found damaged only while streaming (a file too large to read
+ * ahead) cannot be marked in a header already written: its records follow its data as late
+ * records ({@link TarWriter#putLateRecords}, a pax global header naming the entry), which
+ * extract reports the same way.
  *
  * <p>The archive is complete only after {@link #finish}: closing without it leaves the end
  * marker out, so a run that died cannot pass for a whole archive.
@@ -28,6 +30,10 @@ public final class TarSink implements EntrySink {
     private final Function<Content, Map<String, byte[]>> provenanceRecords;
     private final Content.Chunks toTar;
     private boolean finished, closed;
+    /** The FILE entry whose data is being written, and whether its header had the records. */
+    private Entry open;
+    private Content openContent;
+    private boolean recordsInHeader;
 
     /**
      * @param out               where the archive goes; closed by {@link #close}
@@ -57,12 +63,16 @@ public final class TarSink implements EntrySink {
 
     /** Writes the header of entry (with provenance records when its content has them already). */
     void begin(Entry entry, Content content) throws IOException {
+        open = entry;
+        openContent = content;
+        recordsInHeader = false;
         if (content != null) {
             Provenance p = content.provenance();
             if (!p.isClean()) {
                 Map<String, byte[]> extra = new LinkedHashMap<>(entry.extra());
                 extra.putAll(provenanceRecords.apply(content));
                 entry = entry.withExtra(extra);
+                recordsInHeader = true;
             }
         }
         tar.putEntry(entry);
@@ -71,7 +81,18 @@ public final class TarSink implements EntrySink {
     /** Receives the current entry's bytes (for a tee that feeds disk and tar from one read). */
     Content.Chunks data() { return toTar; }
 
-    void end() throws IOException { tar.closeEntry(); }
+    /**
+     * Closes the entry; when its content turned out not clean only while its bytes were written,
+     * its provenance records follow as late records.
+     */
+    void end() throws IOException {
+        tar.closeEntry();
+        Content c = openContent;
+        openContent = null;
+        if (c == null || recordsInHeader || c.provenance().isClean()) return;
+        Map<String, byte[]> late = provenanceRecords.apply(c);
+        if (!late.isEmpty()) tar.putLateRecords(open.path(), late);
+    }
 
     /** Bytes of tar stream produced so far (before compression). */
     public long tarBytes() { return tar.bytesWritten(); }

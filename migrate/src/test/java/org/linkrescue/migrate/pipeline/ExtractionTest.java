@@ -15,8 +15,10 @@ import org.linkrescue.archive.EntryType;
 import org.linkrescue.archive.Names;
 import org.linkrescue.archive.TarFormatException;
 import org.linkrescue.migrate.report.RunTotals;
+import org.linkrescue.migrate.rescue.ProvenancePax;
 import org.linkrescue.migrate.sink.TarSink;
 import org.linkrescue.migrate.stream.BytesContent;
+import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Provenance;
 
@@ -47,12 +49,37 @@ class ExtractionTest {
             RunTotals totals = new RunTotals();
             new Extraction(log, totals, extra -> extra.containsKey("LINKRESCUE.damaged")
                     ? new Provenance(List.of(), true) : Provenance.CLEAN)
-                    .run(new ByteArrayInputStream(archive(c)), sink, (e, p) -> marked.add(Names.latin1(e.path())));
+                    .run(new ByteArrayInputStream(archive(c)), sink, (path, p) -> marked.add(Names.latin1(path)));
             assertEquals(List.of("FILE a =abc", "HARDLINK b -> a"), sink.lines, c.name());
             assertEquals(List.of("a"), marked);
             assertEquals(1, totals.damagedInodes());
             assertTrue(sink.finished);
         }
+    }
+
+    @Test
+    void t01b_lateRecordsAfterAnEntrysDataAreToldLikeInHeaderOnes_andCountAsDamaged() throws IOException {
+        Provenance late = new Provenance(List.of(new Provenance.Range(0, 2, "source"), new Provenance.Range(2, 1, "zero")), true);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (TarSink t = TarSink.open(out, Compression.NONE, 1, c -> ProvenancePax.records(c.provenance(), "ab12"))) {
+            t.accept(entry("big\u00ff\n", EntryType.FILE, 3, null, null), new Content() {
+                Provenance p = Provenance.CLEAN; // known only once the bytes are written
+                @Override public long size() { return 3; }
+                @Override public void feed(Chunks c) throws IOException { c.accept(Names.bytes("ab\0"), 0, 3); p = late; }
+                @Override public Provenance provenance() { return p; }
+            });
+            t.accept(entry("after", EntryType.FILE, 1, null, null), new BytesContent(Names.bytes("z")));
+            t.finish();
+        }
+        RecordingSink sink = new RecordingSink();
+        List<String> marked = new ArrayList<>();
+        RunTotals totals = new RunTotals();
+        new Extraction(log, totals, ProvenancePax::parse).run(new ByteArrayInputStream(out.toByteArray()), sink,
+                (path, p) -> marked.add(Names.latin1(path) + " " + p));
+        assertEquals(List.of("big\u00ff\n " + late), marked);
+        assertEquals(List.of("FILE big\u00ff\n =ab\0", "FILE after =z"), sink.lines);
+        assertEquals(1, totals.damagedInodes());
+        assertEquals(List.of(), problems);
     }
 
     @Test

@@ -87,6 +87,46 @@ class TeeSinkTest {
         assertArrayEquals(Names.bytes("damaged"), e.extra().get("LINKRESCUE.test"));
     }
 
+    /** A content found damaged only while it streams (as a large rescued file is): clean before. */
+    static Content damagedWhileStreaming(byte[] data) {
+        return new Content() {
+            Provenance p = Provenance.CLEAN;
+            @Override public long size() { return data.length; }
+            @Override public void feed(Chunks c) throws IOException {
+                c.accept(data, 0, data.length);
+                p = new Provenance(List.of(new Provenance.Range(0, data.length, "zero")), true);
+            }
+            @Override public Provenance provenance() { return p; }
+        };
+    }
+
+    static void lateStream(EntrySink sink) throws IOException {
+        sink.accept(entry(".", EntryType.DIRECTORY, 0, null), null);
+        sink.accept(entry("big\u00ff", EntryType.FILE, 5, null), damagedWhileStreaming(Names.bytes("00000")));
+        sink.accept(entry("next", EntryType.FILE, 2, null), new BytesContent(Names.bytes("ok")));
+        sink.finish();
+    }
+
+    @Test
+    void t04_aProvenanceKnownOnlyAfterTheBytesFollowsThemAsLateRecords_teeAndAloneByteIdentical() throws IOException {
+        ByteArrayOutputStream alone = new ByteArrayOutputStream();
+        try (TarSink t = TarSink.open(alone, Compression.NONE, 1, TeeSinkTest::records)) {
+            lateStream(t);
+        }
+        ByteArrayOutputStream teed = new ByteArrayOutputStream();
+        try (TeeSink tee = new TeeSink(DiskSink.open(Names.bytes(dir.resolve("t").toString()), DiskSink.Options.defaults(), quiet),
+                TarSink.open(teed, Compression.NONE, 1, TeeSinkTest::records))) {
+            lateStream(tee);
+        }
+        assertArrayEquals(alone.toByteArray(), teed.toByteArray());
+
+        List<String> seen = new java.util.ArrayList<>();
+        TarReader r = new TarReader(new ByteArrayInputStream(alone.toByteArray()))
+                .onLateRecords(l -> seen.add("late " + Names.latin1(l.path()) + " " + Names.latin1(l.records().get("LINKRESCUE.test"))));
+        for (Entry e; (e = r.next()) != null; ) seen.add(Names.latin1(e.path()) + " " + e.extra().keySet());
+        assertEquals(List.of(". []", "big\u00ff []", "late big\u00ff damaged", "next []"), seen);
+    }
+
     @Test
     void t03_anArchiveClosedWithoutFinishHasNoEndMarker() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
