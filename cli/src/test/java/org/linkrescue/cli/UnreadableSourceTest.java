@@ -48,6 +48,8 @@ class UnreadableSourceTest {
         assertEquals(3, p.waitFor(), err);
         assertEquals("", out);
         assertTrue(err.contains("linkrescue: FAILED 2024-01-01/locked: open: EACCES (Permission denied)"), err);
+        assertEquals(1, err.lines().filter(l -> l.startsWith("linkrescue: FAILED 2024-01-01/locked:")).count(),
+                "one problem, one line: " + err);
         assertTrue(err.contains("linkrescue: FAILED 2024-01-02/locked: not archived: its inode could not be read"), err);
         assertTrue(err.contains("migrate finished with losses"), err);
         assertEquals("fine", Files.readString(dir.resolve("dst/2024-01-01/ok")));

@@ -60,6 +60,9 @@ final class SourceStream implements TreeScanner.Visitor {
         Content c;
         try {
             c = source.open(p.path(), p.parentFd(), p.name(), st);
+        } catch (ContentSource.Reported ex) {
+            failed(p, st, null); // the source said it already
+            return;
         } catch (PosixException ex) {
             failed(p, st, ex.call() + ": " + ex.reason());
             return;
@@ -70,8 +73,9 @@ final class SourceStream implements TreeScanner.Visitor {
         out.accept(e, c);
     }
 
+    /** @param why the one line to report, or null when the content source reported it */
     private void failed(ScannedPath p, Stat st, String why) {
-        problems.report(Grade.FAILED, p.path(), why);
+        if (why != null) problems.report(Grade.FAILED, p.path(), why);
         if (st.nlink() > 1) links.markFailed(st.devId(), st.ino());
     }
 

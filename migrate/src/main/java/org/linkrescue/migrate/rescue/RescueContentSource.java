@@ -81,7 +81,8 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
     /**
      * The file cannot be opened (or examined): every byte is bad. An alternate of the right size
      * and mtime stands in for the whole file (there is no readable byte to compare); with none,
-     * the inode is recorded as lost and the open fails, as the ContentSource contract says.
+     * the inode is recorded (and reported) as lost and the open fails with
+     * {@link ContentSource.Reported}, as the ContentSource contract says.
      */
     private Content standIn(byte[] path, Stat scanned, String error, IOException cause) throws IOException {
         Spool spool = new Spool(options.spoolDir());
@@ -98,8 +99,8 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
             }
             Provenance lost = scanned.size() == 0 ? Provenance.CLEAN
                     : new Provenance(List.of(new Provenance.Range(0, scanned.size(), "zero")), true);
-            recordDamage(path, scanned, r, lost, null, true);
-            throw cause;
+            recordDamage(path, scanned, r, lost, null, true); // reports the path: the one line for it
+            throw new ContentSource.Reported(cause);
         } finally {
             if (!handedOver) spool.close();
         }

@@ -15,7 +15,17 @@ public interface ContentSource {
      * @param name     its name in that directory
      * @param stat     what lstat said of it during the scan (size and mtime are the contract)
      * @throws IOException when the file cannot be opened at all and no alternate can stand in;
-     *                     the caller reports the path as FAILED and leaves it (and its links) out
+     *                     the caller reports the path as FAILED and leaves it (and its links) out,
+     *                     unless it is {@link Reported}
      */
     Content open(byte[] path, int parentFd, byte[] name, Stat stat) throws IOException;
+
+    /**
+     * The open failed and the source has already reported the path itself (with more than the
+     * caller could say: which alternates it tried): the caller leaves it out without a second
+     * line. One problem, one line. The cause is the failure itself.
+     */
+    final class Reported extends IOException {
+        public Reported(IOException cause) { super(cause.getMessage(), cause); }
+    }
 }

@@ -93,6 +93,24 @@ class EvacuationTest {
     }
 
     @Test
+    void t02b_aSourceThatReportedItsOwnOpenFailureGetsNoSecondLine_itsLaterPathsStillDo() throws IOException {
+        file("d1/gone", "lost");
+        link("d1/gone", "d2/gone");
+        file("d2/kept", "kept");
+        PlainContentSource plain = new PlainContentSource(log);
+        ContentSource reporting = (p, fd, n, st) -> {
+            if (!Names.latin1(p).equals("d1/gone")) return plain.open(p, fd, n, st);
+            log.report(Problems.Grade.FAILED, p, "open: EIO (Input/output error); no alternate fits; left out");
+            throw new ContentSource.Reported(new IOException("open: EIO (Input/output error)"));
+        };
+        RecordingSink sink = run(reporting, Evacuation.SinkKind.CONSUMES_BYTES, Evacuation.Tuning.DEFAULT, new RunTotals());
+        assertEquals(List.of("DIRECTORY .", "DIRECTORY d1", "DIRECTORY d2", "FILE d2/kept =kept"), sink.lines);
+        assertEquals(List.of(
+                "FAILED d1/gone: open: EIO (Input/output error); no alternate fits; left out",
+                "FAILED d2/gone: not archived: its inode could not be read"), problems);
+    }
+
+    @Test
     void t03_whenTheSinkFailsTheScanStopsWithItsErrorAndEveryContentIsClosed() throws IOException {
         for (int i = 0; i < 50; i++) file("f" + i, "x" + i);
         List<Content> opened = new ArrayList<>();

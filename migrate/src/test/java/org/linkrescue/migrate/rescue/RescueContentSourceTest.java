@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.ContentSource;
 import org.linkrescue.migrate.stream.Provenance;
 import org.linkrescue.migrate.stream.Provenance.Range;
 
@@ -97,14 +98,15 @@ class RescueContentSourceTest {
     @Test void t05_eioOnOpenWithoutAlternateLeavesTheFileOutAndRecordsIt() throws Exception {
         file(src().resolve("2024-01/a"), bytes(10_000, 5));
         drive.eioOnOpen("a");
-        PosixException e = assertThrows(PosixException.class, () -> read(source(), src(), "2024-01/a", null));
-        assertEquals(5, e.errno());
+        ContentSource.Reported e = assertThrows(ContentSource.Reported.class, () -> read(source(), src(), "2024-01/a", null));
+        assertEquals(5, ((PosixException) e.getCause()).errno(), "said reported: the pipeline adds no second line");
         DamagedInodeRecord r = report.records().get(0);
         assertTrue(r.leftOut());
         assertEquals(List.of("open: EIO (Input/output error)"), r.errors());
         assertEquals(10_000, report.bytesLost());
         assertEquals(3, report.exitCode());
-        assertTrue(fx.problems.get(0).startsWith("FAILED 2024-01/a: open: EIO"), fx.problems.toString());
+        assertEquals(List.of("FAILED 2024-01/a: open: EIO (Input/output error); no alternate fits (0 candidates rejected); left out"),
+                fx.problems);
     }
 
     @Test void t06_eioOnOpenIsRecoveredWholeFromAMirrorOfTheSameSizeAndMtime() throws Exception {
