@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.stream.JsonReader;
 
 /**
  * The damaged inodes named by an earlier `scan --read-test --json FILE` (or a rescue
@@ -33,7 +34,7 @@ public final class ScanJsonFinder implements DamageFinder {
         }
         Object root;
         try {
-            root = JsonValue.parse(text);
+            root = JsonReader.parse(new java.io.StringReader(text));
         } catch (IOException e) {
             throw new IOException("--from-scan " + json + ": " + e.getMessage());
         }

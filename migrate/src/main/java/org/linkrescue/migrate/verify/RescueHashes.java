@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.stream.JsonReader;
 
 /**
  * What a rescue report (migrate/archive {@code --report}) says it wrote for each damaged inode:

@@ -34,7 +34,7 @@ class ScanJsonFinderTest {
     void somethingElseIsRefusedInOneLine() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.json"), "{\"damaged\":[{\"ino\":1},]}");
         IOException e = assertThrows(IOException.class, () -> new ScanJsonFinder(bad));
-        assertTrue(e.getMessage().contains("not valid JSON at offset"), e.getMessage());
+        assertTrue(e.getMessage().contains("bad JSON at character 22"), e.getMessage());
         Path other = Files.writeString(dir.resolve("other.json"), "{\"inodes\":[]}");
         e = assertThrows(IOException.class, () -> new ScanJsonFinder(other));
         assertTrue(e.getMessage().contains("no \"damaged\" list"), e.getMessage());

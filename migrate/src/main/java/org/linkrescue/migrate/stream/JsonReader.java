@@ -1,4 +1,4 @@
-package org.linkrescue.migrate.verify;
+package org.linkrescue.migrate.stream;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -9,17 +9,17 @@ import java.util.Map;
 
 /**
  * A small strict JSON parser into Map / List / String / Long / Double / Boolean / null, for
- * the rescue report (a few records per damaged inode: whole-document parsing is fine). Strict:
+ * reading back our own reports (rescue, scan --read-test: a few records per damaged inode, so whole-document parsing is fine). Strict:
  * anything malformed is an IOException naming the character offset.
  */
-final class JsonReader {
+public final class JsonReader {
     private final Reader in;
     private int c = -2;
     private long pos = -1;
 
     private JsonReader(Reader in) { this.in = in; }
 
-    static Object parse(Reader in) throws IOException {
+    public static Object parse(Reader in) throws IOException {
         JsonReader r = new JsonReader(in);
         r.advance();
         Object v = r.value();
