@@ -13,6 +13,7 @@
  * It does NOT choose the content source (plain or rescue: the caller does), does not decide
  * exit codes, and does not reorder entries: the stream order is the scan order. A file larger
  * than the pre-read limit that turns out damaged while streaming cannot be marked in its tar
- * header (already written); the problem log and the report still name it.
+ * header (already written): the tar sink writes its records after its data as late records,
+ * and extraction reports them as it reports records from a header.
  */
 package org.linkrescue.migrate.pipeline;

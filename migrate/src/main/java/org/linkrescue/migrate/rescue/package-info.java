@@ -29,8 +29,10 @@
  *       rest of that file counts as unreadable;</li>
  *   <li>that every readable byte is compared with candidates: bytes delivered before the first
  *       failure that fail when read again are not (and the SHA-256 is then reported as null);</li>
- *   <li>that an archive header carries the provenance: a tar sink learns it only for contents
- *       read before their header (the pipeline's pre-read of files up to 1 MiB);</li>
+ *   <li>that an entry's own archive header carries the provenance: a tar sink learns it before
+ *       the header only for contents read ahead (files up to 16 MiB); a larger file's records
+ *       follow its data as late records (a pax global header naming it), which a reader that
+ *       knows only in-header records does not connect to the entry;</li>
  *   <li>a consistent copy of a file that changes while it is read.</li>
  * </ul>
  */
