@@ -51,6 +51,10 @@ public interface LibC {
     long flistxattr(int fd, @Out byte[] list, long size);
     int fsetxattr(int fd, @In byte[] name, @In byte[] value, long size, int flags);
     long lgetxattr(@In byte[] path, @In byte[] name, @Out byte[] value, long size);
+    long llistxattr(@In byte[] path, @Out byte[] list, long size);
+    int lsetxattr(@In byte[] path, @In byte[] name, @In byte[] value, long size, int flags);
+    /** syscall(2) for listxattrat(dfd, path, at_flags, list, size) (Linux 6.13+; glibc 2.36 has no wrapper). */
+    long syscall(long number, long dfd, @In byte[] path, long atFlags, @Out byte[] list, long size);
     int geteuid();
     int isatty(int fd);
     String strerror(int errnum);

@@ -22,6 +22,7 @@ import org.linkrescue.migrate.stream.Problems.Grade;
 final class SourceStream implements TreeScanner.Visitor {
     private final EntryMaker maker = new EntryMaker();
     private final LinkTable links = new LinkTable();
+    private final org.linkrescue.migrate.read.XattrReader xattrs;
     private final ContentSource source;
     private final ReadAhead out;
     private final Problems problems;
@@ -30,6 +31,7 @@ final class SourceStream implements TreeScanner.Visitor {
         this.source = source;
         this.out = out;
         this.problems = problems;
+        this.xattrs = new org.linkrescue.migrate.read.XattrReader(problems);
     }
 
     @Override
@@ -53,6 +55,8 @@ final class SourceStream implements TreeScanner.Visitor {
                 return;
             }
         }
+        // Only the first path of an inode gets here: hard links share its attributes.
+        e = xattrs.attach(e, p.parentFd(), p.name());
         if (e.type() != EntryType.FILE) {
             out.accept(e, null);
             return;

@@ -83,6 +83,7 @@ public final class DiskSink implements EntrySink {
     private final CreatedInodes inodes = new CreatedInodes();
     private final LinkCopies copies = new LinkCopies();
     private final FileData data = new FileData();
+    private final XattrWriter xattrs;
 
     private long files, bytes, links, linkCopies, dirs, symlinks, specials, refused, failed;
     private TargetWriteException fatal;
@@ -138,6 +139,7 @@ public final class DiskSink implements EntrySink {
         this.rootFd = rootFd;
         this.options = options;
         this.problems = problems;
+        this.xattrs = new XattrWriter(problems);
         this.entries = new DirCursor(rootFd, options.cachedDirFds(), fixups::implicit);
         this.lookups = new DirCursor(rootFd, options.cachedDirFds(), null);
     }
@@ -212,7 +214,7 @@ public final class DiskSink implements EntrySink {
                 problems.report(Grade.FAILED, e.path(), "not written: source delivered " + n + " of " + e.size() + " bytes");
                 return;
             }
-            metadata(fd, e.path(), e.uid(), e.gid(), e.mode(), e.mtimeSec(), e.mtimeNsec());
+            metadata(fd, e.path(), e.uid(), e.gid(), e.mode(), e.mtimeSec(), e.mtimeNsec(), e.extra());
             Stat st = Posix.fstat(fd);
             inodes.add(st.devId(), st.ino());
             keep = true;
@@ -281,7 +283,7 @@ public final class DiskSink implements EntrySink {
                             + "' not written: it had " + n + " of " + s.size() + " bytes");
                     return;
                 }
-                metadata(out, e.path(), s.uid(), s.gid(), s.perm(), s.mtimeSec(), s.mtimeNsec());
+                metadata(out, e.path(), s.uid(), s.gid(), s.perm(), s.mtimeSec(), s.mtimeNsec(), xattrs.recordsOf(in, e.path()));
                 Stat made = Posix.fstat(out);
                 inodes.add(made.devId(), made.ino());
                 keep = true;
@@ -320,6 +322,7 @@ public final class DiskSink implements EntrySink {
         symlinks++;
         madeHere(dir, name);
         ownerByName(dir, name, e);
+        xattrs.byName(dir, name, e.path(), e.extra());
         timesByName(dir, name, e);
     }
 
@@ -343,6 +346,9 @@ public final class DiskSink implements EntrySink {
                 if (x.errno() != Errno.EEXIST) throw x;
                 if (!Posix.lstatAt(dir, name).isDir()) throw new Refused("exists");
             }
+            xattrs.directory(dir, name, e.path(), e.extra());
+        } else {
+            xattrs.directory(rootFd, null, e.path(), e.extra());
         }
         dirs++;
         fixups.explicit(p.isRoot() ? ROOT_NAME : p.prefix(p.count()), p.count(), e.mode(), e.uid(), e.gid(),
@@ -371,6 +377,7 @@ public final class DiskSink implements EntrySink {
         specials++;
         madeHere(dir, name);
         ownerByName(dir, name, e);
+        xattrs.byName(dir, name, e.path(), e.extra());
         try {
             Posix.fchmodAtNoFollow(dir, name, e.mode() & 07777); // after chown, which clears setuid
         } catch (PosixException x) {
@@ -383,6 +390,12 @@ public final class DiskSink implements EntrySink {
 
     /** Owner first (chown clears setuid/setgid), then mode, then times (chmod would not touch them). */
     private void metadata(int fd, byte[] path, int uid, int gid, int mode, long mSec, int mNsec) throws PosixException {
+        metadata(fd, path, uid, gid, mode, mSec, mNsec, java.util.Map.of());
+    }
+
+    /** The same, with extended attributes after the owner (chown drops security.capability). */
+    private void metadata(int fd, byte[] path, int uid, int gid, int mode, long mSec, int mNsec,
+                          java.util.Map<String, byte[]> extra) throws PosixException {
         if (options.restoreOwners()) {
             try {
                 Posix.fchown(fd, uid, gid);
@@ -390,6 +403,7 @@ public final class DiskSink implements EntrySink {
                 notRestored(path, "owner", x);
             }
         }
+        mode = xattrs.onFd(fd, path, extra, mode);
         try {
             Posix.fchmod(fd, mode & 07777);
         } catch (PosixException x) {
@@ -435,6 +449,7 @@ public final class DiskSink implements EntrySink {
             entries.close();
             lookups.close();
             for (DirFixups.Fixup f : fixups.inApplyOrder()) applyFixup(f);
+            for (XattrWriter.Deferred d : xattrs.deferred()) dirAcl(d);
             fixups.clear();
             finished = true;
         } finally {
@@ -477,6 +492,17 @@ public final class DiskSink implements EntrySink {
             problems.report(Grade.WARN, f.path(), "directory metadata not applied: " + x.getMessage());
         } finally {
             if (own) Posix.close(fd);
+        }
+    }
+
+    /** A directory's ACLs, after its mode, once nothing more is made inside it (see {@link XattrWriter}). */
+    private void dirAcl(XattrWriter.Deferred d) {
+        try {
+            SafePath p = SafePath.parse(d.path());
+            if (p.isRoot()) xattrs.set(rootFd, null, d.path(), d.acl());
+            else xattrs.set(lookups.parentOf(p), p.lastName(), d.path(), d.acl());
+        } catch (Refused | IOException x) {
+            problems.report(Grade.WARN, d.path(), "extended attribute '" + d.acl().display() + "' not restored: " + x.getMessage());
         }
     }
 
