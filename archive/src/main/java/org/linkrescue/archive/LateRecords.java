@@ -29,6 +29,9 @@ import java.util.Set;
  * <li>A key that an earlier late header had and this one lacks is written with an empty
  *     value, which in POSIX deletes it: such a reader never combines one entry's path with
  *     another entry's hash.</li>
+ * <li>The header is named "././@PaxGlobalHeader" with the entry's mtime (so the same tree gives
+ *     the same bytes): a reader that knows no pax at all makes a file "@PaxGlobalHeader" of it,
+ *     as it does "@PaxHeader" of our 'x' headers.</li>
  * <li>No {@code hdrcharset} record: in a global header it would set the charset of every later
  *     entry's names; and it only ever governs the standard name keywords. The path value of our
  *     own key is raw bytes by definition, like every value of this namespace.</li>
