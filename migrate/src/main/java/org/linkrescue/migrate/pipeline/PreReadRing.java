@@ -21,6 +21,9 @@ final class PreReadRing {
 
     int capacity() { return ring.length; }
 
+    /** Whether size bytes can be reserved now without waiting (only the reserving thread adds). */
+    synchronized boolean fits(long size) { return head + size - tail <= ring.length; }
+
     /**
      * Reserves room for c's bytes after everything reserved so far, waiting while the sink
      * catches up. The returned content replays the bytes once {@link Replay#fill} has run.

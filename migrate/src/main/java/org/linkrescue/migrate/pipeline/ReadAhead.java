@@ -2,7 +2,6 @@ package org.linkrescue.migrate.pipeline;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.migrate.stream.Content;
@@ -27,7 +26,11 @@ final class ReadAhead implements EntrySink {
     private record Item(Entry entry, Content content, long dev, long ino, java.util.concurrent.CountDownLatch taken) {}
 
     private final EntrySink sink;
-    private final ArrayBlockingQueue<Item> queue;
+    /** Longest a sleeping side waits before looking again; also the longest an entry waits unseen. */
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final Handoff<Item> queue;
     private final PreReadRing ring;
     private final long preReadMax;
     private final java.util.concurrent.ExecutorService readers;
@@ -48,7 +51,9 @@ final class ReadAhead implements EntrySink {
               Evacuation.LaterPathListener laterPaths) {
         this.sink = sink;
         this.laterPaths = laterPaths;
-        this.queue = new ArrayBlockingQueue<>(depth);
+        // Wake the writer early once a quarter of the queue is ready: it then has a burst to work
+        // through, and each hand-off costs a fraction of a context switch instead of one.
+        this.queue = new Handoff<>(depth, Math.max(1, depth / 4), POLL_NANOS);
         this.ring = ringBytes > 0 ? new PreReadRing(ringBytes) : null;
         this.preReadMax = Math.min(preReadMax, ringBytes);
         this.readers = ring == null || readerThreads == 0 ? null : java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, readerThreads), r -> {
@@ -74,6 +79,7 @@ final class ReadAhead implements EntrySink {
     void acceptInStep(Entry entry, Content content) throws IOException {
         java.util.concurrent.CountDownLatch taken = new java.util.concurrent.CountDownLatch(1);
         put(entry, content, 0, 0, taken);
+        queue.nudge(); // nothing more comes until the sink has taken it
         try {
             while (!taken.await(100, TimeUnit.MILLISECONDS)) rethrow();
         } catch (InterruptedException e) {
@@ -106,6 +112,7 @@ final class ReadAhead implements EntrySink {
         try {
             rethrow();
             if (content != null && ring != null && content.size() <= preReadMax && content.size() > 0) {
+                if (!ring.fits(content.size())) queue.nudge(); // room comes only as the sink frees it
                 PreReadRing.Replay r = ring.reserve(content, () -> stopped);
                 content = r;
                 if (readers == null) { // the producer's own stream: read it here, in order
@@ -114,11 +121,8 @@ final class ReadAhead implements EntrySink {
                 }
                 else readers.execute(r::fill);
             }
-            while (!queue.offer(new Item(entry, content, dev, ino, taken), 100, TimeUnit.MILLISECONDS)) rethrow();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closeQuietly(content);
-            throw new InterruptedIOException("interrupted");
+            Item item = new Item(entry, content, dev, ino, taken);
+            while (!queue.put(item, CHECK_NANOS)) rethrow();
         } catch (IOException | RuntimeException | Error e) {
             closeQuietly(content);
             throw e;
@@ -130,6 +134,12 @@ final class ReadAhead implements EntrySink {
             while (true) {
                 Item it = queue.take();
                 if (it == END) return;
+                if (stopped) { // the producer gave up: what is still queued is not written
+                    closeQuietly(it.content);
+                    if (it.content instanceof PreReadRing.Replay r) ring.free(r.end());
+                    if (it.taken != null) it.taken.countDown();
+                    continue;
+                }
                 try {
                     // Provenance is asked for before the bytes (a tar header carries it): wait for them.
                     if (it.content instanceof PreReadRing.Replay r) r.awaitFilled();
@@ -151,7 +161,8 @@ final class ReadAhead implements EntrySink {
     @Override
     public void finish() throws IOException {
         try {
-            while (!queue.offer(END, 100, TimeUnit.MILLISECONDS)) rethrow();
+            while (!queue.put(END, CHECK_NANOS)) rethrow();
+            queue.nudge();
             writer.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -168,19 +179,22 @@ final class ReadAhead implements EntrySink {
         stopped = true;
         if (readers != null) readers.shutdown(); // queued fills still run and close their files
         if (writer.isAlive()) {
-            // Make room for END in case the queue is full of entries the sink will never take.
-            Item it;
-            while (!queue.offer(END)) {
-                if ((it = queue.poll()) != null) closeQuietly(it.content);
-            }
+            // The writer, seeing stopped, only closes what it takes now, so room for END comes soon.
             try {
+                while (!queue.put(END, CHECK_NANOS)) {
+                    if (!writer.isAlive()) break;
+                }
+                queue.nudge();
                 writer.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+        // The writer has ended (or this thread was interrupted waiting for it): what is left is ours to close.
         Item it;
-        while ((it = queue.poll()) != null) closeQuietly(it.content);
+        if (!writer.isAlive()) {
+            while ((it = queue.poll()) != null) closeQuietly(it.content);
+        }
         sink.close();
     }
 
