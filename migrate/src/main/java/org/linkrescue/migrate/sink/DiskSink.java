@@ -66,6 +66,8 @@ public final class DiskSink implements EntrySink {
 
     private static final int FILE_FLAGS = Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW;
     private static final byte[] ROOT_NAME = Names.DOT;
+    /** Link-target directories kept open: a snapshot per year of dailies, with the two cursors far below 1024. */
+    private static final int LINK_DIRS = 400;
 
     private final int rootFd;
     private final Options options;
@@ -80,7 +82,11 @@ public final class DiskSink implements EntrySink {
      * the tree (an earlier snapshot) and would otherwise evict the entries' stack every time.
      */
     private final DirCursor lookups;
+    /** Directories holding hard-link targets, by path: those come from every earlier snapshot at once. */
+    private final DirCache linkDirs;
     private final CreatedInodes inodes = new CreatedInodes();
+    /** What a hard link may name without an lstat first (bounded; a miss falls back to inodes). */
+    private final CreatedPaths made = new CreatedPaths();
     private final LinkCopies copies = new LinkCopies();
     private final FileData data = new FileData();
     private final XattrWriter xattrs;
@@ -142,6 +148,7 @@ public final class DiskSink implements EntrySink {
         this.xattrs = new XattrWriter(problems);
         this.entries = new DirCursor(rootFd, options.cachedDirFds(), fixups::implicit);
         this.lookups = new DirCursor(rootFd, options.cachedDirFds(), null);
+        this.linkDirs = new DirCache(rootFd, LINK_DIRS);
     }
 
     /**
@@ -191,7 +198,8 @@ public final class DiskSink implements EntrySink {
             p = notRoot(SafePath.parse(e.path()), e);
             dir = entries.parentOf(p);
             name = p.lastName();
-            fd = create(dir, name);
+            // Made with its permission bits at once (umask permitting): no chmod afterwards.
+            fd = create(dir, name, e.mode() & 0777);
         } catch (Refused r) {
             FileData.discard(c); // keeps the stream in step
             throw r;
@@ -214,9 +222,10 @@ public final class DiskSink implements EntrySink {
                 problems.report(Grade.FAILED, e.path(), "not written: source delivered " + n + " of " + e.size() + " bytes");
                 return;
             }
-            metadata(fd, e.path(), e.uid(), e.gid(), e.mode(), e.mtimeSec(), e.mtimeNsec(), e.extra());
-            Stat st = Posix.fstat(fd);
+            Stat st = Posix.fstat(fd); // as made: its inode, and the owner and mode it already has
+            metadata(fd, e.path(), st, e.uid(), e.gid(), e.mode(), e.mtimeSec(), e.mtimeNsec(), e.extra());
             inodes.add(st.devId(), st.ino());
+            made.add(p.bytes());
             keep = true;
             files++;
             bytes += n;
@@ -239,18 +248,16 @@ public final class DiskSink implements EntrySink {
         if (src.isRoot()) throw notExtracted(e);
         byte[] srcName = src.lastName();
         int srcDir;
-        Stat st;
+        Stat st = null; // null: src is a path this run made and kept, no lstat needed (CreatedPaths)
         try {
-            srcDir = lookups.parentOf(src);
-            st = Posix.lstatAt(srcDir, srcName);
+            srcDir = linkDirs.parentOf(src);
+            if (!made.contains(src.bytes())) st = linkableAt(srcDir, srcName, e);
         } catch (Refused r) {
             throw notExtracted(e);
         } catch (PosixException x) {
             if (TargetWriteException.isTargetFailure(x.errno())) throw x;
             throw notExtracted(e); // fail closed: what cannot be checked is not linked
         }
-        if (st.isDir() || (!st.isRegular() && !linksToNonRegular) || !inodes.contains(st.devId(), st.ino()))
-            throw notExtracted(e);
         int dir = entries.parentOf(p);
         byte[] name = p.lastName();
         try {
@@ -258,9 +265,19 @@ public final class DiskSink implements EntrySink {
             links++;
         } catch (PosixException x) {
             if (x.errno() == Errno.EEXIST) throw new Refused("exists");
-            if (x.errno() != Errno.EMLINK || !st.isRegular()) throw x;
+            if (x.errno() != Errno.EMLINK) throw x;
+            if (st == null) st = linkableAt(srcDir, srcName, e);
+            if (!st.isRegular()) throw x;
             separateCopy(e, p, dir, name, named, src, srcDir, srcName, st);
         }
+    }
+
+    /** lstat of a hard link's target, which must be an object this run made (by its inode). */
+    private Stat linkableAt(int srcDir, byte[] srcName, Entry e) throws PosixException, Refused {
+        Stat st = Posix.lstatAt(srcDir, srcName);
+        if (st.isDir() || (!st.isRegular() && !linksToNonRegular) || !inodes.contains(st.devId(), st.ino()))
+            throw notExtracted(e);
+        return st;
     }
 
     /**
@@ -273,7 +290,7 @@ public final class DiskSink implements EntrySink {
         try {
             Stat s = Posix.fstat(in);
             if (s.ino() != st.ino() || s.devId() != st.devId()) throw notExtracted(e);
-            int out = create(dir, name);
+            int out = create(dir, name, 0600);
             boolean keep = false;
             try {
                 long n = data.copy(in, out, s.size());
@@ -284,8 +301,9 @@ public final class DiskSink implements EntrySink {
                     return;
                 }
                 metadata(out, e.path(), s.uid(), s.gid(), s.perm(), s.mtimeSec(), s.mtimeNsec(), xattrs.recordsOf(in, e.path()));
-                Stat made = Posix.fstat(out);
-                inodes.add(made.devId(), made.ino());
+                Stat copy = Posix.fstat(out);
+                inodes.add(copy.devId(), copy.ino());
+                made.add(p.bytes());
                 keep = true;
                 linkCopies++;
                 bytes += n;
@@ -396,7 +414,18 @@ public final class DiskSink implements EntrySink {
     /** The same, with extended attributes after the owner (chown drops security.capability). */
     private void metadata(int fd, byte[] path, int uid, int gid, int mode, long mSec, int mNsec,
                           java.util.Map<String, byte[]> extra) throws PosixException {
-        if (options.restoreOwners()) {
+        metadata(fd, path, null, uid, gid, mode, mSec, mNsec, extra);
+    }
+
+    /**
+     * @param as what fstat said of the object before any change, or null when unknown: an owner
+     *           or mode it already has is not set again (a new file usually has both right)
+     */
+    private void metadata(int fd, byte[] path, Stat as, int uid, int gid, int mode, long mSec, int mNsec,
+                          java.util.Map<String, byte[]> extra) throws PosixException {
+        boolean chowned = false;
+        if (options.restoreOwners() && (as == null || as.uid() != uid || as.gid() != gid)) {
+            chowned = true;
             try {
                 Posix.fchown(fd, uid, gid);
             } catch (PosixException x) {
@@ -404,7 +433,10 @@ public final class DiskSink implements EntrySink {
             }
         }
         mode = xattrs.onFd(fd, path, extra, mode);
-        try {
+        // chown clears setuid/setgid, and an ACL sets mode bits: then mode is set whatever it was.
+        boolean modeRight = as != null && as.perm() == (mode & 07777) && !(chowned && (mode & 06000) != 0)
+                && extra.isEmpty();
+        if (!modeRight) try {
             Posix.fchmod(fd, mode & 07777);
         } catch (PosixException x) {
             notRestored(path, "mode", x);
@@ -448,6 +480,7 @@ public final class DiskSink implements EntrySink {
             // Walk afresh: descriptors kept while extracting are not trusted for the last step.
             entries.close();
             lookups.close();
+            linkDirs.close();
             for (DirFixups.Fixup f : fixups.inApplyOrder()) applyFixup(f);
             for (XattrWriter.Deferred d : xattrs.deferred()) dirAcl(d);
             fixups.clear();
@@ -513,6 +546,7 @@ public final class DiskSink implements EntrySink {
         closed = true;
         entries.close();
         lookups.close();
+        linkDirs.close();
         Posix.close(rootFd);
     }
 
@@ -537,9 +571,9 @@ public final class DiskSink implements EntrySink {
                 + "' which is not a regular file extracted in this run");
     }
 
-    private static int create(int dir, byte[] name) throws PosixException, Refused {
+    private static int create(int dir, byte[] name, int perm) throws PosixException, Refused {
         try {
-            return Posix.openat(dir, name, FILE_FLAGS, 0600);
+            return Posix.openat(dir, name, FILE_FLAGS, perm);
         } catch (PosixException x) {
             if (x.errno() == Errno.EEXIST) throw new Refused("exists");
             throw x;
