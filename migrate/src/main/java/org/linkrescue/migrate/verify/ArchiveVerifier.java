@@ -34,6 +34,7 @@ public final class ArchiveVerifier {
     private final Problems problems;
     private final Tally tally;
     private final MetadataCheck meta;
+    private final XattrCheck xattrs;
     private final ContentReader content;
     private final InodeMap<TreeInode> inodes = new InodeMap<>();
     private final PathHashSet seen = new PathHashSet();
@@ -55,6 +56,7 @@ public final class ArchiveVerifier {
         this.problems = problems;
         this.tally = tally;
         this.meta = new MetadataCheck(out, "the archive");
+        this.xattrs = new XattrCheck(out, problems, "the archive");
         this.content = new ContentReader(tally);
     }
 
@@ -130,6 +132,8 @@ public final class ArchiveVerifier {
         }
         meta.compare(path, MetadataCheck.of(st, target), new MetadataCheck.Meta(type, e.mode() & 07777, e.uid(), e.gid(),
                 e.mtimeSec(), e.mtimeNsec(), st.isSymlink() ? e.linkTarget() : null, e.devMajor(), e.devMinor()));
+        // A hard-link entry returned above: the attributes travel with the inode's first entry.
+        xattrs.compare(path, xattrs.read(f.parentFd(), f.name(), path, "SOURCE"), xattrs.of(e.extra(), path));
         TreeInode ti = null;
         if (!st.isDir() && st.nlink() > 1) {
             ti = inodes.get(st.devId(), st.ino());

@@ -21,6 +21,8 @@ public enum DiffKind {
     SYMLINK_TARGET,
     /** Major/minor of a character or block device. */
     DEVICE,
+    /** Extended attributes (ACLs included): one missing, added or with another value. */
+    XATTR,
     /** Paths that share an inode in SOURCE do not share one in TARGET. */
     BROKEN_LINK,
     /** Paths share an inode in TARGET that did not share one in SOURCE. */

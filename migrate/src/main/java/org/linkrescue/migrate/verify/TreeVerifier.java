@@ -36,6 +36,7 @@ public final class TreeVerifier {
     private final Tally tally;
     private final ContentReader content;
     private final MetadataCheck meta;
+    private final XattrCheck xattrs;
     private final InodeMap<SrcInode> srcLinks = new InodeMap<>();
     private final InodeMap<TgtInode> tgtLinks = new InodeMap<>();
     private long srcRootDev, tgtRootDev;
@@ -76,6 +77,7 @@ public final class TreeVerifier {
         this.tally = tally;
         this.content = new ContentReader(tally);
         this.meta = new MetadataCheck(out, "TARGET");
+        this.xattrs = new XattrCheck(out, problems, "TARGET");
     }
 
     /**
@@ -93,6 +95,7 @@ public final class TreeVerifier {
                 tgtRootDev = ts.devId();
                 tally.path();
                 meta.compare(Names.DOT, MetadataCheck.of(ss, null), MetadataCheck.of(ts, null));
+                compareXattrs(s, t, Names.DOT, Names.DOT);
                 BigStack.run(() -> walkPair(s, t, new byte[0]));
             } finally {
                 Posix.close(t);
@@ -188,6 +191,7 @@ public final class TreeVerifier {
         }
         meta.compare(path, MetadataCheck.of(ss, sl), MetadataCheck.of(ts, tl));
         if (ss.isDir()) {
+            compareXattrs(sFd, tFd, name, path);
             if (ss.devId() != srcRootDev || ts.devId() != tgtRootDev) {
                 problems.report(Grade.WARN, path, "mount point of another filesystem in "
                         + (ss.devId() != srcRootDev ? "SOURCE" : "TARGET") + ": not crossed, contents not compared");
@@ -210,6 +214,7 @@ public final class TreeVerifier {
         }
         SrcInode si = srcVisit(ss, path);
         TgtInode ti = tgtVisit(ts, path);
+        if (si == null || si.firstPath == path) compareXattrs(sFd, tFd, name, path); // links share them
         try {
             links(path, ss, si, ts, ti);
             if (ss.isRegular()) content(path, sFd, tFd, name, ss, si, ts, ti);
@@ -217,6 +222,10 @@ public final class TreeVerifier {
             srcDone(ss, si);
             tgtDone(ts, ti);
         }
+    }
+
+    private void compareXattrs(int sFd, int tFd, byte[] name, byte[] path) {
+        xattrs.compare(path, xattrs.read(sFd, name, path, "SOURCE"), xattrs.read(tFd, name, path, "TARGET"));
     }
 
     private int openDir(int dirFd, byte[] name, byte[] path, String side) {

@@ -5,8 +5,9 @@
  *   <li>{@link org.linkrescue.migrate.verify.TreeVerifier} walks SOURCE and TARGET in lockstep
  *       (each directory pair listed, sorted bytewise, merged), compares type, mode (setuid,
  *       setgid, sticky), uid/gid, mtime to the ns (directories and symlinks too, the root
- *       included), symlink target bytes, device numbers and content, and checks the hard-link
- *       partition both ways (broken link, merged link);</li>
+ *       included), symlink target bytes, device numbers, extended attributes
+ *       ({@link org.linkrescue.migrate.verify.XattrCheck}, once per inode) and content, and
+ *       checks the hard-link partition both ways (broken link, merged link);</li>
  *   <li>content is read once per inode and side ({@link org.linkrescue.migrate.verify.ContentReader}):
  *       SOURCE through {@link org.linkrescue.migrate.verify.ReadThrough}, whose unreadable
  *       blocks are "unverifiable", never mismatches; with a rescue report
@@ -24,8 +25,10 @@
  * archive path (a 128-bit hash, in a table at most 3/4 full) to find the missing paths.
  *
  * <p>It does NOT guarantee: a consistent view of trees that change while compared; that reads
- * which hang on a dying drive end (no timeout here, unlike the rescue reader); xattrs, ACLs,
- * atime or ctime being compared; hard links whose other paths lie outside the tree being
+ * which hang on a dying drive end (no timeout here, unlike the rescue reader); atime or ctime
+ * being compared ({@link org.linkrescue.migrate.verify.XattrCheck} compares extended attributes,
+ * ACLs included, but in archive mode only our and GNU tar's SCHILY.xattr records and bsdtar's
+ * LIBARCHIVE.xattr ones: text ACL records are not read there); hard links whose other paths lie outside the tree being
  * noticed (an inode whose links never all appear stays tracked to the end, harmlessly). In
  * archive mode, mtimes are compared to the nanosecond: an archive format that keeps only
  * seconds (GNU tar's default gnu format, ustar) shows as mtime differences, truthfully.
