@@ -31,11 +31,13 @@ final class ArchiveCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common = new CommonOptions();
     @Mixin RescueMixin rescue = new RescueMixin();
+    @Mixin ReadOrderOption order = new ReadOrderOption();
 
     ArchiveCommand(Console console) { this.console = console; }
 
     @Override
     public Integer call() throws Exception {
+        Evacuation.ReadOrder readOrder = order.value(); // a usage error before anything is made
         Compression compression = compress != null ? Sources.compression(compress)
                 : Args.isStdio(file) ? Compression.NONE : Compression.fromFileName(file);
         byte[] src = Args.bytes(source);
@@ -47,7 +49,7 @@ final class ArchiveCommand implements Callable<Integer> {
             OutputStream raw = new BufferedOutputStream(Args.openOutput(file, console), 64 * 1024);
             TarSink sink = TarSink.open(raw, compression, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
             s.estimate(src);
-            r.evacuation().run(src, sink, Evacuation.SinkKind.CONSUMES_BYTES);
+            r.evacuation(readOrder).run(src, sink, Evacuation.SinkKind.CONSUMES_BYTES);
             return s.finish(r.finish());
         }
     }

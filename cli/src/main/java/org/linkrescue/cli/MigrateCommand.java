@@ -33,11 +33,13 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common = new CommonOptions();
     @Mixin RescueMixin rescue = new RescueMixin();
+    @Mixin ReadOrderOption order = new ReadOrderOption();
 
     MigrateCommand(Console console) { this.console = console; }
 
     @Override
     public Integer call() throws Exception {
+        Evacuation.ReadOrder readOrder = order.value(); // a usage error before anything is made
         byte[] src = Args.bytes(source);
         Sources.checkSource(src, source);
         RescueOptions options = rescue.options();
@@ -61,7 +63,7 @@ final class MigrateCommand implements Callable<Integer> {
                 kind = Evacuation.SinkKind.CONSUMES_BYTES;
             }
             s.estimate(src);
-            r.evacuation().run(src, sink, kind);
+            r.evacuation(readOrder).run(src, sink, kind);
             return s.finish(r.finish());
         }
     }

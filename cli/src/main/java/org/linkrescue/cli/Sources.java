@@ -46,8 +46,8 @@ final class Sources {
             session.report.rawSection("rescue", report::write);
         }
 
-        Evacuation evacuation() {
-            return new Evacuation(source, session.problems, session.totals, Evacuation.Tuning.DEFAULT)
+        Evacuation evacuation(Evacuation.ReadOrder order) {
+            return new Evacuation(source, session.problems, session.totals, Evacuation.Tuning.DEFAULT.withOrder(order))
                     .onLaterPath(report::addPath);
         }
 

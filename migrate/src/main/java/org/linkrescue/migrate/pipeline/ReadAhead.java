@@ -36,6 +36,8 @@ final class ReadAhead implements EntrySink {
     private final java.util.concurrent.ExecutorService readers;
     private final Thread writer;
     private final Evacuation.LaterPathListener laterPaths;
+    private final Evacuation.ReadOrder order;
+    private long fills; // fills handed to the readers so far: the tie-breaker, and the whole key in NAME order
     private volatile Throwable failure;
     private volatile boolean stopped;
 
@@ -49,6 +51,13 @@ final class ReadAhead implements EntrySink {
      */
     ReadAhead(EntrySink sink, int depth, int ringBytes, long preReadMax, int readerThreads,
               Evacuation.LaterPathListener laterPaths) {
+        this(sink, depth, ringBytes, preReadMax, readerThreads, laterPaths, Evacuation.ReadOrder.NAME);
+    }
+
+    /** @param order which waiting file the reader threads fill next (see {@link Evacuation.ReadOrder}) */
+    ReadAhead(EntrySink sink, int depth, int ringBytes, long preReadMax, int readerThreads,
+              Evacuation.LaterPathListener laterPaths, Evacuation.ReadOrder order) {
+        this.order = order;
         this.sink = sink;
         this.laterPaths = laterPaths;
         // Wake the writer early once a quarter of the queue is ready: it then has a burst to work
@@ -56,7 +65,10 @@ final class ReadAhead implements EntrySink {
         this.queue = new Handoff<>(depth, Math.max(1, depth / 4), POLL_NANOS);
         this.ring = ringBytes > 0 ? new PreReadRing(ringBytes) : null;
         this.preReadMax = Math.min(preReadMax, ringBytes);
-        this.readers = ring == null || readerThreads == 0 ? null : java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, readerThreads), r -> {
+        int n = Math.max(1, readerThreads);
+        // A priority queue: the waiting fill with the lowest key goes first (see Fill).
+        this.readers = ring == null || readerThreads == 0 ? null : new java.util.concurrent.ThreadPoolExecutor(n, n,
+                0, TimeUnit.MILLISECONDS, new java.util.concurrent.PriorityBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "linkrescue-preread");
             t.setDaemon(true);
             return t;
@@ -68,7 +80,12 @@ final class ReadAhead implements EntrySink {
 
     @Override
     public void accept(Entry entry, Content content) throws IOException {
-        put(entry, content, 0, 0, null);
+        put(entry, content, 0, 0, null, 0);
+    }
+
+    /** A file whose content was opened from inode ino (the key of {@link Evacuation.ReadOrder#INODE}). */
+    void acceptFile(Entry entry, Content content, long ino) throws IOException {
+        put(entry, content, 0, 0, null, ino);
     }
 
     /**
@@ -78,7 +95,7 @@ final class ReadAhead implements EntrySink {
      */
     void acceptInStep(Entry entry, Content content) throws IOException {
         java.util.concurrent.CountDownLatch taken = new java.util.concurrent.CountDownLatch(1);
-        put(entry, content, 0, 0, taken);
+        put(entry, content, 0, 0, taken, 0);
         queue.nudge(); // nothing more comes until the sink has taken it
         try {
             while (!taken.await(100, TimeUnit.MILLISECONDS)) rethrow();
@@ -95,7 +112,7 @@ final class ReadAhead implements EntrySink {
      * a damaged inode is known as damaged).
      */
     void acceptLaterPath(Entry link, long dev, long ino) throws IOException {
-        put(link, null, dev, ino, null);
+        put(link, null, dev, ino, null, 0);
     }
 
     /**
@@ -107,8 +124,8 @@ final class ReadAhead implements EntrySink {
         if (laterPaths != null) laterPaths.laterPath(dev, ino, path);
     }
 
-    private void put(Entry entry, Content content, long dev, long ino, java.util.concurrent.CountDownLatch taken)
-            throws IOException {
+    private void put(Entry entry, Content content, long dev, long ino, java.util.concurrent.CountDownLatch taken,
+                     long readKey) throws IOException {
         try {
             rethrow();
             if (content != null && ring != null && content.size() <= preReadMax && content.size() > 0) {
@@ -119,13 +136,23 @@ final class ReadAhead implements EntrySink {
                     r.fill();
                     r.awaitFilled(); // returns at once; a malformed archive stops the producer here
                 }
-                else readers.execute(r::fill);
+                else readers.execute(new Fill(r, order == Evacuation.ReadOrder.INODE ? readKey : 0, fills++));
             }
             Item item = new Item(entry, content, dev, ino, taken);
             while (!queue.put(item, CHECK_NANOS)) rethrow();
         } catch (IOException | RuntimeException | Error e) {
             closeQuietly(content);
             throw e;
+        }
+    }
+
+    /** A pending fill, ordered by key (the inode, or 0), then by its place in the stream. */
+    private record Fill(PreReadRing.Replay replay, long key, long seq) implements Runnable, Comparable<Fill> {
+        @Override public void run() { replay.fill(); }
+
+        @Override public int compareTo(Fill o) {
+            int c = Long.compareUnsigned(key, o.key);
+            return c != 0 ? c : Long.compare(seq, o.seq);
         }
     }
 

@@ -74,7 +74,7 @@ final class SourceStream implements TreeScanner.Visitor {
             failed(p, st, ex.getMessage());
             return;
         }
-        out.accept(e, c);
+        out.acceptFile(e, c, st.ino());
     }
 
     /** @param why the one line to report, or null when the content source reported it */

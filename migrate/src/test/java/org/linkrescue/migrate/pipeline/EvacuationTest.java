@@ -156,4 +156,44 @@ class EvacuationTest {
                 Evacuation.SinkKind.CONSUMES_BYTES));
         assertTrue(e.getMessage().contains("ENOENT"), e.getMessage());
     }
+
+    @Test
+    void t06_inodeOrderReadsTheWaitingFilesLowestInodeFirstWhileTheStreamStaysInNameOrder() throws Exception {
+        int n = 20;
+        for (int i = n - 1; i >= 0; i--) file(String.format("f%02d", i), "data" + i); // inodes against names
+        java.util.concurrent.CountDownLatch allOpened = new java.util.concurrent.CountDownLatch(1);
+        List<Long> fed = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger opens = new AtomicInteger();
+        PlainContentSource plain = new PlainContentSource(log);
+        ContentSource gated = (p, fd, name, st) -> {
+            Content c = plain.open(p, fd, name, st);
+            if (opens.incrementAndGet() == n) allOpened.countDown();
+            return new Content() {
+                @Override public long size() { return c.size(); }
+                @Override public org.linkrescue.migrate.stream.Provenance provenance() { return c.provenance(); }
+                @Override public void close() throws IOException { c.close(); }
+                @Override public void feed(Chunks out) throws IOException {
+                    if (fed.isEmpty()) { // the first fill waits until every file waits behind it
+                        try {
+                            allOpened.await();
+                            Thread.sleep(200);
+                        } catch (InterruptedException e) {
+                            throw new java.io.InterruptedIOException();
+                        }
+                    }
+                    fed.add(st.ino());
+                    c.feed(out);
+                }
+            };
+        };
+        RecordingSink sink = run(gated, Evacuation.SinkKind.CONSUMES_BYTES,
+                new Evacuation.Tuning(64, 1 << 20, 1 << 20, 1, Evacuation.ReadOrder.INODE), new RunTotals());
+        for (int i = 0; i < n; i++) assertEquals(String.format("FILE f%02d =data%d", i, i), sink.lines.get(i + 1));
+        assertEquals(n, fed.size());
+        List<Long> rest = new ArrayList<>(fed.subList(1, n));
+        List<Long> sorted = new ArrayList<>(rest);
+        sorted.sort(Long::compareUnsigned);
+        assertEquals(sorted, rest, "after the first, every fill took the lowest inode waiting");
+        assertEquals(List.of(), problems);
+    }
 }
