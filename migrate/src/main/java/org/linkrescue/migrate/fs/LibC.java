@@ -31,6 +31,9 @@ public interface LibC {
     long copy_file_range(int fdIn, LongLongByReference offIn, int fdOut, LongLongByReference offOut,
                          long len, int flags);
     long lseek(int fd, long offset, int whence);
+    long splice(int fdIn, LongLongByReference offIn, int fdOut, LongLongByReference offOut, long len, int flags);
+    int pipe2(@Out int[] fds, int flags);
+    int fcntl(int fd, int cmd, int arg);
     int mkdirat(int dirfd, @In byte[] path, int mode);
     int mknodat(int dirfd, @In byte[] path, int mode, long dev);
     int symlinkat(@In byte[] target, int newdirfd, @In byte[] linkpath);

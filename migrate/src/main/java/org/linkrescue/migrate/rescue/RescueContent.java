@@ -21,8 +21,12 @@ import org.linkrescue.migrate.stream.Provenance;
  * byte, and only then is any byte past the first failure delivered: the drive's own where it
  * could read, the accepted candidate's or zeros where it could not.
  *
- * It offers no descriptor for a kernel-side copy: copy_file_range cannot be timed out, and a
- * copy that meets EIO half-way could not be resumed block by block.
+ * It offers no descriptor for a kernel-side copy (copy_file_range cannot be timed out, and a
+ * copy that meets EIO half-way could not be resumed block by block). A sink may instead take the
+ * normal path kernel-side with {@link #copyPrefix}: each chunk is spliced into the read worker's
+ * own pipe, timed like any read (a worker lost to a hang takes its pipe along, so a late splice
+ * never reaches the target), then from the pipe into the target; the first chunk that fails
+ * ends it, and {@link #feedFrom} resumes right there, the prefix counting as delivered.
  */
 public final class RescueContent implements Content {
     private final RescueContentSource src;
@@ -32,6 +36,10 @@ public final class RescueContent implements Content {
     /** Set when the rescue was done at open (open failed; a candidate stood in). */
     private Resolved resolved;
     private boolean fed;
+    /** Bytes already moved kernel-side by copyPrefix, and why it stopped short (if it failed). */
+    private long copied;
+    private String failedWith;
+    private boolean hungAt;
     private Provenance provenance = Provenance.CLEAN;
     private String sha256;
 
@@ -64,7 +72,56 @@ public final class RescueContent implements Content {
 
     @Override
     public void feed(Chunks out) throws IOException {
+        feedFrom(0, out);
+    }
+
+    /**
+     * The normal path, kernel-side: each chunk is spliced from the drive into the read worker's
+     * own pipe (timed, like every read) and from there into target, so the bytes never pass
+     * through memory. It stops at the first chunk that fails, hangs or comes back empty, and
+     * remembers why: {@link #feedFrom} goes on from there, straight into the rescue when the
+     * drive failed (a hung file is not read again).
+     */
+    @Override
+    public long copyPrefix(PipeTarget target) throws IOException {
+        if (fed || copied > 0 || resolved != null || fd < 0) return 0;
+        long size = stat.size();
+        TimedReads reads = src.reads();
+        int chunk = reads.spliceChunk();
+        long off = 0;
+        while (off < size) {
+            TimedReads.Piped p;
+            try {
+                p = reads.splice(fd, off, (int) Math.min(chunk, size - off));
+            } catch (TimedReads.ReadTimeoutException e) {
+                hungAt = true;
+                break;
+            } catch (PosixException e) {
+                failedWith = "read: " + e.reason();
+                break;
+            }
+            if (p == null || p.n() == 0) break; // cannot splice, or an early end: feedFrom finds out which
+            try {
+                target.fromPipe(p.readFd(), p.n());
+            } catch (IOException | RuntimeException e) {
+                reads.discardPipe(); // bytes the target did not take must not reach the next file
+                throw e;
+            }
+            off += p.n();
+        }
+        copied = off;
+        if (off == size) {
+            fed = true;
+            src.reportRef().clean(size);
+        }
+        return off;
+    }
+
+    @Override
+    public void feedFrom(long from, Chunks out) throws IOException {
         if (fed) throw new IllegalStateException("content of " + Names.display(path) + " fed twice");
+        if (from != copied) throw new IllegalStateException("content of " + Names.display(path)
+                + " fed from byte " + from + " after " + copied + " bytes copied kernel-side");
         fed = true;
         long size = stat.size();
         if (resolved != null) {
@@ -72,11 +129,11 @@ public final class RescueContent implements Content {
             return;
         }
         byte[] buf = src.buffer();
-        long off = 0;
-        String failure = null;
-        boolean hung = false, ended = false;
+        long off = from;
+        String failure = failedWith;
+        boolean hung = hungAt, ended = false;
         boolean zeroOnce = false;
-        while (off < size) {
+        while (off < size && failure == null && !hung) {
             int want = (int) Math.min(buf.length, size - off);
             int n;
             try {

@@ -56,6 +56,41 @@ public final class TimedReads implements AutoCloseable {
         }, "read at byte " + off, off);
     }
 
+    /** What a kernel-side read left in the calling thread's pipe: n bytes to take from readFd. */
+    public record Piped(int n, int readFd) {}
+
+    /**
+     * Moves up to len bytes of fd at off into this caller's own pipe, on the worker, timed like
+     * {@link #pread}: the bytes never pass through memory. Returns null when the reader does not
+     * splice (then pread it is); n == 0 at end of file. The caller must take all n bytes out of
+     * readFd before its next call here, or {@link #discardPipe} when it could not. A worker lost
+     * to a hang takes its pipe along, so a late splice never reaches anything still in use.
+     *
+     * @throws PosixException       the read failed (EIO and friends); the pipe is left empty
+     * @throws ReadTimeoutException it did not return within the timeout
+     */
+    public Piped splice(int fd, long off, int len) throws IOException {
+        return timed(w -> {
+            int[] p = w.pipe();
+            int n = reader.splice(fd, off, p[1], Math.min(len, w.pipeSize));
+            return n < 0 ? null : new Piped(n, p[0]);
+        }, "read at byte " + off, off);
+    }
+
+    /** The largest len a {@link #splice} moves at once (this caller's pipe's size). */
+    public int spliceChunk() throws IOException {
+        return timed(w -> {
+            w.pipe();
+            return w.pipeSize;
+        }, "pipe", 0);
+    }
+
+    /** Throws this caller's pipe away (bytes left in it that the caller could not take). */
+    public void discardPipe() {
+        Worker w = mine.get();
+        if (w != null) w.closePipe();
+    }
+
     /** An open file and what fstat said of it. */
     public record Opened(int fd, Stat stat) {}
 
@@ -149,6 +184,23 @@ public final class TimedReads implements AutoCloseable {
         volatile Throwable error;
         volatile boolean done, lost;
         volatile Thread caller;
+        private int[] pipe; // made on the first splice; only this worker splices into it
+        int pipeSize;
+
+        synchronized int[] pipe() throws PosixException {
+            if (pipe == null) {
+                pipe = org.linkrescue.migrate.fs.Posix.pipe(bufferSize);
+                pipeSize = org.linkrescue.migrate.fs.Posix.pipeSize(pipe[0]);
+            }
+            return pipe;
+        }
+
+        synchronized void closePipe() {
+            if (pipe == null) return;
+            org.linkrescue.migrate.fs.Posix.close(pipe[0]);
+            org.linkrescue.migrate.fs.Posix.close(pipe[1]);
+            pipe = null;
+        }
 
         Worker(int bufferSize) {
             direct = ByteBuffer.allocateDirect(bufferSize);
@@ -175,6 +227,7 @@ public final class TimedReads implements AutoCloseable {
                 done = true;
                 LockSupport.unpark(caller);
             }
+            closePipe(); // given up (or closed): nobody takes from this pipe any more
         }
     }
 

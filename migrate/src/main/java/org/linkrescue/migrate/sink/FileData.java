@@ -9,7 +9,9 @@ import org.linkrescue.migrate.stream.Content;
 
 /**
  * Writes the bytes of one file into a freshly created, empty target file: kernel-side from a
- * plain source descriptor when there is one, else as the content feeds them. One instance serves
+ * plain source descriptor when there is one, else kernel-side through a pipe as far as the
+ * content can move its bytes that way (a large file straight off the drive), else as the content
+ * feeds them. One instance serves
  * the whole run, so the copy buffer is allocated once. Keeps the two sides' failures apart: a
  * write error is the target's ({@link PosixException}), a read error the source's
  * ({@link SourceFailed}); an error of the content itself passes through unchanged.
@@ -67,7 +69,10 @@ final class FileData implements Content.Chunks {
         this.written = 0;
         this.writeError = null;
         try {
-            content.feed(this);
+            // Kernel-side first where the content can (a large file straight off the drive); the
+            // rest, if the drive failed part-way, goes through memory and the rescue.
+            long from = content.copyPrefix(this::fromPipe);
+            if (from < content.size()) content.feedFrom(from, this);
         } catch (IOException e) {
             if (writeError != null) throw writeError;
             throw new ContentFailed(e);
@@ -89,6 +94,17 @@ final class FileData implements Content.Chunks {
         } catch (PosixException x) {
             writeError = x;
             if (TargetWriteException.isTargetFailure(x.errno())) throw x;
+        }
+    }
+
+    /** Takes n bytes a content moved into a pipe; a failure is the target's, as in {@link #accept}. */
+    private void fromPipe(int pipe, int n) throws PosixException {
+        try {
+            Posix.spliceOutFully(pipe, out, n);
+            written += n;
+        } catch (PosixException x) {
+            writeError = x;
+            throw x;
         }
     }
 

@@ -11,11 +11,15 @@
  *   <li>creates the object with one exclusive call (O_CREAT|O_EXCL|O_NOFOLLOW, mkdirat,
  *       symlinkat, linkat without follow, mknodat): an existing path is never overwritten and
  *       never followed, and is refused as "exists" (a directory over a directory merges);</li>
- *   <li>writes a file's data kernel-side when the content offers a plain descriptor, else as it
- *       is fed ({@code FileData}), then owner (numeric, root only), mode (after chown, which
- *       clears setuid) and the nanosecond mtime;</li>
+ *   <li>writes a file's data kernel-side when the content offers a plain descriptor or moves
+ *       its bytes through a pipe (a large file off the drive), else as it is fed
+ *       ({@code FileData}), then owner (numeric, root only), mode (after chown, which clears
+ *       setuid) and the nanosecond mtime, each only when the new file does not have it already
+ *       (a file is made with its permission bits);</li>
  *   <li>lets a hard link name only a regular file whose inode this run created
- *       ({@code CreatedInodes}); at the target's link limit (EMLINK) writes a separate copy read
+ *       ({@code CreatedInodes}), or a path this run made and kept ({@code CreatedPaths}, bounded:
+ *       no lstat then); link-target directories are kept open by path ({@code DirCache}), since
+ *       the targets of one snapshot's links lie in every earlier snapshot; at the target's link limit (EMLINK) writes a separate copy read
  *       back from the target and sends later links there ({@code LinkCopies});</li>
  *   <li>queues each directory's mode, owner and mtime and applies them in {@code finish()},
  *       deepest first, reopening each directory by a fresh no-follow walk

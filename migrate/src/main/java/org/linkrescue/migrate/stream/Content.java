@@ -22,6 +22,20 @@ public interface Content extends Closeable {
      */
     default int plainFd() { return -1; }
 
+    /**
+     * Moves as many leading bytes as it can kernel-side (never through memory) into target, and
+     * returns how many: size() when all went, 0 when this content cannot. The rest, from there,
+     * is then delivered by {@link #feedFrom}. Used at most once, before any feeding. A source that
+     * fails part-way stops there, and feedFrom takes over (with the rescue, if any) from that byte.
+     */
+    default long copyPrefix(PipeTarget target) throws IOException { return 0; }
+
+    /** Delivers the bytes [from, size()) after {@link #copyPrefix} returned from; from 0 it is {@link #feed}. */
+    default void feedFrom(long from, Chunks out) throws IOException {
+        if (from != 0) throw new IllegalStateException("this content copies nothing kernel-side");
+        feed(out);
+    }
+
     /** Tells a content whose plainFd was used that its bytes were consumed. */
     default void copied() throws IOException {}
 
@@ -29,6 +43,12 @@ public interface Content extends Closeable {
     Provenance provenance();
 
     @Override default void close() throws IOException {}
+
+    /** Receives bytes a content moves kernel-side: n bytes waiting in a pipe, to be taken now. */
+    @FunctionalInterface
+    interface PipeTarget {
+        void fromPipe(int pipeReadFd, int n) throws IOException;
+    }
 
     /** Receives a content's bytes. The array is only valid during the call. */
     @FunctionalInterface

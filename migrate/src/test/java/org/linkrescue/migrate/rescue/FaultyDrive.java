@@ -63,6 +63,22 @@ final class FaultyDrive implements BlockReader {
     @Override public Stat fstat(int fd) throws PosixException { return REAL.fstat(fd); }
 
     @Override public int pread(int fd, ByteBuffer direct, int len, long off) throws PosixException {
+        return REAL.pread(fd, direct, allowed(fd, len, off), off);
+    }
+
+    /** Off by default: then this drive does not splice, and every read is a pread. */
+    private volatile boolean splices;
+
+    /** Also splices (the kernel-side path), with exactly the faults pread has. */
+    FaultyDrive splicing() { splices = true; return this; }
+
+    @Override public int splice(int fd, long off, int pipeWrite, int len) throws PosixException {
+        if (!splices) return -1;
+        return REAL.splice(fd, off, pipeWrite, allowed(fd, len, off));
+    }
+
+    /** How much of a read of len bytes at off may go through; throws or hangs where the faults say. */
+    private int allowed(int fd, int len, long off) throws PosixException {
         String n = names.get(fd);
         reads.add(n + "@" + off + "+" + len);
         Long h = n == null ? null : hangAt.get(n);
@@ -81,7 +97,7 @@ final class FaultyDrive implements BlockReader {
                 limit = (int) Math.min(limit, b.from - off); // short: ends where the bad range starts
             }
         }
-        return REAL.pread(fd, direct, limit, off);
+        return limit;
     }
 
     @Override public void close(int fd) {

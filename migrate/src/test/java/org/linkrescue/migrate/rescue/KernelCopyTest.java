@@ -1,0 +1,140 @@
+package org.linkrescue.migrate.rescue;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.linkrescue.migrate.rescue.RescueFixture.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.Errno;
+import org.linkrescue.migrate.fs.Posix;
+import org.linkrescue.migrate.fs.PosixException;
+import org.linkrescue.migrate.stream.Content;
+
+/**
+ * The kernel-side path of a rescue read (splice into the read worker's pipe, then into the
+ * target): as far as the drive reads cleanly the bytes never pass through memory; where it fails
+ * or hangs, the rescue takes over from that very byte, exactly as when every byte is fed.
+ */
+class KernelCopyTest {
+    static final int MiB = 1 << 20;
+
+    @TempDir Path tmp;
+    final RescueFixture fx = new RescueFixture();
+    final FaultyDrive drive = new FaultyDrive().splicing();
+    final RescueReport report = new RescueReport();
+    RescueContentSource source;
+
+    @AfterEach void close() {
+        drive.release.countDown();
+        if (source != null) source.close();
+    }
+
+    RescueContentSource source(RescueOptions o) {
+        source = new RescueContentSource(o.withSpoolDir(tmp), fx.policy, report, drive);
+        return source;
+    }
+
+    /** What a disk sink does: copyPrefix into a new file, the rest fed; returns the file's bytes and where the copy stopped. */
+    record Copied(byte[] bytes, long kernelBytes, Content content) {}
+
+    Copied copy(RescueContentSource s, String rel, Content.PipeTarget target) throws IOException {
+        Path p = tmp.resolve("src").resolve(rel);
+        Path out = tmp.resolve("out-" + System.nanoTime());
+        int dir = Posix.openat(Posix.AT_FDCWD, Names.bytes(p.getParent().toString()), Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+        int fd = Posix.openat(Posix.AT_FDCWD, Names.bytes(out.toString()), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL, 0600);
+        try (Content c = s.open(Names.bytes(rel), dir, Names.bytes(p.getFileName().toString()), lstat(p))) {
+            Content.PipeTarget t = target != null ? target : (pipe, n) -> Posix.spliceOutFully(pipe, fd, n);
+            long from = c.copyPrefix(t);
+            if (from < c.size()) c.feedFrom(from, (b, off, len) -> Posix.writeFully(fd, b, off, len));
+            return new Copied(Files.readAllBytes(out), from, c);
+        } finally {
+            Posix.close(fd);
+            Posix.close(dir);
+        }
+    }
+
+    @Test void k01_anUndamagedFileGoesWhollyKernelSide() throws Exception {
+        byte[] data = bytes(3 * MiB + 17, 1);
+        file(tmp.resolve("src/2024-01/a"), data);
+        Copied c = copy(source(RescueOptions.defaults()), "2024-01/a", null);
+        assertArrayEquals(data, c.bytes());
+        assertEquals(data.length, c.kernelBytes());
+        assertTrue(c.content().provenance().isClean());
+        assertEquals(1, report.inodesRead());
+        assertTrue(report.records().isEmpty());
+        assertEquals(List.of(), fx.problems);
+        assertThrows(IllegalStateException.class, () -> c.content().feed((b, o, l) -> { }), "all delivered: no second feed");
+    }
+
+    @Test void k02_aBadBlockStopsTheCopyThereAndTheRescueTakesOverFromThatByte() throws Exception {
+        byte[] data = bytes(3 * MiB + 100, 2);
+        file(tmp.resolve("src/2024-01/a"), data);
+        drive.eio("a", MiB + 8192 + 10, MiB + 8192 + 20).eio("a", 2 * MiB + 4096, 2 * MiB + 3 * 4096);
+        Copied c = copy(source(RescueOptions.defaults()), "2024-01/a", null);
+        assertEquals(MiB + 8192, c.kernelBytes(), "the splice came back short where the bad block starts");
+        byte[] want = zeroed(zeroed(data, MiB + 8192, MiB + 8192 + 4096), 2 * MiB + 4096, 2 * MiB + 3 * 4096);
+        assertArrayEquals(want, c.bytes());
+        DamagedInodeRecord r = report.records().get(0);
+        assertEquals(List.of(new ByteRange(MiB + 8192, 4096), new ByteRange(2 * MiB + 4096, 2 * 4096)), r.badRanges());
+        assertEquals(sha256(want), r.sha256(), "the hash covers the bytes copied kernel-side too (read again into the spool)");
+        assertTrue(fx.problems.get(0).startsWith("FAILED 2024-01/a: read: EIO"), fx.problems.toString());
+    }
+
+    @Test void k03_aHangingSpliceIsAbandonedAndTheFileIsNotReadAgain() throws Exception {
+        byte[] data = bytes(3 * MiB, 7);
+        file(tmp.resolve("src/2024-01/a"), data);
+        byte[] other = bytes(5 * MiB, 77);
+        file(tmp.resolve("src/2024-01/b"), other);
+        drive.hang("a", 2 * MiB + 5);
+        RescueContentSource s = source(RescueOptions.defaults().withReadTimeout(Duration.ofSeconds(1)));
+        long t0 = System.nanoTime();
+        Copied c = copy(s, "2024-01/a", null);
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "not abandoned in time");
+        assertEquals(2 * MiB, c.kernelBytes());
+        assertArrayEquals(zeroed(data, 2 * MiB, 3 * MiB), c.bytes());
+        DamagedInodeRecord r = report.records().get(0);
+        assertEquals(List.of(new ByteRange(2 * MiB, MiB)), r.badRanges());
+        assertTrue(r.errors().stream().anyMatch(x -> x.contains("hung")), r.errors().toString());
+        long readsAfterHang = drive.reads.stream().filter(x -> x.startsWith("a@") && Long.parseLong(x.substring(2, x.indexOf('+'))) >= 2 * MiB).count();
+        assertEquals(1, readsAfterHang, "only the read that hung: " + drive.reads);
+        // The next file goes through a fresh worker and pipe: nothing of the lost one reaches it.
+        drive.release.countDown();
+        assertArrayEquals(other, copy(s, "2024-01/b", null).bytes());
+    }
+
+    @Test void k04_aTargetThatFailsMidCopyLeavesNothingInThePipeForTheNextFile() throws Exception {
+        byte[] data = bytes(3 * MiB, 8);
+        byte[] next = bytes(2 * MiB + 3, 9);
+        file(tmp.resolve("src/2024-01/a"), data);
+        file(tmp.resolve("src/2024-01/b"), next);
+        RescueContentSource s = source(RescueOptions.defaults());
+        int[] calls = {0};
+        PosixException e = assertThrows(PosixException.class, () -> copy(s, "2024-01/a", (pipe, n) -> {
+            if (++calls[0] == 2) throw new PosixException("write", null, Errno.ENOSPC); // bytes left in the pipe
+            byte[] sink = new byte[n];
+            int got = 0;
+            while (got < n) got += Posix.read(pipe, sink, n - got) ;
+        }));
+        assertEquals(Errno.ENOSPC, e.errno());
+        Copied c = copy(s, "2024-01/b", null);
+        assertArrayEquals(next, c.bytes());
+        assertEquals(next.length, c.kernelBytes());
+    }
+
+    @Test void k05_aDriveThatDoesNotSpliceIsReadAsBefore() throws Exception {
+        byte[] data = bytes(2 * MiB + 5, 10);
+        file(tmp.resolve("src/2024-01/a"), data);
+        source = new RescueContentSource(RescueOptions.defaults().withSpoolDir(tmp), fx.policy, report, new FaultyDrive());
+        Copied c = copy(source, "2024-01/a", null);
+        assertEquals(0, c.kernelBytes());
+        assertArrayEquals(data, c.bytes());
+        assertTrue(c.content().provenance().isClean());
+    }
+}
