@@ -329,5 +329,5 @@ fi
 
 paths=$(find "$ROOT/snapshots" -mindepth 1 -printf x | wc -c)
 inodes=$(find "$ROOT/snapshots" -mindepth 1 -printf '%i\n' | sort -u | wc -l)
-bytes=$(find "$ROOT/snapshots" -type f -printf '%i %s\n' | sort -u | awk '{s += $2} END {printf "%d", s}')
+bytes=$(find "$ROOT/snapshots" -type f -printf '%i %s\n' | sort -u | awk '{s += $2} END {printf "%.0f", s}')
 echo "summary snapshots=$SNAPSHOTS paths=$paths inodes=$inodes unique-bytes=$bytes root=$IS_ROOT"
