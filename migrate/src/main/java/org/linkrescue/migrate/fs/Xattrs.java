@@ -1,6 +1,5 @@
 package org.linkrescue.migrate.fs;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.linkrescue.archive.Names;
@@ -27,15 +26,7 @@ public final class Xattrs {
                 if (Posix.errno() == Errno.ERANGE && attempt < 5) continue;
                 throw new PosixException("listxattr", null, Posix.errno());
             }
-            List<byte[]> names = new ArrayList<>();
-            int start = 0;
-            for (int i = 0; i < n; i++) {
-                if (buf[i] == 0) {
-                    if (i > start) names.add(Arrays.copyOfRange(buf, start, i));
-                    start = i + 1;
-                }
-            }
-            return names;
+            return XattrsAt.split(buf, (int) n);
         }
     }
 
