@@ -2,7 +2,6 @@ package org.linkrescue.migrate.sink;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +34,7 @@ class DirCacheTest {
 
     private static SafePath p(String s) throws Refused { return SafePath.parse(Names.bytes(s)); }
 
-    private static int openFds() { return new File("/proc/self/fd").list().length; }
+    private int openFds() { return OpenFds.under(t); }
 
     private Stat statOf(int fd) throws Exception { return Posix.fstat(fd); }
 

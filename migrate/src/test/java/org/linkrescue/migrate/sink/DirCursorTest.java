@@ -2,7 +2,6 @@ package org.linkrescue.migrate.sink;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +21,7 @@ class DirCursorTest {
         TreeSnapshot.run(List.of("rm", "-rf", dir.resolve("t").toString())); // deeper than Java deletes
     }
 
-    private static int openFds() {
-        return new File("/proc/self/fd").list().length;
-    }
+    private int openFds() { return OpenFds.under(dir.resolve("t")); }
 
     private static String chain(int depth) {
         StringBuilder b = new StringBuilder();
@@ -57,8 +54,7 @@ class DirCursorTest {
             assertEquals(chain(1), implicit.get(0));
             assertEquals(chain(2000), implicit.get(1999));
         }
-        // Other threads of the test JVM may close descriptors meanwhile, never open ours: at most the baseline.
-        assertTrue(openFds() <= baseline, "close() gives every descriptor back");
+        assertEquals(baseline, openFds(), "close() gives every descriptor back");
         String found = TreeSnapshot.run(List.of("find", dir.resolve("t").toString(), "-name", "up2000", "-printf", "%d"));
         assertEquals("2001", found);
         String up6 = TreeSnapshot.run(List.of("find", dir.resolve("t").toString(), "-name", "up5", "-printf", "%d"));
