@@ -7,47 +7,25 @@ import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.report.Summary;
 
 /**
- * One line on a terminal, redrawn twice a second: paths, bytes done of the expected total,
- * rate, errors so far, ETA. Problem lines are printed above it (it clears itself first). Only
- * used when stderr is a terminal and --quiet is not given.
+ * The progress line of archive, extract and migrate: paths, bytes done of the expected total,
+ * rate, errors so far, ETA. Only used when stderr is a terminal and --quiet is not given.
  */
-final class Progress implements ProblemLog.LineGuard, AutoCloseable {
-    private static final long TICK_MS = 500;
-
-    private final PrintStream err;
+final class Progress implements AutoCloseable {
     private final RunTotals totals;
     private final ProblemLog problems;
-    private final Thread ticker;
-    private volatile boolean running = true;
-    private boolean shown;
+    private final TerminalLine terminal;
+    // Touched by the terminal line's ticker thread only.
     private long lastBytes;
     private long lastNanos = System.nanoTime();
     private double rate; // bytes/s, smoothed
 
     Progress(PrintStream err, RunTotals totals, ProblemLog problems) {
-        this.err = err;
         this.totals = totals;
         this.problems = problems;
-        problems.setLineGuard(this);
-        ticker = new Thread(this::tick, "linkrescue-progress");
-        ticker.setDaemon(true);
-        ticker.start();
+        this.terminal = new TerminalLine(err, problems, this::next);
     }
 
-    private void tick() {
-        while (running) {
-            try {
-                Thread.sleep(TICK_MS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            draw();
-        }
-    }
-
-    private void draw() {
-        // The line is built outside this object's lock: it asks the problem log, whose lock is
-        // held while it calls beforeLine() here; taking both in the other order could deadlock.
+    private String next() {
         long now = System.nanoTime();
         long bytes = totals.bytes();
         double dt = (now - lastNanos) / 1e9;
@@ -57,13 +35,7 @@ final class Progress implements ProblemLog.LineGuard, AutoCloseable {
         }
         lastBytes = bytes;
         lastNanos = now;
-        String text = line(bytes);
-        synchronized (this) {
-            if (!running) return;
-            err.print("\r\033[K" + text);
-            err.flush();
-            shown = true;
-        }
+        return line(bytes);
     }
 
     String line(long bytes) {
@@ -82,23 +54,7 @@ final class Progress implements ProblemLog.LineGuard, AutoCloseable {
     }
 
     @Override
-    public synchronized void beforeLine() {
-        if (shown) err.print("\r\033[K");
-        shown = false;
-    }
-
-    @Override
-    public void afterLine() {}
-
-    @Override
-    public synchronized void close() {
-        running = false;
-        ticker.interrupt();
-        problems.setLineGuard(null);
-        if (shown) {
-            err.print("\r\033[K");
-            err.flush();
-        }
-        shown = false;
+    public void close() {
+        terminal.close();
     }
 }

@@ -68,7 +68,7 @@ final class ScanCommand implements Callable<Integer> {
         ProblemLog problems = new ProblemLog(console.err());
         Tally tally = new Tally();
         Inventory inv = new Inventory(snapshotDepth, readTest, options, problems, tally);
-        try (WalkProgress progress = WalkProgress.startIf(console, quiet, tally, "scan", problems)) {
+        try (TerminalLine progress = WalkProgress.startIf(console, quiet, tally, "scan", problems)) {
             inv.run(src);
         } catch (UncheckedIOException e) {
             throw e.getCause();

@@ -91,7 +91,7 @@ final class VerifyCommand implements Callable<Integer> {
                 j.name("findings").beginArray();
             }
             FindingLog log = new FindingLog(EXAMPLES, j);
-            try (WalkProgress progress = WalkProgress.startIf(console, quiet, tally, "verify", problemLog)) {
+            try (TerminalLine progress = WalkProgress.startIf(console, quiet, tally, "verify", problemLog)) {
                 if (archive == null) {
                     new TreeVerifier(log, log.errorsTo(problemLog), rescue, tally)
                             .verify(Args.bytes(paths.get(0)), Args.bytes(paths.get(1)));
