@@ -6,7 +6,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,6 +21,7 @@ import org.linkrescue.migrate.report.ProblemLog;
 import org.linkrescue.migrate.rescue.Alternate;
 import org.linkrescue.migrate.rescue.RescueOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -62,14 +62,7 @@ final class RepairCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report of the repair to FILE.")
     String report;
 
-    @Option(names = "--block-size", paramLabel = "BYTES", defaultValue = "4096", description = "Unit of re-reading a failed chunk (default: ${DEFAULT-VALUE}).")
-    int blockSize;
-
-    @Option(names = "--retries", paramLabel = "N", defaultValue = "1", description = "Extra tries of a failing block (default: ${DEFAULT-VALUE}).")
-    int retries;
-
-    @Option(names = "--read-timeout", paramLabel = "SECONDS", defaultValue = "60", description = "A read that takes longer is abandoned (default: ${DEFAULT-VALUE}).")
-    long readTimeout;
+    @Mixin ReadMixin read = new ReadMixin();
 
     RepairCommand(Console console) { this.console = console; }
 
@@ -97,9 +90,8 @@ final class RepairCommand implements Callable<Integer> {
         List<Alternate> alts = new ArrayList<>();
         try {
             for (String a : alternates) alts.add(Alternate.parse(a));
-            return RescueOptions.defaults().withAlternates(alts).withSnapshotDepth(snapshotDepth)
-                    .withAcceptMtimeMismatch(acceptMtimeMismatch).withBlockSize(blockSize).withRetries(retries)
-                    .withReadTimeout(Duration.ofSeconds(readTimeout));
+            return read.applyTo(RescueOptions.defaults()).withAlternates(alts).withSnapshotDepth(snapshotDepth)
+                    .withAcceptMtimeMismatch(acceptMtimeMismatch);
         } catch (IllegalArgumentException e) {
             throw new ExitCodes.UsageException(e.getMessage());
         }

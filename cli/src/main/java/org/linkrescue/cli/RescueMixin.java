@@ -1,11 +1,11 @@
 package org.linkrescue.cli;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.linkrescue.migrate.rescue.Alternate;
 import org.linkrescue.migrate.rescue.RescueOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How archive and migrate read a failing drive (issue 3); defaults and reasons live in RescueOptions. */
@@ -18,14 +18,7 @@ final class RescueMixin {
     @Option(names = "--snapshot-depth", paramLabel = "N", description = "Leading path components naming a snapshot (default: 1).")
     Integer snapshotDepth;
 
-    @Option(names = "--block-size", paramLabel = "BYTES", description = "Unit a failed read is retried and lost in (default: 4096).")
-    Integer blockSize;
-
-    @Option(names = "--retries", paramLabel = "N", description = "Retries of each failing block (default: 1).")
-    Integer retries;
-
-    @Option(names = "--read-timeout", paramLabel = "SECONDS", description = "A read hanging longer is abandoned (default: 60).")
-    Integer readTimeout;
+    @Mixin ReadMixin read = new ReadMixin();
 
     @Option(names = "--accept-mtime-mismatch",
             description = "Splice from a copy whose mtime differs when every readable byte agrees (reported).")
@@ -43,9 +36,7 @@ final class RescueMixin {
             for (String a : alternates) alts.add(Alternate.parse(a));
             o = o.withAlternates(alts);
             if (snapshotDepth != null) o = o.withSnapshotDepth(snapshotDepth);
-            if (blockSize != null) o = o.withBlockSize(blockSize);
-            if (retries != null) o = o.withRetries(retries);
-            if (readTimeout != null) o = o.withReadTimeout(Duration.ofSeconds(readTimeout));
+            o = read.applyTo(o);
             if (acceptMtimeMismatch) o = o.withAcceptMtimeMismatch(true);
             if (spoolDir != null) o = o.withSpoolDir(Path.of(spoolDir));
             return o;

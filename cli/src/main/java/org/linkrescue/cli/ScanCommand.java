@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.linkrescue.migrate.inventory.Inventory;
 import org.linkrescue.migrate.inventory.InventoryReport;
@@ -13,6 +12,7 @@ import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.stream.Json;
 import org.linkrescue.migrate.verify.Tally;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,14 +40,7 @@ final class ScanCommand implements Callable<Integer> {
             description = "Leading path components that name a snapshot (default: ${DEFAULT-VALUE}; rsnapshot's daily.0/localhost: 2; 0: no snapshots).")
     int snapshotDepth;
 
-    @Option(names = "--block-size", paramLabel = "BYTES", defaultValue = "4096", description = "Read test: unit of re-reading a failed chunk (default: ${DEFAULT-VALUE}).")
-    int blockSize;
-
-    @Option(names = "--retries", paramLabel = "N", defaultValue = "1", description = "Read test: extra tries of a failing block (default: ${DEFAULT-VALUE}).")
-    int retries;
-
-    @Option(names = "--read-timeout", paramLabel = "SECONDS", defaultValue = "60", description = "Read test: a read that takes longer is abandoned (default: ${DEFAULT-VALUE}).")
-    long readTimeout;
+    @Mixin ReadMixin read = new ReadMixin();
 
     @Option(names = {"-q", "--quiet"}, description = "No progress line.")
     boolean quiet;
@@ -59,8 +52,7 @@ final class ScanCommand implements Callable<Integer> {
         if (snapshotDepth < 0) throw new ExitCodes.UsageException("--snapshot-depth must be >= 0, not " + snapshotDepth);
         RescueOptions options;
         try {
-            options = RescueOptions.defaults().withBlockSize(blockSize).withRetries(retries)
-                    .withReadTimeout(Duration.ofSeconds(readTimeout)).withSnapshotDepth(snapshotDepth);
+            options = read.applyTo(RescueOptions.defaults()).withSnapshotDepth(snapshotDepth);
         } catch (IllegalArgumentException e) {
             throw new ExitCodes.UsageException(e.getMessage());
         }
