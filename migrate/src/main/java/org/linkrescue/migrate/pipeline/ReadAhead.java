@@ -128,7 +128,8 @@ final class ReadAhead implements EntrySink {
                      long readKey) throws IOException {
         try {
             rethrow();
-            if (content != null && ring != null && content.size() <= preReadMax && content.size() > 0) {
+            // A content the sink can copy kernel-side (plainFd) gains nothing from a trip through memory.
+            if (content != null && ring != null && content.plainFd() < 0 && content.size() <= preReadMax && content.size() > 0) {
                 if (!ring.fits(content.size())) queue.nudge(); // room comes only as the sink frees it
                 PreReadRing.Replay r = ring.reserve(content, () -> stopped);
                 content = r;

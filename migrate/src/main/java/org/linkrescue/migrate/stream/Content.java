@@ -23,6 +23,21 @@ public interface Content extends Closeable {
     default int plainFd() { return -1; }
 
     /**
+     * Where byte 0 of this content lies in {@link #plainFd()}'s file: 0 for a source file, the
+     * data offset for an entry inside an uncompressed archive file. Only meaningful with plainFd.
+     */
+    default long plainOffset() { return 0; }
+
+    /**
+     * For a sink that writes the bytes after accept returns, on a thread of its own: a handle on
+     * the same bytes that stays valid until it is closed, or null when the content must be
+     * consumed inside accept (its bytes come from a stream the producer reads on, or from a
+     * drive being read right now). The sink closes the handle once done; the producer still
+     * closes this content as usual.
+     */
+    default Content retain() { return null; }
+
+    /**
      * Moves as many leading bytes as it can kernel-side (never through memory) into target, and
      * returns how many: size() when all went, 0 when this content cannot. The rest, from there,
      * is then delivered by {@link #feedFrom}. Used at most once, before any feeding. A source that
