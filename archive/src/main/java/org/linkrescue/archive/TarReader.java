@@ -43,12 +43,17 @@ public final class TarReader extends InputStream {
     /** Pax headers and GNU long names larger than this are hostile, not long names. */
     private static final long MAX_META = 64L << 20;
 
+    /** Smallest refill after a seek: a header or two, not the next file's data. */
+    private static final int SEEK_FILL = 4096;
+
     private final InputStream in;
+    private final Seekable seekable; // in, when it can move forward without reading; else null
     private final byte[] buf = new byte[128 * 1024];
     private int pos;
     private int lim;
     private long base; // stream offset of buf[0]
     private boolean eof;
+    private int fillSize; // bytes the next refill asks for (small after a seek)
 
     private final byte[] header = new byte[BLOCK];
     private final Map<String, byte[]> global = new LinkedHashMap<>();
@@ -65,8 +70,24 @@ public final class TarReader extends InputStream {
     private static final byte[] ONE = {'1'};
     private static final byte[] ZERO = {'0'};
 
+    /**
+     * An input that can move forward without reading: an archive in a regular file, read by
+     * offset. Given one, the reader skips data it was not asked for (an entry a caller copies
+     * straight from the file, an unsupported entry) by seeking instead of reading through it.
+     */
+    public interface Seekable {
+        /** Bytes from the next read to the end of the input as far as known now; 0 when unknown. */
+        long remaining();
+
+        /** Moves the next read n bytes further on (n <= remaining()). */
+        void skipExactly(long n) throws IOException;
+    }
+
+    /** Reads in; if in is also a {@link Seekable}, skipped data is seeked over, never read. */
     public TarReader(InputStream in) {
         this.in = in;
+        this.seekable = in instanceof Seekable s ? s : null;
+        this.fillSize = seekable != null ? SEEK_FILL : buf.length;
     }
 
     /**
@@ -293,6 +314,17 @@ public final class TarReader extends InputStream {
     public Entry current() { return current; }
 
     /**
+     * Stream offset of the current FILE entry's data when its stored bytes are the file's bytes
+     * exactly and none has been read yet: a caller may then take size() bytes from there
+     * itself, and the next {@link #next()} skips them. -1 otherwise (a sparse entry stores only
+     * its data runs, an entry without data, data already read).
+     */
+    public long dataOffset() {
+        if (!currentHasData || sparse != null || dataRemaining != dataSize || logicalPos != 0) return -1;
+        return position();
+    }
+
+    /**
      * Reads the current FILE entry's data; -1 at its end (and for entries without data). A
      * sparse entry reads as the whole file: zeros in its holes.
      */
@@ -366,6 +398,19 @@ public final class TarReader extends InputStream {
 
     private void skipData() throws IOException {
         long n = dataRemaining + padRemaining;
+        long beyond = n - (lim - pos); // bytes past what the buffer holds
+        if (seekable != null && beyond > 0 && beyond <= seekable.remaining()) {
+            // The whole skip lies inside the input: seek. A skip past its end reads through
+            // below instead, so a truncated archive fails exactly as it does from a pipe.
+            seekable.skipExactly(beyond);
+            base += lim + beyond;
+            pos = 0;
+            lim = 0;
+            fillSize = SEEK_FILL;
+            dataRemaining = 0;
+            padRemaining = 0;
+            return;
+        }
         while (n > 0) {
             if (pos == lim && !fill()) {
                 throw new TarFormatException("archive truncated at byte offset " + position()
@@ -516,17 +561,22 @@ public final class TarReader extends InputStream {
         return got;
     }
 
-    /** Refills the buffer (it is empty); false at end of input. */
+    /**
+     * Refills the buffer (it is empty); false at end of input. After a seek the refills start
+     * small and double: headers in a row are read in few calls, while a refill that runs into
+     * the next entry's data reads little of what the next seek skips.
+     */
     private boolean fill() throws IOException {
         if (eof) return false;
         base += lim;
         pos = 0;
         lim = 0;
         while (lim == 0) {
-            int n = in.read(buf, 0, buf.length);
+            int n = in.read(buf, 0, fillSize);
             if (n < 0) { eof = true; return false; }
             lim = n;
         }
+        fillSize = Math.min(buf.length, fillSize * 2);
         return true;
     }
 

@@ -287,4 +287,87 @@ class TarReaderTest {
             assertEquals(10240, r.position(), "a writer on a pipe is not cut off in its padding");
         }
     }
+    /** An archive file as the reader sees it: bytes that can be seeked over; counts what is read. */
+    static final class SeekableBytes extends ByteArrayInputStream implements TarReader.Seekable {
+        long bytesRead;
+
+        SeekableBytes(byte[] b) { super(b); }
+
+        @Override public synchronized int read(byte[] b, int off, int len) {
+            int n = super.read(b, off, len);
+            if (n > 0) bytesRead += n;
+            return n;
+        }
+
+        @Override public long remaining() { return available(); }
+
+        @Override public void skipExactly(long n) {
+            if (n > available()) throw new IllegalStateException("skip past the end");
+            pos += (int) n;
+        }
+    }
+
+    /** The error of a reader that skips every entry's data (a caller copying it from elsewhere). */
+    static String messageSkipping(byte[] tar, boolean seekable) {
+        return assertThrows(TarFormatException.class, () -> {
+            try (TarReader r = new TarReader(seekable ? new SeekableBytes(tar) : new ByteArrayInputStream(tar))) {
+                while (r.next() != null) { }
+            }
+        }).getMessage();
+    }
+
+    @Test
+    void t24_unreadDataOfASeekableInputIsSeekedOverNotReadAndPositionsStayExact() throws IOException {
+        String big = "x".repeat(3_000_000);
+        byte[] tar = new RawTar().add(new RawTar.Header("big", '0', big.length())).data(big)
+                .add(new RawTar.Header("small", '0', 3)).data("abc")
+                .add(new RawTar.Header("big2", '0', big.length())).data(big)
+                .add(new RawTar.Header("last", '1', 0).put(157, "small")).end().bytes();
+        SeekableBytes in = new SeekableBytes(tar);
+        try (TarReader r = new TarReader(in)) {
+            assertEquals("big", path(r.next()));
+            assertEquals(512, r.dataOffset());
+            assertEquals("small", path(r.next()));
+            long smallAt = 512 + 3_000_320 + 512; // data padded to 3,000,320
+            assertEquals(smallAt, r.dataOffset());
+            assertEquals(smallAt, r.position());
+            assertArrayEquals(b("abc"), r.readAllBytes());
+            assertEquals(-1, r.dataOffset(), "data already read");
+            assertEquals("big2", path(r.next()));
+            Entry link = r.next();
+            assertEquals(EntryType.HARDLINK, link.type());
+            assertEquals(-1, r.dataOffset(), "no data");
+            assertNull(r.next());
+        }
+        assertEquals(true, in.bytesRead < 32 * 1024, "read " + in.bytesRead + " bytes of a 6 MB archive");
+    }
+
+    @Test
+    void t25_aSeekableArchiveCutShortFailsExactlyAsFromAPipe() {
+        String big = "y".repeat(200_000);
+        byte[] whole = new RawTar().add(new RawTar.Header("a/b", '0', big.length())).data(big)
+                .add(new RawTar.Header("c", '0', 5)).data("12345").end().bytes();
+        for (int cut : new int[] {512 + 150_000, 512 + 200_000 + 10, 512 + 200_192 + 512 + 3, 512 + 200_192 + 1024}) {
+            byte[] tar = Arrays.copyOf(whole, cut);
+            String fromPipe = messageSkipping(tar, false);
+            assertEquals(fromPipe, messageSkipping(tar, true), "cut at " + cut);
+            assertEquals(true, fromPipe.startsWith("archive truncated") || fromPipe.startsWith("archive ends at byte offset"), fromPipe);
+        }
+    }
+
+    @Test
+    void t26_aSparseEntryHasNoPlainDataOffset() throws IOException {
+        String map = "1\n0\n3\n";
+        String stored = map + "\u0000".repeat(512 - map.length()) + "abc";
+        byte[] tar = new RawTar()
+                .pax('x', "GNU.sparse.major=1", "GNU.sparse.minor=0", "GNU.sparse.name=holes", "GNU.sparse.realsize=9000")
+                .add(new RawTar.Header("./GNUSparseFile.1/holes", '0', stored.length())).data(stored)
+                .add(new RawTar.Header("after", '0', 2)).data("ok").end().bytes();
+        try (TarReader r = new TarReader(new SeekableBytes(tar))) {
+            assertEquals("holes", path(r.next()));
+            assertEquals(-1, r.dataOffset(), "its stored bytes are not the file's bytes");
+            assertEquals("after", path(r.next()));
+            assertArrayEquals(b("ok"), r.readAllBytes());
+        }
+    }
 }
