@@ -9,13 +9,16 @@ import org.linkrescue.migrate.stream.Provenance;
 
 /**
  * One reused byte ring that files are read into ahead of the sink. Room is reserved in stream
- * order (by the scan), filled by any of several reader threads at once, and freed in stream
- * order (by the sink): a ring, not a pool, is enough, and memory stays at the ring's size
- * whatever the tree.
+ * order (by the scan), filled by any of several reader threads at once, and released by the
+ * sink, possibly out of order (a sink that writes file data on threads of its own holds a
+ * region until written): the ring's tail moves past the oldest regions once all of them are
+ * released. A ring, not a pool, is enough, and memory stays at the ring's size whatever the tree.
  */
 final class PreReadRing {
     private final byte[] ring;
     private long head, tail; // bytes ever reserved / ever freed; head - tail <= ring.length
+    /** Regions reserved and not yet freed, oldest first. */
+    private final java.util.ArrayDeque<Replay> live = new java.util.ArrayDeque<>();
 
     PreReadRing(int capacity) { ring = new byte[capacity]; }
 
@@ -45,7 +48,9 @@ final class PreReadRing {
             }
             long start = head;
             head += size;
-            return new Replay(start, size, c);
+            Replay r = new Replay(start, size, c);
+            live.addLast(r);
+            return r;
         }
     }
 
@@ -56,9 +61,14 @@ final class PreReadRing {
         if (first < len) System.arraycopy(b, off + first, ring, 0, len - first);
     }
 
-    /** Frees everything up to end (called in stream order by the sink side). */
-    synchronized void free(long end) {
-        if (end > tail) tail = end;
+    /** r is released by everyone who held it: the tail moves past every leading released region. */
+    private synchronized void released(Replay r) {
+        r.freed = true;
+        Replay first;
+        while ((first = live.peekFirst()) != null && first.freed) {
+            live.pollFirst();
+            tail = first.end();
+        }
         notifyAll();
     }
 
@@ -67,6 +77,9 @@ final class PreReadRing {
         private final long start, size;
         private final Content original;
         private final AtomicBoolean taken = new AtomicBoolean();
+        /** Holders of the region: the pipeline, plus each handle a sink {@link #retain}ed. */
+        private final java.util.concurrent.atomic.AtomicInteger holders = new java.util.concurrent.atomic.AtomicInteger(1);
+        private boolean freed; // guarded by the ring
         private boolean filled;
         private Throwable failure;
 
@@ -139,5 +152,31 @@ final class PreReadRing {
         }
 
         long end() { return start + size; }
+
+        /** The pipeline is done with the region; it is reused once every retained handle is closed too. */
+        void release() {
+            if (holders.decrementAndGet() == 0) released(this);
+        }
+
+        /** Valid while the pipeline holds the region (the sink's accept): then it cannot be freed under us. */
+        @Override
+        public Content retain() {
+            holders.incrementAndGet();
+            return new Held();
+        }
+
+        /** A sink's hold on the bytes, past accept. */
+        private final class Held implements Content {
+            private final AtomicBoolean closed = new AtomicBoolean();
+
+            @Override public long size() { return size; }
+            @Override public Provenance provenance() { return original.provenance(); }
+            @Override public void feed(Chunks out) throws IOException { Replay.this.feed(out); }
+
+            @Override
+            public void close() {
+                if (closed.compareAndSet(false, true)) release();
+            }
+        }
     }
 }

@@ -164,7 +164,7 @@ final class ReadAhead implements EntrySink {
                 if (it == END) return;
                 if (stopped) { // the producer gave up: what is still queued is not written
                     closeQuietly(it.content);
-                    if (it.content instanceof PreReadRing.Replay r) ring.free(r.end());
+                    if (it.content instanceof PreReadRing.Replay r) r.release();
                     if (it.taken != null) it.taken.countDown();
                     continue;
                 }
@@ -176,7 +176,7 @@ final class ReadAhead implements EntrySink {
                 } finally {
                     if (it.taken != null) it.taken.countDown();
                     closeQuietly(it.content);
-                    if (it.content instanceof PreReadRing.Replay r) ring.free(r.end());
+                    if (it.content instanceof PreReadRing.Replay r) r.release();
                 }
             }
         } catch (Throwable t) {

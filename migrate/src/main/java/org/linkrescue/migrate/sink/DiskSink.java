@@ -31,32 +31,44 @@ public final class DiskSink implements EntrySink {
      * @param allowExisting merge into a target that already holds files (never overwriting any)
      * @param restoreOwners give entries their numeric uid/gid
      * @param cachedDirFds  directory descriptors each walk cursor keeps open
+     * @param dataThreads   threads writing the data of files whose bytes are already in memory
+     *                      ({@link DataWriters}); 0 writes everything on the caller's thread
      */
-    public record Options(boolean allowExisting, boolean restoreOwners, int cachedDirFds) {
+    public record Options(boolean allowExisting, boolean restoreOwners, int cachedDirFds, int dataThreads) {
         public Options {
             if (cachedDirFds < 1) throw new IllegalArgumentException("cachedDirFds " + cachedDirFds);
+            if (dataThreads < 0) throw new IllegalArgumentException("dataThreads " + dataThreads);
+        }
+
+        public Options(boolean allowExisting, boolean restoreOwners, int cachedDirFds) {
+            this(allowExisting, restoreOwners, cachedDirFds, 0);
         }
 
         /**
          * An empty target only (extracting into a tree of unrelated files mixes them up beyond
          * telling apart); owners only when root (nobody else can give files away, and trying
          * would turn every entry into a warning); 32 descriptors per cursor (deeper than nearly
-         * every real tree, and with two cursors far below the usual limit of 1024).
+         * every real tree, and with two cursors far below the usual limit of 1024); one data
+         * thread when there is a second core for it.
          */
         public static Options defaults() {
-            return new Options(false, Posix.isRoot(), 32);
+            return new Options(false, Posix.isRoot(), 32, Runtime.getRuntime().availableProcessors() > 1 ? 1 : 0);
         }
 
         public Options withAllowExisting(boolean allow) {
-            return new Options(allow, restoreOwners, cachedDirFds);
+            return new Options(allow, restoreOwners, cachedDirFds, dataThreads);
         }
 
         public Options withRestoreOwners(boolean restore) {
-            return new Options(allowExisting, restore, cachedDirFds);
+            return new Options(allowExisting, restore, cachedDirFds, dataThreads);
         }
 
         public Options withCachedDirFds(int n) {
-            return new Options(allowExisting, restoreOwners, n);
+            return new Options(allowExisting, restoreOwners, n, dataThreads);
+        }
+
+        public Options withDataThreads(int n) {
+            return new Options(allowExisting, restoreOwners, cachedDirFds, n);
         }
     }
 
@@ -82,6 +94,14 @@ public final class DiskSink implements EntrySink {
      * the tree (an earlier snapshot) and would otherwise evict the entries' stack every time.
      */
     private final DirCursor lookups;
+    /** Files whose bytes are in memory, written by these after create (null: all on this thread). */
+    private final DataWriters<Written> writers;
+    /** Paths handed to {@link #writers} and not yet settled: a hard link to one waits for it. */
+    private final java.util.Set<java.nio.ByteBuffer> pending = new java.util.HashSet<>();
+    /** Each data thread's copy buffer. */
+    private final ThreadLocal<FileData> dataOfThread = ThreadLocal.withInitial(FileData::new);
+    /** Files in flight on the data threads: each holds a target descriptor. */
+    private static final int DATA_IN_FLIGHT = 64;
     /** Directories holding hard-link targets, by path: those come from every earlier snapshot at once. */
     private final DirCache linkDirs;
     private final CreatedInodes inodes = new CreatedInodes();
@@ -92,7 +112,9 @@ public final class DiskSink implements EntrySink {
     private final XattrWriter xattrs;
 
     private long files, bytes, links, linkCopies, dirs, symlinks, specials, refused, failed;
-    private TargetWriteException fatal;
+    private volatile TargetWriteException fatal; // volatile: the data threads stop writing once set
+    /** A content's own failure met on a data thread: the producer's, rethrown as it came. */
+    private volatile IOException contentFailure;
     private boolean linksToNonRegular;
     private boolean finished, closed;
 
@@ -149,6 +171,7 @@ public final class DiskSink implements EntrySink {
         this.entries = new DirCursor(rootFd, options.cachedDirFds(), fixups::implicit);
         this.lookups = new DirCursor(rootFd, options.cachedDirFds(), null);
         this.linkDirs = new DirCache(rootFd, LINK_DIRS);
+        this.writers = options.dataThreads() > 0 ? new DataWriters<>(options.dataThreads(), DATA_IN_FLIGHT) : null;
     }
 
     /**
@@ -166,6 +189,12 @@ public final class DiskSink implements EntrySink {
 
     @Override
     public void accept(Entry e, Content c) throws IOException {
+        try {
+            settle(); // before the entry's own try: what it throws belongs to earlier entries
+        } catch (IOException x) {
+            if (c != null) c.close();
+            throw x;
+        }
         try {
             usable();
             switch (e.type()) {
@@ -207,6 +236,20 @@ public final class DiskSink implements EntrySink {
             if (!TargetWriteException.isTargetFailure(x.errno())) FileData.discard(c); // keeps the stream in step
             throw x;
         }
+        Content held = writers == null ? null : c.retain();
+        if (held != null) {
+            try {
+                final int out = fd;
+                writers.submit(() -> writeData(out, p, e, held));
+            } catch (IOException | RuntimeException x) {
+                held.close();
+                Posix.close(fd);
+                unlinkQuietly(dir, name);
+                throw x;
+            }
+            pending.add(java.nio.ByteBuffer.wrap(p.bytes()));
+            return;
+        }
         boolean keep = false;
         try {
             long n;
@@ -236,6 +279,91 @@ public final class DiskSink implements EntrySink {
         }
     }
 
+    /** What a data thread did with one file; settled on the sink's thread ({@link #settle}). */
+    private record Written(SafePath path, Entry entry, long bytes, Stat made, String failure,
+                           PosixException error, IOException contentError) {
+        boolean ok() { return made != null; }
+    }
+
+    /**
+     * The second half of {@link #file} for bytes already in memory, on a data thread: data, then
+     * owner, mode and times, then close. Touches no table or counter: {@link #settle} does.
+     */
+    private Written writeData(int fd, SafePath p, Entry e, Content c) {
+        try (c) {
+            if (fatal != null || contentFailure != null)
+                return new Written(p, e, 0, null, "not written: the run stopped", null, null);
+            long n;
+            try {
+                n = dataOfThread.get().write(fd, c);
+            } catch (FileData.SourceFailed s) {
+                return new Written(p, e, 0, null, "not written: " + s.getMessage(), null, null);
+            }
+            if (n != e.size() || n != c.size())
+                return new Written(p, e, 0, null, "not written: source delivered " + n + " of " + e.size() + " bytes", null, null);
+            Stat st = Posix.fstat(fd);
+            metadata(fd, e.path(), st, e.uid(), e.gid(), e.mode(), e.mtimeSec(), e.mtimeNsec(), e.extra());
+            return new Written(p, e, n, st, null, null, null);
+        } catch (FileData.ContentFailed x) {
+            return new Written(p, e, 0, null, null, null, x.original());
+        } catch (PosixException x) {
+            return new Written(p, e, 0, null, null, x, null);
+        } catch (IOException | RuntimeException x) {
+            return new Written(p, e, 0, null, "not written: " + x, null, null);
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    /**
+     * Takes in what the data threads finished: a written file becomes linkable and counts; a
+     * failed one is removed (a file without all its bytes would be invented data) and reported.
+     *
+     * @throws TargetWriteException a data thread met a full or failing target
+     * @throws IOException          a content failed (the producer's error, as it came)
+     */
+    private void settle() throws IOException {
+        if (writers == null) return;
+        Written w;
+        while ((w = writers.poll()) != null) {
+            pending.remove(java.nio.ByteBuffer.wrap(w.path().bytes()));
+            if (w.ok()) {
+                inodes.add(w.made().devId(), w.made().ino());
+                made.add(w.path().bytes());
+                files++;
+                bytes += w.bytes();
+                continue;
+            }
+            unlinkByPath(w.path());
+            if (fatal != null || contentFailure != null) continue; // stopped already: said once
+            if (w.contentError() != null) {
+                contentFailure = w.contentError();
+                throw contentFailure;
+            }
+            if (w.error() != null) {
+                entryFailed(w.entry().path(), w.error());
+            } else {
+                failed++;
+                problems.report(Grade.FAILED, w.entry().path(), w.failure());
+            }
+        }
+    }
+
+    /** Waits for every file on the data threads and settles them. */
+    private void settleAll() throws IOException {
+        if (writers == null) return;
+        writers.awaitIdle();
+        settle();
+    }
+
+    private void unlinkByPath(SafePath p) {
+        try {
+            unlinkQuietly(lookups.parentOf(p), p.lastName());
+        } catch (IOException | Refused ignored) {
+            // Its directory cannot be reached any more: the report already says the file failed.
+        }
+    }
+
     private void hardLink(Entry e) throws IOException, Refused {
         SafePath p = notRoot(SafePath.parse(e.path()), e);
         SafePath named;
@@ -249,6 +377,10 @@ public final class DiskSink implements EntrySink {
         byte[] srcName = src.lastName();
         int srcDir;
         Stat st = null; // null: src is a path this run made and kept, no lstat needed (CreatedPaths)
+        if (!pending.isEmpty() && pending.contains(java.nio.ByteBuffer.wrap(src.bytes()))) {
+            settleAll(); // its data is still being written: a link to a file that may yet fail would outlive it
+            usable();
+        }
         try {
             srcDir = linkDirs.parentOf(src);
             if (!made.contains(src.bytes())) st = linkableAt(srcDir, srcName, e);
@@ -475,6 +607,7 @@ public final class DiskSink implements EntrySink {
     /** Applies directory metadata, deepest first, then releases every descriptor. */
     @Override
     public void finish() throws IOException {
+        settleAll();
         usable();
         try {
             // Walk afresh: descriptors kept while extracting are not trusted for the last step.
@@ -543,6 +676,24 @@ public final class DiskSink implements EntrySink {
     @Override
     public void close() {
         if (closed) return;
+        if (writers != null) {
+            // Files in flight are finished (their bytes are ready) and settled before the
+            // descriptors go: a failed one must still be removed.
+            try {
+                writers.awaitIdle();
+            } catch (IOException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            while (true) {
+                try {
+                    settle();
+                    break;
+                } catch (IOException ignored) {
+                    // The run is ending on a failure, reported once; the rest is only cleaned up.
+                }
+            }
+            writers.close();
+        }
         closed = true;
         entries.close();
         lookups.close();

@@ -11,7 +11,8 @@ final class RecordingProblems implements Problems {
         @Override public String toString() { return grade + " " + path + ": " + what; }
     }
 
-    final List<Report> reports = new ArrayList<>();
+    /** Synchronized: a disk sink's data threads report too. */
+    final List<Report> reports = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public void report(Grade grade, byte[] path, String what) {
