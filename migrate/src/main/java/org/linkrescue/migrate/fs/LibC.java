@@ -31,6 +31,7 @@ public interface LibC {
     long copy_file_range(int fdIn, LongLongByReference offIn, int fdOut, LongLongByReference offOut,
                          long len, int flags);
     long lseek(int fd, long offset, int whence);
+    long sendfile(int outFd, int inFd, LongLongByReference offset, long count);
     long splice(int fdIn, LongLongByReference offIn, int fdOut, LongLongByReference offOut, long len, int flags);
     int pipe2(@Out int[] fds, int flags);
     int fcntl(int fd, int cmd, int arg);

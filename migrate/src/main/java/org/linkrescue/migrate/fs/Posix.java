@@ -97,6 +97,13 @@ public final class Posix {
         return Stat.parse(buf);
     }
 
+    /** stat(2) of name below dirfd, following symlinks (a file named on the command line). */
+    public static Stat statAt(int dirfd, byte[] name) throws PosixException {
+        byte[] buf = new byte[256];
+        if (C.statx(dirfd, Names.cstr(name), 0, STATX_BASIC_STATS, buf) != 0) throw fail("stat", name);
+        return Stat.parse(buf);
+    }
+
     public static Stat fstat(int fd) throws PosixException {
         byte[] buf = new byte[256];
         if (C.statx(fd, new byte[1], AT_EMPTY_PATH, STATX_BASIC_STATS, buf) != 0) throw fail("fstat", null);
@@ -221,6 +228,39 @@ public final class Posix {
             done += n;
         }
         return done;
+    }
+
+    /**
+     * sendfile(2) of len bytes of in from inOff (in's own position untouched: another thread may
+     * be reading it) to out at out's position, which advances. Works from any file in the page
+     * cache to any file, across file systems. Returns the bytes copied, less than len only at
+     * in's end of file; throws on error (EINVAL or ENOSYS: this pair cannot).
+     */
+    public static long sendfile(int out, int in, long inOff, long len) throws PosixException {
+        LongLongByReference off = new LongLongByReference(inOff);
+        long done = 0;
+        while (done < len) {
+            long n = C.sendfile(out, in, off, Math.min(len - done, SENDFILE_MAX));
+            if (n < 0) {
+                if (errno() == Errno.EINTR) continue;
+                throw fail("sendfile", null);
+            }
+            if (n == 0) break;
+            done += n;
+        }
+        return done;
+    }
+
+    /** The most one sendfile(2) call moves (Linux caps every call there anyway). */
+    private static final long SENDFILE_MAX = 0x7ffff000L;
+
+    public static final int SEEK_SET = 0, SEEK_CUR = 1;
+
+    /** lseek(2): the new file offset. ESPIPE for a pipe or a terminal. */
+    public static long lseek(int fd, long offset, int whence) throws PosixException {
+        long r = C.lseek(fd, offset, whence);
+        if (r < 0) throw fail("lseek", null);
+        return r;
     }
 
     /** A new pipe, {read end, write end}, close-on-exec, its buffer grown to up to size bytes. */

@@ -9,7 +9,8 @@ import org.linkrescue.migrate.stream.Content;
 
 /**
  * Writes the bytes of one file into a freshly created, empty target file: kernel-side from a
- * plain source descriptor when there is one, else kernel-side through a pipe as far as the
+ * plain source descriptor when there is one (a source file, or an entry's range of an
+ * uncompressed archive file: copy_file_range, across file systems sendfile), else kernel-side through a pipe as far as the
  * content can move its bytes that way (a large file straight off the drive), else as the content
  * feeds them. One instance serves
  * the whole run, so the copy buffer is allocated once. Keeps the two sides' failures apart: a
@@ -43,6 +44,7 @@ final class FileData implements Content.Chunks {
 
     private ByteBuffer buffer;
     private boolean copyRange = true;
+    private boolean sendFile = true;
     // state of the feed in progress
     private int out = -1;
     private long written;
@@ -55,7 +57,7 @@ final class FileData implements Content.Chunks {
     long write(int out, Content content) throws IOException {
         int in = content.plainFd();
         if (in >= 0) {
-            long n = copy(in, out, content.size());
+            long n = copy(in, content.plainOffset(), out, content.size());
             if (n == content.size()) {
                 try {
                     content.copied();
@@ -120,35 +122,66 @@ final class FileData implements Content.Chunks {
 
     /** Copies [0, size) of in to out (empty); returns bytes copied, less only if in ended early. */
     long copy(int in, int out, long size) throws IOException {
+        return copy(in, 0, out, size);
+    }
+
+    /**
+     * Copies [inOff, inOff + size) of in to out (empty); returns bytes copied, less only if in
+     * ended early. in's own file position never moves (another thread may be reading it).
+     */
+    long copy(int in, long inOff, int out, long size) throws IOException {
         if (size == 0) return 0;
         if (copyRange) {
             try {
-                long n = Posix.copyFileRange(in, 0, out, 0, size);
+                long n = Posix.copyFileRange(in, inOff, out, 0, size);
                 if (n == size) return n;
                 // Source shorter than announced: read/write below finds out where and why.
+                return readWrite(in, inOff, out, size);
             } catch (PosixException x) {
                 int e = x.errno();
-                if (e == Errno.ENOSPC || e == Errno.EDQUOT || e == Errno.EROFS) throw x;
-                if (e == Errno.EXDEV || e == Errno.ENOSYS || e == Errno.EOPNOTSUPP || e == Errno.EINVAL) {
-                    copyRange = false; // this pair of file systems cannot; do not ask again
-                }
-                // Anything else (EIO may be either side) is sorted out by read/write, which
-                // tells a read error from a write error.
+                if (isTargetOnly(e)) throw x;
+                if (!cannot(e)) return readWrite(in, inOff, out, size);
+                copyRange = false; // this pair of file systems cannot; do not ask again
             }
         }
-        return readWrite(in, out, size);
+        if (sendFile) {
+            try {
+                long n = Posix.sendfile(out, in, inOff, size);
+                if (n == size) return n;
+            } catch (PosixException x) {
+                int e = x.errno();
+                if (isTargetOnly(e)) throw x;
+                if (cannot(e)) sendFile = false;
+            }
+            // sendfile wrote from out's position on and moved it: read/write starts over at 0.
+            Posix.lseek(out, 0, Posix.SEEK_SET);
+        }
+        // Anything else (EIO may be either side) is sorted out by read/write, which tells a
+        // read error from a write error.
+        return readWrite(in, inOff, out, size);
     }
 
-    private long readWrite(int in, int out, long size) throws IOException {
+    /** Errors no source causes: the target's, whichever call reported them. */
+    private static boolean isTargetOnly(int e) {
+        return e == Errno.ENOSPC || e == Errno.EDQUOT || e == Errno.EROFS;
+    }
+
+    /** The kernel cannot do this copy between these two files at all. */
+    private static boolean cannot(int e) {
+        return e == Errno.EXDEV || e == Errno.ENOSYS || e == Errno.EOPNOTSUPP || e == Errno.EINVAL;
+    }
+
+    private long readWrite(int in, long inOff, int out, long size) throws IOException {
         if (buffer == null) buffer = ByteBuffer.allocateDirect(BUFFER);
-        // write(2) starts at position 0: copy_file_range with explicit offsets never moved it,
-        // so whatever it wrote before failing is overwritten.
+        // write(2) starts at position 0: copy_file_range with explicit offsets never moved it
+        // (and after sendfile it was set back), so whatever a kernel copy wrote before failing
+        // is overwritten.
         long off = 0;
         while (off < size) {
             int want = (int) Math.min(BUFFER, size - off);
             int n;
             try {
-                n = Posix.pread(in, buffer, want, off);
+                n = Posix.pread(in, buffer, want, inOff + off);
             } catch (PosixException x) {
                 throw new SourceFailed(x, off);
             }

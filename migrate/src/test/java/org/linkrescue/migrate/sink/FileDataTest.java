@@ -1,0 +1,115 @@
+package org.linkrescue.migrate.sink;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.Posix;
+
+/**
+ * FileData's kernel-side copy of a range at an offset (an entry inside an archive file): the
+ * same bytes on one file system (copy_file_range) and across two (ext4 to tmpfs: where the
+ * kernel refuses copy_file_range across file systems, sendfile), and the source descriptor's
+ * own position never moves (the tar reader reads the same descriptor meanwhile).
+ */
+class FileDataTest {
+    static final Path EXT4 = Path.of("/var/tmp"), TMPFS = Path.of("/dev/shm");
+    Path diskDir, shmDir;
+
+    @BeforeEach
+    void dirs() throws IOException {
+        diskDir = Files.createTempDirectory(EXT4, "lr-filedata-");
+        shmDir = Files.createTempDirectory(TMPFS, "lr-filedata-");
+    }
+
+    @AfterEach
+    void clean() throws Exception {
+        new ProcessBuilder("rm", "-rf", diskDir.toString(), shmDir.toString()).start().waitFor();
+    }
+
+    private static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static int open(Path p, int flags) throws IOException {
+        return Posix.openat(Posix.AT_FDCWD, Names.bytes(p.toString()), flags, 0600);
+    }
+
+    /** Copies [off, off + size) of src into a new file in targetDir; returns {copied, position after}. */
+    private static long[] copy(FileData data, Path src, long off, long size, Path target) throws IOException {
+        int in = open(src, Posix.O_RDONLY);
+        int out = open(target, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL);
+        try {
+            Posix.lseek(in, 777, Posix.SEEK_SET); // where the reader thread happens to be
+            long n = data.copy(in, off, out, size);
+            return new long[] {n, Posix.lseek(in, 0, Posix.SEEK_CUR)};
+        } finally {
+            Posix.close(in);
+            Posix.close(out);
+        }
+    }
+
+    private void copiesTheRangeAndLeavesTheSourcePositionAlone(Path targetDir) throws IOException {
+        byte[] all = random((5 << 20) + 12_345 + 100, 1);
+        Path src = diskDir.resolve("archive");
+        Files.write(src, all);
+        FileData data = new FileData();
+        for (int i = 0; i < 2; i++) { // the second copy runs after any fallback was remembered
+            Path target = targetDir.resolve("t" + i);
+            long[] r = copy(data, src, 12_345 + i, (5 << 20) + 7, target);
+            assertEquals((5 << 20) + 7, r[0]);
+            assertEquals(777, r[1], "the archive's own position did not move");
+            assertArrayEquals(Arrays.copyOfRange(all, 12_345 + i, 12_345 + i + (5 << 20) + 7), Files.readAllBytes(target));
+        }
+    }
+
+    @Test
+    void t01_aRangeAtAnOffsetIsCopiedAcrossFileSystems() throws IOException {
+        copiesTheRangeAndLeavesTheSourcePositionAlone(shmDir);
+    }
+
+    @Test
+    void t02_aRangeAtAnOffsetIsCopiedOnOneFileSystem() throws IOException {
+        copiesTheRangeAndLeavesTheSourcePositionAlone(diskDir);
+    }
+
+    @Test
+    void t03_aRangePassingTheSourcesEndCopiesWhatThereIsAndSaysHowMuch() throws IOException {
+        byte[] all = random(100_000, 2);
+        Path src = diskDir.resolve("archive");
+        Files.write(src, all);
+        for (Path dir : new Path[] {shmDir, diskDir}) {
+            Path target = dir.resolve("short");
+            long[] r = copy(new FileData(), src, 90_000, 50_000, target);
+            assertEquals(10_000, r[0]);
+            assertEquals(777, r[1]);
+            assertArrayEquals(Arrays.copyOfRange(all, 90_000, 100_000), Files.readAllBytes(target), dir.toString());
+        }
+    }
+
+    @Test
+    void t04_aWholeFileFromOffsetZeroAsBefore() throws IOException {
+        byte[] all = random(3_000_001, 3);
+        Path src = diskDir.resolve("file");
+        Files.write(src, all);
+        int in = open(src, Posix.O_RDONLY);
+        int out = open(shmDir.resolve("copy"), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL);
+        try {
+            assertEquals(all.length, new FileData().copy(in, out, all.length));
+        } finally {
+            Posix.close(in);
+            Posix.close(out);
+        }
+        assertArrayEquals(all, Files.readAllBytes(shmDir.resolve("copy")));
+    }
+}
