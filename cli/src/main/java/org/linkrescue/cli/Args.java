@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.pipeline.ArchiveFile;
 
 /**
  * Command-line arguments arrive as Latin-1 Strings, one char per byte of the name the user
@@ -34,6 +35,17 @@ final class Args {
         } catch (IOException e) {
             throw new IOException("cannot read archive '" + display(file) + "': " + why(e), e);
         }
+    }
+
+    /**
+     * The archive as an uncompressed regular file to read by offset, or null when it is not one
+     * (compressed, a pipe, a terminal, cannot be opened): then {@link #openInput} reads it as a
+     * stream and reports any error as usual. Standard input qualifies only when it is this
+     * process's own, unread (a test's in-memory stdin is not descriptor 0).
+     */
+    static ArchiveFile openPlainArchive(String file, Console console) {
+        if (isStdio(file)) return console.in() == System.in ? ArchiveFile.stdinIfPlain() : null;
+        return ArchiveFile.openIfPlain(bytes(file));
     }
 
     static OutputStream openOutput(String file, Console console) throws IOException {

@@ -2,6 +2,7 @@ package org.linkrescue.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.linkrescue.migrate.pipeline.ArchiveFile;
 import org.linkrescue.migrate.pipeline.Extraction;
 import org.linkrescue.migrate.sink.DiskSink;
 import org.linkrescue.migrate.stream.Problems.Grade;
@@ -36,16 +37,25 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
         try (Session s = new Session(console, common, "extract")) {
             s.report.place("archive", Args.display(file)).place("target", Args.display(target));
             List<Object[]> damaged = new ArrayList<>();
-            try (var in = Args.openInput(file, console)) {
-                DiskSink sink = DiskSink.open(Args.bytes(target),
-                        DiskSink.Options.defaults().withAllowExisting(allowExisting), s.problems).allowLinksToNonRegular();
-                new Extraction(s.problems, s.totals, ProvenanceRecords::parse).run(in, sink, (path, p) -> {
-                    if (p.damaged()) {
-                        s.problems.report(Grade.WARN, path, "the archive marks this file as damaged: "
-                                + lostBytes(p) + " bytes were lost when it was made (zero-filled)");
-                    }
-                    damaged.add(new Object[] {path, p});
-                });
+            Extraction.ProvenanceListener marked = (path, p) -> {
+                if (p.damaged()) {
+                    s.problems.report(Grade.WARN, path, "the archive marks this file as damaged: "
+                            + lostBytes(p) + " bytes were lost when it was made (zero-filled)");
+                }
+                damaged.add(new Object[] {path, p});
+            };
+            Extraction extraction = new Extraction(s.problems, s.totals, ProvenanceRecords::parse);
+            // An uncompressed archive file is read by offset (its data copied kernel-side);
+            // anything else (compressed, a pipe, unreadable) as a stream, as before.
+            ArchiveFile plain = Args.openPlainArchive(file, console);
+            if (plain != null) {
+                try (plain) { // closed by run; here too if the target cannot be opened
+                    extraction.run(plain, sink(s), marked);
+                }
+            } else {
+                try (var in = Args.openInput(file, console)) {
+                    extraction.run(in, sink(s), marked);
+                }
             }
             s.report.section("markedEntries", j -> {
                 j.beginArray();
@@ -61,6 +71,11 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
             });
             return s.finish(false);
         }
+    }
+
+    private DiskSink sink(Session s) throws java.io.IOException {
+        return DiskSink.open(Args.bytes(target),
+                DiskSink.Options.defaults().withAllowExisting(allowExisting), s.problems).allowLinksToNonRegular();
     }
 
     private static long lostBytes(Provenance p) {

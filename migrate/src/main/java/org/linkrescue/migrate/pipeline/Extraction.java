@@ -10,7 +10,6 @@ import org.linkrescue.archive.EntryType;
 import org.linkrescue.archive.TarReader;
 import org.linkrescue.archive.UnsupportedEntryException;
 import org.linkrescue.migrate.report.RunTotals;
-import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.EntrySink;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
@@ -18,7 +17,8 @@ import org.linkrescue.migrate.stream.Provenance;
 
 /**
  * extract: tar reader -> content of the current entry -> sink. Compression is detected from
- * the first bytes (a pipe works). An entry kind we do not reproduce is reported and skipped;
+ * the first bytes (a pipe works). An uncompressed archive in a regular file is read by offset
+ * instead ({@link ArchiveFile}): headers only, the data copied kernel-side by the sink. An entry kind we do not reproduce is reported and skipped;
  * a malformed archive ends the run with the reader's message (byte offset included). Provenance
  * the archive carries (in an entry's header, or in late records after its data) goes to the
  * listener, and a damaged entry counts in the totals either way.
@@ -54,10 +54,33 @@ public final class Extraction {
      * from the same stream the next header would).
      */
     public void run(InputStream raw, EntrySink sink, ProvenanceListener listener) throws IOException {
+        try (InputStream in = Compression.decompressDetected(raw)) {
+            extract(new TarReader(in), null, sink, listener);
+        } finally {
+            totals.stop();
+        }
+    }
+
+    /**
+     * Extracts an uncompressed archive file (closed at the end, after the sink has finished or
+     * failed) into sink. The reader on this thread reads headers only and seeks over the data;
+     * a plain FILE entry goes to the sink as its range of the file, which the sink copies
+     * kernel-side on its own thread, never through this process's memory. A sparse entry, or
+     * one whose data passes the end of the file, is read as from a stream.
+     */
+    public void run(ArchiveFile file, EntrySink sink, ProvenanceListener listener) throws IOException {
+        try (file) {
+            extract(new TarReader(file.stream()), file, sink, listener);
+        } finally {
+            totals.stop();
+        }
+    }
+
+    /** @param file the archive file reader reads, when its entries may be handed out as ranges; else null */
+    private void extract(TarReader reader, ArchiveFile file, EntrySink sink, ProvenanceListener listener) throws IOException {
         Evacuation.Tuning t = Evacuation.Tuning.DEFAULT;
-        try (InputStream in = Compression.decompressDetected(raw);
-             ReadAhead out = new ReadAhead(new CountingSink(sink, totals), t.depth(), t.ringBytes(), t.preReadMax(), 0, null)) {
-            TarReader reader = new TarReader(in).onLateRecords(late -> {
+        try (ReadAhead out = new ReadAhead(new CountingSink(sink, totals), t.depth(), t.ringBytes(), t.preReadMax(), 0, null)) {
+            reader.onLateRecords(late -> {
                 Provenance p = provenanceOf.apply(late.records());
                 if (p.isClean()) return;
                 if (p.damaged()) totals.damagedAfterRead();
@@ -78,13 +101,21 @@ public final class Extraction {
                 }
                 Provenance p = e.extra().isEmpty() ? Provenance.CLEAN : provenanceOf.apply(e.extra());
                 if (!p.isClean() && listener != null) listener.marked(e.path(), p);
-                Content c = new TarEntryContent(reader, e.size(), p, buffer);
-                if (e.size() > t.preReadMax()) out.acceptInStep(e, c);
-                else out.accept(e, c);
+                long at = file == null ? -1 : reader.dataOffset();
+                if (at >= 0 && file.holds(at, e.size())) {
+                    // The next header is read at once: the reader seeks past these bytes.
+                    out.accept(e, new ArchiveRangeContent(file.fd(), file.start() + at, e.size(), p));
+                    continue;
+                }
+                TarEntryContent c = new TarEntryContent(reader, e.size(), p, buffer);
+                if (e.size() > t.preReadMax()) {
+                    out.acceptInStep(e, c);
+                    c.rethrowReadFailure(); // however soon the sink thread reports it
+                } else {
+                    out.accept(e, c);
+                }
             }
             out.finish();
-        } finally {
-            totals.stop();
         }
     }
 }
