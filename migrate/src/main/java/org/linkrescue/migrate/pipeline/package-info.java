@@ -5,7 +5,10 @@
  *       {@link org.linkrescue.migrate.pipeline.EntryMaker} -> link table -> content source ->
  *       read-ahead queue -> sink (disk, tar, or both);</li>
  *   <li>{@link org.linkrescue.migrate.pipeline.Extraction} (extract): tar reader -> content of
- *       the current tar entry -> disk sink.</li>
+ *       the current tar entry -> disk sink. An uncompressed archive in a regular file
+ *       ({@link org.linkrescue.migrate.pipeline.ArchiveFile}) is read by offset: the reader
+ *       reads headers and seeks over the data, which the sink copies kernel-side from the
+ *       archive (sparse entries, and data past the file's end, are read as from a stream).</li>
  * </ol>
  * The read-ahead runs the sink on its own thread behind a bounded queue; when the sink consumes
  * bytes, files up to 16 MiB are read into a fixed ring by reader threads in parallel (room
