@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.TimeUnit;
 import org.linkrescue.archive.Entry;
+import org.linkrescue.migrate.concurrent.Handoff;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.EntrySink;
 

@@ -2,12 +2,10 @@ package org.linkrescue.migrate.sink;
 
 import java.io.InterruptedIOException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import org.linkrescue.migrate.concurrent.Handoff;
 
 /**
  * Threads that write the data of files the disk sink has created, while the sink's own thread
@@ -15,44 +13,45 @@ import java.util.function.Supplier;
  * namespace work (mkdir, create, link) and the copying of bytes was the bottleneck of migrate
  * and extract, with the second core partly idle.
  *
- * <p>At most maxInFlight jobs are queued or running: each holds a target descriptor and its
- * bytes in memory. Results come back in completion order through {@link #poll}, to be settled
- * on the sink's thread, which owns every table and counter; a job never throws.
+ * <p>Jobs go round-robin to the threads through {@link Handoff} queues, so a tree of small files
+ * costs no wake-up per file. At most {@code perThread} jobs wait per thread, plus the one it
+ * runs: each holds a target descriptor and its bytes in memory. Results come back in completion
+ * order through {@link #poll}, to be settled on the sink's thread, which owns every table and
+ * counter; a job never throws.
+ *
+ * <p>One thread at a time (the sink's) submits, polls, waits and closes.
  *
  * @param <R> what a job reports
  */
 final class DataWriters<R> implements AutoCloseable {
-    private final int maxInFlight;
-    private final Semaphore room;
-    private final ExecutorService pool;
-    private final ConcurrentLinkedQueue<R> done = new ConcurrentLinkedQueue<>();
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final Supplier<?> END = () -> null;
 
-    DataWriters(int threads, int maxInFlight) {
-        if (threads < 1 || maxInFlight < 1) throw new IllegalArgumentException(threads + " threads, " + maxInFlight + " in flight");
-        this.maxInFlight = maxInFlight;
-        this.room = new Semaphore(maxInFlight);
-        this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "linkrescue-data");
-            t.setDaemon(true);
-            return t;
-        });
+    private final java.util.List<Worker> workers = new java.util.ArrayList<>();
+    private final ConcurrentLinkedQueue<R> done = new ConcurrentLinkedQueue<>();
+    private int next;
+    private volatile long submitted; // written by the submitting thread only
+    private volatile long finished;
+    private volatile Thread waiting; // the submitter, parked in awaitIdle
+    private boolean closed;
+
+    DataWriters(int threads, int perThread) {
+        if (threads < 1 || perThread < 1) throw new IllegalArgumentException(threads + " threads, " + perThread + " per thread");
+        for (int i = 0; i < threads; i++) workers.add(new Worker(perThread));
     }
 
-    /** Runs job on a data thread; waits while maxInFlight jobs are unfinished. */
+    /** Runs job on a data thread; waits while that thread's queue is full. */
     void submit(Supplier<R> job) throws InterruptedIOException {
-        try {
-            room.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a data writer");
-        }
-        pool.execute(() -> {
-            try {
-                done.add(job.get());
-            } finally {
-                room.release();
+        if (closed) throw new IllegalStateException("data writers closed");
+        Worker w = workers.get(next);
+        next = (next + 1) % workers.size();
+        while (!w.queue.put(job, POLL_NANOS * 100)) {
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for a data writer");
             }
-        });
+        }
+        submitted++;
     }
 
     /** The next finished job's result, or null when none has finished since the last poll. */
@@ -60,16 +59,66 @@ final class DataWriters<R> implements AutoCloseable {
 
     /** Waits until every submitted job has finished (their results wait in {@link #poll}). */
     void awaitIdle() throws InterruptedIOException {
-        try {
-            room.acquire(maxInFlight);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the data writers");
+        for (Worker w : workers) w.queue.nudge(); // nothing more comes: do not wait for a fuller queue
+        while (finished != submitted) {
+            waiting = Thread.currentThread();
+            if (finished != submitted) LockSupport.parkNanos(this, POLL_NANOS);
+            waiting = null;
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the data writers");
+            }
         }
-        room.release(maxInFlight);
     }
 
     /** Lets queued jobs finish, then ends the threads (call awaitIdle first to wait for them). */
     @Override
-    public void close() { pool.shutdown(); }
+    public void close() {
+        if (closed) return;
+        closed = true;
+        for (Worker w : workers) {
+            while (!w.queue.put(END, POLL_NANOS * 100)) {
+                if (!w.thread.isAlive()) break;
+            }
+            w.queue.nudge();
+        }
+    }
+
+    private final class Worker implements Runnable {
+        final Handoff<Supplier<?>> queue;
+        final Thread thread;
+
+        Worker(int capacity) {
+            // Woken early once a quarter of its queue waits: a burst to work through per wake-up.
+            queue = new Handoff<>(capacity, Math.max(1, capacity / 4), POLL_NANOS);
+            thread = new Thread(this, "linkrescue-data");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Supplier<?> job;
+                try {
+                    job = queue.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (job == END) return;
+                try {
+                    @SuppressWarnings("unchecked") R r = (R) job.get();
+                    done.add(r);
+                } finally {
+                    finishedOne();
+                }
+            }
+        }
+    }
+
+    private synchronized void finishedOne() {
+        finished = finished + 1; // several workers: one at a time
+        Thread t = waiting;
+        if (t != null && finished == submitted) LockSupport.unpark(t);
+    }
 }

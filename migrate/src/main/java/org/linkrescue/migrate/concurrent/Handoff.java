@@ -1,4 +1,4 @@
-package org.linkrescue.migrate.pipeline;
+package org.linkrescue.migrate.concurrent;
 
 import java.util.concurrent.locks.LockSupport;
 
@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * Exactly one thread may call {@link #put}, and exactly one other thread {@link #take}.
  */
-final class Handoff<T> {
+public final class Handoff<T> {
     private final Object[] slots;
     private final int mask;
     private final int wakeAt;
@@ -31,7 +31,7 @@ final class Handoff<T> {
      * @param pollNanos longest a sleeping consumer (or a producer waiting for room) sleeps
      *                  before it looks again by itself
      */
-    Handoff(int capacity, int wakeAt, long pollNanos) {
+    public Handoff(int capacity, int wakeAt, long pollNanos) {
         int cap = Integer.highestOneBit(Math.max(2, capacity) - 1) << 1;
         this.slots = new Object[cap];
         this.mask = cap - 1;
@@ -43,7 +43,7 @@ final class Handoff<T> {
      * Adds t, waiting while the queue is full. Returns false without adding it when the wait
      * exceeded maxWaitNanos (the caller checks whether the consumer died, and tries again).
      */
-    boolean put(T t, long maxWaitNanos) {
+    public boolean put(T t, long maxWaitNanos) {
         long tl = tail;
         if (tl - head > mask) {
             long deadline = System.nanoTime() + maxWaitNanos;
@@ -63,13 +63,13 @@ final class Handoff<T> {
     }
 
     /** Wakes a sleeping consumer now whatever the queue holds (the producer will add nothing for a while). */
-    void nudge() {
+    public void nudge() {
         Thread c = sleepingConsumer;
         if (c != null && tail != head) LockSupport.unpark(c);
     }
 
     /** Takes the next element, waiting as long as it takes. */
-    T take() throws InterruptedException {
+    public T take() throws InterruptedException {
         long hd = head;
         while (tail == hd) {
             sleepingConsumer = Thread.currentThread();
@@ -81,7 +81,7 @@ final class Handoff<T> {
     }
 
     /** Takes the next element if there is one, else null. */
-    T poll() {
+    public T poll() {
         long hd = head;
         return tail == hd ? null : removeAt(hd);
     }
@@ -97,5 +97,5 @@ final class Handoff<T> {
     }
 
     /** Elements waiting (a racy snapshot). */
-    int size() { return (int) (tail - head); }
+    public int size() { return (int) (tail - head); }
 }

@@ -1,4 +1,4 @@
-package org.linkrescue.migrate.pipeline;
+package org.linkrescue.migrate.concurrent;
 
 import static org.junit.jupiter.api.Assertions.*;
 
