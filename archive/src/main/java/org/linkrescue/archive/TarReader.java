@@ -490,14 +490,33 @@ public final class TarReader extends InputStream {
 
     private void checkChecksum(long off) throws TarFormatException {
         long stored = TarNumbers.parse(header, 148, 8);
-        long unsigned = 0, signed = 0;
-        for (int i = 0; i < BLOCK; i++) {
-            byte c = (i >= 148 && i < 156) ? (byte) ' ' : header[i];
-            unsigned += c & 0xff;
-            signed += c;
-        }
-        if (stored == Long.MIN_VALUE || (stored != unsigned && stored != signed))
+        if (stored != Long.MIN_VALUE && stored == unsignedSum(header)) return;
+        // The historic signed sum (old Sun tar), computed only when the usual one does not match.
+        long signed = 0;
+        for (int i = 0; i < BLOCK; i++) signed += (i >= 148 && i < 156) ? ' ' : header[i];
+        if (stored == Long.MIN_VALUE || stored != signed)
             throw new TarFormatException("bad header checksum at byte offset " + off);
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long LOW_BYTES = 0x00FF00FF00FF00FFL;
+
+    /**
+     * The header's checksum (its bytes summed as unsigned, the checksum field counted as eight
+     * spaces), eight bytes at a time: every entry has one or two headers, and a byte-by-byte sum
+     * was a tenth of extract's reading thread.
+     */
+    static long unsignedSum(byte[] h) {
+        long lanes = 0; // four 16-bit sums; at most 2 * 255 * 64 each, no overflow
+        for (int i = 0; i < BLOCK; i += 8) {
+            long v = (long) LONGS.get(h, i);
+            lanes += (v & LOW_BYTES) + ((v >>> 8) & LOW_BYTES);
+        }
+        long pairs = (lanes & 0x0000FFFF0000FFFFL) + ((lanes >>> 16) & 0x0000FFFF0000FFFFL);
+        long sum = (pairs & 0xFFFFFFFFL) + (pairs >>> 32);
+        for (int i = 148; i < 156; i++) sum -= h[i] & 0xff;
+        return sum + 8 * ' ';
     }
 
     /** Drops a leading "./" (repeatedly) and trailing '/'; "." or "./" alone is the root ".". */

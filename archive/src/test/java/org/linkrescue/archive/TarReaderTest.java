@@ -370,4 +370,35 @@ class TarReaderTest {
             assertArrayEquals(b("ok"), r.readAllBytes());
         }
     }
+
+    @Test
+    void t27_theWordWiseChecksumIsTheByteSumWithTheFieldAsSpaces() {
+        java.util.Random rnd = new java.util.Random(27);
+        byte[][] headers = {new byte[512], new byte[512], new byte[512]};
+        java.util.Arrays.fill(headers[1], (byte) 0xff); // the largest sum there is
+        rnd.nextBytes(headers[2]);
+        for (byte[] h : headers) {
+            long naive = 0;
+            for (int i = 0; i < 512; i++) naive += (i >= 148 && i < 156) ? ' ' : h[i] & 0xff;
+            assertEquals(naive, TarReader.unsignedSum(h));
+        }
+    }
+
+    @Test
+    void t28_aHeaderSummedAsSignedBytesByAnOldTarIsAccepted() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (TarWriter w = new TarWriter(out)) {
+            w.putEntry(new Entry(Names.bytes("f"), EntryType.FILE, 0644, 0, 0, null, null, 0, 1_600_000_000L, 0, null, 0, 0, null));
+            w.closeEntry();
+        }
+        byte[] tar = out.toByteArray();
+        tar[265] = (byte) 0xe9; // an owner name byte above 127: the signed and unsigned sums differ
+        long signed = 0;
+        for (int i = 0; i < 512; i++) signed += (i >= 148 && i < 156) ? ' ' : tar[i];
+        byte[] field = String.format("%06o\0 ", signed).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(field, 0, tar, 148, 8);
+        try (TarReader r = new TarReader(new java.io.ByteArrayInputStream(tar))) {
+            assertArrayEquals(Names.bytes("f"), r.next().path());
+        }
+    }
 }
