@@ -32,9 +32,6 @@ public interface LibC {
                          long len, int flags);
     long lseek(int fd, long offset, int whence);
     long sendfile(int outFd, int inFd, LongLongByReference offset, long count);
-    long splice(int fdIn, LongLongByReference offIn, int fdOut, LongLongByReference offOut, long len, int flags);
-    int pipe2(@Out int[] fds, int flags);
-    int fcntl(int fd, int cmd, int arg);
     int mkdirat(int dirfd, @In byte[] path, int mode);
     int mknodat(int dirfd, @In byte[] path, int mode, long dev);
     int symlinkat(@In byte[] target, int newdirfd, @In byte[] linkpath);

@@ -263,51 +263,6 @@ public final class Posix {
         return r;
     }
 
-    /** A new pipe, {read end, write end}, close-on-exec, its buffer grown to up to size bytes. */
-    public static int[] pipe(int size) throws PosixException {
-        int[] fds = new int[2];
-        if (C.pipe2(fds, O_CLOEXEC) != 0) throw fail("pipe", null);
-        C.fcntl(fds[0], F_SETPIPE_SZ, size); // advice: a smaller pipe still works (pipeSize says)
-        return fds;
-    }
-
-    /** The bytes a pipe holds at most. */
-    public static int pipeSize(int fd) throws PosixException {
-        int n = C.fcntl(fd, F_GETPIPE_SZ, 0);
-        if (n < 0) throw fail("fcntl", null);
-        return n;
-    }
-
-    private static final int F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
-
-    /**
-     * splice(2) of up to len bytes of file in, at inOff (its position untouched), into a pipe:
-     * page references, no copy. Returns the bytes moved: fewer than asked at end of file or where
-     * a bad block starts, 0 at end of file. The pipe must have room for len bytes.
-     */
-    public static int spliceIn(int in, long inOff, int pipeWrite, int len) throws PosixException {
-        LongLongByReference off = new LongLongByReference(inOff);
-        while (true) {
-            long n = C.splice(in, off, pipeWrite, null, len, 0);
-            if (n >= 0) return (int) n;
-            if (errno() != Errno.EINTR) throw fail("splice", null);
-        }
-    }
-
-    /** Moves exactly n bytes out of a pipe into file out at its current position (as write(2) would). */
-    public static void spliceOutFully(int pipeRead, int out, int n) throws PosixException {
-        int done = 0;
-        while (done < n) {
-            long k = C.splice(pipeRead, null, out, null, n - done, 0);
-            if (k < 0) {
-                if (errno() == Errno.EINTR) continue;
-                throw fail("write", null);
-            }
-            if (k == 0) throw new PosixException("write", null, Errno.EIO); // the pipe ran dry: cannot happen
-            done += (int) k;
-        }
-    }
-
     public static void mkdirAt(int dirfd, byte[] name, int mode) throws PosixException {
         if (C.mkdirat(dirfd, Names.cstr(name), mode) != 0) throw fail("mkdir", name);
     }

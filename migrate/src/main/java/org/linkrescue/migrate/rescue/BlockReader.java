@@ -23,13 +23,5 @@ public interface BlockReader {
 
     void close(int fd);
 
-    /**
-     * splice(2) of up to len bytes of fd at off into a pipe that has room for them: the kernel-side
-     * way of reading (no copy through memory). Returns the bytes moved, with the same short-read
-     * rule as {@link #pread}, or -1 when this reader does not splice: a fault seam's faults apply
-     * to pread, so it leaves this default and its bytes go through pread.
-     */
-    default int splice(int fd, long off, int pipeWrite, int len) throws PosixException { return -1; }
-
     BlockReader REAL = new PosixBlockReader();
 }

@@ -18,8 +18,4 @@ final class PosixBlockReader implements BlockReader {
     }
 
     @Override public void close(int fd) { Posix.close(fd); }
-
-    @Override public int splice(int fd, long off, int pipeWrite, int len) throws PosixException {
-        return Posix.spliceIn(fd, off, pipeWrite, len);
-    }
 }

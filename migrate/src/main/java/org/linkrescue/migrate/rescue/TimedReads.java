@@ -56,39 +56,48 @@ public final class TimedReads implements AutoCloseable {
         }, "read at byte " + off, off);
     }
 
-    /** What a kernel-side read left in the calling thread's pipe: n bytes to take from readFd. */
-    public record Piped(int n, int readFd) {}
+    /**
+     * A read of fd at off started on this caller's worker by {@link #startDirect}, to be taken
+     * with {@link #finishDirect} before this caller makes any other call here.
+     */
+    public final class DirectRead {
+        private final Worker worker;
+        private final long off;
+
+        private DirectRead(Worker worker, long off) {
+            this.worker = worker;
+            this.off = off;
+        }
+    }
 
     /**
-     * Moves up to len bytes of fd at off into this caller's own pipe, on the worker, timed like
-     * {@link #pread}: the bytes never pass through memory. Returns null when the reader does not
-     * splice (then pread it is); n == 0 at end of file. The caller must take all n bytes out of
-     * readFd before its next call here, or {@link #discardPipe} when it could not. A worker lost
-     * to a hang takes its pipe along, so a late splice never reaches anything still in use.
+     * Starts reading up to len bytes of fd at off into one of this caller's worker's two direct
+     * buffers (the one the previous direct read did not use) and returns at once: the caller
+     * writes out the previous chunk meanwhile, so reading and writing a large file overlap.
+     */
+    public DirectRead startDirect(int fd, long off, int len) {
+        if (len > bufferSize) throw new IllegalArgumentException("read of " + len + " > buffer " + bufferSize);
+        Worker w = begin(k -> {
+            ByteBuffer b = k.nextDirect();
+            int n = reader.pread(fd, b, len, off);
+            return b.duplicate().position(0).limit(n);
+        });
+        return new DirectRead(w, off);
+    }
+
+    /**
+     * Waits for a read started by {@link #startDirect} and returns a view of the bytes read
+     * (none at end of file). The view stays valid until the next direct read after this one is
+     * finished: bytes on their way to a descriptor need no copy on the Java heap. A worker lost
+     * to a hang keeps its buffers, so a late read never lands in one still in use.
      *
-     * @throws PosixException       the read failed (EIO and friends); the pipe is left empty
+     * @throws PosixException       the read failed (EIO and friends)
      * @throws ReadTimeoutException it did not return within the timeout
      */
-    public Piped splice(int fd, long off, int len) throws IOException {
-        return timed(w -> {
-            int[] p = w.pipe();
-            int n = reader.splice(fd, off, p[1], Math.min(len, w.pipeSize));
-            return n < 0 ? null : new Piped(n, p[0]);
-        }, "read at byte " + off, off);
-    }
-
-    /** The largest len a {@link #splice} moves at once (this caller's pipe's size). */
-    public int spliceChunk() throws IOException {
-        return timed(w -> {
-            w.pipe();
-            return w.pipeSize;
-        }, "pipe", 0);
-    }
-
-    /** Throws this caller's pipe away (bytes left in it that the caller could not take). */
-    public void discardPipe() {
-        Worker w = mine.get();
-        if (w != null) w.closePipe();
+    public ByteBuffer finishDirect(DirectRead r) throws IOException {
+        // The timeout counts from here, not from the start: a slow write of the previous chunk
+        // must not make a healthy read look hung.
+        return await(r.worker, System.nanoTime() + timeoutNanos, "read at byte " + r.off, r.off);
     }
 
     /** An open file and what fstat said of it. */
@@ -119,6 +128,12 @@ public final class TimedReads implements AutoCloseable {
     }
 
     private <T> T timed(Call<T> call, String what, long off) throws IOException {
+        Worker w = begin(call);
+        return await(w, System.nanoTime() + timeoutNanos, what, off);
+    }
+
+    /** Hands call to this caller's worker (made on first use) and returns at once. */
+    private Worker begin(Call<?> call) {
         if (closed) throw new IllegalStateException("reads closed");
         Worker w = mine.get();
         if (w == null) {
@@ -131,7 +146,11 @@ public final class TimedReads implements AutoCloseable {
         w.error = null;
         w.task = call;
         LockSupport.unpark(w.thread);
-        long deadline = System.nanoTime() + timeoutNanos;
+        return w;
+    }
+
+    /** Waits for w's call until deadline; past it the worker is given up for lost. */
+    private <T> T await(Worker w, long deadline, String what, long off) throws IOException {
         while (!w.done) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -179,27 +198,19 @@ public final class TimedReads implements AutoCloseable {
     private final class Worker implements Runnable {
         final Thread thread;
         final ByteBuffer direct;
+        private ByteBuffer second; // the other buffer of direct reads, made on the first one
+        private boolean useSecond;
         volatile Call<?> task;
         volatile Object result;
         volatile Throwable error;
         volatile boolean done, lost;
         volatile Thread caller;
-        private int[] pipe; // made on the first splice; only this worker splices into it
-        int pipeSize;
 
-        synchronized int[] pipe() throws PosixException {
-            if (pipe == null) {
-                pipe = org.linkrescue.migrate.fs.Posix.pipe(bufferSize);
-                pipeSize = org.linkrescue.migrate.fs.Posix.pipeSize(pipe[0]);
-            }
-            return pipe;
-        }
-
-        synchronized void closePipe() {
-            if (pipe == null) return;
-            org.linkrescue.migrate.fs.Posix.close(pipe[0]);
-            org.linkrescue.migrate.fs.Posix.close(pipe[1]);
-            pipe = null;
+        /** The direct read buffer not used by the previous direct read. */
+        ByteBuffer nextDirect() {
+            if (second == null) second = ByteBuffer.allocateDirect(direct.capacity());
+            useSecond = !useSecond;
+            return useSecond ? second : direct;
         }
 
         Worker(int bufferSize) {
@@ -227,7 +238,6 @@ public final class TimedReads implements AutoCloseable {
                 done = true;
                 LockSupport.unpark(caller);
             }
-            closePipe(); // given up (or closed): nobody takes from this pipe any more
         }
     }
 

@@ -10,10 +10,10 @@ import org.linkrescue.migrate.stream.Content;
 /**
  * Writes the bytes of one file into a freshly created, empty target file: kernel-side from a
  * plain source descriptor when there is one (a source file, or an entry's range of an
- * uncompressed archive file: copy_file_range, across file systems sendfile), else kernel-side through a pipe as far as the
- * content can move its bytes that way (a large file straight off the drive), else as the content
- * feeds them. One instance serves
- * the whole run, so the copy buffer is allocated once. Keeps the two sides' failures apart: a
+ * uncompressed archive file: copy_file_range, across file systems sendfile), else from native
+ * memory as far as the content holds its bytes there (a large file straight off the drive, read
+ * into the read worker's direct buffer), else as the content feeds them. One instance serves a
+ * thread for the whole run, so the copy buffer is allocated once. Keeps the two sides' failures apart: a
  * write error is the target's ({@link PosixException}), a read error the source's
  * ({@link SourceFailed}); an error of the content itself passes through unchanged.
  */
@@ -73,7 +73,7 @@ final class FileData implements Content.Chunks {
         try {
             // Kernel-side first where the content can (a large file straight off the drive); the
             // rest, if the drive failed part-way, goes through memory and the rescue.
-            long from = content.copyPrefix(this::fromPipe);
+            long from = content.copyPrefix(this::fromBuffer);
             if (from < content.size()) content.feedFrom(from, this);
         } catch (IOException e) {
             if (writeError != null) throw writeError;
@@ -99,10 +99,11 @@ final class FileData implements Content.Chunks {
         }
     }
 
-    /** Takes n bytes a content moved into a pipe; a failure is the target's, as in {@link #accept}. */
-    private void fromPipe(int pipe, int n) throws PosixException {
+    /** Writes bytes a content holds in native memory; a failure is the target's, as in {@link #accept}. */
+    private void fromBuffer(ByteBuffer b) throws PosixException {
+        int n = b.remaining();
         try {
-            Posix.spliceOutFully(pipe, out, n);
+            Posix.writeFully(out, b, n);
             written += n;
         } catch (PosixException x) {
             writeError = x;

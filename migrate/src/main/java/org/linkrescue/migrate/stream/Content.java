@@ -38,12 +38,13 @@ public interface Content extends Closeable {
     default Content retain() { return null; }
 
     /**
-     * Moves as many leading bytes as it can kernel-side (never through memory) into target, and
-     * returns how many: size() when all went, 0 when this content cannot. The rest, from there,
-     * is then delivered by {@link #feedFrom}. Used at most once, before any feeding. A source that
-     * fails part-way stops there, and feedFrom takes over (with the rescue, if any) from that byte.
+     * Hands as many leading bytes as it can to target from native memory (never through the Java
+     * heap), and returns how many: size() when all went, 0 when this content cannot. The rest,
+     * from there, is then delivered by {@link #feedFrom}. Used at most once, before any feeding.
+     * A source that fails part-way stops there, and feedFrom takes over (with the rescue, if
+     * any) from that byte.
      */
-    default long copyPrefix(PipeTarget target) throws IOException { return 0; }
+    default long copyPrefix(DirectTarget target) throws IOException { return 0; }
 
     /** Delivers the bytes [from, size()) after {@link #copyPrefix} returned from; from 0 it is {@link #feed}. */
     default void feedFrom(long from, Chunks out) throws IOException {
@@ -59,10 +60,10 @@ public interface Content extends Closeable {
 
     @Override default void close() throws IOException {}
 
-    /** Receives bytes a content moves kernel-side: n bytes waiting in a pipe, to be taken now. */
+    /** Receives bytes a content holds in native memory: the buffer's remaining bytes, valid during the call only. */
     @FunctionalInterface
-    interface PipeTarget {
-        void fromPipe(int pipeReadFd, int n) throws IOException;
+    interface DirectTarget {
+        void fromBuffer(java.nio.ByteBuffer direct) throws IOException;
     }
 
     /** Receives a content's bytes. The array is only valid during the call. */

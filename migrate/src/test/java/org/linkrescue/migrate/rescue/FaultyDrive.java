@@ -66,17 +66,6 @@ final class FaultyDrive implements BlockReader {
         return REAL.pread(fd, direct, allowed(fd, len, off), off);
     }
 
-    /** Off by default: then this drive does not splice, and every read is a pread. */
-    private volatile boolean splices;
-
-    /** Also splices (the kernel-side path), with exactly the faults pread has. */
-    FaultyDrive splicing() { splices = true; return this; }
-
-    @Override public int splice(int fd, long off, int pipeWrite, int len) throws PosixException {
-        if (!splices) return -1;
-        return REAL.splice(fd, off, pipeWrite, allowed(fd, len, off));
-    }
-
     /** How much of a read of len bytes at off may go through; throws or hangs where the faults say. */
     private int allowed(int fd, int len, long off) throws PosixException {
         String n = names.get(fd);

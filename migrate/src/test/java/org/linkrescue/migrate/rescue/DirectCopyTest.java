@@ -18,16 +18,17 @@ import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.stream.Content;
 
 /**
- * The kernel-side path of a rescue read (splice into the read worker's pipe, then into the
- * target): as far as the drive reads cleanly the bytes never pass through memory; where it fails
- * or hangs, the rescue takes over from that very byte, exactly as when every byte is fed.
+ * The straight path of a rescue read (each chunk read into the read worker's own direct buffer,
+ * written to the target from there): as far as the drive reads cleanly the bytes never pass
+ * through the Java heap; where it fails or hangs, the rescue takes over from that very byte,
+ * exactly as when every byte is fed.
  */
-class KernelCopyTest {
+class DirectCopyTest {
     static final int MiB = 1 << 20;
 
     @TempDir Path tmp;
     final RescueFixture fx = new RescueFixture();
-    final FaultyDrive drive = new FaultyDrive().splicing();
+    final FaultyDrive drive = new FaultyDrive();
     final RescueReport report = new RescueReport();
     RescueContentSource source;
 
@@ -41,16 +42,16 @@ class KernelCopyTest {
         return source;
     }
 
-    /** What a disk sink does: copyPrefix into a new file, the rest fed; returns the file's bytes and where the copy stopped. */
+    /** What a disk sink does: copyPrefix into a new file, the rest fed; returns the file's bytes and where the straight copy stopped. */
     record Copied(byte[] bytes, long kernelBytes, Content content) {}
 
-    Copied copy(RescueContentSource s, String rel, Content.PipeTarget target) throws IOException {
+    Copied copy(RescueContentSource s, String rel, Content.DirectTarget target) throws IOException {
         Path p = tmp.resolve("src").resolve(rel);
         Path out = tmp.resolve("out-" + System.nanoTime());
         int dir = Posix.openat(Posix.AT_FDCWD, Names.bytes(p.getParent().toString()), Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
         int fd = Posix.openat(Posix.AT_FDCWD, Names.bytes(out.toString()), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL, 0600);
         try (Content c = s.open(Names.bytes(rel), dir, Names.bytes(p.getFileName().toString()), lstat(p))) {
-            Content.PipeTarget t = target != null ? target : (pipe, n) -> Posix.spliceOutFully(pipe, fd, n);
+            Content.DirectTarget t = target != null ? target : b -> Posix.writeFully(fd, b, b.remaining());
             long from = c.copyPrefix(t);
             if (from < c.size()) c.feedFrom(from, (b, off, len) -> Posix.writeFully(fd, b, off, len));
             return new Copied(Files.readAllBytes(out), from, c);
@@ -60,7 +61,7 @@ class KernelCopyTest {
         }
     }
 
-    @Test void k01_anUndamagedFileGoesWhollyKernelSide() throws Exception {
+    @Test void k01_anUndamagedFileGoesWhollyStraight() throws Exception {
         byte[] data = bytes(3 * MiB + 17, 1);
         file(tmp.resolve("src/2024-01/a"), data);
         Copied c = copy(source(RescueOptions.defaults()), "2024-01/a", null);
@@ -78,7 +79,7 @@ class KernelCopyTest {
         file(tmp.resolve("src/2024-01/a"), data);
         drive.eio("a", MiB + 8192 + 10, MiB + 8192 + 20).eio("a", 2 * MiB + 4096, 2 * MiB + 3 * 4096);
         Copied c = copy(source(RescueOptions.defaults()), "2024-01/a", null);
-        assertEquals(MiB + 8192, c.kernelBytes(), "the splice came back short where the bad block starts");
+        assertEquals(MiB + 8192, c.kernelBytes(), "the straight read came back short where the bad block starts");
         byte[] want = zeroed(zeroed(data, MiB + 8192, MiB + 8192 + 4096), 2 * MiB + 4096, 2 * MiB + 3 * 4096);
         assertArrayEquals(want, c.bytes());
         DamagedInodeRecord r = report.records().get(0);
@@ -87,7 +88,7 @@ class KernelCopyTest {
         assertTrue(fx.problems.get(0).startsWith("FAILED 2024-01/a: read: EIO"), fx.problems.toString());
     }
 
-    @Test void k03_aHangingSpliceIsAbandonedAndTheFileIsNotReadAgain() throws Exception {
+    @Test void k03_aHangingReadIsAbandonedAndTheFileIsNotReadAgain() throws Exception {
         byte[] data = bytes(3 * MiB, 7);
         file(tmp.resolve("src/2024-01/a"), data);
         byte[] other = bytes(5 * MiB, 77);
@@ -104,23 +105,20 @@ class KernelCopyTest {
         assertTrue(r.errors().stream().anyMatch(x -> x.contains("hung")), r.errors().toString());
         long readsAfterHang = drive.reads.stream().filter(x -> x.startsWith("a@") && Long.parseLong(x.substring(2, x.indexOf('+'))) >= 2 * MiB).count();
         assertEquals(1, readsAfterHang, "only the read that hung: " + drive.reads);
-        // The next file goes through a fresh worker and pipe: nothing of the lost one reaches it.
+        // The next file goes through a fresh worker and buffer: nothing of the lost one reaches it.
         drive.release.countDown();
         assertArrayEquals(other, copy(s, "2024-01/b", null).bytes());
     }
 
-    @Test void k04_aTargetThatFailsMidCopyLeavesNothingInThePipeForTheNextFile() throws Exception {
+    @Test void k04_aTargetThatFailsMidCopyLeavesTheNextFileWhole() throws Exception {
         byte[] data = bytes(3 * MiB, 8);
         byte[] next = bytes(2 * MiB + 3, 9);
         file(tmp.resolve("src/2024-01/a"), data);
         file(tmp.resolve("src/2024-01/b"), next);
         RescueContentSource s = source(RescueOptions.defaults());
         int[] calls = {0};
-        PosixException e = assertThrows(PosixException.class, () -> copy(s, "2024-01/a", (pipe, n) -> {
-            if (++calls[0] == 2) throw new PosixException("write", null, Errno.ENOSPC); // bytes left in the pipe
-            byte[] sink = new byte[n];
-            int got = 0;
-            while (got < n) got += Posix.read(pipe, sink, n - got) ;
+        PosixException e = assertThrows(PosixException.class, () -> copy(s, "2024-01/a", b -> {
+            if (++calls[0] == 2) throw new PosixException("write", null, Errno.ENOSPC);
         }));
         assertEquals(Errno.ENOSPC, e.errno());
         Copied c = copy(s, "2024-01/b", null);
@@ -128,13 +126,22 @@ class KernelCopyTest {
         assertEquals(next.length, c.kernelBytes());
     }
 
-    @Test void k05_aDriveThatDoesNotSpliceIsReadAsBefore() throws Exception {
+    @Test void k05_theBytesReachTheTargetFromNativeMemory() throws Exception {
         byte[] data = bytes(2 * MiB + 5, 10);
         file(tmp.resolve("src/2024-01/a"), data);
-        source = new RescueContentSource(RescueOptions.defaults().withSpoolDir(tmp), fx.policy, report, new FaultyDrive());
-        Copied c = copy(source, "2024-01/a", null);
-        assertEquals(0, c.kernelBytes());
-        assertArrayEquals(data, c.bytes());
-        assertTrue(c.content().provenance().isClean());
+        java.util.List<Boolean> direct = new java.util.ArrayList<>();
+        Path out = tmp.resolve("k05");
+        int fd = Posix.openat(Posix.AT_FDCWD, Names.bytes(out.toString()), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL, 0600);
+        try {
+            Copied c = copy(source(RescueOptions.defaults()), "2024-01/a", b -> {
+                direct.add(b.isDirect());
+                Posix.writeFully(fd, b, b.remaining());
+            });
+            assertEquals(data.length, c.kernelBytes());
+        } finally {
+            Posix.close(fd);
+        }
+        assertEquals(List.of(true, true, true), direct, "three chunks of at most 1 MiB, each in a direct buffer");
+        assertArrayEquals(data, Files.readAllBytes(out));
     }
 }
