@@ -48,11 +48,12 @@ public final class DiskSink implements EntrySink {
          * An empty target only (extracting into a tree of unrelated files mixes them up beyond
          * telling apart); owners only when root (nobody else can give files away, and trying
          * would turn every entry into a warning); 32 descriptors per cursor (deeper than nearly
-         * every real tree, and with two cursors far below the usual limit of 1024); one data
-         * thread when there is a second core for it.
+         * every real tree, and with two cursors far below the usual limit of 1024); two data
+         * threads when there is a second core (measured on 2 cores: the first snapshot, all new
+         * files, kept one data thread busy while the rest of the pipeline waited for the ring).
          */
         public static Options defaults() {
-            return new Options(false, Posix.isRoot(), 32, Runtime.getRuntime().availableProcessors() > 1 ? 1 : 0);
+            return new Options(false, Posix.isRoot(), 32, Runtime.getRuntime().availableProcessors() > 1 ? 2 : 0);
         }
 
         public Options withAllowExisting(boolean allow) {
