@@ -105,7 +105,13 @@ public final class Evacuation {
     public void run(byte[] sourceRoot, EntrySink sink, SinkKind kind) throws IOException {
         int ring = kind == SinkKind.CONSUMES_BYTES ? tuning.ringBytes() : 0;
         try (ReadAhead ahead = new ReadAhead(new CountingSink(sink, totals), tuning.depth(), ring, tuning.preReadMax(), tuning.readers(), laterPaths, tuning.order())) {
-            new TreeScanner(problems).walk(sourceRoot, new SourceStream(source, ahead, problems));
+            SourceStream stream = new SourceStream(source, ahead, problems);
+            try {
+                new TreeScanner(problems).walk(sourceRoot, stream);
+            } catch (IOException | RuntimeException | Error e) {
+                stream.abandon();
+                throw e;
+            }
             ahead.finish();
         } finally {
             totals.stop();

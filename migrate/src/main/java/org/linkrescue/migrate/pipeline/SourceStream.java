@@ -20,6 +20,17 @@ import org.linkrescue.migrate.stream.Problems.Grade;
  * and each later path is reported instead of being linked to nothing.
  */
 final class SourceStream implements TreeScanner.Visitor {
+    /**
+     * Paths scanned while a file's open is in flight wait here, in order, so the scan goes on
+     * while the drive answers; this many at most before the scan waits for the open.
+     */
+    private static final int WAITING_MAX = 256;
+    private final java.util.ArrayDeque<ScannedPath> waiting = new java.util.ArrayDeque<>();
+    /** The open in flight (one at a time: each scan thread has one read worker), or null. */
+    private Pending pending;
+
+    private record Pending(Entry entry, ScannedPath path, ContentSource.Opening opening) {}
+
     private final EntryMaker maker = new EntryMaker();
     private final LinkTable links = new LinkTable();
     private final org.linkrescue.migrate.read.XattrReader xattrs;
@@ -36,6 +47,49 @@ final class SourceStream implements TreeScanner.Visitor {
 
     @Override
     public void visit(ScannedPath p) throws IOException {
+        waiting.add(p);
+        pump(false);
+    }
+
+    /** Nothing may use the closing directory's descriptor afterwards: everything waiting is done now. */
+    @Override
+    public void closing(int dirFd) throws IOException {
+        pump(true);
+    }
+
+    /**
+     * Emits what can be emitted in scan order: the open in flight once it is done (or at once
+     * when all is true or too much waits behind it), then the paths waiting behind it, up to
+     * the next file whose open has to be started.
+     */
+    private void pump(boolean all) throws IOException {
+        while (true) {
+            if (pending != null) {
+                if (!all && waiting.size() < WAITING_MAX && !pending.opening().done()) return;
+                Pending done = pending;
+                pending = null;
+                finishOpen(done);
+            }
+            ScannedPath next = waiting.poll();
+            if (next == null) return;
+            process(next);
+        }
+    }
+
+    /** Gives up an open still in flight (the run is ending on an error): its descriptor is closed. */
+    void abandon() {
+        Pending p = pending;
+        pending = null;
+        waiting.clear();
+        if (p == null) return;
+        try {
+            p.opening().finish().close();
+        } catch (IOException ignored) {
+            // The run is already failing; the open's own outcome no longer matters.
+        }
+    }
+
+    private void process(ScannedPath p) throws IOException {
         Entry e = maker.make(p);
         if (e == null) {
             problems.report(Grade.WARN, p.path(), "socket ignored");
@@ -61,9 +115,16 @@ final class SourceStream implements TreeScanner.Visitor {
             out.accept(e, null);
             return;
         }
+        pending = new Pending(e, p, source.startOpen(p.path(), p.parentFd(), p.name(), st));
+    }
+
+    private void finishOpen(Pending pend) throws IOException {
+        ScannedPath p = pend.path();
+        Stat st = p.stat();
+        Entry e = pend.entry();
         Content c;
         try {
-            c = source.open(p.path(), p.parentFd(), p.name(), st);
+            c = pend.opening().finish();
         } catch (ContentSource.Reported ex) {
             failed(p, st, null); // the source said it already
             return;

@@ -55,15 +55,38 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
 
     @Override
     public Content open(byte[] path, int parentFd, byte[] name, Stat scanned) throws IOException {
-        TimedReads.Opened o;
-        try {
-            o = openNoAtime(parentFd, name);
-        } catch (TimedReads.ReadTimeoutException e) {
-            report.lostWorker();
-            return standIn(path, scanned, "open: " + e.getMessage(), e);
-        } catch (PosixException e) {
-            return standIn(path, scanned, e.call() + ": " + e.reason(), e);
-        }
+        return startOpen(path, parentFd, name, scanned).finish();
+    }
+
+    /**
+     * The open runs on the caller's read worker while the caller scans on; finishing it waits
+     * (at most the read timeout) and checks what was opened. A scan of a snapshot tree meets a
+     * new file every few dozen paths, and waiting for each open's round trip to the worker kept
+     * the scan idle a third of the time.
+     */
+    @Override
+    public Opening startOpen(byte[] path, int parentFd, byte[] name, Stat scanned) {
+        TimedReads.PendingOpen pending = reads.startOpen(parentFd, name, FLAGS | Posix.O_NOATIME);
+        return new Opening() {
+            @Override public boolean done() { return pending.done(); }
+
+            @Override
+            public Content finish() throws IOException {
+                TimedReads.Opened o;
+                try {
+                    o = finishNoAtime(pending, parentFd, name);
+                } catch (TimedReads.ReadTimeoutException e) {
+                    report.lostWorker();
+                    return standIn(path, scanned, "open: " + e.getMessage(), e);
+                } catch (PosixException e) {
+                    return standIn(path, scanned, e.call() + ": " + e.reason(), e);
+                }
+                return opened(path, scanned, o);
+            }
+        };
+    }
+
+    private Content opened(byte[] path, Stat scanned, TimedReads.Opened o) throws IOException {
         Stat now = o.stat();
         if (now.ino() != scanned.ino() || now.devId() != scanned.devId() || !now.isRegular()) {
             reads.reader().close(o.fd());
@@ -139,9 +162,9 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
     }
 
     /** O_NOATIME keeps a rescue from writing to the failing drive, but only the owner (or root) may ask. */
-    private TimedReads.Opened openNoAtime(int parentFd, byte[] name) throws IOException {
+    private TimedReads.Opened finishNoAtime(TimedReads.PendingOpen pending, int parentFd, byte[] name) throws IOException {
         try {
-            return reads.open(parentFd, name, FLAGS | Posix.O_NOATIME);
+            return reads.finishOpen(pending);
         } catch (PosixException e) {
             if (e.errno() != Errno.EPERM || !e.call().equals("open")) throw e;
             return reads.open(parentFd, name, FLAGS);

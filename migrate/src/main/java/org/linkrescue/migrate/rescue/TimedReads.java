@@ -112,7 +112,34 @@ public final class TimedReads implements AutoCloseable {
      * @throws ReadTimeoutException it did not return within the timeout
      */
     public Opened open(int dirFd, byte[] name, int flags) throws IOException {
-        return timed(w -> {
+        return timed(openCall(dirFd, name, flags), "open", 0);
+    }
+
+    /** An open started by {@link #startOpen}. */
+    public final class PendingOpen {
+        private final Worker worker;
+
+        private PendingOpen(Worker worker) { this.worker = worker; }
+
+        /** Whether {@link #finishOpen} would return without waiting. */
+        public boolean done() { return worker.done; }
+    }
+
+    /**
+     * {@link #open}, started on this caller's worker and returned from at once; the caller makes
+     * no other call here until {@link #finishOpen}. The timeout counts from that call.
+     */
+    public PendingOpen startOpen(int dirFd, byte[] name, int flags) {
+        return new PendingOpen(begin(openCall(dirFd, name, flags)));
+    }
+
+    /** Waits for an open started by {@link #startOpen}; what {@link #open} would return or throw. */
+    public Opened finishOpen(PendingOpen p) throws IOException {
+        return await(p.worker, System.nanoTime() + timeoutNanos, "open", 0);
+    }
+
+    private Call<Opened> openCall(int dirFd, byte[] name, int flags) {
+        return w -> {
             int fd = reader.open(dirFd, name, flags);
             try {
                 return new Opened(fd, reader.fstat(fd));
@@ -120,7 +147,7 @@ public final class TimedReads implements AutoCloseable {
                 reader.close(fd);
                 throw e;
             }
-        }, "open", 0);
+        };
     }
 
     private interface Call<T> {

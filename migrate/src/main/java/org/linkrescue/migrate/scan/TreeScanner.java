@@ -17,12 +17,21 @@ import org.linkrescue.migrate.stream.Problems.Grade;
  * length work. Errors on a path are reported and the walk goes on.
  */
 public final class TreeScanner {
-    /** Receives every path; may open files below {@link ScannedPath#parentFd()} during the call. */
+    /**
+     * Receives every path; may open files below {@link ScannedPath#parentFd()} during the call,
+     * or later, until {@link #closing} that descriptor.
+     */
     public interface Visitor {
         void visit(ScannedPath p) throws IOException;
 
         /** Called after a directory's contents (post-order), e.g. to finish per-directory work. */
         default void leave(ScannedPath dir) throws IOException {}
+
+        /**
+         * Called before the walk closes a directory's descriptor (the root's too): work still
+         * using it as a {@link ScannedPath#parentFd()} must end here.
+         */
+        default void closing(int dirFd) throws IOException {}
     }
 
     private final Problems problems;
@@ -45,6 +54,7 @@ public final class TreeScanner {
             ScannedPath rp = new ScannedPath(Names.DOT, Names.DOT, root, st, null);
             v.visit(rp);
             walkDir(root, new byte[0], v);
+            v.closing(root);
             v.leave(rp);
         } finally {
             Posix.close(root);
@@ -100,6 +110,7 @@ public final class TreeScanner {
                 }
                 try {
                     walkDir(sub, path, v);
+                    v.closing(sub);
                 } finally {
                     Posix.close(sub);
                 }

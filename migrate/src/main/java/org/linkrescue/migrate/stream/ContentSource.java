@@ -21,6 +21,36 @@ public interface ContentSource {
     Content open(byte[] path, int parentFd, byte[] name, Stat stat) throws IOException;
 
     /**
+     * Starts opening, so the caller can go on scanning while the drive answers; {@link
+     * Opening#finish} gives what {@link #open} would have. parentFd must stay open until then.
+     * The caller starts no other open before finishing this one. The default opens at once.
+     */
+    default Opening startOpen(byte[] path, int parentFd, byte[] name, Stat stat) {
+        Content c;
+        try {
+            c = open(path, parentFd, name, stat);
+        } catch (IOException e) {
+            return new Opening() {
+                @Override public boolean done() { return true; }
+                @Override public Content finish() throws IOException { throw e; }
+            };
+        }
+        return new Opening() {
+            @Override public boolean done() { return true; }
+            @Override public Content finish() { return c; }
+        };
+    }
+
+    /** An open in progress (see {@link #startOpen}). */
+    interface Opening {
+        /** Whether {@link #finish} would return without waiting. */
+        boolean done();
+
+        /** The opened content, or the exception {@link ContentSource#open} would have thrown. */
+        Content finish() throws IOException;
+    }
+
+    /**
      * The open failed and the source has already reported the path itself (with more than the
      * caller could say: which alternates it tried): the caller leaves it out without a second
      * line. One problem, one line. The cause is the failure itself.
