@@ -196,4 +196,51 @@ class EvacuationTest {
         assertEquals(sorted, rest, "after the first, every fill took the lowest inode waiting");
         assertEquals(List.of(), problems);
     }
+
+    @Test
+    void t07_opensThatAnswerLateKeepTheStreamInScanOrderAndTheirDirectoryOpen() throws IOException {
+        file("d1/a", "A");
+        link("d1/a", "d1/b");
+        file("d1/sub/c", "C");
+        link("d1/a", "d2/a");
+        file("d2/x", "X");
+        link("d2/x", "d3/x");
+        PlainContentSource plain = new PlainContentSource(log);
+        List<String> finished = new ArrayList<>();
+        ContentSource late = new ContentSource() {
+            @Override
+            public Content open(byte[] p, int fd, byte[] n, org.linkrescue.migrate.fs.Stat st) throws IOException {
+                return plain.open(p, fd, n, st);
+            }
+
+            @Override
+            public Opening startOpen(byte[] p, int fd, byte[] n, org.linkrescue.migrate.fs.Stat st) {
+                return new Opening() {
+                    @Override public boolean done() { return false; } // the scan runs ahead until it must wait
+
+                    @Override
+                    public Content finish() throws IOException {
+                        finished.add(Names.latin1(p));
+                        if (Names.latin1(p).equals("d2/x")) throw new IOException("open: EIO (Input/output error)");
+                        return plain.open(p, fd, n, st); // by its directory's descriptor, still open now
+                    }
+                };
+            }
+        };
+        RecordingSink sink = run(late, Evacuation.SinkKind.CONSUMES_BYTES, Evacuation.Tuning.DEFAULT, new RunTotals());
+        assertEquals(List.of(
+                "DIRECTORY .",
+                "DIRECTORY d1",
+                "FILE d1/a =A",
+                "HARDLINK d1/b -> d1/a",
+                "DIRECTORY d1/sub",
+                "FILE d1/sub/c =C",
+                "DIRECTORY d2",
+                "HARDLINK d2/a -> d1/a",
+                "DIRECTORY d3"), sink.lines);
+        assertEquals(List.of("d1/a", "d1/sub/c", "d2/x"), finished);
+        assertEquals(List.of(
+                "FAILED d2/x: open: EIO (Input/output error)",
+                "FAILED d3/x: not archived: its inode could not be read"), problems);
+    }
 }
