@@ -28,6 +28,7 @@ public interface LibC {
     long write(int fd, @In ByteBuffer buf, long count);
     long write(int fd, @In byte[] buf, long count);
     long pwrite(int fd, @In byte[] buf, long count, long offset);
+    long pwrite(int fd, @In ByteBuffer buf, long count, long offset);
     long copy_file_range(int fdIn, LongLongByReference offIn, int fdOut, LongLongByReference offOut,
                          long len, int flags);
     long lseek(int fd, long offset, int whence);

@@ -195,6 +195,20 @@ public final class Posix {
         }
     }
 
+    /** Writes len bytes of a direct buffer (from its position) at file offset off; the file position stays. */
+    public static void pwriteFully(int fd, ByteBuffer direct, int len, long off) throws PosixException {
+        int done = 0;
+        while (done < len) {
+            ByteBuffer b = done == 0 && direct.position() == 0 ? direct : direct.duplicate().position(direct.position() + done).slice();
+            long n = C.pwrite(fd, b, len - done, off + done);
+            if (n < 0) {
+                if (errno() == Errno.EINTR) continue;
+                throw fail("write", null);
+            }
+            done += (int) n;
+        }
+    }
+
     public static void writeFully(int fd, ByteBuffer direct, int len) throws PosixException {
         int done = 0;
         while (done < len) {

@@ -87,6 +87,72 @@ public final class RescueContent implements Content {
     @Override
     public long copyPrefix(DirectTarget target) throws IOException {
         if (fed || copied > 0 || resolved != null || fd < 0) return 0;
+        long off = target.descriptor() >= 0 ? copyByWorkers(target) : copyThroughBuffers(target);
+        copied = off;
+        if (off == stat.size()) {
+            fed = true;
+            src.reportRef().clean(stat.size());
+        }
+        return off;
+    }
+
+    /**
+     * Two chunks in flight, each read and then written at its offset by a worker of its own:
+     * one chunk's read overlaps the other's write, and each write comes from the cache of the
+     * core that just read the bytes. Stops at the first chunk that fails, hangs, or comes back
+     * short (a bad block starts there); the chunk after it is waited for (or given up without
+     * writing) before returning, so nothing lands in the target after feedFrom takes over.
+     */
+    private long copyByWorkers(DirectTarget target) throws IOException {
+        long size = stat.size();
+        int out = target.descriptor();
+        TimedReads reads = src.reads();
+        int chunk = src.options().chunkSize();
+        java.util.ArrayDeque<TimedReads.Copy> inFlight = new java.util.ArrayDeque<>(2);
+        long off = 0, next = 0;
+        boolean onSecond = false;
+        PosixException writeFailure = null;
+        try {
+            while (next < size && inFlight.size() < 2) {
+                inFlight.add(reads.startCopy(onSecond, fd, out, next, (int) Math.min(chunk, size - next)));
+                onSecond = !onSecond;
+                next += Math.min(chunk, size - next);
+            }
+            while (!inFlight.isEmpty()) {
+                TimedReads.Copy c = inFlight.poll();
+                int n;
+                try {
+                    n = reads.finishCopy(c);
+                } catch (TimedReads.ReadTimeoutException e) {
+                    hungAt = true;
+                    break;
+                } catch (TimedReads.CopyWriteFailed e) {
+                    writeFailure = e.error();
+                    break;
+                } catch (PosixException e) {
+                    failedWith = "read: " + e.reason();
+                    break;
+                }
+                if (n < 0) { // read back just after the timeout gave it up: treated as hung
+                    hungAt = true;
+                    break;
+                }
+                off += n;
+                if (n < c.length()) break; // end of file early, or a bad block starts at off
+                if (next < size) {
+                    inFlight.add(reads.startCopy(onSecond, fd, out, next, (int) Math.min(chunk, size - next)));
+                    onSecond = !onSecond;
+                    next += Math.min(chunk, size - next);
+                }
+            }
+        } finally {
+            for (TimedReads.Copy c : inFlight) settleQuietly(reads, c);
+        }
+        if (writeFailure != null) target.writeFailed(writeFailure);
+        return off;
+    }
+
+    private long copyThroughBuffers(DirectTarget target) throws IOException {
         long size = stat.size();
         TimedReads reads = src.reads();
         int chunk = src.options().chunkSize();
@@ -116,11 +182,6 @@ public final class RescueContent implements Content {
         } finally {
             if (next != null) settleQuietly(reads, next); // the target failed: this thread's worker must be free again
         }
-        copied = off;
-        if (off == size) {
-            fed = true;
-            src.reportRef().clean(size);
-        }
         return off;
     }
 
@@ -130,6 +191,15 @@ public final class RescueContent implements Content {
             reads.finishDirect(r);
         } catch (IOException ignored) {
             // Its bytes were not wanted; a hung worker is already given up for lost.
+        }
+    }
+
+    /** Waits out a copy past the point where the copy stopped: written whole, or never. */
+    private static void settleQuietly(TimedReads reads, TimedReads.Copy c) {
+        try {
+            reads.finishCopy(c);
+        } catch (IOException ignored) {
+            // Its bytes lie past where feedFrom starts, which writes them again.
         }
     }
 

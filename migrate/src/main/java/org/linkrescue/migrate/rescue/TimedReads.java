@@ -29,6 +29,8 @@ public final class TimedReads implements AutoCloseable {
     private final long timeoutNanos;
     private final int bufferSize;
     private final ThreadLocal<Worker> mine = new ThreadLocal<>();
+    /** A caller's second worker, for copies: two chunks of a large file in flight at once. */
+    private final ThreadLocal<Worker> second = new ThreadLocal<>();
     private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger lost = new AtomicInteger();
     private volatile boolean closed;
@@ -115,6 +117,92 @@ public final class TimedReads implements AutoCloseable {
         return timed(openCall(dirFd, name, flags), "open", 0);
     }
 
+    /**
+     * A chunk of a large file copied by a worker: read into the worker's buffer, then written
+     * by the same worker at the same offset of the target, so the bytes are written from a warm
+     * cache. It is written whole or not at all: a worker given up for lost while reading may
+     * not write afterwards, and one already writing is waited for (a write to the target does
+     * not hang the way a dying drive's read does).
+     */
+    public final class Copy {
+        private static final int READING = 0, WRITING = 1, GIVEN_UP = 2;
+        private final Worker worker;
+        private final AtomicInteger state;
+        private final long off;
+        private final int len;
+
+        private Copy(Worker worker, AtomicInteger state, long off, int len) {
+            this.worker = worker;
+            this.state = state;
+            this.off = off;
+            this.len = len;
+        }
+
+        public long offset() { return off; }
+        public int length() { return len; }
+    }
+
+    /** The target refused a chunk's bytes (its failure, not the drive's). */
+    public static final class CopyWriteFailed extends IOException {
+        private final PosixException error;
+
+        CopyWriteFailed(PosixException error) {
+            super(error.getMessage(), error);
+            this.error = error;
+        }
+
+        public PosixException error() { return error; }
+    }
+
+    /**
+     * Starts copying up to len bytes of in at off to out at off on one of this caller's two
+     * copy workers (second false: the usual one) and returns at once.
+     */
+    public Copy startCopy(boolean onSecond, int in, int out, long off, int len) {
+        if (len > bufferSize) throw new IllegalArgumentException("copy of " + len + " > buffer " + bufferSize);
+        AtomicInteger state = new AtomicInteger(Copy.READING);
+        Worker w = begin(onSecond ? second : mine, k -> {
+            ByteBuffer b = k.direct;
+            int n = reader.pread(in, b, len, off);
+            if (n == 0) return 0;
+            if (!state.compareAndSet(Copy.READING, Copy.WRITING)) return -1; // given up: write nothing
+            try {
+                org.linkrescue.migrate.fs.Posix.pwriteFully(out, b.duplicate().position(0).limit(n), n, off);
+            } catch (PosixException x) {
+                throw new CopyWriteFailed(x);
+            }
+            return n;
+        });
+        return new Copy(w, state, off, len);
+    }
+
+    /**
+     * Waits for a copy: the bytes copied (fewer than asked at end of file or where a bad block
+     * starts; 0 at end of file).
+     *
+     * @throws PosixException       the read failed (nothing was written)
+     * @throws CopyWriteFailed      the write into the target failed
+     * @throws ReadTimeoutException the read did not return within the timeout (nothing was
+     *                              written, and nothing will be)
+     */
+    public int finishCopy(Copy c) throws IOException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        Worker w = c.worker;
+        boolean interrupted = false;
+        while (!w.done) {
+            long left = deadline - System.nanoTime();
+            if ((left <= 0 || interrupted) && c.state.compareAndSet(Copy.READING, Copy.GIVEN_UP)) {
+                if (interrupted) Thread.currentThread().interrupt(); // await then gives the worker up
+                return await(w, System.nanoTime(), "read at byte " + c.off, c.off);
+            }
+            LockSupport.parkNanos(this, left > 0 ? left : 1_000_000); // still reading, or writing: wait
+            if (Thread.interrupted()) interrupted = true;
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        Integer n = await(w, deadline, "read at byte " + c.off, c.off);
+        return n; // -1: the read came back just after it was given up, and wrote nothing
+    }
+
     /** An open started by {@link #startOpen}. */
     public final class PendingOpen {
         private final Worker worker;
@@ -161,11 +249,16 @@ public final class TimedReads implements AutoCloseable {
 
     /** Hands call to this caller's worker (made on first use) and returns at once. */
     private Worker begin(Call<?> call) {
+        return begin(mine, call);
+    }
+
+    private Worker begin(ThreadLocal<Worker> slot, Call<?> call) {
         if (closed) throw new IllegalStateException("reads closed");
-        Worker w = mine.get();
+        Worker w = slot.get();
         if (w == null) {
             w = new Worker(bufferSize);
-            mine.set(w);
+            w.slot = slot;
+            slot.set(w);
         }
         w.caller = Thread.currentThread();
         w.done = false;
@@ -182,7 +275,7 @@ public final class TimedReads implements AutoCloseable {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 w.lost = true; // it ends by itself if the kernel ever lets it go
-                mine.remove();
+                w.slot.remove();
                 workers.remove(w);
                 lost.incrementAndGet();
                 throw new ReadTimeoutException(what, off, Duration.ofNanos(timeoutNanos));
@@ -190,7 +283,7 @@ public final class TimedReads implements AutoCloseable {
             LockSupport.parkNanos(this, left);
             if (Thread.interrupted()) {
                 w.lost = true;
-                mine.remove();
+                w.slot.remove();
                 workers.remove(w);
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while reading");
@@ -232,6 +325,7 @@ public final class TimedReads implements AutoCloseable {
         volatile Throwable error;
         volatile boolean done, lost;
         volatile Thread caller;
+        ThreadLocal<Worker> slot; // which of its caller's workers this is
 
         /** The direct read buffer not used by the previous direct read. */
         ByteBuffer nextDirect() {

@@ -43,6 +43,17 @@ final class FileData implements Content.Chunks {
     }
 
     private ByteBuffer buffer;
+    /** What a content may write into straight: the target file itself, or buffers handed over. */
+    private final Content.DirectTarget direct = new Content.DirectTarget() {
+        @Override public void fromBuffer(ByteBuffer b) throws IOException { FileData.this.fromBuffer(b); }
+        @Override public int descriptor() { return out; }
+
+        @Override
+        public void writeFailed(PosixException e) throws IOException {
+            writeError = e;
+            throw e;
+        }
+    };
     private boolean copyRange = true;
     private boolean sendFile = true;
     // state of the feed in progress
@@ -71,10 +82,14 @@ final class FileData implements Content.Chunks {
         this.written = 0;
         this.writeError = null;
         try {
-            // Kernel-side first where the content can (a large file straight off the drive); the
-            // rest, if the drive failed part-way, goes through memory and the rescue.
-            long from = content.copyPrefix(this::fromBuffer);
-            if (from < content.size()) content.feedFrom(from, this);
+            // Straight first where the content can (a large file off the drive: written by the
+            // read workers at their offsets); the rest, if the drive failed part-way, is fed.
+            long from = content.copyPrefix(direct);
+            written = from;
+            if (from < content.size()) {
+                if (from > 0) Posix.lseek(out, from, Posix.SEEK_SET); // pwrite left the position at 0
+                content.feedFrom(from, this);
+            }
         } catch (IOException e) {
             if (writeError != null) throw writeError;
             throw new ContentFailed(e);

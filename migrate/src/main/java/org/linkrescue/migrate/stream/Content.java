@@ -64,6 +64,15 @@ public interface Content extends Closeable {
     @FunctionalInterface
     interface DirectTarget {
         void fromBuffer(java.nio.ByteBuffer direct) throws IOException;
+
+        /**
+         * A file the content may write its leading bytes into itself, each at its own offset
+         * (pwrite), instead of handing them over; -1 for none. Its file position is not moved.
+         */
+        default int descriptor() { return -1; }
+
+        /** Writing into {@link #descriptor()} failed: the target's failure, thrown from here. */
+        default void writeFailed(org.linkrescue.migrate.fs.PosixException e) throws IOException { throw e; }
     }
 
     /** Receives a content's bytes. The array is only valid during the call. */

@@ -144,4 +144,89 @@ class DirectCopyTest {
         assertEquals(List.of(true, true, true), direct, "three chunks of at most 1 MiB, each in a direct buffer");
         assertArrayEquals(data, Files.readAllBytes(out));
     }
+
+    /** What the disk sink does with a large file: the read workers write straight into the target at their offsets. */
+    Copied copyByWorkers(RescueContentSource s, String rel, Path out) throws IOException {
+        Path p = tmp.resolve("src").resolve(rel);
+        int dir = Posix.openat(Posix.AT_FDCWD, Names.bytes(p.getParent().toString()), Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+        int fd = Posix.openat(Posix.AT_FDCWD, Names.bytes(out.toString()), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL, 0600);
+        try (Content c = s.open(Names.bytes(rel), dir, Names.bytes(p.getFileName().toString()), lstat(p))) {
+            long from = c.copyPrefix(new Content.DirectTarget() {
+                @Override public void fromBuffer(java.nio.ByteBuffer b) { fail("handed a buffer although it may write the file"); }
+                @Override public int descriptor() { return fd; }
+            });
+            assertEquals(0, Posix.lseek(fd, 0, Posix.SEEK_CUR), "the workers write at offsets: the position stays");
+            if (from < c.size()) {
+                Posix.lseek(fd, from, Posix.SEEK_SET);
+                c.feedFrom(from, (b, off, len) -> Posix.writeFully(fd, b, off, len));
+            }
+            return new Copied(Files.readAllBytes(out), from, c);
+        } finally {
+            Posix.close(fd);
+            Posix.close(dir);
+        }
+    }
+
+    @Test void k06_aLargeFileIsWrittenByTheReadWorkersWhole() throws Exception {
+        byte[] data = bytes(7 * MiB + 333, 11);
+        file(tmp.resolve("src/2024-01/a"), data);
+        Copied c = copyByWorkers(source(RescueOptions.defaults()), "2024-01/a", tmp.resolve("k06"));
+        assertArrayEquals(data, c.bytes());
+        assertEquals(data.length, c.kernelBytes());
+        assertTrue(c.content().provenance().isClean());
+        assertTrue(report.records().isEmpty());
+    }
+
+    @Test void k07_aBadBlockWithTheNextChunkInFlightStopsThereAndTheRescueRewritesTheRest() throws Exception {
+        byte[] data = bytes(5 * MiB + 100, 12);
+        file(tmp.resolve("src/2024-01/a"), data);
+        drive.eio("a", 2 * MiB + 4096 + 1, 2 * MiB + 4096 + 2);
+        Copied c = copyByWorkers(source(RescueOptions.defaults()), "2024-01/a", tmp.resolve("k07"));
+        assertEquals(2 * MiB + 4096, c.kernelBytes(), "the copy stops where the bad block starts");
+        assertArrayEquals(zeroed(data, 2 * MiB + 4096, 2 * MiB + 8192), c.bytes(),
+                "the chunk after it, written by the other worker, is written again by the rescue");
+        assertEquals(List.of(new ByteRange(2 * MiB + 4096, 4096)), report.records().get(0).badRanges());
+    }
+
+    @Test void k08_aHungChunkIsGivenUpAndWritesNothingWhenTheDriveLetsItGo() throws Exception {
+        byte[] data = bytes(4 * MiB, 13);
+        file(tmp.resolve("src/2024-01/a"), data);
+        drive.hang("a", 2 * MiB + 5);
+        RescueContentSource s = source(RescueOptions.defaults().withReadTimeout(Duration.ofSeconds(1)));
+        Path out = tmp.resolve("k08");
+        Copied c = copyByWorkers(s, "2024-01/a", out);
+        assertEquals(2 * MiB, c.kernelBytes());
+        byte[] rescued = zeroed(data, 2 * MiB, 4 * MiB); // a hung file is not read again: the rest is the rescue's
+        assertArrayEquals(rescued, c.bytes());
+        drive.release.countDown(); // the hung read returns now: its worker must not write
+        Thread.sleep(500);
+        assertArrayEquals(rescued, Files.readAllBytes(out), "nothing written after the worker was given up");
+    }
+
+    @Test void k09_aTargetThatRefusesAChunkFailsAsTheTarget() throws Exception {
+        byte[] data = bytes(3 * MiB, 14);
+        file(tmp.resolve("src/2024-01/a"), data);
+        Path p = tmp.resolve("src/2024-01/a");
+        RescueContentSource s = source(RescueOptions.defaults());
+        int dir = Posix.openat(Posix.AT_FDCWD, Names.bytes(p.getParent().toString()), Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+        int readOnly = Posix.openat(Posix.AT_FDCWD, Names.bytes(p.toString()), Posix.O_RDONLY, 0); // EBADF on write
+        try (Content c = s.open(Names.bytes("2024-01/a"), dir, Names.bytes("a"), lstat(p))) {
+            PosixException[] told = new PosixException[1];
+            PosixException e = assertThrows(PosixException.class, () -> c.copyPrefix(new Content.DirectTarget() {
+                @Override public void fromBuffer(java.nio.ByteBuffer b) { fail("no buffers"); }
+                @Override public int descriptor() { return readOnly; }
+                @Override public void writeFailed(PosixException x) throws PosixException {
+                    told[0] = x;
+                    throw x;
+                }
+            }));
+            assertEquals(Errno.EBADF, e.errno());
+            assertSame(e, told[0], "the target's failure goes through the target");
+        } finally {
+            Posix.close(readOnly);
+            Posix.close(dir);
+        }
+        assertArrayEquals(data, Files.readAllBytes(p), "the source untouched");
+        assertTrue(report.records().isEmpty(), "not the drive's damage");
+    }
 }
