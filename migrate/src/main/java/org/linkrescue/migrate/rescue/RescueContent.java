@@ -23,10 +23,11 @@ import org.linkrescue.migrate.stream.Provenance;
  *
  * It offers no descriptor for a kernel-side copy (copy_file_range cannot be timed out, and a
  * copy that meets EIO half-way could not be resumed block by block). A sink may instead take the
- * normal path with {@link #copyPrefix}: each chunk is read into the read worker's own direct
- * buffer, timed like any read (a worker lost to a hang keeps its buffer, so a late read never
- * reaches the target), and written from there, never through the Java heap; the first chunk
- * that fails ends it, and {@link #feedFrom} resumes right there, the prefix counting as
+ * normal path with {@link #copyPrefix}: each chunk is read into a read worker's own direct
+ * buffer, timed like any read, and then either written by that worker straight into the sink's
+ * file at its offset (two chunks in flight; a worker given up while reading never writes
+ * afterwards) or handed to the sink from the buffer; never through the Java heap. The first
+ * chunk that fails ends it, and {@link #feedFrom} resumes right there, the prefix counting as
  * delivered. (splice through a pipe was measured slower than this on a 6.18 kernel: its copy
  * into the target ran at a third of write(2)'s speed.)
  */
