@@ -6,8 +6,9 @@
  *       O_NOATIME) and checks it is the inode the scan saw;</li>
  *   <li>{@link org.linkrescue.migrate.rescue.RescueContent} streams it in 1 MiB reads, each on a
  *       worker thread with a timeout ({@link org.linkrescue.migrate.rescue.TimedReads}), straight
- *       to the sink: an undamaged file costs nothing more (a disk sink takes a large file
- *       kernel-side: each chunk spliced into the worker's own pipe, timed the same way);</li>
+ *       to the sink: an undamaged file costs nothing more (a disk sink lets two read workers
+ *       write a large file's chunks straight into its file at their offsets, each chunk whole
+ *       or never, timed the same way);</li>
  *   <li>at the first failed read, {@link org.linkrescue.migrate.rescue.RescueReader} reads the
  *       rest block by block (with retries) into a {@link org.linkrescue.migrate.rescue.Spool} on a
  *       healthy disk and records the {@link org.linkrescue.migrate.rescue.BadRanges}; the bytes

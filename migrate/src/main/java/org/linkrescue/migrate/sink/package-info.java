@@ -11,9 +11,11 @@
  *   <li>creates the object with one exclusive call (O_CREAT|O_EXCL|O_NOFOLLOW, mkdirat,
  *       symlinkat, linkat without follow, mknodat): an existing path is never overwritten and
  *       never followed, and is refused as "exists" (a directory over a directory merges);</li>
- *   <li>writes a file's data kernel-side when the content offers a plain descriptor or moves
- *       its bytes through a pipe (a large file off the drive), else as it is fed
- *       ({@code FileData}), then owner (numeric, root only), mode (after chown, which clears
+ *   <li>writes a file's data kernel-side when the content offers a plain descriptor (an
+ *       archive's range), lets the content write it at its offsets (a large file off the drive:
+ *       the read workers do), takes it from native memory (the read-ahead ring), else as it is
+ *       fed ({@code FileData}); bytes already in memory are written on a data thread
+ *       ({@code DataWriters}) while the sink goes on; then owner (numeric, root only), mode (after chown, which clears
  *       setuid) and the nanosecond mtime, each only when the new file does not have it already
  *       (a file is made with its permission bits);</li>
  *   <li>lets a hard link name only a regular file whose inode this run created
