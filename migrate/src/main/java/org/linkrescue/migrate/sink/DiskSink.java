@@ -378,13 +378,16 @@ public final class DiskSink implements EntrySink {
         byte[] srcName = src.lastName();
         int srcDir;
         Stat st = null; // null: src is a path this run made and kept, no lstat needed (CreatedPaths)
-        if (!pending.isEmpty() && pending.contains(java.nio.ByteBuffer.wrap(src.bytes()))) {
+        // A path made and kept is settled, so only one not (yet) known can still be in flight.
+        boolean kept = made.contains(src.bytes());
+        if (!kept && !pending.isEmpty() && pending.contains(java.nio.ByteBuffer.wrap(src.bytes()))) {
             settleAll(); // its data is still being written: a link to a file that may yet fail would outlive it
             usable();
+            kept = made.contains(src.bytes());
         }
         try {
             srcDir = linkDirs.parentOf(src);
-            if (!made.contains(src.bytes())) st = linkableAt(srcDir, srcName, e);
+            if (!kept) st = linkableAt(srcDir, srcName, e);
         } catch (Refused r) {
             throw notExtracted(e);
         } catch (PosixException x) {
