@@ -84,6 +84,14 @@ final class ReadAhead implements EntrySink {
         put(entry, content, 0, 0, null, 0);
     }
 
+    /**
+     * Files up to this size may be read by their open already (0: none): they are read ahead
+     * anyway, and in stream order, so reading them with the open saves a hand-off per file.
+     */
+    long readWithOpenMax() {
+        return ring != null && readers != null && order == Evacuation.ReadOrder.NAME ? preReadMax : 0;
+    }
+
     /** A file whose content was opened from inode ino (the key of {@link Evacuation.ReadOrder#INODE}). */
     void acceptFile(Entry entry, Content content, long ino) throws IOException {
         put(entry, content, 0, 0, null, ino);
@@ -132,11 +140,12 @@ final class ReadAhead implements EntrySink {
             // A content the sink can copy kernel-side (plainFd) gains nothing from a trip through memory.
             if (content != null && ring != null && content.plainFd() < 0 && content.size() <= preReadMax && content.size() > 0) {
                 if (!ring.fits(content.size())) queue.nudge(); // room comes only as the sink frees it
+                boolean inHand = content.readAlready();
                 PreReadRing.Replay r = ring.reserve(content, () -> stopped);
                 content = r;
-                if (readers == null) { // the producer's own stream: read it here, in order
+                if (readers == null || inHand) { // the producer's own stream, or bytes its open read: copy them here, now
                     r.fill();
-                    r.awaitFilled(); // returns at once; a malformed archive stops the producer here
+                    if (readers == null) r.awaitFilled(); // returns at once; a malformed archive stops the producer here
                 }
                 else readers.execute(new Fill(r, order == Evacuation.ReadOrder.INODE ? readKey : 0, fills++));
             }

@@ -115,7 +115,7 @@ final class SourceStream implements TreeScanner.Visitor {
             out.accept(e, null);
             return;
         }
-        pending = new Pending(e, p, source.startOpen(p.path(), p.parentFd(), p.name(), st));
+        pending = new Pending(e, p, source.startOpen(p.path(), p.parentFd(), p.name(), st, out.readWithOpenMax()));
     }
 
     private void finishOpen(Pending pend) throws IOException {

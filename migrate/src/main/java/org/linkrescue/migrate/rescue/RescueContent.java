@@ -45,6 +45,8 @@ public final class RescueContent implements Content {
     private boolean hungAt;
     private Provenance provenance = Provenance.CLEAN;
     private String sha256;
+    /** The whole file, read by the open (usable only right away, on the opening thread). */
+    private TimedReads.Early early;
 
     /**
      * The outcome of a rescue, ready to be delivered from the spool.
@@ -66,7 +68,17 @@ public final class RescueContent implements Content {
         this.resolved = resolved;
     }
 
+    RescueContent withEarly(TimedReads.Early e) {
+        this.early = e;
+        return this;
+    }
+
     @Override public long size() { return stat.size(); }
+
+    /** Its bytes came with the open and are still there: a read-ahead takes them on this thread, now. */
+    @Override public boolean readAlready() {
+        return early != null && early.bytes() != null;
+    }
 
     @Override public Provenance provenance() { return provenance; }
 
@@ -155,6 +167,12 @@ public final class RescueContent implements Content {
 
     private long copyThroughBuffers(DirectTarget target) throws IOException {
         long size = stat.size();
+        java.nio.ByteBuffer whole = early == null ? null : early.bytes();
+        early = null;
+        if (whole != null && whole.remaining() == size) {
+            target.fromBuffer(whole);
+            return size;
+        }
         TimedReads reads = src.reads();
         int chunk = src.options().chunkSize();
         long off = 0;

@@ -66,7 +66,15 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
      */
     @Override
     public Opening startOpen(byte[] path, int parentFd, byte[] name, Stat scanned) {
-        TimedReads.PendingOpen pending = reads.startOpen(parentFd, name, FLAGS | Posix.O_NOATIME);
+        return startOpen(path, parentFd, name, scanned, 0);
+    }
+
+    /** Also reads a file of up to readUpTo bytes in the same call (see {@link ContentSource#startOpen}). */
+    @Override
+    public Opening startOpen(byte[] path, int parentFd, byte[] name, Stat scanned, long readUpTo) {
+        TimedReads.PendingOpen pending = readUpTo > 0
+                ? reads.startOpenAndRead(parentFd, name, FLAGS | Posix.O_NOATIME, readUpTo)
+                : reads.startOpen(parentFd, name, FLAGS | Posix.O_NOATIME);
         return new Opening() {
             @Override public boolean done() { return pending.done(); }
 
@@ -97,6 +105,8 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
         if (now.size() != scanned.size())
             problems.report(Grade.WARN, path, "changed during scan: size " + scanned.size()
                     + " became " + now.size() + "; archived with the scanned size");
+        if (o.early() != null && now.size() == scanned.size()) // read whole already: nothing more to advise
+            return new RescueContent(this, path, scanned, o.fd(), null).withEarly(o.early());
         if (scanned.size() > 0) Posix.fadvise(o.fd(), 0, 0, Posix.POSIX_FADV_SEQUENTIAL);
         return new RescueContent(this, path, scanned, o.fd(), null);
     }

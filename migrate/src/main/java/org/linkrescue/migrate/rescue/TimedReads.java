@@ -103,7 +103,34 @@ public final class TimedReads implements AutoCloseable {
     }
 
     /** An open file and what fstat said of it. */
-    public record Opened(int fd, Stat stat) {}
+    /**
+     * An open file and what fstat said of it; early: its whole content when the open was asked
+     * to read a small file at once and could (else null), in the worker's buffer, valid only
+     * until this caller's next call here and only on the calling thread ({@link Early}).
+     */
+    public record Opened(int fd, Stat stat, Early early) {
+        public Opened(int fd, Stat stat) { this(fd, stat, null); }
+    }
+
+    /** Bytes an open read at once, in a worker's buffer that the worker's next call overwrites. */
+    public final class Early {
+        private final Worker worker;
+        private final long call;
+        private final Thread caller;
+        private final ByteBuffer bytes;
+
+        private Early(Worker worker, long call, Thread caller, ByteBuffer bytes) {
+            this.worker = worker;
+            this.call = call;
+            this.caller = caller;
+            this.bytes = bytes;
+        }
+
+        /** The bytes, or null when the buffer may have been reused since (or this is another thread). */
+        public ByteBuffer bytes() {
+            return Thread.currentThread() == caller && worker.calls == call && !worker.lost ? bytes.duplicate() : null;
+        }
+    }
 
     /**
      * Opens name below dirFd and fstats it, on a worker: a dying drive can stall while reading an
@@ -221,6 +248,30 @@ public final class TimedReads implements AutoCloseable {
         return new PendingOpen(begin(openCall(dirFd, name, flags)));
     }
 
+    /**
+     * {@link #startOpen}, and when the file turns out to hold 1 to readUpTo bytes (at most the
+     * buffer size), also reads it whole into the worker's buffer in the same call: a small
+     * file then costs one hand-off to the worker instead of two. A read that fails or comes
+     * back short is dropped silently: the content reads again the usual way.
+     */
+    public PendingOpen startOpenAndRead(int dirFd, byte[] name, int flags, long readUpTo) {
+        long max = Math.min(readUpTo, bufferSize);
+        Call<Opened> open = openCall(dirFd, name, flags);
+        Thread caller = Thread.currentThread();
+        return new PendingOpen(begin(w -> {
+            Opened o = open.run(w);
+            long size = o.stat().size();
+            if (size <= 0 || size > max) return o;
+            try {
+                int n = reader.pread(o.fd(), w.direct, (int) size, 0);
+                if (n != size) return o;
+            } catch (PosixException e) {
+                return o; // the drive's error is met again, and handled, by the usual read
+            }
+            return new Opened(o.fd(), o.stat(), new Early(w, w.calls, caller, w.direct.duplicate().position(0).limit((int) size)));
+        }));
+    }
+
     /** Waits for an open started by {@link #startOpen}; what {@link #open} would return or throw. */
     public Opened finishOpen(PendingOpen p) throws IOException {
         return await(p.worker, System.nanoTime() + timeoutNanos, "open", 0);
@@ -261,6 +312,7 @@ public final class TimedReads implements AutoCloseable {
             slot.set(w);
         }
         w.caller = Thread.currentThread();
+        w.calls++;
         w.done = false;
         w.result = null;
         w.error = null;
@@ -326,6 +378,7 @@ public final class TimedReads implements AutoCloseable {
         volatile boolean done, lost;
         volatile Thread caller;
         ThreadLocal<Worker> slot; // which of its caller's workers this is
+        volatile long calls; // calls begun: bytes an earlier call left in the buffer are stale once it moves
 
         /** The direct read buffer not used by the previous direct read. */
         ByteBuffer nextDirect() {

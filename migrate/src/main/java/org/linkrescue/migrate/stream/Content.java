@@ -38,6 +38,12 @@ public interface Content extends Closeable {
     default Content retain() { return null; }
 
     /**
+     * Whether the bytes are in memory already, in a buffer the producer's next open reuses: a
+     * read-ahead then copies them at once, on the producer's thread ({@link #copyPrefix}).
+     */
+    default boolean readAlready() { return false; }
+
+    /**
      * Hands as many leading bytes as it can to target from native memory (never through the Java
      * heap), and returns how many: size() when all went, 0 when this content cannot. The rest,
      * from there, is then delivered by {@link #feedFrom}. Used at most once, before any feeding.

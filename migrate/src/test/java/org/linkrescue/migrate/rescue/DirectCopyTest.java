@@ -229,4 +229,64 @@ class DirectCopyTest {
         assertArrayEquals(data, Files.readAllBytes(p), "the source untouched");
         assertTrue(report.records().isEmpty(), "not the drive's damage");
     }
+
+    /** Opens rel with the open reading up to readUpTo bytes too, as the scan does for small files. */
+    Content openReading(RescueContentSource s, String rel, long readUpTo) throws IOException {
+        Path p = tmp.resolve("src").resolve(rel);
+        int dir = Posix.openat(Posix.AT_FDCWD, Names.bytes(p.getParent().toString()), Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+        try {
+            return s.startOpen(Names.bytes(rel), dir, Names.bytes(p.getFileName().toString()), lstat(p), readUpTo).finish();
+        } finally {
+            Posix.close(dir);
+        }
+    }
+
+    static byte[] straight(Content c) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        long n = c.copyPrefix(b -> {
+            byte[] a = new byte[b.remaining()];
+            b.get(a);
+            out.write(a);
+        });
+        if (n < c.size()) c.feedFrom(n, out::write);
+        return out.toByteArray();
+    }
+
+    @Test void k10_aSmallFileReadByItsOpenIsInHandOnTheOpeningThreadOnly() throws Exception {
+        byte[] data = bytes(200_000, 15);
+        file(tmp.resolve("src/2024-01/a"), data);
+        file(tmp.resolve("src/2024-01/b"), bytes(10, 16));
+        RescueContentSource s = source(RescueOptions.defaults());
+        try (Content c = openReading(s, "2024-01/a", 1 << 20)) {
+            assertTrue(c.readAlready());
+            boolean[] elsewhere = new boolean[1];
+            Thread t = new Thread(() -> elsewhere[0] = c.readAlready());
+            t.start();
+            t.join();
+            assertFalse(elsewhere[0], "another thread must not take bytes from this thread's worker");
+            assertArrayEquals(data, straight(c));
+        }
+        try (Content c = openReading(s, "2024-01/a", 1 << 20)) {
+            openReading(s, "2024-01/b", 0).close(); // the worker's next call: its buffer is not this file's any more
+            assertFalse(c.readAlready());
+            assertArrayEquals(data, straight(c), "read again the usual way");
+        }
+        try (Content c = openReading(s, "2024-01/a", 100_000)) {
+            assertFalse(c.readAlready(), "larger than asked: only opened");
+            assertArrayEquals(data, straight(c));
+        }
+        assertTrue(report.records().isEmpty());
+    }
+
+    @Test void k11_aBadBlockMetByTheOpensReadIsLeftToTheRescue() throws Exception {
+        byte[] data = bytes(300_000, 17);
+        file(tmp.resolve("src/2024-01/a"), data);
+        drive.eio("a", 8192 + 1, 8192 + 2);
+        RescueContentSource s = source(RescueOptions.defaults());
+        try (Content c = openReading(s, "2024-01/a", 1 << 20)) {
+            assertFalse(c.readAlready());
+            assertArrayEquals(zeroed(data, 8192, 12288), straight(c));
+            assertEquals(List.of(new ByteRange(8192, 4096)), report.records().get(0).badRanges());
+        }
+    }
 }
