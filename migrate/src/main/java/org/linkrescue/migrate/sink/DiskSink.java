@@ -95,10 +95,8 @@ public final class DiskSink implements EntrySink {
      * the tree (an earlier snapshot) and would otherwise evict the entries' stack every time.
      */
     private final DirCursor lookups;
-    /** Files whose bytes are in memory, written by these after create (null: all on this thread). */
-    private final DataWriters<Written> writers;
-    /** Paths handed to {@link #writers} and not yet settled: a hard link to one waits for it. */
-    private final java.util.Set<java.nio.ByteBuffer> pending = new java.util.HashSet<>();
+    /** Files whose bytes are in memory, written by data threads after create (null: all on this thread). */
+    private final InFlightFiles inFlight;
     /** Each data thread's copy buffer. */
     private final ThreadLocal<FileData> dataOfThread = ThreadLocal.withInitial(FileData::new);
     /** Files in flight on the data threads: each holds a target descriptor. */
@@ -172,7 +170,7 @@ public final class DiskSink implements EntrySink {
         this.entries = new DirCursor(rootFd, options.cachedDirFds(), fixups::implicit);
         this.lookups = new DirCursor(rootFd, options.cachedDirFds(), null);
         this.linkDirs = new DirCache(rootFd, LINK_DIRS);
-        this.writers = options.dataThreads() > 0 ? new DataWriters<>(options.dataThreads(), DATA_IN_FLIGHT) : null;
+        this.inFlight = options.dataThreads() > 0 ? new InFlightFiles(options.dataThreads(), DATA_IN_FLIGHT) : null;
     }
 
     /**
@@ -237,18 +235,17 @@ public final class DiskSink implements EntrySink {
             if (!TargetWriteException.isTargetFailure(x.errno())) FileData.discard(c); // keeps the stream in step
             throw x;
         }
-        Content held = writers == null ? null : c.retain();
+        Content held = inFlight == null ? null : c.retain();
         if (held != null) {
             try {
                 final int out = fd;
-                writers.submit(() -> writeData(out, p, e, held));
+                inFlight.submit(p, () -> writeData(out, p, e, held));
             } catch (IOException | RuntimeException x) {
                 held.close();
                 Posix.close(fd);
                 unlinkQuietly(dir, name);
                 throw x;
             }
-            pending.add(java.nio.ByteBuffer.wrap(p.bytes()));
             return;
         }
         boolean keep = false;
@@ -280,37 +277,31 @@ public final class DiskSink implements EntrySink {
         }
     }
 
-    /** What a data thread did with one file; settled on the sink's thread ({@link #settle}). */
-    private record Written(SafePath path, Entry entry, long bytes, Stat made, String failure,
-                           PosixException error, IOException contentError) {
-        boolean ok() { return made != null; }
-    }
-
     /**
      * The second half of {@link #file} for bytes already in memory, on a data thread: data, then
      * owner, mode and times, then close. Touches no table or counter: {@link #settle} does.
      */
-    private Written writeData(int fd, SafePath p, Entry e, Content c) {
+    private InFlightFiles.Written writeData(int fd, SafePath p, Entry e, Content c) {
         try (c) {
             if (fatal != null || contentFailure != null)
-                return new Written(p, e, 0, null, "not written: the run stopped", null, null);
+                return new InFlightFiles.Written(p, e, 0, null, "not written: the run stopped", null, null);
             long n;
             try {
                 n = dataOfThread.get().write(fd, c);
             } catch (FileData.SourceFailed s) {
-                return new Written(p, e, 0, null, "not written: " + s.getMessage(), null, null);
+                return new InFlightFiles.Written(p, e, 0, null, "not written: " + s.getMessage(), null, null);
             }
             if (n != e.size() || n != c.size())
-                return new Written(p, e, 0, null, "not written: source delivered " + n + " of " + e.size() + " bytes", null, null);
+                return new InFlightFiles.Written(p, e, 0, null, "not written: source delivered " + n + " of " + e.size() + " bytes", null, null);
             Stat st = Posix.fstat(fd);
             metadata(fd, e.path(), st, e.uid(), e.gid(), e.mode(), e.mtimeSec(), e.mtimeNsec(), e.extra());
-            return new Written(p, e, n, st, null, null, null);
+            return new InFlightFiles.Written(p, e, n, st, null, null, null);
         } catch (FileData.ContentFailed x) {
-            return new Written(p, e, 0, null, null, null, x.original());
+            return new InFlightFiles.Written(p, e, 0, null, null, null, x.original());
         } catch (PosixException x) {
-            return new Written(p, e, 0, null, null, x, null);
+            return new InFlightFiles.Written(p, e, 0, null, null, x, null);
         } catch (IOException | RuntimeException x) {
-            return new Written(p, e, 0, null, "not written: " + x, null, null);
+            return new InFlightFiles.Written(p, e, 0, null, "not written: " + x, null, null);
         } finally {
             Posix.close(fd);
         }
@@ -324,10 +315,9 @@ public final class DiskSink implements EntrySink {
      * @throws IOException          a content failed (the producer's error, as it came)
      */
     private void settle() throws IOException {
-        if (writers == null) return;
-        Written w;
-        while ((w = writers.poll()) != null) {
-            pending.remove(java.nio.ByteBuffer.wrap(w.path().bytes()));
+        if (inFlight == null) return;
+        InFlightFiles.Written w;
+        while ((w = inFlight.poll()) != null) {
             if (w.ok()) {
                 inodes.add(w.made().devId(), w.made().ino());
                 made.add(w.path().bytes());
@@ -352,8 +342,8 @@ public final class DiskSink implements EntrySink {
 
     /** Waits for every file on the data threads and settles them. */
     private void settleAll() throws IOException {
-        if (writers == null) return;
-        writers.awaitIdle();
+        if (inFlight == null) return;
+        inFlight.awaitIdle();
         settle();
     }
 
@@ -380,7 +370,7 @@ public final class DiskSink implements EntrySink {
         Stat st = null; // null: src is a path this run made and kept, no lstat needed (CreatedPaths)
         // A path made and kept is settled, so only one not (yet) known can still be in flight.
         boolean kept = made.contains(src.bytes());
-        if (!kept && !pending.isEmpty() && pending.contains(java.nio.ByteBuffer.wrap(src.bytes()))) {
+        if (!kept && inFlight != null && inFlight.holds(src)) {
             settleAll(); // its data is still being written: a link to a file that may yet fail would outlive it
             usable();
             kept = made.contains(src.bytes());
@@ -680,11 +670,11 @@ public final class DiskSink implements EntrySink {
     @Override
     public void close() {
         if (closed) return;
-        if (writers != null) {
+        if (inFlight != null) {
             // Files in flight are finished (their bytes are ready) and settled before the
             // descriptors go: a failed one must still be removed.
             try {
-                writers.awaitIdle();
+                inFlight.awaitIdle();
             } catch (IOException ignored) {
                 Thread.currentThread().interrupt();
             }
@@ -696,7 +686,7 @@ public final class DiskSink implements EntrySink {
                     // The run is ending on a failure, reported once; the rest is only cleaned up.
                 }
             }
-            writers.close();
+            inFlight.close();
         }
         closed = true;
         entries.close();
