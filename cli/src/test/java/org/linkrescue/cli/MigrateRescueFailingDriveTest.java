@@ -42,9 +42,9 @@ class MigrateRescueFailingDriveTest {
     SnapshotTree gen;
     String s1, s2, s3;
     final List<String> expected = new ArrayList<>();
-    byte[] linked, newest, rotated, differs, nocopy, firstbad;
+    byte[] linked, newest, rotated, differs, nocopy, firstbad, big, bignocopy;
     CliTestSupport.Result result;
-    long nocopyBad;
+    long nocopyBad, bigNocopyBad;
 
     @BeforeAll void migrateAFailingDrive() throws Exception {
         String why = FailingDrive.unavailableReason();
@@ -92,6 +92,14 @@ class MigrateRescueFailingDriveTest {
         Path f1 = file(source.resolve(s1 + "/rescue/firstbad.bin"), firstbad);
         file(mirror.resolve(s1 + "/rescue/firstbad.bin"), firstbad);
 
+        // Larger than the read-ahead takes (16 MiB): read and written in chunks by the read workers.
+        big = FailingDrive.pattern("big.bin", (20 << 20) + 123);
+        Path b1 = file(source.resolve(s1 + "/rescue/big.bin"), big);
+        link(b1, source.resolve(s2 + "/rescue/big.bin"));
+        file(mirror.resolve(s1 + "/rescue/big.bin"), big);
+        bignocopy = FailingDrive.pattern("bignocopy.bin", (17 << 20) + 5);
+        Path bn = file(source.resolve(s3 + "/rescue/bignocopy.bin"), bignocopy);
+
         expected.addAll(FindListing.of(source));
 
         drive.corruptBlock(l1, 4096 * 20);
@@ -101,6 +109,8 @@ class MigrateRescueFailingDriveTest {
         drive.corruptBlock(d1, 8192);
         nocopyBad = drive.corruptBlock(c2, 50_000);
         drive.corruptBlock(f1, 0);
+        drive.corruptBlock(b1, (9L << 20) + 5000);
+        bigNocopyBad = drive.corruptBlock(bn, (16L << 20) + 100);
         drive.breakBlocks();
 
         target = work.resolve("target");
@@ -149,9 +159,13 @@ class MigrateRescueFailingDriveTest {
     @Test void everyFileAndTheInodePartitionAreTheSourcesExceptTheZeroFilledBlock() throws Exception {
         byte[] zeroed = nocopy.clone();
         java.util.Arrays.fill(zeroed, (int) nocopyBad, (int) nocopyBad + 4096, (byte) 0);
+        byte[] bigZeroed = bignocopy.clone();
+        java.util.Arrays.fill(bigZeroed, (int) bigNocopyBad, (int) bigNocopyBad + 4096, (byte) 0);
         List<String> want = new ArrayList<>();
         for (String line : expected) {
-            want.add(line.contains("/rescue/nocopy.bin |") ? line.replace(sha256(nocopy), sha256(zeroed)) : line);
+            if (line.contains("/rescue/nocopy.bin |")) line = line.replace(sha256(nocopy), sha256(zeroed));
+            if (line.contains("/rescue/bignocopy.bin |")) line = line.replace(sha256(bignocopy), sha256(bigZeroed));
+            want.add(line);
         }
         assertEquals(String.join("\n", want), String.join("\n", FindListing.of(target)));
     }
@@ -167,6 +181,24 @@ class MigrateRescueFailingDriveTest {
                 + s3 + "/rescue/linked.bin\"]"), json);
         assertTrue(json.contains("\"badRanges\":[\"81920-86015\",\"245760-249855\"]"), json);
         assertTrue(json.contains("\"from\":\"mirror:" + mirror + "/" + s1 + "/rescue/linked.bin\""), json);
+    }
+
+    @Test void aLargeFileCopiedByTheReadWorkersIsRecoveredFromTheMirrorForAllItsPaths() throws Exception {
+        Path a = target.resolve(s1 + "/rescue/big.bin");
+        assertArrayEquals(big, Files.readAllBytes(a));
+        assertEquals(Files.getAttribute(a, "unix:ino"), Files.getAttribute(target.resolve(s2 + "/rescue/big.bin"), "unix:ino"));
+        String json = report();
+        long bad = (9L << 20) + 4096; // the block holding byte 9 MiB + 5000
+        assertTrue(json.contains("\"paths\":[\"" + s1 + "/rescue/big.bin\",\"" + s2 + "/rescue/big.bin\"]"), json);
+        assertTrue(json.contains("\"badRanges\":[\"" + bad + "-" + (bad + 4095) + "\"]"), json);
+        assertTrue(json.contains("\"from\":\"mirror:" + mirror + "/" + s1 + "/rescue/big.bin\""), json);
+    }
+
+    @Test void aLargeFileWithNoCopyHasExactlyItsBadBlockZeroed() throws Exception {
+        byte[] want = bignocopy.clone();
+        java.util.Arrays.fill(want, (int) bigNocopyBad, (int) bigNocopyBad + 4096, (byte) 0);
+        assertArrayEquals(want, Files.readAllBytes(target.resolve(s3 + "/rescue/bignocopy.bin")));
+        assertTrue(result.err().contains("bignocopy.bin"), result.err());
     }
 
     @Test void aFileOnlyInTheNewestSnapshotIsRecoveredFromTheOriginal() throws Exception {
