@@ -134,14 +134,14 @@ public final class TimedReads implements AutoCloseable {
 
     /**
      * Opens name below dirFd and fstats it, on a worker: a dying drive can stall while reading an
-     * inode as much as while reading data. A descriptor a lost open returns late is never closed
-     * (one leaked descriptor per hang, in a run that goes on).
+     * inode as much as while reading data. An open given up for lost that returns late closes
+     * its descriptor itself (see {@link #handOver}).
      *
      * @throws PosixException       open or fstat failed (the descriptor is closed)
      * @throws ReadTimeoutException it did not return within the timeout
      */
     public Opened open(int dirFd, byte[] name, int flags) throws IOException {
-        return timed(openCall(dirFd, name, flags), "open", 0);
+        return finishOpen(startOpen(dirFd, name, flags));
     }
 
     /**
@@ -152,7 +152,6 @@ public final class TimedReads implements AutoCloseable {
      * not hang the way a dying drive's read does).
      */
     public final class Copy {
-        private static final int READING = 0, WRITING = 1, GIVEN_UP = 2;
         private final Worker worker;
         private final AtomicInteger state;
         private final long off;
@@ -187,12 +186,12 @@ public final class TimedReads implements AutoCloseable {
      */
     public Copy startCopy(boolean onSecond, int in, int out, long off, int len) {
         if (len > bufferSize) throw new IllegalArgumentException("copy of " + len + " > buffer " + bufferSize);
-        AtomicInteger state = new AtomicInteger(Copy.READING);
+        AtomicInteger state = new AtomicInteger(RUNNING);
         Worker w = begin(onSecond ? second : mine, k -> {
             ByteBuffer b = k.direct;
             int n = reader.pread(in, b, len, off);
             if (n == 0) return 0;
-            if (!state.compareAndSet(Copy.READING, Copy.WRITING)) return -1; // given up: write nothing
+            if (!state.compareAndSet(RUNNING, HANDED_OVER)) return -1; // given up: write nothing
             try {
                 org.linkrescue.migrate.fs.Posix.pwriteFully(out, b.duplicate().position(0).limit(n), n, off);
             } catch (PosixException x) {
@@ -213,28 +212,19 @@ public final class TimedReads implements AutoCloseable {
      *                              written, and nothing will be)
      */
     public int finishCopy(Copy c) throws IOException {
-        long deadline = System.nanoTime() + timeoutNanos;
-        Worker w = c.worker;
-        boolean interrupted = false;
-        while (!w.done) {
-            long left = deadline - System.nanoTime();
-            if ((left <= 0 || interrupted) && c.state.compareAndSet(Copy.READING, Copy.GIVEN_UP)) {
-                if (interrupted) Thread.currentThread().interrupt(); // await then gives the worker up
-                return await(w, System.nanoTime(), "read at byte " + c.off, c.off);
-            }
-            LockSupport.parkNanos(this, left > 0 ? left : 1_000_000); // still reading, or writing: wait
-            if (Thread.interrupted()) interrupted = true;
-        }
-        if (interrupted) Thread.currentThread().interrupt();
-        Integer n = await(w, deadline, "read at byte " + c.off, c.off);
+        Integer n = awaitGuarded(c.worker, c.state, "read at byte " + c.off, c.off);
         return n; // -1: the read came back just after it was given up, and wrote nothing
     }
 
     /** An open started by {@link #startOpen}. */
     public final class PendingOpen {
         private final Worker worker;
+        private final AtomicInteger state;
 
-        private PendingOpen(Worker worker) { this.worker = worker; }
+        private PendingOpen(Worker worker, AtomicInteger state) {
+            this.worker = worker;
+            this.state = state;
+        }
 
         /** Whether {@link #finishOpen} would return without waiting. */
         public boolean done() { return worker.done; }
@@ -245,7 +235,9 @@ public final class TimedReads implements AutoCloseable {
      * no other call here until {@link #finishOpen}. The timeout counts from that call.
      */
     public PendingOpen startOpen(int dirFd, byte[] name, int flags) {
-        return new PendingOpen(begin(openCall(dirFd, name, flags)));
+        AtomicInteger state = new AtomicInteger(RUNNING);
+        Call<Opened> open = openCall(dirFd, name, flags);
+        return new PendingOpen(begin(w -> handOver(open.run(w), state)), state);
     }
 
     /**
@@ -258,23 +250,58 @@ public final class TimedReads implements AutoCloseable {
         long max = Math.min(readUpTo, bufferSize);
         Call<Opened> open = openCall(dirFd, name, flags);
         Thread caller = Thread.currentThread();
+        AtomicInteger state = new AtomicInteger(RUNNING);
         return new PendingOpen(begin(w -> {
             Opened o = open.run(w);
             long size = o.stat().size();
-            if (size <= 0 || size > max) return o;
+            if (size <= 0 || size > max) return handOver(o, state);
             try {
                 int n = reader.pread(o.fd(), w.direct, (int) size, 0);
-                if (n != size) return o;
+                if (n != size) return handOver(o, state);
             } catch (PosixException e) {
-                return o; // the drive's error is met again, and handled, by the usual read
+                return handOver(o, state); // the drive's error is met again, and handled, by the usual read
             }
-            return new Opened(o.fd(), o.stat(), new Early(w, w.calls, caller, w.direct.duplicate().position(0).limit((int) size)));
-        }));
+            return handOver(new Opened(o.fd(), o.stat(), new Early(w, w.calls, caller, w.direct.duplicate().position(0).limit((int) size))), state);
+        }), state);
     }
 
     /** Waits for an open started by {@link #startOpen}; what {@link #open} would return or throw. */
     public Opened finishOpen(PendingOpen p) throws IOException {
-        return await(p.worker, System.nanoTime() + timeoutNanos, "open", 0);
+        return awaitGuarded(p.worker, p.state, "open", 0);
+    }
+
+    private static final int RUNNING = 0, HANDED_OVER = 1, GIVEN_UP = 2;
+
+    /**
+     * On the worker, at the end of an open: the descriptor goes to the caller, unless the caller
+     * gave the open up meanwhile; then it is closed here, so an open that returns after its
+     * timeout leaks nothing.
+     */
+    private Opened handOver(Opened o, AtomicInteger state) throws ReadTimeoutException {
+        if (state.compareAndSet(RUNNING, HANDED_OVER)) return o;
+        reader.close(o.fd());
+        throw new ReadTimeoutException("open", 0, Duration.ofNanos(timeoutNanos));
+    }
+
+    /**
+     * Waits for a call whose worker marks the point of no return (state RUNNING -> HANDED_OVER):
+     * past the timeout the call is given up only if the worker has not reached it; one past it
+     * (writing a chunk into the target, handing a descriptor over) is waited for.
+     */
+    private <T> T awaitGuarded(Worker w, AtomicInteger state, String what, long off) throws IOException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        boolean interrupted = false;
+        while (!w.done) {
+            long left = deadline - System.nanoTime();
+            if ((left <= 0 || interrupted) && state.compareAndSet(RUNNING, GIVEN_UP)) {
+                if (interrupted) Thread.currentThread().interrupt(); // await then gives the worker up
+                return await(w, System.nanoTime(), what, off);
+            }
+            LockSupport.parkNanos(this, left > 0 ? left : 1_000_000); // still running, or past the point: wait
+            if (Thread.interrupted()) interrupted = true;
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        return await(w, deadline, what, off);
     }
 
     private Call<Opened> openCall(int dirFd, byte[] name, int flags) {

@@ -23,6 +23,8 @@ final class FaultyDrive implements BlockReader {
     private final Map<String, Long> hangAt = new ConcurrentHashMap<>();
     private final Map<String, Boolean> eioOnOpen = new ConcurrentHashMap<>();
     private final Map<String, Boolean> hangOnOpen = new ConcurrentHashMap<>();
+
+    private final Map<String, Boolean> lateOpen = new ConcurrentHashMap<>();
     private final Map<Integer, String> names = new ConcurrentHashMap<>();
     final CountDownLatch release = new CountDownLatch(1);
     final List<String> reads = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -48,15 +50,25 @@ final class FaultyDrive implements BlockReader {
     /** Opening name never returns (until {@link #release} counts down). */
     FaultyDrive hangOnOpen(String name) { hangOnOpen.put(name, true); return this; }
 
+    /** Opening name returns only once {@link #release} counts down, and then opens it for real. */
+    FaultyDrive lateOpen(String name) { lateOpen.put(name, true); return this; }
+
+    /** Late opens that have returned a descriptor so far. */
+    final java.util.concurrent.atomic.AtomicInteger lateOpened = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override public int open(int dirFd, byte[] name, int flags) throws PosixException {
         String n = Names.latin1(name);
         if (eioOnOpen.containsKey(n)) throw new PosixException("open", name, Errno.EIO);
+        if (lateOpen.containsKey(n)) {
+            try { release.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        }
         if (hangOnOpen.containsKey(n)) {
             try { release.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
             throw new PosixException("open", name, Errno.EIO);
         }
         int fd = REAL.open(dirFd, name, flags);
         names.put(fd, n);
+        if (lateOpen.containsKey(n)) lateOpened.incrementAndGet();
         return fd;
     }
 

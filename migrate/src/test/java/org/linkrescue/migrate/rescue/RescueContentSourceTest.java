@@ -152,6 +152,39 @@ class RescueContentSourceTest {
         assertEquals(0, report.exitCode());
     }
 
+    @Test void t07c_anOpenThatReturnsAfterItWasGivenUpClosesItsDescriptor() throws Exception {
+        byte[] data = bytes(9000, 72);
+        Path a = src().resolve("2024-01/a");
+        file(a, data);
+        drive.lateOpen("a");
+        RescueOptions o = RescueOptions.defaults().withReadTimeout(Duration.ofSeconds(1));
+        RescueContentSource s = source(o);
+        // The directory stays open, so the late open does find the file (EBADF would hide a leak).
+        int dir = org.linkrescue.migrate.fs.Posix.openat(org.linkrescue.migrate.fs.Posix.AT_FDCWD,
+                Names.bytes(a.getParent().toString()), org.linkrescue.migrate.fs.Posix.O_RDONLY | org.linkrescue.migrate.fs.Posix.O_DIRECTORY, 0);
+        try {
+            assertThrows(ContentSource.Reported.class, () -> s.open(Names.bytes("2024-01/a"), dir, Names.bytes("a"), lstat(a)));
+            drive.release.countDown(); // the hung open now returns a descriptor nobody waits for
+            for (int i = 0; i < 100 && drive.lateOpened.get() == 0; i++) Thread.sleep(50);
+        } finally {
+            org.linkrescue.migrate.fs.Posix.close(dir);
+        }
+        assertEquals(1, drive.lateOpened.get(), "the late open happened");
+        Thread.sleep(300); // its worker hands over or closes right after
+        String real = a.toRealPath().toString();
+        long open;
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            open = fds.filter(f -> {
+                try {
+                    return Files.readSymbolicLink(f).toString().equals(real);
+                } catch (java.io.IOException gone) {
+                    return false;
+                }
+            }).count();
+        }
+        assertEquals(0, open, "the late open's descriptor is closed by its worker");
+    }
+
     @Test void t08_aWeakBlockThatReadsOnRetryIsNotLost() throws Exception {
         byte[] data = bytes(50_000, 8);
         file(src().resolve("2024-01/a"), data);
