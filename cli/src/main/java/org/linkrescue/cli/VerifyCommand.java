@@ -17,7 +17,11 @@ import org.linkrescue.archive.TarReader;
 import org.linkrescue.migrate.report.ProblemLog;
 import org.linkrescue.migrate.stream.Json;
 import org.linkrescue.migrate.verify.ArchiveVerifier;
+import org.linkrescue.migrate.rescue.BlockReader;
+import org.linkrescue.migrate.rescue.RescueOptions;
+import org.linkrescue.migrate.rescue.TimedReads;
 import org.linkrescue.migrate.verify.FindingLog;
+import org.linkrescue.migrate.verify.ReadThrough;
 import org.linkrescue.migrate.verify.RescueHashes;
 import org.linkrescue.migrate.verify.Tally;
 import org.linkrescue.migrate.verify.TreeVerifier;
@@ -27,8 +31,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        customSynopsis = {"linkrescue verify SOURCE TARGET [--rescue-report FILE] [--json FILE] [-q]",
-                "linkrescue verify --archive FILE SOURCE [--json FILE] [-q]"},
+        customSynopsis = {"linkrescue verify SOURCE TARGET [--rescue-report FILE] [--json FILE] [--read-timeout SECONDS] [-q]",
+                "linkrescue verify --archive FILE SOURCE [--json FILE] [--read-timeout SECONDS] [-q]"},
         description = {"Prove that TARGET (or an archive) holds SOURCE exactly: every path, type, byte, mode,",
                 "owner, mtime to the nanosecond, symlink target, device number, extended attributes (ACLs",
                 "included), and the same hard links",
@@ -58,6 +62,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress line.")
     boolean quiet;
 
+    @Option(names = "--read-timeout", paramLabel = "SECONDS",
+            description = "A read of SOURCE hanging longer is abandoned: the rest of that file is unverifiable (default: 60).")
+    Integer readTimeout;
+
     VerifyCommand(Console console) { this.console = console; }
 
     @Override
@@ -78,6 +86,9 @@ final class VerifyCommand implements Callable<Integer> {
                 throw new IOException("--rescue-report " + Args.display(rescueReport.toString()) + ": " + e.getMessage());
             }
         }
+        if (readTimeout != null && readTimeout < 1)
+            throw new ExitCodes.UsageException("--read-timeout must be at least 1 second, not " + readTimeout);
+        java.time.Duration timeout = readTimeout == null ? RescueOptions.defaults().readTimeout() : java.time.Duration.ofSeconds(readTimeout);
         ProblemLog problemLog = new ProblemLog(console.err());
         Tally tally = new Tally();
         Writer jsonOut = json == null ? null : openJson(json);
@@ -91,14 +102,16 @@ final class VerifyCommand implements Callable<Integer> {
                 j.name("findings").beginArray();
             }
             FindingLog log = new FindingLog(EXAMPLES, j);
-            try (TerminalLine progress = WalkProgress.startIf(console, quiet, tally, "verify", problemLog)) {
+            // SOURCE may be the failing drive: its reads run on workers and are given up when they hang.
+            try (TerminalLine progress = WalkProgress.startIf(console, quiet, tally, "verify", problemLog);
+                 TimedReads reads = new TimedReads(BlockReader.REAL, timeout, ReadThrough.CHUNK)) {
                 if (archive == null) {
-                    new TreeVerifier(log, log.errorsTo(problemLog), rescue, tally)
+                    new TreeVerifier(log, log.errorsTo(problemLog), rescue, tally, reads)
                             .verify(Args.bytes(paths.get(0)), Args.bytes(paths.get(1)));
                 } else {
                     try (InputStream raw = Args.openInput(archive, console)) {
                         InputStream plain = Compression.decompressDetected(new BufferedInputStream(raw, 1 << 16));
-                        new ArchiveVerifier(log, log.errorsTo(problemLog), tally).verify(new TarReader(plain), Args.bytes(paths.get(0)));
+                        new ArchiveVerifier(log, log.errorsTo(problemLog), tally, reads).verify(new TarReader(plain), Args.bytes(paths.get(0)));
                     }
                 }
             } catch (UncheckedIOException e) {

@@ -52,12 +52,17 @@ public final class ArchiveVerifier {
     }
 
     public ArchiveVerifier(Findings out, Problems problems, Tally tally) {
+        this(out, problems, tally, null);
+    }
+
+    /** @param reads as for {@link TreeVerifier}: SOURCE's reads given up when they hang (null: plain) */
+    public ArchiveVerifier(Findings out, Problems problems, Tally tally, org.linkrescue.migrate.rescue.TimedReads reads) {
         this.out = out;
         this.problems = problems;
         this.tally = tally;
         this.meta = new MetadataCheck(out, "the archive");
         this.xattrs = new XattrCheck(out, problems, "the archive");
-        this.content = new ContentReader(tally);
+        this.content = new ContentReader(tally, reads);
     }
 
     /**
@@ -220,7 +225,7 @@ public final class ArchiveVerifier {
             return;
         }
         try {
-            ReadThrough r = new ReadThrough(fd, size);
+            ReadThrough r = new ReadThrough(fd, size, content.reads());
             MessageDigest h = Digests.sha256();
             long off = 0, mismatch = -1;
             while (off < size) {

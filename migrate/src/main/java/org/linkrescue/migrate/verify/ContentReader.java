@@ -20,8 +20,15 @@ final class ContentReader {
     private final byte[] a = new byte[ReadThrough.CHUNK];
     private final byte[] b = new byte[ReadThrough.CHUNK];
     private final Tally tally;
+    private final org.linkrescue.migrate.rescue.TimedReads reads; // null: SOURCE read plainly
 
-    ContentReader(Tally tally) { this.tally = tally; }
+    ContentReader(Tally tally, org.linkrescue.migrate.rescue.TimedReads reads) {
+        this.tally = tally;
+        this.reads = reads;
+    }
+
+    /** The hang timeout for SOURCE's reads, for whoever reads SOURCE beside this reader. */
+    org.linkrescue.migrate.rescue.TimedReads reads() { return reads; }
 
     /** SOURCE's content: its masked hash and what could not be read. */
     record Source(byte[] hash, BadRanges bad, String error) {}
@@ -33,7 +40,7 @@ final class ContentReader {
     record Target(byte[] raw, byte[] masked) {}
 
     Lockstep lockstep(int srcFd, int tgtFd, long size) throws PosixException {
-        ReadThrough src = new ReadThrough(srcFd, size);
+        ReadThrough src = new ReadThrough(srcFd, size, reads);
         MessageDigest hs = Digests.sha256(), hr = Digests.sha256(), hm = null;
         long off = 0, mismatch = -1;
         boolean masked = false;
@@ -65,7 +72,7 @@ final class ContentReader {
     }
 
     Source source(int srcFd, long size) {
-        ReadThrough src = new ReadThrough(srcFd, size);
+        ReadThrough src = new ReadThrough(srcFd, size, reads);
         MessageDigest h = Digests.sha256();
         long off = 0;
         while (off < size) {

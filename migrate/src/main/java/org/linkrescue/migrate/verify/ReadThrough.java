@@ -4,6 +4,7 @@ import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.rescue.BadRanges;
+import org.linkrescue.migrate.rescue.TimedReads;
 
 /**
  * Reads one open file of a possibly failing drive from start to its lstat size, through read
@@ -13,8 +14,10 @@ import org.linkrescue.migrate.rescue.BadRanges;
  * block starts); only a read that returns 0 before the size is, and the missing tail is then
  * recorded as bad too ("file shrank").
  *
- * <p>Not done here (the rescue reader's business): retries beyond one re-read of the failing
- * block, and timeouts for reads that hang.
+ * <p>With {@link TimedReads}, a read that hangs past their timeout is abandoned on its worker:
+ * the rest of the file is recorded as bad ("hung") and handed out as zeros, and the file is not
+ * read again. Not done here (the rescue reader's business): retries beyond one re-read of the
+ * failing block.
  */
 public final class ReadThrough {
     public static final int CHUNK = 1 << 20;
@@ -22,14 +25,22 @@ public final class ReadThrough {
 
     private final int fd;
     private final long size;
-    private final byte[] scratch = new byte[CHUNK];
+    private final TimedReads reads; // null: plain reads, no timeout
+    private byte[] scratch = new byte[CHUNK];
+    private boolean hung;
     private final BadRanges bad = new BadRanges();
     private long off;
     private String firstError;
 
     public ReadThrough(int fd, long size) {
+        this(fd, size, null);
+    }
+
+    /** @param reads runs each read on a worker and gives up one that hangs (null: read plainly) */
+    public ReadThrough(int fd, long size, TimedReads reads) {
         this.fd = fd;
         this.size = size;
+        this.reads = reads;
     }
 
     /**
@@ -43,7 +54,12 @@ public final class ReadThrough {
             int len = Math.min(want - filled, CHUNK);
             int n;
             try {
-                n = Posix.pread(fd, scratch, len, off);
+                n = pread(len);
+            } catch (TimedReads.ReadTimeoutException e) {
+                hungAt(e);
+                java.util.Arrays.fill(b, filled, want, (byte) 0);
+                off += want - filled;
+                return want;
             } catch (PosixException e) {
                 n = readFailingBlock(len, e);
             }
@@ -65,13 +81,42 @@ public final class ReadThrough {
         return want;
     }
 
+    /** One read at off into scratch; a hung file reads as nothing more (the caller zeroes it). */
+    private int pread(int len) throws PosixException, TimedReads.ReadTimeoutException {
+        if (hung) throw new TimedReads.ReadTimeoutException("read", off, java.time.Duration.ZERO);
+        if (reads == null) return Posix.pread(fd, scratch, len, off);
+        try {
+            return reads.pread(fd, scratch, 0, len, off);
+        } catch (PosixException | TimedReads.ReadTimeoutException e) {
+            throw e;
+        } catch (java.io.IOException e) { // interrupted: taken as a hang, the worker is gone
+            throw new TimedReads.ReadTimeoutException("read", off, java.time.Duration.ZERO);
+        }
+    }
+
+    /**
+     * A read hung and was abandoned: the rest of the file is bad and not read again (a worker
+     * may still write into the old scratch array, so it is replaced).
+     */
+    private void hungAt(TimedReads.ReadTimeoutException e) {
+        if (!hung) {
+            note("read at " + off + " hung: " + e.getMessage() + "; the rest not read");
+            bad.add(off, size);
+            hung = true;
+            scratch = new byte[CHUNK];
+        }
+    }
+
     /** Re-reads the block at off alone: its byte count into scratch, or minus the bytes marked bad. */
     private int readFailingBlock(int len, PosixException first) {
         long blockEnd = Math.min(size, (off / BLOCK + 1) * BLOCK);
         int blen = (int) Math.min(len, blockEnd - off);
         try {
-            int n = Posix.pread(fd, scratch, blen, off);
+            int n = pread(blen);
             if (n > 0) return n;
+        } catch (TimedReads.ReadTimeoutException e) {
+            hungAt(e);
+            return -blen;
         } catch (PosixException e) {
             first = e;
         }

@@ -71,11 +71,20 @@ public final class TreeVerifier {
     private record Verdict(String difference, BadRanges bad, String badWhy, byte[] targetRaw) {}
 
     public TreeVerifier(Findings out, Problems problems, RescueHashes rescue, Tally tally) {
+        this(out, problems, rescue, tally, null);
+    }
+
+    /**
+     * @param reads runs SOURCE's reads on workers and gives up one that hangs past their
+     *              timeout (the rest of that file is then unverifiable); null reads plainly
+     */
+    public TreeVerifier(Findings out, Problems problems, RescueHashes rescue, Tally tally,
+                        org.linkrescue.migrate.rescue.TimedReads reads) {
         this.out = out;
         this.problems = problems;
         this.rescue = rescue;
         this.tally = tally;
-        this.content = new ContentReader(tally);
+        this.content = new ContentReader(tally, reads);
         this.meta = new MetadataCheck(out, "TARGET");
         this.xattrs = new XattrCheck(out, problems, "TARGET");
     }
