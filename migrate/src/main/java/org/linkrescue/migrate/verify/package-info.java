@@ -24,8 +24,10 @@
  * the current walk path: a million paths fit in a 64 MiB heap. Archive mode keeps 16 bytes per
  * archive path (a 128-bit hash, in a table at most 3/4 full) to find the missing paths.
  *
- * <p>It does NOT guarantee: a consistent view of trees that change while compared; that reads
- * which hang on a dying drive end (no timeout here, unlike the rescue reader); atime or ctime
+ * <p>It does NOT guarantee: a consistent view of trees that change while compared; that an open
+ * or a TARGET read which hangs ends (SOURCE's reads are timed when the verifier is given
+ * {@link org.linkrescue.migrate.rescue.TimedReads}, as the CLI does: a hung one leaves the rest of
+ * its file unverifiable); atime or ctime
  * being compared ({@link org.linkrescue.migrate.verify.XattrCheck} compares extended attributes,
  * ACLs included, but in archive mode only our and GNU tar's SCHILY.xattr records and bsdtar's
  * LIBARCHIVE.xattr ones: text ACL records are not read there); hard links whose other paths lie outside the tree being
