@@ -215,11 +215,12 @@ public final class ArchiveVerifier {
         }
         int fd;
         try {
-            fd = Posix.openat(f.parentFd(), f.name(), Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
-        } catch (PosixException x) {
+            fd = content.openSource(f.parentFd(), f.name());
+        } catch (IOException x) { // failed, or hung past the timeout
             BadRanges all = new BadRanges();
             all.add(0, size);
-            ContentReader.Source s = new ContentReader.Source(null, all, "open: " + x.reason());
+            ContentReader.Source s = new ContentReader.Source(null, all,
+                    "open: " + (x instanceof PosixException p ? p.reason() : x.getMessage()));
             if (ti != null) ti.source = s;
             report(path, s, null);
             return;

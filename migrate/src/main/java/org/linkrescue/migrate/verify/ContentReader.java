@@ -27,6 +27,18 @@ final class ContentReader {
         this.reads = reads;
     }
 
+    /**
+     * Opens a SOURCE file (no follow), on a timed worker when there are timed reads: a dying
+     * drive can hang on an inode as on its data.
+     *
+     * @throws PosixException the open failed
+     * @throws IOException    it hung past the timeout (or was interrupted): nothing to read
+     */
+    int openSource(int dirFd, byte[] name) throws java.io.IOException {
+        int flags = Posix.O_RDONLY | Posix.O_NOFOLLOW;
+        return reads == null ? Posix.openat(dirFd, name, flags, 0) : reads.open(dirFd, name, flags).fd();
+    }
+
     /** The hang timeout for SOURCE's reads, for whoever reads SOURCE beside this reader. */
     org.linkrescue.migrate.rescue.TimedReads reads() { return reads; }
 

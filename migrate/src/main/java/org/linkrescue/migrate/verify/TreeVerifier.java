@@ -383,9 +383,11 @@ public final class TreeVerifier {
             String unreadable = null;
             if (src == null) {
                 try {
-                    sfd = Posix.openat(sDir, name, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
+                    sfd = content.openSource(sDir, name);
                 } catch (PosixException e) {
                     unreadable = "open: " + e.reason();
+                } catch (IOException e) { // hung past the timeout
+                    unreadable = "open: " + e.getMessage();
                 }
             }
             Verdict v;
