@@ -1,7 +1,7 @@
 package org.linkrescue.cli;
 
-import java.time.Duration;
 import org.linkrescue.migrate.rescue.RescueOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,14 +15,12 @@ final class ReadMixin {
     @Option(names = "--retries", paramLabel = "N", description = "Retries of each failing block (default: 1).")
     Integer retries;
 
-    @Option(names = "--read-timeout", paramLabel = "SECONDS", description = "A read hanging longer is abandoned (default: 60).")
-    Integer readTimeout;
+    @Mixin ReadTimeoutOption readTimeout = new ReadTimeoutOption();
 
     /** o with the options given on the command line; a wrong value throws IllegalArgumentException. */
     RescueOptions applyTo(RescueOptions o) {
         if (blockSize != null) o = o.withBlockSize(blockSize);
         if (retries != null) o = o.withRetries(retries);
-        if (readTimeout != null) o = o.withReadTimeout(Duration.ofSeconds(readTimeout));
-        return o;
+        return readTimeout.applyTo(o);
     }
 }

@@ -27,6 +27,7 @@ import org.linkrescue.migrate.verify.Tally;
 import org.linkrescue.migrate.verify.TreeVerifier;
 import org.linkrescue.migrate.verify.VerifySummary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -62,9 +63,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress line.")
     boolean quiet;
 
-    @Option(names = "--read-timeout", paramLabel = "SECONDS",
-            description = "A read of SOURCE hanging longer is abandoned: the rest of that file is unverifiable (default: 60).")
-    Integer readTimeout;
+    /** SOURCE may be the failing drive: a read of it hanging longer is abandoned, the rest of that file unverifiable. */
+    @Mixin ReadTimeoutOption readTimeout = new ReadTimeoutOption();
 
     VerifyCommand(Console console) { this.console = console; }
 
@@ -86,9 +86,12 @@ final class VerifyCommand implements Callable<Integer> {
                 throw new IOException("--rescue-report " + Args.display(rescueReport.toString()) + ": " + e.getMessage());
             }
         }
-        if (readTimeout != null && readTimeout < 1)
-            throw new ExitCodes.UsageException("--read-timeout must be at least 1 second, not " + readTimeout);
-        java.time.Duration timeout = readTimeout == null ? RescueOptions.defaults().readTimeout() : java.time.Duration.ofSeconds(readTimeout);
+        java.time.Duration timeout;
+        try {
+            timeout = readTimeout.applyTo(RescueOptions.defaults()).readTimeout();
+        } catch (IllegalArgumentException e) {
+            throw new ExitCodes.UsageException(e.getMessage());
+        }
         ProblemLog problemLog = new ProblemLog(console.err());
         Tally tally = new Tally();
         Writer jsonOut = json == null ? null : openJson(json);
