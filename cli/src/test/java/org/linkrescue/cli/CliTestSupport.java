@@ -58,4 +58,13 @@ final class CliTestSupport {
     static void remove(Path p) throws IOException, InterruptedException {
         if (p != null) sh(null, "rm", "-rf", p.toString());
     }
+
+    /** Writes data to p (parents made) with mtime and atime sec.nsec exactly, by utimensat. */
+    static Path writeFile(Path p, byte[] data, long sec, int nsec) throws IOException {
+        java.nio.file.Files.createDirectories(p.getParent());
+        java.nio.file.Files.write(p, data);
+        org.linkrescue.migrate.fs.Posix.lutimensAt(org.linkrescue.migrate.fs.Posix.AT_FDCWD,
+                org.linkrescue.archive.Names.bytes(p.toString()), sec, nsec, sec, nsec);
+        return p;
+    }
 }

@@ -71,10 +71,7 @@ class LateProvenanceFailingDriveTest {
     }
 
     static Path file(Path p, byte[] data) throws Exception {
-        Files.createDirectories(p.getParent());
-        Files.write(p, data);
-        Posix.lutimensAt(Posix.AT_FDCWD, Names.bytes(p.toString()), SEC, NSEC, SEC, NSEC);
-        return p;
+        return CliTestSupport.writeFile(p, data, SEC, NSEC);
     }
 
     @Test void t01_extractReportsTheLateRecordsLikeHeaderOnes_warnLineMarkedEntriesAndExit3() throws Exception {

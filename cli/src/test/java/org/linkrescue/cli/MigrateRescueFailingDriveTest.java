@@ -15,8 +15,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.linkrescue.archive.Names;
-import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.testdata.FailingDrive;
 import org.linkrescue.testdata.FailingDriveFiles;
 import org.linkrescue.testdata.SnapshotTree;
@@ -125,10 +123,7 @@ class MigrateRescueFailingDriveTest {
     }
 
     static Path file(Path p, byte[] data) throws Exception {
-        Files.createDirectories(p.getParent());
-        Files.write(p, data);
-        Posix.lutimensAt(Posix.AT_FDCWD, Names.bytes(p.toString()), SEC, NSEC, SEC, NSEC);
-        return p;
+        return CliTestSupport.writeFile(p, data, SEC, NSEC);
     }
 
     static void link(Path existing, Path link) throws Exception {

@@ -46,19 +46,37 @@ class DirectCopyTest {
     record Copied(byte[] bytes, long kernelBytes, Content content) {}
 
     Copied copy(RescueContentSource s, String rel, Content.DirectTarget target) throws IOException {
+        return copy(s, rel, tmp.resolve("out-" + System.nanoTime()),
+                fd -> target != null ? target : b -> Posix.writeFully(fd, b, b.remaining()), fd -> { });
+    }
+
+    /**
+     * Opens rel, copies its prefix into a new file out through the target made for out's
+     * descriptor, checks what afterPrefix checks, then feeds the rest from where the prefix
+     * ended (the disk sink seeks there: a target that writes at offsets leaves the position).
+     */
+    Copied copy(RescueContentSource s, String rel, Path out, java.util.function.IntFunction<Content.DirectTarget> targetFor,
+                IntCheck afterPrefix) throws IOException {
         Path p = tmp.resolve("src").resolve(rel);
-        Path out = tmp.resolve("out-" + System.nanoTime());
         int dir = Posix.openat(Posix.AT_FDCWD, Names.bytes(p.getParent().toString()), Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
         int fd = Posix.openat(Posix.AT_FDCWD, Names.bytes(out.toString()), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL, 0600);
         try (Content c = s.open(Names.bytes(rel), dir, Names.bytes(p.getFileName().toString()), lstat(p))) {
-            Content.DirectTarget t = target != null ? target : b -> Posix.writeFully(fd, b, b.remaining());
-            long from = c.copyPrefix(t);
-            if (from < c.size()) c.feedFrom(from, (b, off, len) -> Posix.writeFully(fd, b, off, len));
+            long from = c.copyPrefix(targetFor.apply(fd));
+            afterPrefix.check(fd);
+            if (from < c.size()) {
+                Posix.lseek(fd, from, Posix.SEEK_SET);
+                c.feedFrom(from, (b, off, len) -> Posix.writeFully(fd, b, off, len));
+            }
             return new Copied(Files.readAllBytes(out), from, c);
         } finally {
             Posix.close(fd);
             Posix.close(dir);
         }
+    }
+
+    @FunctionalInterface
+    interface IntCheck {
+        void check(int fd) throws IOException;
     }
 
     @Test void k01_anUndamagedFileGoesWhollyStraight() throws Exception {
@@ -147,24 +165,10 @@ class DirectCopyTest {
 
     /** What the disk sink does with a large file: the read workers write straight into the target at their offsets. */
     Copied copyByWorkers(RescueContentSource s, String rel, Path out) throws IOException {
-        Path p = tmp.resolve("src").resolve(rel);
-        int dir = Posix.openat(Posix.AT_FDCWD, Names.bytes(p.getParent().toString()), Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
-        int fd = Posix.openat(Posix.AT_FDCWD, Names.bytes(out.toString()), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL, 0600);
-        try (Content c = s.open(Names.bytes(rel), dir, Names.bytes(p.getFileName().toString()), lstat(p))) {
-            long from = c.copyPrefix(new Content.DirectTarget() {
-                @Override public void fromBuffer(java.nio.ByteBuffer b) { fail("handed a buffer although it may write the file"); }
-                @Override public int descriptor() { return fd; }
-            });
-            assertEquals(0, Posix.lseek(fd, 0, Posix.SEEK_CUR), "the workers write at offsets: the position stays");
-            if (from < c.size()) {
-                Posix.lseek(fd, from, Posix.SEEK_SET);
-                c.feedFrom(from, (b, off, len) -> Posix.writeFully(fd, b, off, len));
-            }
-            return new Copied(Files.readAllBytes(out), from, c);
-        } finally {
-            Posix.close(fd);
-            Posix.close(dir);
-        }
+        return copy(s, rel, out, fd -> new Content.DirectTarget() {
+            @Override public void fromBuffer(java.nio.ByteBuffer b) { fail("handed a buffer although it may write the file"); }
+            @Override public int descriptor() { return fd; }
+        }, fd -> assertEquals(0, Posix.lseek(fd, 0, Posix.SEEK_CUR), "the workers write at offsets: the position stays"));
     }
 
     @Test void k06_aLargeFileIsWrittenByTheReadWorkersWhole() throws Exception {
