@@ -114,12 +114,13 @@ final class FileData implements Content.Chunks {
         }
     }
 
-    /** Writes bytes a content holds in native memory; a failure is the target's, as in {@link #accept}. */
+    /**
+     * Writes bytes a content holds in native memory; a failure is the target's, as in {@link #accept}.
+     * Not counted here: what copyPrefix returns says how many went, whichever way they went.
+     */
     private void fromBuffer(ByteBuffer b) throws PosixException {
-        int n = b.remaining();
         try {
-            Posix.writeFully(out, b, n);
-            written += n;
+            Posix.writeFully(out, b, b.remaining());
         } catch (PosixException x) {
             writeError = x;
             throw x;
