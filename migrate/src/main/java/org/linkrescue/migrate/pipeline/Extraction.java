@@ -110,7 +110,6 @@ public final class Extraction {
                 TarEntryContent c = new TarEntryContent(reader, e.size(), p, buffer);
                 if (e.size() > t.preReadMax()) {
                     out.acceptInStep(e, c);
-                    c.rethrowReadFailure(); // however soon the sink thread reports it
                 } else {
                     out.accept(e, c);
                 }

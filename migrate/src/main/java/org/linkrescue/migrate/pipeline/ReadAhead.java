@@ -183,6 +183,12 @@ final class ReadAhead implements EntrySink {
                     if (it.content instanceof PreReadRing.Replay r) r.awaitFilled();
                     sink.accept(it.entry, it.content);
                     if (laterPaths != null && (it.dev | it.ino) != 0) laterPaths.laterPath(it.dev, it.ino, it.entry.path());
+                } catch (Throwable t) {
+                    // Known before a producer waiting in acceptInStep is let go, so it throws this
+                    // and does not read on in a stream the sink has given up on.
+                    failure = t;
+                    stopped = true;
+                    throw t;
                 } finally {
                     if (it.taken != null) it.taken.countDown();
                     closeQuietly(it.content);

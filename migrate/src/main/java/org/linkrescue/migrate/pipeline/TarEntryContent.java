@@ -15,7 +15,6 @@ final class TarEntryContent implements Content {
     private final long size;
     private final Provenance provenance;
     private final byte[] buffer;
-    private volatile TarFormatException readFailure;
 
     TarEntryContent(TarReader reader, long size, Provenance provenance, byte[] buffer) {
         this.reader = reader;
@@ -29,27 +28,12 @@ final class TarEntryContent implements Content {
 
     @Override
     public void feed(Chunks out) throws IOException {
-        try {
-            long left = size;
-            while (left > 0) {
-                int n = reader.read(buffer, 0, (int) Math.min(buffer.length, left));
-                if (n < 0) throw new TarFormatException("archive entry ended " + left + " bytes early");
-                out.accept(buffer, 0, n);
-                left -= n;
-            }
-        } catch (TarFormatException e) {
-            readFailure = e;
-            throw e;
+        long left = size;
+        while (left > 0) {
+            int n = reader.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) throw new TarFormatException("archive entry ended " + left + " bytes early");
+            out.accept(buffer, 0, n);
+            left -= n;
         }
-    }
-
-    /**
-     * Throws what reading this entry's data from the archive threw, if it did. For the producer
-     * after a sink on another thread consumed the content: the archive's own error ends the run
-     * as it is, before anything reads on (which would only say the archive is truncated again,
-     * in other words).
-     */
-    void rethrowReadFailure() throws TarFormatException {
-        if (readFailure != null) throw readFailure;
     }
 }
