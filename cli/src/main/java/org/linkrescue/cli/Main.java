@@ -42,8 +42,22 @@ public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        boolean terminal = stderrIsTerminal();
-        int code = run(new Console(System.in, out, err, terminal), args);
+        // Binding libc (the first Posix call) takes ~80 ms and building picocli's model ~40 ms:
+        // on a second core they overlap instead of adding up.
+        java.util.concurrent.FutureTask<Boolean> terminal = new java.util.concurrent.FutureTask<>(Main::stderrIsTerminal);
+        Thread init = new Thread(terminal, "linkrescue-init");
+        init.setDaemon(true);
+        init.start();
+        int code = run(new Console(System.in, out, err, () -> {
+            try {
+                return terminal.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (java.util.concurrent.ExecutionException e) {
+                return false;
+            }
+        }), args);
         out.flush();
         err.flush();
         System.exit(code);

@@ -6,6 +6,7 @@ import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 import jnr.ffi.byref.LongLongByReference;
+import jnr.ffi.byref.PointerByReference;
 
 /**
  * The libc calls jnr-posix does not bind: every path argument is a NUL-terminated byte array
@@ -57,6 +58,9 @@ public interface LibC {
     int lsetxattr(@In byte[] path, @In byte[] name, @In byte[] value, long size, int flags);
     /** syscall(2) for listxattrat(dfd, path, at_flags, list, size) (Linux 6.13+; glibc 2.36 has no wrapper). */
     long syscall(long number, long dfd, @In byte[] path, long atFlags, @Out byte[] list, long size);
+    /** Reentrant: the scan and the sinks' threads may ask at once (jnr-posix's getpwuid is not). */
+    int getpwuid_r(int uid, Pointer pwd, Pointer buf, long buflen, PointerByReference result);
+    int getgrgid_r(int gid, Pointer grp, Pointer buf, long buflen, PointerByReference result);
     int geteuid();
     int isatty(int fd);
     String strerror(int errnum);
