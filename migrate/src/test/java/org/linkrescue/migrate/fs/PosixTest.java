@@ -50,4 +50,26 @@ class PosixTest {
             Posix.close(root);
         }
     }
+
+    /** getent, the system's own resolver, is the oracle: every id it knows maps to the same name. */
+    @Test
+    void userAndGroupNamesAreTheSystemsOwn() throws Exception {
+        for (String db : List.of("passwd", "group")) {
+            Process p = new ProcessBuilder("getent", db).redirectErrorStream(true).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .lines().toList();
+            assertEquals(0, p.waitFor());
+            assertFalse(lines.isEmpty());
+            for (String line : lines) {
+                String[] f = line.split(":", -1);
+                int id = Integer.parseUnsignedInt(f[2]);
+                String name = db.equals("passwd") ? Posix.userName(id) : Posix.groupName(id);
+                // Several names may share an id: the resolver answers with the first, as getpwuid does.
+                assertNotNull(name, line);
+                assertTrue(lines.stream().anyMatch(l -> l.startsWith(name + ":") && l.split(":", -1)[2].equals(f[2])), line + " -> " + name);
+            }
+        }
+        assertNull(Posix.userName(2_000_000_123));
+        assertNull(Posix.groupName(2_000_000_123));
+    }
 }
