@@ -61,6 +61,9 @@ public interface LibC {
     /** Reentrant: the scan and the sinks' threads may ask at once (jnr-posix's getpwuid is not). */
     int getpwuid_r(int uid, Pointer pwd, Pointer buf, long buflen, PointerByReference result);
     int getgrgid_r(int gid, Pointer grp, Pointer buf, long buflen, PointerByReference result);
+    /** syscall(2) for cachestat(fd, range, cstat, flags) (Linux 6.5+; glibc 2.36 has no wrapper). */
+    long syscall(long number, long fd, @In long[] range, @Out long[] cstat, long flags);
+    int getpagesize();
     int geteuid();
     int isatty(int fd);
     String strerror(int errnum);

@@ -1,15 +1,23 @@
 package org.linkrescue.migrate.pipeline;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.EntrySink;
 
-/** Counts what the sink took, for totals, progress and the exit code (damaged contents). */
+/**
+ * Counts what the sink took, for totals, progress and the exit code (damaged contents). A
+ * content the sink still writes on a thread of its own (not {@link Content#settled()}) counts
+ * its bytes and its damage once that ends: it is looked at again after each later entry, and
+ * at the latest once the sink has finished.
+ */
 final class CountingSink implements EntrySink {
     private final EntrySink sink;
     private final RunTotals totals;
+    /** In the order taken; a few at a time: the sink's data threads hold that many files at most. */
+    private final ArrayDeque<Content> unsettled = new ArrayDeque<>();
 
     CountingSink(EntrySink sink, RunTotals totals) {
         this.sink = sink;
@@ -21,11 +29,22 @@ final class CountingSink implements EntrySink {
         sink.accept(entry, content);
         totals.count(entry);
         if (content != null) {
-            totals.addBytes(content.size());
-            totals.inodeRead(content.provenance().damaged());
+            if (content.settled()) countContent(content);
+            else unsettled.add(content);
         }
+        while (!unsettled.isEmpty() && unsettled.peek().settled()) countContent(unsettled.poll());
     }
 
-    @Override public void finish() throws IOException { sink.finish(); }
+    private void countContent(Content c) {
+        totals.addBytes(c.size());
+        totals.inodeRead(c.provenance().damaged());
+    }
+
+    @Override
+    public void finish() throws IOException {
+        sink.finish(); // every data thread is done after this
+        while (!unsettled.isEmpty()) countContent(unsettled.poll());
+    }
+
     @Override public void close() throws IOException { sink.close(); }
 }

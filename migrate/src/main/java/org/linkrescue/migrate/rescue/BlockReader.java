@@ -23,5 +23,11 @@ public interface BlockReader {
 
     void close(int fd);
 
+    /**
+     * Whether fd's file may be read while another file is read without making the drive seek
+     * (see {@link SeekFreeReads}); false, the safe answer, unless the drive knows better.
+     */
+    default boolean seekFree(int fd, Stat st) { return false; }
+
     BlockReader REAL = new PosixBlockReader();
 }

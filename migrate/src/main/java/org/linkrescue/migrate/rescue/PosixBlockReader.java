@@ -7,6 +7,8 @@ import org.linkrescue.migrate.fs.Stat;
 
 /** The real drive: every call is the system call. */
 final class PosixBlockReader implements BlockReader {
+    private final SeekFreeReads seekFree = new SeekFreeReads();
+
     @Override public int open(int dirFd, byte[] name, int flags) throws PosixException {
         return Posix.openat(dirFd, name, flags, 0);
     }
@@ -18,4 +20,6 @@ final class PosixBlockReader implements BlockReader {
     }
 
     @Override public void close(int fd) { Posix.close(fd); }
+
+    @Override public boolean seekFree(int fd, Stat st) { return seekFree.test(fd, st); }
 }

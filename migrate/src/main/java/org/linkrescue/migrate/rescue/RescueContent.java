@@ -320,8 +320,53 @@ public final class RescueContent implements Content {
         }
     }
 
+    /**
+     * A large file whose reading costs the drive no seeks (see {@link SeekFreeReads}) may be
+     * written by a sink's data thread while the sink goes on: two of them then copy at once,
+     * each into its own target file (one file's writes are serialised by the kernel, two files'
+     * are not). Only before any byte was consumed, and only once. The handle owns the
+     * descriptor from then on: closing this content does nothing, closing the handle closes it.
+     */
+    @Override
+    public Content retain() {
+        if (retained || fd < 0 || fed || copied > 0 || early != null || resolved != null) return null;
+        if (!src.reads().reader().seekFree(fd, stat)) return null;
+        retained = true;
+        settled = false;
+        return new Retained();
+    }
+
+    /** False while a retained handle is still being consumed: provenance is final once true. */
+    @Override public boolean settled() { return settled; }
+
+    private boolean retained;
+    private volatile boolean settled = true;
+
+    /** The handle {@link #retain} gives: this content, consumed on another thread. */
+    private final class Retained implements Content {
+        @Override public long size() { return RescueContent.this.size(); }
+        @Override public void feed(Chunks out) throws IOException { RescueContent.this.feed(out); }
+        @Override public long copyPrefix(DirectTarget t) throws IOException { return RescueContent.this.copyPrefix(t); }
+        @Override public void feedFrom(long from, Chunks out) throws IOException { RescueContent.this.feedFrom(from, out); }
+        @Override public Provenance provenance() { return RescueContent.this.provenance(); }
+        @Override public boolean settled() { return settled; }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                closeNow();
+            } finally {
+                settled = true; // after every field the consumption set: a volatile write publishes them
+            }
+        }
+    }
+
     @Override
     public void close() throws IOException {
+        if (!retained) closeNow();
+    }
+
+    private void closeNow() throws IOException {
         if (fd >= 0) src.reads().reader().close(fd);
         fd = -1;
         if (resolved != null) resolved.spool().close();

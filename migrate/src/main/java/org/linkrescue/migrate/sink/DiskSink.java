@@ -31,8 +31,10 @@ public final class DiskSink implements EntrySink {
      * @param allowExisting merge into a target that already holds files (never overwriting any)
      * @param restoreOwners give entries their numeric uid/gid
      * @param cachedDirFds  directory descriptors each walk cursor keeps open
-     * @param dataThreads   threads writing the data of files whose bytes are already in memory
-     *                      ({@link DataWriters}); 0 writes everything on the caller's thread
+     * @param dataThreads   threads writing the data of files whose bytes are already in memory,
+     *                      and of large files a content lets go ({@link Content#retain}: read
+     *                      as they are written, two at once); 0 writes everything on the
+     *                      caller's thread ({@link DataWriters})
      */
     public record Options(boolean allowExisting, boolean restoreOwners, int cachedDirFds, int dataThreads) {
         public Options {
@@ -239,7 +241,7 @@ public final class DiskSink implements EntrySink {
         if (held != null) {
             try {
                 final int out = fd;
-                inFlight.submit(p, () -> writeData(out, p, e, held));
+                inFlight.submit(p, () -> writeData(out, p, e, held), !held.settled());
             } catch (IOException | RuntimeException x) {
                 held.close();
                 Posix.close(fd);
@@ -356,6 +358,19 @@ public final class DiskSink implements EntrySink {
     }
 
     private void hardLink(Entry e) throws IOException, Refused {
+        // A damaged inode's later paths are named in the rescue report as each is taken, which
+        // needs the damage known by then, even when this link is refused: a link to a file still
+        // read on a data thread waits for it first. (A target that does not parse is refused
+        // below; it waits for every such file, as it cannot be told apart.)
+        if (inFlight != null && inFlight.reading()) {
+            SafePath target = null;
+            try {
+                target = SafePath.parse(e.linkTarget());
+            } catch (Refused r) {
+                // refused below, after the wait
+            }
+            if (target == null || inFlight.reading(target)) settleAll();
+        }
         SafePath p = notRoot(SafePath.parse(e.path()), e);
         SafePath named;
         try {

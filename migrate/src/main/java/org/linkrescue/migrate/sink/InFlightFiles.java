@@ -24,6 +24,7 @@ final class InFlightFiles implements AutoCloseable {
 
     private final DataWriters<Written> writers;
     private final Set<ByteBuffer> paths = new HashSet<>();
+    private final Set<ByteBuffer> reading = new HashSet<>();
 
     InFlightFiles(int threads, int perThread) {
         this.writers = new DataWriters<>(threads, perThread);
@@ -31,8 +32,27 @@ final class InFlightFiles implements AutoCloseable {
 
     /** Runs job (the rest of path's file) on a data thread; waits while the threads are full. */
     void submit(SafePath path, Supplier<Written> job) throws InterruptedIOException {
+        submit(path, job, false);
+    }
+
+    /**
+     * As {@link #submit(SafePath, Supplier)}; readsAsItWrites: the job reads its bytes from the
+     * source drive while it writes (a large file), so whether they were damaged is not known
+     * until it ends.
+     */
+    void submit(SafePath path, Supplier<Written> job, boolean readsAsItWrites) throws InterruptedIOException {
         writers.submit(job);
-        paths.add(ByteBuffer.wrap(path.bytes()));
+        ByteBuffer key = ByteBuffer.wrap(path.bytes());
+        paths.add(key);
+        if (readsAsItWrites) reading.add(key);
+    }
+
+    /** Whether some file in flight is still being read from the source drive. */
+    boolean reading() { return !reading.isEmpty(); }
+
+    /** Whether path's file is in flight and still being read from the source drive. */
+    boolean reading(SafePath path) {
+        return !reading.isEmpty() && reading.contains(ByteBuffer.wrap(path.bytes()));
     }
 
     /** Whether path's file is still in flight (handed over and not yet taken back by {@link #poll}). */
@@ -43,7 +63,11 @@ final class InFlightFiles implements AutoCloseable {
     /** What became of the next finished file, or null when none has finished since the last poll. */
     Written poll() {
         Written w = writers.poll();
-        if (w != null) paths.remove(ByteBuffer.wrap(w.path().bytes()));
+        if (w != null) {
+            ByteBuffer key = ByteBuffer.wrap(w.path().bytes());
+            paths.remove(key);
+            reading.remove(key);
+        }
         return w;
     }
 

@@ -32,10 +32,17 @@ public interface Content extends Closeable {
      * For a sink that writes the bytes after accept returns, on a thread of its own: a handle on
      * the same bytes that stays valid until it is closed, or null when the content must be
      * consumed inside accept (its bytes come from a stream the producer reads on, or from a
-     * drive being read right now). The sink closes the handle once done; the producer still
-     * closes this content as usual.
+     * drive that reading two files at once would make seek). The sink closes the handle once
+     * done; the producer still closes this content as usual.
      */
     default Content retain() { return null; }
+
+    /**
+     * Whether the consumption of these bytes has ended, so {@link #provenance()} is final: true
+     * except while a handle from {@link #retain} that reads as it writes (a large file, read from
+     * the drive on the sink's data thread) is still at work.
+     */
+    default boolean settled() { return true; }
 
     /**
      * Whether the bytes are in memory already, in a buffer the producer's next open reuses: a

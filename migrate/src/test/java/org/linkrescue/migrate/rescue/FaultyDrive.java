@@ -53,6 +53,29 @@ final class FaultyDrive implements BlockReader {
     /** Opening name returns only once {@link #release} counts down, and then opens it for real. */
     FaultyDrive lateOpen(String name) { lateOpen.put(name, true); return this; }
 
+    /** What {@link #seekFree} answers: whether this drive may be read at two places at once. */
+    volatile boolean seekFree;
+
+    private volatile String heldName, awaitedName;
+    private volatile long heldFrom;
+    private final CountDownLatch awaitedRead = new CountDownLatch(1);
+    /** Whether a held read saw the awaited file read before it went on (see {@link #holdUntilRead}). */
+    volatile boolean heldReadSawTheOther;
+
+    /**
+     * Reads of name from byte from on wait (20 s at most) until a read of other has begun:
+     * a run that copies the two at once gets past at once, one that copies name first waits
+     * once, in vain, and is let go from then on.
+     */
+    FaultyDrive holdUntilRead(String name, long from, String other) {
+        heldName = name;
+        heldFrom = from;
+        awaitedName = other;
+        return this;
+    }
+
+    @Override public boolean seekFree(int fd, Stat st) { return seekFree; }
+
     /** Late opens that have returned a descriptor so far. */
     final java.util.concurrent.atomic.AtomicInteger lateOpened = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -82,6 +105,15 @@ final class FaultyDrive implements BlockReader {
     private int allowed(int fd, int len, long off) throws PosixException {
         String n = names.get(fd);
         reads.add(n + "@" + off + "+" + len);
+        if (n != null && n.equals(awaitedName)) awaitedRead.countDown();
+        if (n != null && n.equals(heldName) && off >= heldFrom) {
+            try {
+                if (awaitedRead.await(20, java.util.concurrent.TimeUnit.SECONDS)) heldReadSawTheOther = true;
+                else heldName = null; // waited once in vain: the run copies one file at a time
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Long h = n == null ? null : hangAt.get(n);
         if (h != null && off <= h && h < off + len) {
             try { release.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
