@@ -47,6 +47,9 @@ public final class RescueContent implements Content {
     private String sha256;
     /** The whole file, read by the open (usable only right away, on the opening thread). */
     private TimedReads.Early early;
+    /** Handed to a sink's data thread ({@link #retain}); settled once that thread is done with it. */
+    private boolean retained;
+    private volatile boolean settled = true;
 
     /**
      * The outcome of a rescue, ready to be delivered from the spool.
@@ -338,9 +341,6 @@ public final class RescueContent implements Content {
 
     /** False while a retained handle is still being consumed: provenance is final once true. */
     @Override public boolean settled() { return settled; }
-
-    private boolean retained;
-    private volatile boolean settled = true;
 
     /** The handle {@link #retain} gives: this content, consumed on another thread. */
     private final class Retained implements Content {
