@@ -13,7 +13,7 @@ import org.linkrescue.migrate.concurrent.Handoff;
  * namespace work (mkdir, create, link) and the copying of bytes was the bottleneck of migrate
  * and extract, with the second core partly idle.
  *
- * <p>Jobs go round-robin to the threads through {@link Handoff} queues, so a tree of small files
+ * <p>Jobs go to the least busy thread through {@link Handoff} queues, so a tree of small files
  * costs no wake-up per file. At most {@code perThread} jobs wait per thread, plus the one it
  * runs: each holds a target descriptor and its bytes in memory. Results come back in completion
  * order through {@link #poll}, to be settled on the sink's thread, which owns every table and
@@ -25,6 +25,8 @@ import org.linkrescue.migrate.concurrent.Handoff;
  */
 final class DataWriters<R> implements AutoCloseable {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** A job running this long is a large file, not one of many small ones (those take microseconds). */
+    static final long LONG_JOB_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final Supplier<?> END = () -> null;
 
     private final java.util.List<Worker> workers = new java.util.ArrayList<>();
@@ -40,11 +42,29 @@ final class DataWriters<R> implements AutoCloseable {
         for (int i = 0; i < threads; i++) workers.add(new Worker(perThread));
     }
 
-    /** Runs job on a data thread; waits while that thread's queue is full. */
+    /**
+     * Runs job on a data thread; waits while that thread's queue is full. The thread is the one
+     * with the fewest jobs not yet finished (the next in turn among equals), passing over any
+     * whose current job has run for {@link #LONG_JOB_NANOS} already (a large file, read as it is
+     * written) while another has none such: round-robin would queue half the small files behind
+     * it, and soon stop the submitter at its full queue.
+     */
     void submit(Supplier<R> job) throws InterruptedIOException {
         if (closed) throw new IllegalStateException("data writers closed");
-        Worker w = workers.get(next);
-        next = (next + 1) % workers.size();
+        long now = System.nanoTime();
+        Worker w = null;
+        boolean wLong = false;
+        for (int i = 0, n = workers.size(); i < n; i++) {
+            Worker c = workers.get((next + i) % n);
+            long since = c.runningSince;
+            boolean cLong = since != 0 && now - since > LONG_JOB_NANOS;
+            if (w == null || (wLong && !cLong) || (wLong == cLong && c.unfinished() < w.unfinished())) {
+                w = c;
+                wLong = cLong;
+            }
+        }
+        next = (workers.indexOf(w) + 1) % workers.size();
+        w.given++;
         while (!w.queue.put(job, POLL_NANOS * 100)) {
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
@@ -87,6 +107,11 @@ final class DataWriters<R> implements AutoCloseable {
     private final class Worker implements Runnable {
         final Handoff<Supplier<?>> queue;
         final Thread thread;
+        long given; // jobs handed to this thread; the submitter's only
+        volatile long ended; // of those, finished; written by this thread only
+        volatile long runningSince; // System.nanoTime() its current job started at, 0 while idle
+
+        long unfinished() { return given - ended; }
 
         Worker(int capacity) {
             // Woken early once a quarter of its queue waits: a burst to work through per wake-up.
@@ -106,10 +131,13 @@ final class DataWriters<R> implements AutoCloseable {
                     return;
                 }
                 if (job == END) return;
+                runningSince = Math.max(1, System.nanoTime());
                 try {
                     @SuppressWarnings("unchecked") R r = (R) job.get();
                     done.add(r);
                 } finally {
+                    runningSince = 0;
+                    ended = ended + 1;
                     finishedOne();
                 }
             }

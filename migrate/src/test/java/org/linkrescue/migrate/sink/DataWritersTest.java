@@ -37,6 +37,48 @@ class DataWritersTest {
         w.close(); // idempotent
     }
 
+    /** A large file on one thread: the small files after it go to the other and are not held up by it. */
+    @Test
+    void jobsGoToTheThreadWithLessToDoSoALongJobHoldsUpNoOther() throws Exception {
+        DataWriters<String> w = new DataWriters<>(2, 8);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        w.submit(() -> {
+            started.countDown();
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "long";
+        });
+        assertTrue(started.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        Thread.sleep(4 * DataWriters.LONG_JOB_NANOS / 1_000_000); // long enough to count as a large file
+        int n = 1000; // far more than one thread's queue holds
+        AtomicInteger quickDone = new AtomicInteger();
+        Thread submitter = new Thread(() -> {
+            try {
+                for (int i = 0; i < n; i++) w.submit(() -> { quickDone.incrementAndGet(); return "quick"; });
+            } catch (java.io.InterruptedIOException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        submitter.start();
+        submitter.join(10_000);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        assertFalse(submitter.isAlive(), "the submitter was not held up by the long job's thread");
+        while (quickDone.get() < n && System.nanoTime() < deadline) Thread.sleep(5);
+        // A quick job descheduled for 5 ms looks long too, and one more may then queue behind
+        // the long job: never as many as a queue holds.
+        assertTrue(quickDone.get() > n - 8, "the quick jobs ran while the long one still waited: " + quickDone.get());
+        gate.countDown();
+        w.awaitIdle();
+        int results = 0;
+        while (w.poll() != null) results++;
+        assertEquals(n + 1, results);
+        w.close();
+    }
+
     @Test
     void awaitIdleWaitsForASlowJob() throws Exception {
         DataWriters<String> w = new DataWriters<>(1, 64);
