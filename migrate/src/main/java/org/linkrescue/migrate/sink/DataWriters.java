@@ -64,9 +64,10 @@ final class DataWriters<R> implements AutoCloseable {
             }
         }
         next = (workers.indexOf(w) + 1) % workers.size();
-        w.given++;
+        w.given++; // before the job can end: given - ended never goes below 0
         while (!w.queue.put(job, POLL_NANOS * 100)) {
             if (Thread.interrupted()) {
+                w.given--;
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for a data writer");
             }
