@@ -8,7 +8,9 @@
  *       worker thread with a timeout ({@link org.linkrescue.migrate.rescue.TimedReads}), straight
  *       to the sink: an undamaged file costs nothing more (a disk sink lets two read workers
  *       write a large file's chunks straight into its file at their offsets, each chunk whole
- *       or never, timed the same way);</li>
+ *       or never, timed the same way; from a drive that does not seek for it, {@link
+ *       org.linkrescue.migrate.rescue.SeekFreeReads}, such a file may be handed to the sink's
+ *       data thread, so two are copied at once);</li>
  *   <li>at the first failed read, {@link org.linkrescue.migrate.rescue.RescueReader} reads the
  *       rest block by block (with retries) into a {@link org.linkrescue.migrate.rescue.Spool} on a
  *       healthy disk and records the {@link org.linkrescue.migrate.rescue.BadRanges}; the bytes

@@ -14,8 +14,9 @@
  *   <li>writes a file's data kernel-side when the content offers a plain descriptor (an
  *       archive's range), lets the content write it at its offsets (a large file off the drive:
  *       the read workers do), takes it from native memory (the read-ahead ring), else as it is
- *       fed ({@code FileData}); bytes already in memory are written on a data thread
- *       ({@code DataWriters}) while the sink goes on; then owner (numeric, root only), mode (after chown, which clears
+ *       fed ({@code FileData}); bytes already in memory, and large files a content lets go
+ *       ({@code Content.retain}), are written on a data thread ({@code DataWriters}) while the
+ *       sink goes on; then owner (numeric, root only), mode (after chown, which clears
  *       setuid) and the nanosecond mtime, each only when the new file does not have it already
  *       (a file is made with its permission bits);</li>
  *   <li>lets a hard link name only a regular file whose inode this run created
