@@ -33,6 +33,7 @@ public final class FailingDrive implements AutoCloseable {
 
     private final Path dir, image, mnt;
     private String loop;
+    private boolean solidState;
     private boolean mounted;
     private final List<byte[]> toBreak = new ArrayList<>();
 
@@ -78,6 +79,20 @@ public final class FailingDrive implements AutoCloseable {
         loop = run("losetup", "-f", "--show", image.toString()).trim();
         run("mount", "-t", "btrfs", loop, mnt.toString());
         mounted = true;
+    }
+
+    /**
+     * Makes the loop device say it does not rotate (sysfs lets root set it), as an SSD would:
+     * a reader may then read two files of it at once without making it seek. {@link #close}
+     * sets it back before the device is detached.
+     */
+    public void solidState() throws IOException {
+        Files.writeString(rotationalFlag(), "0");
+        solidState = true;
+    }
+
+    private Path rotationalFlag() {
+        return Path.of("/sys/block", Path.of(loop).getFileName().toString(), "queue", "rotational");
     }
 
     /** The filesystem's root (read-write until {@link #breakBlocks}, read-only after). */
@@ -173,6 +188,9 @@ public final class FailingDrive implements AutoCloseable {
             try { run("umount", mnt.toString()); mounted = false; } catch (IOException e) {
                 try { run("umount", "-l", mnt.toString()); mounted = false; } catch (IOException e2) { first = e; }
             }
+        }
+        if (loop != null && solidState) {
+            try { Files.writeString(rotationalFlag(), "1"); solidState = false; } catch (IOException e) { if (first == null) first = e; }
         }
         if (loop != null) {
             try { run("losetup", "-d", loop); loop = null; } catch (IOException e) { if (first == null) first = e; }

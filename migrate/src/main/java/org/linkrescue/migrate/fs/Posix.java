@@ -23,7 +23,7 @@ public final class Posix {
     public static final int AT_FDCWD = -100;
     public static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200,
             AT_SYMLINK_FOLLOW = 0x400, AT_EMPTY_PATH = 0x1000;
-    private static final int STATX_BASIC_STATS = 0x7ff;
+    private static final int STATX_BASIC_STATS = 0x7ff, STATX_MNT_ID = 0x1000;
     /** tv_nsec value telling utimensat/futimens to leave that time as it is. */
     public static final int UTIME_OMIT = (1 << 30) - 2;
 
@@ -102,6 +102,19 @@ public final class Posix {
         byte[] buf = new byte[256];
         if (C.statx(dirfd, Names.cstr(name), 0, STATX_BASIC_STATS, buf) != 0) throw fail("stat", name);
         return Stat.parse(buf);
+    }
+
+    /**
+     * The id of the mount fd's file is on (statx STATX_MNT_ID, Linux 5.8+), the first field of
+     * /proc/self/mountinfo; -1 when the kernel does not say. Unlike the device number, it also
+     * finds a btrfs subvolume's mount (its files carry an anonymous device of their own).
+     */
+    public static long mountId(int fd) {
+        byte[] buf = new byte[256];
+        if (C.statx(fd, new byte[1], AT_EMPTY_PATH, STATX_MNT_ID, buf) != 0) return -1;
+        int mask = (buf[0] & 0xff) | (buf[1] & 0xff) << 8 | (buf[2] & 0xff) << 16 | (buf[3] & 0xff) << 24;
+        if ((mask & STATX_MNT_ID) == 0) return -1;
+        return ByteBuffer.wrap(buf, 144, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     public static Stat fstat(int fd) throws PosixException {
