@@ -112,9 +112,8 @@ public final class Posix {
     public static long mountId(int fd) {
         byte[] buf = new byte[256];
         if (C.statx(fd, new byte[1], AT_EMPTY_PATH, STATX_MNT_ID, buf) != 0) return -1;
-        int mask = (buf[0] & 0xff) | (buf[1] & 0xff) << 8 | (buf[2] & 0xff) << 16 | (buf[3] & 0xff) << 24;
-        if ((mask & STATX_MNT_ID) == 0) return -1;
-        return ByteBuffer.wrap(buf, 144, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        ByteBuffer b = ByteBuffer.wrap(buf).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        return (b.getInt(0) & STATX_MNT_ID) == 0 ? -1 : b.getLong(144); // stx_mask, stx_mnt_id
     }
 
     public static Stat fstat(int fd) throws PosixException {

@@ -52,18 +52,21 @@ final class DataWriters<R> implements AutoCloseable {
     void submit(Supplier<R> job) throws InterruptedIOException {
         if (closed) throw new IllegalStateException("data writers closed");
         long now = System.nanoTime();
+        int n = workers.size(), chosen = -1;
         Worker w = null;
         boolean wLong = false;
-        for (int i = 0, n = workers.size(); i < n; i++) {
-            Worker c = workers.get((next + i) % n);
+        for (int i = 0; i < n; i++) {
+            int k = (next + i) % n;
+            Worker c = workers.get(k);
             long since = c.runningSince;
             boolean cLong = since != 0 && now - since > LONG_JOB_NANOS;
             if (w == null || (wLong && !cLong) || (wLong == cLong && c.unfinished() < w.unfinished())) {
                 w = c;
                 wLong = cLong;
+                chosen = k;
             }
         }
-        next = (workers.indexOf(w) + 1) % workers.size();
+        next = (chosen + 1) % n;
         w.given++; // before the job can end: given - ended never goes below 0
         while (!w.queue.put(job, POLL_NANOS * 100)) {
             if (Thread.interrupted()) {
