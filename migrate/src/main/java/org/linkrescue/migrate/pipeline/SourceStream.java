@@ -25,11 +25,29 @@ final class SourceStream implements TreeScanner.Visitor {
      * while the drive answers; this many at most before the scan waits for the open.
      */
     private static final int WAITING_MAX = 256;
-    private final java.util.ArrayDeque<ScannedPath> waiting = new java.util.ArrayDeque<>();
-    /** The open in flight (one at a time: each scan thread has one read worker), or null. */
+    private final java.util.ArrayDeque<Waiting> waiting = new java.util.ArrayDeque<>();
+    /** The oldest open in flight, whose entry is the next to go out, or null. */
     private Pending pending;
+    /**
+     * Opens started ahead for paths still waiting (see {@link OpensAhead}): the drive answers
+     * several opens at once instead of one round trip to the read worker per file.
+     */
+    private final OpensAhead ahead;
 
     private record Pending(Entry entry, ScannedPath path, ContentSource.Opening opening) {}
+
+    /** A path waiting to be turned into an entry, with its open if one was started ahead. */
+    static final class Waiting {
+        final ScannedPath path;
+        /** Started by {@link OpensAhead}, else null. */
+        ContentSource.Opening opening;
+        /** Counted by OpensAhead as a linked file waiting. */
+        boolean counted;
+        /** Paths of its run of opens not yet taken (shared by the run), or null. */
+        int[] run;
+
+        Waiting(ScannedPath path) { this.path = path; }
+    }
 
     private final EntryMaker maker = new EntryMaker();
     private final LinkTable links = new LinkTable();
@@ -43,11 +61,14 @@ final class SourceStream implements TreeScanner.Visitor {
         this.out = out;
         this.problems = problems;
         this.xattrs = new org.linkrescue.migrate.read.XattrReader(problems);
+        this.ahead = new OpensAhead(source, links, Math.max(0, source.opensInFlight() - 1), out.readWithOpenMax());
     }
 
     @Override
     public void visit(ScannedPath p) throws IOException {
-        waiting.add(p);
+        Waiting w = new Waiting(p);
+        waiting.add(w);
+        ahead.queued(w);
         pump(false);
     }
 
@@ -65,13 +86,17 @@ final class SourceStream implements TreeScanner.Visitor {
     private void pump(boolean all) throws IOException {
         while (true) {
             if (pending != null) {
-                if (!all && waiting.size() < WAITING_MAX && !pending.opening().done()) return;
+                if (!pending.opening().done()) {
+                    ahead.start(); // whether or not this waits for it now
+                    if (!all && waiting.size() < WAITING_MAX) return;
+                }
                 Pending done = pending;
                 pending = null;
                 finishOpen(done);
             }
-            ScannedPath next = waiting.poll();
+            Waiting next = waiting.poll();
             if (next == null) return;
+            ahead.taken(next);
             process(next);
         }
     }
@@ -80,16 +105,26 @@ final class SourceStream implements TreeScanner.Visitor {
     void abandon() {
         Pending p = pending;
         pending = null;
+        if (p != null) closeQuietly(p.opening());
+        for (Waiting w : waiting) if (w.opening != null) closeQuietly(w.opening);
         waiting.clear();
-        if (p == null) return;
+    }
+
+    private static void closeQuietly(ContentSource.Opening o) {
         try {
-            p.opening().finish().close();
+            o.finish().close();
         } catch (IOException ignored) {
             // The run is already failing; the open's own outcome no longer matters.
         }
     }
 
-    private void process(ScannedPath p) throws IOException {
+    private void process(Waiting w) throws IOException {
+        ScannedPath p = w.path;
+        ContentSource.Opening started = w.opening;
+        if (started != null && !firstPathOfFile(p)) { // OpensAhead guarantees otherwise; never leak its descriptor
+            closeQuietly(started);
+            started = null;
+        }
         Entry e = maker.make(p);
         if (e == null) {
             problems.report(Grade.WARN, p.path(), "socket ignored");
@@ -115,7 +150,14 @@ final class SourceStream implements TreeScanner.Visitor {
             out.accept(e, null);
             return;
         }
-        pending = new Pending(e, p, source.startOpen(p.path(), p.parentFd(), p.name(), st, out.readWithOpenMax()));
+        pending = new Pending(e, p, started != null ? started
+                : source.startOpen(p.path(), p.parentFd(), p.name(), st, out.readWithOpenMax()));
+    }
+
+    /** Whether p, about to be processed, is a regular file whose data is written at this path. */
+    private boolean firstPathOfFile(ScannedPath p) {
+        Stat st = p.stat();
+        return st.isRegular() && (st.nlink() <= 1 || !links.knows(st.devId(), st.ino()));
     }
 
     private void finishOpen(Pending pend) throws IOException {

@@ -31,15 +31,31 @@ public final class TimedReads implements AutoCloseable {
     private final ThreadLocal<Worker> mine = new ThreadLocal<>();
     /** A caller's second worker, for copies: two chunks of a large file in flight at once. */
     private final ThreadLocal<Worker> second = new ThreadLocal<>();
+    /** A caller's workers for opens: one per open it has in flight. */
+    private final ThreadLocal<Worker[]> openers;
+    private final int openLanes;
     private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger lost = new AtomicInteger();
     private volatile boolean closed;
 
     public TimedReads(BlockReader reader, Duration timeout, int bufferSize) {
+        this(reader, timeout, bufferSize, 1);
+    }
+
+    /**
+     * @param openLanes opens a caller may have in flight at once ({@link #startOpen}), each on a
+     *                  worker of its own
+     */
+    public TimedReads(BlockReader reader, Duration timeout, int bufferSize, int openLanes) {
+        if (openLanes < 1) throw new IllegalArgumentException("openLanes " + openLanes);
         this.reader = reader;
         this.timeoutNanos = timeout.toNanos();
         this.bufferSize = bufferSize;
+        this.openLanes = openLanes;
+        this.openers = ThreadLocal.withInitial(() -> new Worker[openLanes]);
     }
+
+    public int openLanes() { return openLanes; }
 
     public BlockReader reader() { return reader; }
 
@@ -216,28 +232,49 @@ public final class TimedReads implements AutoCloseable {
         return n; // -1: the read came back just after it was given up, and wrote nothing
     }
 
-    /** An open started by {@link #startOpen}. */
+    /** An open started by {@link #startOpen} or {@link #startOpens}, one of a batch. */
     public final class PendingOpen {
-        private final Worker worker;
-        private final AtomicInteger state;
+        private final Batch batch;
+        private final int dirFd;
+        private final byte[] name;
+        /** QUEUED until its worker takes it (or the caller gives it up), then as for copies. */
+        private final AtomicInteger state = new AtomicInteger(QUEUED);
+        private volatile boolean done;
+        private Opened result; // published by done
+        private Throwable error;
 
-        private PendingOpen(Worker worker, AtomicInteger state) {
-            this.worker = worker;
-            this.state = state;
+        private PendingOpen(Batch batch, int dirFd, byte[] name) {
+            this.batch = batch;
+            this.dirFd = dirFd;
+            this.name = name;
         }
 
         /** Whether {@link #finishOpen} would return without waiting. */
-        public boolean done() { return worker.done; }
+        public boolean done() { return done; }
+    }
+
+    /** Opens handed to one worker in one call; finished by the caller in order. */
+    private static final class Batch {
+        final int flags;
+        final long readUpTo;
+        PendingOpen[] opens;
+        Worker worker;
+        int finished; // the caller's thread only
+        volatile Thread waiter;
+
+        Batch(int flags, long readUpTo) {
+            this.flags = flags;
+            this.readUpTo = readUpTo;
+        }
     }
 
     /**
-     * {@link #open}, started on this caller's worker and returned from at once; the caller makes
-     * no other call here until {@link #finishOpen}. The timeout counts from that call.
+     * {@link #open}, started on one of this caller's open workers and returned from at once.
+     * The caller may have {@link #openLanes} opens (or batches) in flight, and finishes them in
+     * the order it started them. The timeout counts from {@link #finishOpen}.
      */
     public PendingOpen startOpen(int dirFd, byte[] name, int flags) {
-        AtomicInteger state = new AtomicInteger(RUNNING);
-        Call<Opened> open = openCall(dirFd, name, flags);
-        return new PendingOpen(begin(w -> handOver(open.run(w), state)), state);
+        return startOpens(new int[] {dirFd}, new byte[][] {name}, flags, 0)[0];
     }
 
     /**
@@ -247,30 +284,103 @@ public final class TimedReads implements AutoCloseable {
      * back short is dropped silently: the content reads again the usual way.
      */
     public PendingOpen startOpenAndRead(int dirFd, byte[] name, int flags, long readUpTo) {
-        long max = Math.min(readUpTo, bufferSize);
-        Call<Opened> open = openCall(dirFd, name, flags);
+        return startOpens(new int[] {dirFd}, new byte[][] {name}, flags, readUpTo)[0];
+    }
+
+    /**
+     * Several opens (and reads, as {@link #startOpenAndRead}; the small files' bytes share the
+     * worker's buffer while they fit) in one call to one worker: one hand-off, one wake-up, for
+     * a run of files. They count as one open in flight. Each is finished with {@link #finishOpen},
+     * in order; each has its own timeout. An open that hangs loses the worker; the ones after it
+     * are then opened one by one on a fresh worker when finished.
+     */
+    public PendingOpen[] startOpens(int[] dirFds, byte[][] names, int flags, long readUpTo) {
+        Batch batch = new Batch(flags, Math.min(readUpTo, bufferSize));
+        PendingOpen[] opens = new PendingOpen[names.length];
+        for (int i = 0; i < opens.length; i++) opens[i] = new PendingOpen(batch, dirFds[i], names[i]);
+        batch.opens = opens;
         Thread caller = Thread.currentThread();
-        AtomicInteger state = new AtomicInteger(RUNNING);
-        return new PendingOpen(begin(w -> {
-            Opened o = open.run(w);
-            long size = o.stat().size();
-            if (size <= 0 || size > max) return handOver(o, state);
-            try {
-                int n = reader.pread(o.fd(), w.direct, (int) size, 0);
-                if (n != size) return handOver(o, state);
-            } catch (PosixException e) {
-                return handOver(o, state); // the drive's error is met again, and handled, by the usual read
+        batch.worker = begin(freeOpener(), w -> {
+            int packed = 0; // bytes of the worker's buffer holding earlier files of the batch
+            for (PendingOpen p : opens) {
+                if (w.lost || !p.state.compareAndSet(QUEUED, RUNNING)) break; // the caller opens the rest itself
+                try {
+                    Opened o = openCall(p.dirFd, p.name, batch.flags).run(w);
+                    long size = o.stat().size();
+                    if (size > 0 && size <= batch.readUpTo && packed + size <= w.direct.capacity()) {
+                        ByteBuffer into = w.direct.slice(packed, (int) size);
+                        int n = 0;
+                        try {
+                            n = reader.pread(o.fd(), into, (int) size, 0);
+                        } catch (PosixException e) {
+                            // the drive's error is met again, and handled, by the usual read
+                        }
+                        if (n == size) {
+                            o = new Opened(o.fd(), o.stat(), new Early(w, w.calls, caller, into.duplicate().position(0).limit(n)));
+                            packed += n;
+                        }
+                    }
+                    p.result = handOver(o, p.state);
+                } catch (Throwable e) {
+                    p.error = e;
+                }
+                p.done = true;
+                Thread t = batch.waiter;
+                if (t != null) LockSupport.unpark(t);
             }
-            return handOver(new Opened(o.fd(), o.stat(), new Early(w, w.calls, caller, w.direct.duplicate().position(0).limit((int) size))), state);
-        }), state);
+            return null;
+        });
+        return opens;
     }
 
     /** Waits for an open started by {@link #startOpen}; what {@link #open} would return or throw. */
     public Opened finishOpen(PendingOpen p) throws IOException {
-        return awaitGuarded(p.worker, p.state, "open", 0);
+        Batch b = p.batch;
+        try {
+            if (p.state.get() == QUEUED && b.worker.lost && p.state.compareAndSet(QUEUED, GIVEN_UP))
+                return open(p.dirFd, p.name, b.flags); // its worker hung on an earlier open of the batch
+            long deadline = System.nanoTime() + timeoutNanos;
+            boolean interrupted = false;
+            b.waiter = Thread.currentThread();
+            try {
+                while (!p.done) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || interrupted) {
+                        // Not taken yet, or taken and not handed over: either way the worker is given up.
+                        if (p.state.compareAndSet(QUEUED, GIVEN_UP) || p.state.compareAndSet(RUNNING, GIVEN_UP)) {
+                            giveUp(b.worker);
+                            if (interrupted) Thread.currentThread().interrupt();
+                            throw new ReadTimeoutException("open", 0, Duration.ofNanos(timeoutNanos));
+                        }
+                        // handed over already: the descriptor is on its way
+                    }
+                    LockSupport.parkNanos(this, left > 0 ? left : 1_000_000);
+                    if (Thread.interrupted()) interrupted = true;
+                }
+            } finally {
+                b.waiter = null;
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+            Throwable e = p.error;
+            if (e == null) return p.result;
+            if (e instanceof IOException io) throw io;
+            if (e instanceof RuntimeException re) throw re;
+            if (e instanceof Error er) throw er;
+            throw new IOException(e);
+        } finally {
+            if (++b.finished == b.opens.length) b.worker.inUse = false;
+        }
     }
 
-    private static final int RUNNING = 0, HANDED_OVER = 1, GIVEN_UP = 2;
+    /** A worker stuck in the kernel: forgotten; it ends by itself if the kernel ever lets it go. */
+    private void giveUp(Worker w) {
+        w.lost = true;
+        w.forget.run();
+        workers.remove(w);
+        lost.incrementAndGet();
+    }
+
+    private static final int RUNNING = 0, HANDED_OVER = 1, GIVEN_UP = 2, QUEUED = 3;
 
     /**
      * On the worker, at the end of an open: the descriptor goes to the caller, unless the caller
@@ -335,9 +445,35 @@ public final class TimedReads implements AutoCloseable {
         Worker w = slot.get();
         if (w == null) {
             w = new Worker(bufferSize);
-            w.slot = slot;
+            w.forget = slot::remove;
             slot.set(w);
         }
+        return begin(w, call);
+    }
+
+    /** One of this caller's open workers with no call in flight (made on first use). */
+    private Worker freeOpener() {
+        if (closed) throw new IllegalStateException("reads closed");
+        Worker[] lanes = openers.get();
+        for (int i = 0; i < lanes.length; i++) {
+            Worker w = lanes[i];
+            if (w == null) {
+                Worker made = new Worker(bufferSize);
+                int k = i;
+                made.forget = () -> {
+                    if (lanes[k] == made) lanes[k] = null;
+                };
+                lanes[i] = made;
+                return made;
+            }
+            if (!w.inUse) return w;
+        }
+        throw new IllegalStateException("more than " + lanes.length + " opens in flight");
+    }
+
+    private Worker begin(Worker w, Call<?> call) {
+        if (closed) throw new IllegalStateException("reads closed");
+        w.inUse = true;
         w.caller = Thread.currentThread();
         w.calls++;
         w.done = false;
@@ -350,19 +486,24 @@ public final class TimedReads implements AutoCloseable {
 
     /** Waits for w's call until deadline; past it the worker is given up for lost. */
     private <T> T await(Worker w, long deadline, String what, long off) throws IOException {
+        try {
+            return awaitCall(w, deadline, what, off);
+        } finally {
+            w.inUse = false;
+        }
+    }
+
+    private <T> T awaitCall(Worker w, long deadline, String what, long off) throws IOException {
         while (!w.done) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                w.lost = true; // it ends by itself if the kernel ever lets it go
-                w.slot.remove();
-                workers.remove(w);
-                lost.incrementAndGet();
+                giveUp(w);
                 throw new ReadTimeoutException(what, off, Duration.ofNanos(timeoutNanos));
             }
             LockSupport.parkNanos(this, left);
             if (Thread.interrupted()) {
                 w.lost = true;
-                w.slot.remove();
+                w.forget.run();
                 workers.remove(w);
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while reading");
@@ -404,7 +545,8 @@ public final class TimedReads implements AutoCloseable {
         volatile Throwable error;
         volatile boolean done, lost;
         volatile Thread caller;
-        ThreadLocal<Worker> slot; // which of its caller's workers this is
+        Runnable forget; // drops it from its caller's workers, once given up for lost
+        boolean inUse; // a call begun and not yet awaited (the caller's thread only)
         volatile long calls; // calls begun: bytes an earlier call left in the buffer are stale once it moves
 
         /** The direct read buffer not used by the previous direct read. */

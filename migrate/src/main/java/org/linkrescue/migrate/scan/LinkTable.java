@@ -69,6 +69,9 @@ public final class LinkTable {
         if (i >= 0) paths[i] = FAILED;
     }
 
+    /** Whether a path of (dev, ino) was recorded and the inode still has links to come. */
+    public boolean knows(long dev, long ino) { return find(dev, ino) >= 0; }
+
     /** Inodes with links still open. */
     public int openInodes() { return size; }
 

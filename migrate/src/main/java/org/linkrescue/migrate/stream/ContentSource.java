@@ -23,7 +23,8 @@ public interface ContentSource {
     /**
      * Starts opening, so the caller can go on scanning while the drive answers; {@link
      * Opening#finish} gives what {@link #open} would have. parentFd must stay open until then.
-     * The caller starts no other open before finishing this one. The default opens at once.
+     * The caller may have up to {@link #opensInFlight} opens started and not finished, and
+     * finishes them in the order it started them. The default opens at once.
      */
     default Opening startOpen(byte[] path, int parentFd, byte[] name, Stat stat) {
         Content c;
@@ -47,6 +48,23 @@ public interface ContentSource {
      */
     default Opening startOpen(byte[] path, int parentFd, byte[] name, Stat stat, long readUpTo) {
         return startOpen(path, parentFd, name, stat);
+    }
+
+    /** How many opens (or runs of opens, see {@link #startOpens}) a caller may have in flight at once. */
+    default int opensInFlight() { return 1; }
+
+    /** A file to open: the arguments of {@link #startOpen}. */
+    record OpenRequest(byte[] path, int parentFd, byte[] name, Stat stat) {}
+
+    /**
+     * Starts opening a run of files at once (each as {@link #startOpen} with readUpTo); a source
+     * may hand the run to the drive in one go. The run counts as one of the {@link
+     * #opensInFlight}; its openings are finished in order.
+     */
+    default java.util.List<Opening> startOpens(java.util.List<OpenRequest> files, long readUpTo) {
+        java.util.List<Opening> out = new java.util.ArrayList<>(files.size());
+        for (OpenRequest f : files) out.add(startOpen(f.path(), f.parentFd(), f.name(), f.stat(), readUpTo));
+        return out;
     }
 
     /** An open in progress (see {@link #startOpen}). */

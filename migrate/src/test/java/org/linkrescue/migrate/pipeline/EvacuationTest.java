@@ -243,4 +243,72 @@ class EvacuationTest {
                 "FAILED d2/x: open: EIO (Input/output error)",
                 "FAILED d3/x: not archived: its inode could not be read"), problems);
     }
+    /**
+     * A source that opens lazily and never says an open is done before it is finished (a slow
+     * drive), so the scan starts opens ahead; it records each run and how many were in flight.
+     */
+    private final class RunRecordingSource implements ContentSource {
+        final PlainContentSource plain = new PlainContentSource(log);
+        final List<List<String>> runs = new ArrayList<>();
+        final List<String> opened = new ArrayList<>();
+        final java.util.Set<String> failing = new java.util.HashSet<>();
+        int inFlight, mostInFlight;
+
+        @Override public Content open(byte[] p, int fd, byte[] n, org.linkrescue.migrate.fs.Stat st) throws IOException {
+            opened.add(Names.latin1(p));
+            if (failing.contains(Names.latin1(p))) throw new IOException("open: EIO (Input/output error)");
+            return plain.open(p, fd, n, st);
+        }
+
+        @Override public int opensInFlight() { return 2; }
+
+        @Override public Opening startOpen(byte[] p, int fd, byte[] n, org.linkrescue.migrate.fs.Stat st, long readUpTo) {
+            return startOpens(List.of(new OpenRequest(p, fd, n, st)), readUpTo).get(0);
+        }
+
+        @Override public List<Opening> startOpens(List<OpenRequest> files, long readUpTo) {
+            runs.add(files.stream().map(f -> Names.latin1(f.path())).toList());
+            mostInFlight = Math.max(mostInFlight, ++inFlight);
+            int[] left = {files.size()};
+            List<Opening> out = new ArrayList<>();
+            for (OpenRequest f : files) out.add(lazy(f.path(), f.parentFd(), f.name(), f.stat(), left));
+            return out;
+        }
+
+        private Opening lazy(byte[] p, int fd, byte[] n, org.linkrescue.migrate.fs.Stat st, int[] runLeft) {
+            return new Opening() {
+                @Override public boolean done() { return false; } // a slow drive: the scan goes on meanwhile
+
+                @Override public Content finish() throws IOException {
+                    if (--runLeft[0] == 0) inFlight--;
+                    return open(p, fd, n, st);
+                }
+            };
+        }
+    }
+
+    @Test
+    void t20_opensRunAheadInRunsWhileEntriesGoOutInScanOrder_aSecondPathInTheWindowIsNeverOpened() throws IOException {
+        for (int i = 0; i < 40; i++) file(String.format("d/a%02d", i), "A" + i);
+        file("d/x", "X");
+        link("d/x", "d/y"); // the same inode, a few paths later in the same directory
+        file("d/z", "Z");
+        RunRecordingSource source = new RunRecordingSource();
+        source.failing.add("d/x");
+        RecordingSink sink = run(source, Evacuation.SinkKind.CONSUMES_BYTES, Evacuation.Tuning.DEFAULT, new RunTotals());
+        List<String> expected = new ArrayList<>(List.of("DIRECTORY .", "DIRECTORY d"));
+        for (int i = 0; i < 40; i++) expected.add(String.format("FILE d/a%02d =A%d", i, i));
+        expected.add("FILE d/z =Z");
+        assertEquals(expected, sink.lines);
+        assertEquals(List.of(
+                "FAILED d/x: open: EIO (Input/output error)",
+                "FAILED d/y: not archived: its inode could not be read"), problems);
+        assertTrue(source.runs.stream().anyMatch(r -> r.size() > 1), "opens were started ahead in runs: " + source.runs);
+        assertTrue(source.runs.stream().allMatch(r -> r.size() <= OpensAhead.RUN_FILES), source.runs.toString());
+        assertFalse(source.opened.contains("d/y"), "a later path of an inode is linked, never opened");
+        List<String> started = source.runs.stream().flatMap(List::stream).toList();
+        assertEquals(started.stream().distinct().toList(), started, "no file is opened twice");
+        assertEquals(42, started.size(), "every first path is opened exactly once");
+        assertTrue(source.mostInFlight <= 2, "at most opensInFlight runs at once: " + source.mostInFlight);
+    }
 }

@@ -1,0 +1,98 @@
+package org.linkrescue.migrate.pipeline;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.scan.LinkTable;
+import org.linkrescue.migrate.stream.ContentSource;
+
+/**
+ * Starts the opens of files that wait behind the open in flight, a run of them per hand-off to
+ * the read worker, so the drive answers several at once. One open at a time cost the scan, and
+ * the worker, a sleep and a wake-up per file: in a snapshot's first copy (a file every few
+ * paths) that was about 60,000 context switches for 28,000 files on two cores.
+ *
+ * Only a path certain to be the first of its inode is opened ahead: a regular file with one
+ * link, or one whose inode the link table does not know and that no earlier waiting path
+ * shares. Entries still go out in scan order; only the opens run early. Opens are finished in
+ * the order they were started (the oldest is always the next entry out).
+ */
+final class OpensAhead {
+    /** Files per run: enough to cut the hand-offs to a few percent, few enough to start reading soon. */
+    static final int RUN_FILES = 16;
+    /** Small files' bytes per run: about what a read worker's buffer holds (1 MiB) for their early read. */
+    static final long RUN_BYTES = 1 << 20;
+
+    private final ContentSource source;
+    private final LinkTable links;
+    private final int max;
+    private final long readUpTo;
+    /** Runs started ahead with a path still waiting. */
+    private int runs;
+    private final java.util.List<ContentSource.OpenRequest> requests = new java.util.ArrayList<>(RUN_FILES);
+    private final java.util.List<SourceStream.Waiting> members = new java.util.ArrayList<>(RUN_FILES);
+    /** Waiting paths not looked at yet, in scan order (a suffix of the waiting queue). */
+    private final ArrayDeque<SourceStream.Waiting> unseen = new ArrayDeque<>();
+    /** Inodes of linked files looked at and not yet taken, by key: a second path in the window is not the first. */
+    private final Map<Long, Integer> linkedAhead = new HashMap<>();
+
+    /** @param max runs of opens started ahead at once, besides the open in flight (0: none) */
+    OpensAhead(ContentSource source, LinkTable links, int max, long readUpTo) {
+        this.source = source;
+        this.links = links;
+        this.max = max;
+        this.readUpTo = readUpTo;
+    }
+
+    /** A path joined the waiting queue. */
+    void queued(SourceStream.Waiting w) {
+        if (max > 0) unseen.add(w);
+    }
+
+    /** Starts a run of opens for the next waiting files, in order, unless max runs are out. */
+    void start() {
+        if (runs >= max) return;
+        long bytes = 0;
+        SourceStream.Waiting w;
+        while (members.size() < RUN_FILES && (w = unseen.peek()) != null) {
+            Stat st = w.path.stat();
+            if (st.isRegular() && st.size() <= readUpTo && bytes + st.size() > RUN_BYTES && !members.isEmpty()) break;
+            unseen.poll();
+            if (!st.isRegular()) continue;
+            if (st.nlink() > 1) {
+                if (links.knows(st.devId(), st.ino())) continue; // a later path: linked, not opened
+                w.counted = true;
+                if (linkedAhead.merge(key(st), 1, Integer::sum) > 1) continue; // an earlier waiting path has it
+            }
+            if (st.size() <= readUpTo) bytes += st.size();
+            members.add(w);
+            requests.add(new ContentSource.OpenRequest(w.path.path(), w.path.parentFd(), w.path.name(), st));
+        }
+        if (members.isEmpty()) return;
+        java.util.List<ContentSource.Opening> opened = source.startOpens(requests, readUpTo);
+        int[] left = {members.size()};
+        for (int i = 0; i < members.size(); i++) {
+            members.get(i).opening = opened.get(i);
+            members.get(i).run = left;
+        }
+        runs++;
+        members.clear();
+        requests.clear();
+    }
+
+    /** w leaves the front of the waiting queue to be processed (its open, if any, becomes the one in flight). */
+    void taken(SourceStream.Waiting w) {
+        if (unseen.peek() == w) unseen.poll();
+        if (w.run != null && --w.run[0] == 0) runs--;
+        if (w.counted) {
+            Stat st = w.path.stat();
+            linkedAhead.computeIfPresent(key(st), (k, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    /** Keys may collide: a collision only means an open is not started early. */
+    private static long key(Stat st) {
+        return st.ino() * 0x9E3779B97F4A7C15L ^ st.devId();
+    }
+}

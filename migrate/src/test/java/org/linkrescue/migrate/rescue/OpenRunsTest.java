@@ -1,0 +1,155 @@
+package org.linkrescue.migrate.rescue;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.linkrescue.migrate.rescue.RescueFixture.*;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.Posix;
+import org.linkrescue.migrate.fs.PosixException;
+import org.linkrescue.migrate.fs.Stat;
+
+/** A run of opens handed to one read worker in one call ({@link TimedReads#startOpens}), on real files. */
+class OpenRunsTest {
+    static final int KiB = 1024, MiB = 1 << 20;
+
+    @TempDir Path tmp;
+    final FaultyDrive faults = new FaultyDrive();
+    /** The thread each open ran on, in order. */
+    final List<String> openedOn = java.util.Collections.synchronizedList(new ArrayList<>());
+    final BlockReader drive = new BlockReader() {
+        @Override public int open(int dirFd, byte[] name, int flags) throws PosixException {
+            openedOn.add(Names.latin1(name) + "@" + Thread.currentThread().getName());
+            return faults.open(dirFd, name, flags);
+        }
+
+        @Override public Stat fstat(int fd) throws PosixException { return faults.fstat(fd); }
+        @Override public int pread(int fd, ByteBuffer b, int len, long off) throws PosixException { return faults.pread(fd, b, len, off); }
+        @Override public void close(int fd) { faults.close(fd); }
+    };
+    TimedReads reads;
+    int dir;
+
+    @BeforeEach void open() throws Exception {
+        Files.createDirectories(tmp.resolve("d"));
+        dir = Posix.openat(Posix.AT_FDCWD, Names.bytes(tmp.resolve("d").toString()), Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+        reads = new TimedReads(drive, Duration.ofSeconds(1), MiB, 2);
+    }
+
+    @AfterEach void close() {
+        faults.release.countDown();
+        reads.close();
+        Posix.close(dir);
+    }
+
+    private TimedReads.PendingOpen[] start(String... names) {
+        int[] dirs = new int[names.length];
+        java.util.Arrays.fill(dirs, dir);
+        byte[][] n = new byte[names.length][];
+        for (int i = 0; i < names.length; i++) n[i] = Names.bytes(names[i]);
+        return reads.startOpens(dirs, n, Posix.O_RDONLY | Posix.O_NOFOLLOW, 16L * MiB);
+    }
+
+    private static byte[] bytesOf(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return a;
+    }
+
+    @Test void t01_aRunIsOneCallToOneWorker_smallFilesAreReadIntoItsBufferWhileTheyFit() throws Exception {
+        byte[][] data = new byte[5][];
+        for (int i = 0; i < 5; i++) file(tmp.resolve("d/f" + i), data[i] = bytes(300 * KiB + i, 40 + i));
+        TimedReads.PendingOpen[] run = start("f0", "f1", "f2", "f3", "f4");
+        List<byte[]> early = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            TimedReads.Opened o = reads.finishOpen(run[i]);
+            try {
+                assertEquals(lstat(tmp.resolve("d/f" + i)).ino(), o.stat().ino(), "each open is of its own file");
+                early.add(o.early() == null ? null : bytesOf(o.early().bytes()));
+            } finally {
+                Posix.close(o.fd());
+            }
+        }
+        // Three files fill 900 KiB of the 1 MiB buffer; the fourth and fifth no longer fit.
+        for (int i = 0; i < 3; i++) assertArrayEquals(data[i], early.get(i), "f" + i + " read with its open");
+        assertNull(early.get(3));
+        assertNull(early.get(4));
+        assertEquals(5, openedOn.size());
+        assertEquals(1, openedOn.stream().map(s -> s.substring(s.indexOf('@'))).distinct().count(),
+                "one worker opened the whole run: " + openedOn);
+    }
+
+    @Test void t02_twoRunsInFlightGoToTwoWorkers_aThirdBeforeEitherIsFinishedIsRefused() throws Exception {
+        for (int i = 0; i < 4; i++) file(tmp.resolve("d/f" + i), bytes(100, i));
+        TimedReads.PendingOpen[] first = start("f0", "f1");
+        TimedReads.PendingOpen[] second = start("f2", "f3");
+        assertThrows(IllegalStateException.class, () -> start("f0"), "more runs than open lanes");
+        for (TimedReads.PendingOpen p : first) Posix.close(reads.finishOpen(p).fd());
+        TimedReads.PendingOpen[] third = start("f0"); // the first run is finished: its worker is free again
+        for (TimedReads.PendingOpen p : second) Posix.close(reads.finishOpen(p).fd());
+        Posix.close(reads.finishOpen(third[0]).fd());
+        assertEquals(2, openedOn.stream().map(s -> s.substring(s.indexOf('@'))).distinct().count(), openedOn.toString());
+    }
+
+    @Test void t03_anOpenThatHangsMidRunIsGivenUp_theOnesBeforeItStand_theOnesAfterItOpenOnAFreshWorker() throws Exception {
+        byte[] a = bytes(5000, 1), c = bytes(6000, 3);
+        file(tmp.resolve("d/a"), a);
+        file(tmp.resolve("d/b"), bytes(10, 2));
+        file(tmp.resolve("d/c"), c);
+        faults.hangOnOpen("b");
+        TimedReads.PendingOpen[] run = start("a", "b", "c");
+        TimedReads.Opened oa = reads.finishOpen(run[0]);
+        assertArrayEquals(a, bytesOf(oa.early().bytes()));
+        Posix.close(oa.fd());
+        long t0 = System.nanoTime();
+        assertThrows(TimedReads.ReadTimeoutException.class, () -> reads.finishOpen(run[1]));
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "given up after the timeout");
+        assertEquals(1, reads.lostWorkers());
+        TimedReads.Opened oc = reads.finishOpen(run[2]);
+        try {
+            assertEquals(lstat(tmp.resolve("d/c")).ino(), oc.stat().ino());
+        } finally {
+            Posix.close(oc.fd());
+        }
+        String hungOn = openedOn.get(1).substring(openedOn.get(1).indexOf('@'));
+        String cOn = openedOn.get(openedOn.size() - 1);
+        assertTrue(cOn.startsWith("c@") && !cOn.endsWith(hungOn), "c opened by another worker: " + openedOn);
+        // Both lanes are usable again: the lost worker's was replaced, the other is free.
+        TimedReads.PendingOpen[] x = start("a");
+        TimedReads.PendingOpen[] y = start("c");
+        Posix.close(reads.finishOpen(x[0]).fd());
+        Posix.close(reads.finishOpen(y[0]).fd());
+    }
+
+    @Test void t04_anOpenOfARunThatReturnsAfterItWasGivenUpClosesItsDescriptor() throws Exception {
+        file(tmp.resolve("d/a"), bytes(10, 1));
+        Path late = file(tmp.resolve("d/late"), bytes(9000, 2));
+        faults.lateOpen("late");
+        TimedReads.PendingOpen[] run = start("a", "late");
+        Posix.close(reads.finishOpen(run[0]).fd());
+        assertThrows(TimedReads.ReadTimeoutException.class, () -> reads.finishOpen(run[1]));
+        faults.release.countDown(); // the open now returns a descriptor nobody waits for
+        for (int i = 0; i < 100 && faults.lateOpened.get() == 0; i++) Thread.sleep(50);
+        assertEquals(1, faults.lateOpened.get(), "the late open happened");
+        Thread.sleep(300); // its worker closes it right after
+        String real = late.toRealPath().toString();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            assertEquals(0, fds.filter(f -> {
+                try {
+                    return Files.readSymbolicLink(f).toString().equals(real);
+                } catch (java.io.IOException gone) {
+                    return false;
+                }
+            }).count(), "the late open's descriptor is closed by its worker");
+        }
+    }
+}
