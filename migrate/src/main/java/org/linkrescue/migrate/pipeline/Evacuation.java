@@ -27,8 +27,11 @@ public final class Evacuation {
     /**
      * Tuning, with the reason for each default.
      *
-     * @param depth      entries in flight: deep enough to hide open/lstat latency, small enough
-     *                   to stay far below the descriptor limit (1024 by default)
+     * @param depth      entries in flight: 4096 is ~20 ms of hard links for the writer, enough to
+     *                   ride out the scan thread losing its core for a time slice or two (a
+     *                   queue of 256 left the writer idle a tenth of the time on two cores). Of
+     *                   these, at most {@link ReadAhead#CONTENTS_MAX} hold a file's descriptor,
+     *                   far below the descriptor limit (1024 by default)
      * @param ringBytes  pre-read memory: 64 MiB holds hundreds of typical files and keeps the heap
      *                   small enough for -Xmx256m
      * @param preReadMax files up to 16 MiB are read ahead, so damage found while reading them is
@@ -40,7 +43,7 @@ public final class Evacuation {
      *                   stream's order) by default; INODE reads far fewer seeks on a spinning disk
      */
     public record Tuning(int depth, int ringBytes, long preReadMax, int readers, ReadOrder order) {
-        public static final Tuning DEFAULT = new Tuning(256, 64 << 20, 16 << 20, 2, ReadOrder.NAME);
+        public static final Tuning DEFAULT = new Tuning(4096, 64 << 20, 16 << 20, 2, ReadOrder.NAME);
 
         public Tuning(int depth, int ringBytes, long preReadMax, int readers) {
             this(depth, ringBytes, preReadMax, readers, ReadOrder.NAME);

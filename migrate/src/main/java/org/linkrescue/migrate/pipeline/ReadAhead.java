@@ -31,7 +31,14 @@ final class ReadAhead implements EntrySink {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /** Queued entries holding a content (an open descriptor) at most; the rest of the queue is links and directories. */
+    static final int CONTENTS_MAX = 256;
+
     private final Handoff<Item> queue;
+    private final int contentsMax;
+    /** Contents queued or being written: counted up by the producer, down by the sink thread. */
+    private final java.util.concurrent.atomic.AtomicInteger contentsHeld = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile Thread waitingForRoom;
     private final PreReadRing ring;
     private final long preReadMax;
     private final java.util.concurrent.ExecutorService readers;
@@ -63,7 +70,8 @@ final class ReadAhead implements EntrySink {
         this.laterPaths = laterPaths;
         // Wake the writer early once a quarter of the queue is ready: it then has a burst to work
         // through, and each hand-off costs a fraction of a context switch instead of one.
-        this.queue = new Handoff<>(depth, Math.max(1, depth / 4), POLL_NANOS);
+        this.queue = new Handoff<>(depth, Math.max(1, Math.min(depth, CONTENTS_MAX) / 4), POLL_NANOS);
+        this.contentsMax = Math.min(depth, CONTENTS_MAX);
         this.ring = ringBytes > 0 ? new PreReadRing(ringBytes) : null;
         this.preReadMax = Math.min(preReadMax, ringBytes);
         int n = Math.max(1, readerThreads);
@@ -135,8 +143,13 @@ final class ReadAhead implements EntrySink {
 
     private void put(Entry entry, Content content, long dev, long ino, java.util.concurrent.CountDownLatch taken,
                      long readKey) throws IOException {
+        boolean counted = false;
         try {
             rethrow();
+            if (content != null) {
+                awaitContentRoom();
+                counted = true;
+            }
             // A content the sink can copy kernel-side (plainFd) gains nothing from a trip through memory.
             if (content != null && ring != null && content.plainFd() < 0 && content.size() <= preReadMax && content.size() > 0) {
                 if (!ring.fits(content.size())) queue.nudge(); // room comes only as the sink frees it
@@ -152,8 +165,33 @@ final class ReadAhead implements EntrySink {
             Item item = new Item(entry, content, dev, ino, taken);
             while (!queue.put(item, CHECK_NANOS)) rethrow();
         } catch (IOException | RuntimeException | Error e) {
+            if (counted) contentsHeld.decrementAndGet();
             closeQuietly(content);
             throw e;
+        }
+    }
+
+    /** Waits while CONTENTS_MAX contents are queued: each holds a descriptor until written. */
+    private void awaitContentRoom() throws IOException {
+        while (contentsHeld.get() >= contentsMax) {
+            rethrow();
+            queue.nudge(); // what is queued is all the sink gets until it frees room
+            waitingForRoom = Thread.currentThread();
+            if (contentsHeld.get() >= contentsMax) java.util.concurrent.locks.LockSupport.parkNanos(this, POLL_NANOS);
+            waitingForRoom = null;
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
+            }
+        }
+        contentsHeld.incrementAndGet();
+    }
+
+    /** The sink thread is done with a content: room for the producer, woken once half the room is free. */
+    private void contentDone() {
+        if (contentsHeld.decrementAndGet() <= contentsMax / 2) {
+            Thread t = waitingForRoom;
+            if (t != null) java.util.concurrent.locks.LockSupport.unpark(t);
         }
     }
 
@@ -175,6 +213,7 @@ final class ReadAhead implements EntrySink {
                 if (stopped) { // the producer gave up: what is still queued is not written
                     closeQuietly(it.content);
                     if (it.content instanceof PreReadRing.Replay r) r.release();
+                    if (it.content != null) contentDone();
                     if (it.taken != null) it.taken.countDown();
                     continue;
                 }
@@ -193,6 +232,7 @@ final class ReadAhead implements EntrySink {
                     if (it.taken != null) it.taken.countDown();
                     closeQuietly(it.content);
                     if (it.content instanceof PreReadRing.Replay r) r.release();
+                    if (it.content != null) contentDone();
                 }
             }
         } catch (Throwable t) {

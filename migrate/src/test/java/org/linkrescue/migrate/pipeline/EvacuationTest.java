@@ -311,4 +311,42 @@ class EvacuationTest {
         assertEquals(42, started.size(), "every first path is opened exactly once");
         assertTrue(source.mostInFlight <= 2, "at most opensInFlight runs at once: " + source.mostInFlight);
     }
+    @Test
+    void t21_theQueueRunsThousandsOfEntriesDeepButHoldsAtMostCONTENTS_MAXOpenFiles() throws IOException {
+        for (int i = 0; i < 1500; i++) file(String.format("d/f%04d", i), "x");
+        PlainContentSource plain = new PlainContentSource(log);
+        AtomicInteger open = new AtomicInteger(), mostOpen = new AtomicInteger();
+        ContentSource counting = (p, fd, n, st) -> {
+            Content c = plain.open(p, fd, n, st);
+            mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+            return new Content() {
+                @Override public long size() { return c.size(); }
+                @Override public void feed(Chunks out) throws IOException { c.feed(out); }
+                @Override public org.linkrescue.migrate.stream.Provenance provenance() { return c.provenance(); }
+                @Override public void close() throws IOException {
+                    open.decrementAndGet();
+                    c.close();
+                }
+            };
+        };
+        RecordingSink slow = new RecordingSink() {
+            @Override public void accept(org.linkrescue.archive.Entry e, Content c) throws IOException {
+                if (entries.size() < 400) {
+                    try {
+                        Thread.sleep(1); // a writer behind: the scan fills the queue
+                    } catch (InterruptedException x) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.accept(e, c);
+            }
+        };
+        assertTrue(Evacuation.Tuning.DEFAULT.depth() > 1500, "the queue alone would hold every file");
+        new Evacuation(counting, log, new RunTotals(), Evacuation.Tuning.DEFAULT)
+                .run(Names.bytes(dir.resolve("src").toString()), slow, Evacuation.SinkKind.CONSUMES_BYTES);
+        assertEquals(1502, slow.lines.size());
+        assertEquals(0, open.get(), "every content closed");
+        assertTrue(mostOpen.get() <= ReadAhead.CONTENTS_MAX + 2, "descriptors held at once: " + mostOpen.get());
+        assertTrue(mostOpen.get() >= ReadAhead.CONTENTS_MAX / 2, "the scan did run ahead: " + mostOpen.get());
+    }
 }

@@ -10,7 +10,7 @@ import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.EntrySink;
 
 /** Keeps what it is given: "TYPE path [-> target] [=data]" per entry. */
-final class RecordingSink implements EntrySink {
+class RecordingSink implements EntrySink {
     final List<String> lines = new ArrayList<>();
     final List<Entry> entries = new ArrayList<>();
     int failAt = -1;
