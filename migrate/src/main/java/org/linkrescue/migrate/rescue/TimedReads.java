@@ -32,7 +32,7 @@ public final class TimedReads implements AutoCloseable {
     /** A caller's second worker, for copies: two chunks of a large file in flight at once. */
     private final ThreadLocal<Worker> second = new ThreadLocal<>();
     /** A caller's workers for opens: one per open it has in flight. */
-    private final ThreadLocal<Worker[]> openers;
+    private final ThreadLocal<Lanes> openers;
     private final int openLanes;
     private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger lost = new AtomicInteger();
@@ -52,7 +52,7 @@ public final class TimedReads implements AutoCloseable {
         this.timeoutNanos = timeout.toNanos();
         this.bufferSize = bufferSize;
         this.openLanes = openLanes;
-        this.openers = ThreadLocal.withInitial(() -> new Worker[openLanes]);
+        this.openers = ThreadLocal.withInitial(() -> new Lanes(openLanes));
     }
 
     public int openLanes() { return openLanes; }
@@ -451,24 +451,35 @@ public final class TimedReads implements AutoCloseable {
         return begin(w, call);
     }
 
-    /** One of this caller's open workers with no call in flight (made on first use). */
+    /** A caller's open workers; null where none was made yet or one was given up for lost. */
+    private static final class Lanes {
+        Worker[] workers;
+
+        Lanes(int n) { workers = new Worker[n]; }
+    }
+
+    /**
+     * One of this caller's open workers with no call in flight (made on first use). With all of
+     * them busy, one more is added for good: an open retried inside a finish (without O_NOATIME,
+     * see RescueContentSource) comes while the runs in flight still hold theirs.
+     */
     private Worker freeOpener() {
         if (closed) throw new IllegalStateException("reads closed");
-        Worker[] lanes = openers.get();
-        for (int i = 0; i < lanes.length; i++) {
-            Worker w = lanes[i];
-            if (w == null) {
-                Worker made = new Worker(bufferSize);
-                int k = i;
-                made.forget = () -> {
-                    if (lanes[k] == made) lanes[k] = null;
-                };
-                lanes[i] = made;
-                return made;
-            }
+        Lanes lanes = openers.get();
+        int i = 0;
+        for (; i < lanes.workers.length; i++) {
+            Worker w = lanes.workers[i];
+            if (w == null) break;
             if (!w.inUse) return w;
         }
-        throw new IllegalStateException("more than " + lanes.length + " opens in flight");
+        if (i == lanes.workers.length) lanes.workers = java.util.Arrays.copyOf(lanes.workers, i + 1);
+        Worker made = new Worker(bufferSize);
+        int k = i;
+        made.forget = () -> {
+            if (lanes.workers[k] == made) lanes.workers[k] = null;
+        };
+        lanes.workers[i] = made;
+        return made;
     }
 
     private Worker begin(Worker w, Call<?> call) {

@@ -88,16 +88,60 @@ class OpenRunsTest {
                 "one worker opened the whole run: " + openedOn);
     }
 
-    @Test void t02_twoRunsInFlightGoToTwoWorkers_aThirdBeforeEitherIsFinishedIsRefused() throws Exception {
+    @Test void t02_runsInFlightGoToWorkersOfTheirOwn_aFinishedRunsWorkerIsReused() throws Exception {
         for (int i = 0; i < 4; i++) file(tmp.resolve("d/f" + i), bytes(100, i));
         TimedReads.PendingOpen[] first = start("f0", "f1");
         TimedReads.PendingOpen[] second = start("f2", "f3");
-        assertThrows(IllegalStateException.class, () -> start("f0"), "more runs than open lanes");
+        TimedReads.PendingOpen[] third = start("f0"); // more than the lanes planned: one more worker, for good
         for (TimedReads.PendingOpen p : first) Posix.close(reads.finishOpen(p).fd());
-        TimedReads.PendingOpen[] third = start("f0"); // the first run is finished: its worker is free again
+        TimedReads.PendingOpen[] fourth = start("f1"); // the first run is finished: its worker is free again
         for (TimedReads.PendingOpen p : second) Posix.close(reads.finishOpen(p).fd());
         Posix.close(reads.finishOpen(third[0]).fd());
-        assertEquals(2, openedOn.stream().map(s -> s.substring(s.indexOf('@'))).distinct().count(), openedOn.toString());
+        Posix.close(reads.finishOpen(fourth[0]).fd());
+        List<String> workers = openedOn.stream().map(s -> s.substring(s.indexOf('@'))).distinct().toList();
+        assertEquals(3, workers.size(), openedOn.toString());
+        String firstRun = workerOf("f0", 0), fourthRun = workerOf("f1", 1);
+        assertEquals(firstRun, fourthRun, "the first run's worker opened the fourth: " + openedOn);
+    }
+
+    @Test void t05_anOpenRetriedWithoutNoatimeInsideARunFindsAWorkerWhileBothRunsAreInFlight() throws Exception {
+        // O_NOATIME is for the file's owner only: EPERM for anyone else, and the rescue source
+        // opens again without it. That second open comes while both runs still hold their workers.
+        for (String n : List.of("a", "b", "c", "x", "y")) file(tmp.resolve("d/" + n), bytes(700, n.charAt(0)));
+        BlockReader notOwner = new BlockReader() {
+            @Override public int open(int dirFd, byte[] name, int flags) throws PosixException {
+                if (Names.latin1(name).equals("b") && (flags & Posix.O_NOATIME) != 0)
+                    throw new PosixException("open", name, org.linkrescue.migrate.fs.Errno.EPERM);
+                return drive.open(dirFd, name, flags);
+            }
+
+            @Override public Stat fstat(int fd) throws PosixException { return drive.fstat(fd); }
+            @Override public int pread(int fd, ByteBuffer b, int len, long off) throws PosixException { return drive.pread(fd, b, len, off); }
+            @Override public void close(int fd) { drive.close(fd); }
+        };
+        RescueFixture fx = new RescueFixture();
+        try (RescueContentSource source = new RescueContentSource(RescueOptions.defaults().withSpoolDir(tmp), fx.policy, new RescueReport(), notOwner)) {
+            List<org.linkrescue.migrate.stream.ContentSource.Opening> first = source.startOpens(requests("a", "b", "c"), 16L * MiB);
+            List<org.linkrescue.migrate.stream.ContentSource.Opening> second = source.startOpens(requests("x", "y"), 16L * MiB);
+            for (var o : first) o.finish().close();
+            for (var o : second) o.finish().close();
+        }
+        String retry = workerOf("b", 0);
+        assertNotEquals(workerOf("a", 0), retry, "the retry did not wait for a busy run's worker: " + openedOn);
+        assertNotEquals(workerOf("x", 0), retry, openedOn.toString());
+    }
+
+    /** The worker that made the k-th open of name (0: the first). */
+    private String workerOf(String name, int k) {
+        List<String> of = openedOn.stream().filter(s -> s.startsWith(name + "@")).toList();
+        return of.get(k).substring(of.get(k).indexOf('@'));
+    }
+
+    private List<org.linkrescue.migrate.stream.ContentSource.OpenRequest> requests(String... names) throws Exception {
+        List<org.linkrescue.migrate.stream.ContentSource.OpenRequest> out = new ArrayList<>();
+        for (String n : names)
+            out.add(new org.linkrescue.migrate.stream.ContentSource.OpenRequest(Names.bytes("d/" + n), dir, Names.bytes(n), lstat(tmp.resolve("d/" + n))));
+        return out;
     }
 
     @Test void t03_anOpenThatHangsMidRunIsGivenUp_theOnesBeforeItStand_theOnesAfterItOpenOnAFreshWorker() throws Exception {
