@@ -106,7 +106,9 @@ final class SourceStream implements TreeScanner.Visitor {
         Pending p = pending;
         pending = null;
         if (p != null) closeQuietly(p.opening());
-        for (Waiting w : waiting) if (w.opening != null) closeQuietly(w.opening);
+        for (Waiting w : waiting) {
+            if (w.opening != null && !w.opening.cancel()) closeQuietly(w.opening);
+        }
         waiting.clear();
     }
 

@@ -109,6 +109,8 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
         return new Opening() {
             @Override public boolean done() { return pending.done(); }
 
+            @Override public boolean cancel() { return reads.cancel(pending); }
+
             @Override
             public Content finish() throws IOException {
                 TimedReads.Opened o;

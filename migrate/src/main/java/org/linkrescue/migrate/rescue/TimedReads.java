@@ -372,6 +372,16 @@ public final class TimedReads implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives up an open of a run that its worker has not begun: true when nothing was or will be
+     * opened for it (finish it no more); false when it is under way or done (finish it, and
+     * close what it opened). A run that is ending need not open files only to close them, nor
+     * wait for each behind a hung one.
+     */
+    public boolean cancel(PendingOpen p) {
+        return p.state.compareAndSet(QUEUED, GIVEN_UP);
+    }
+
     /** A worker stuck in the kernel: forgotten; it ends by itself if the kernel ever lets it go. */
     private void giveUp(Worker w) {
         w.lost = true;

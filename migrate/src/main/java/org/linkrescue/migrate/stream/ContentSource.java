@@ -74,6 +74,13 @@ public interface ContentSource {
 
         /** The opened content, or the exception {@link ContentSource#open} would have thrown. */
         Content finish() throws IOException;
+
+        /**
+         * Gives the open up if it has not begun (a run that is ending): true when nothing was
+         * opened, and then {@link #finish} is not called; false when the caller must finish it
+         * and close the content.
+         */
+        default boolean cancel() { return false; }
     }
 
     /**

@@ -35,7 +35,11 @@ class EvacuationTest {
     }
 
     private RecordingSink run(ContentSource source, Evacuation.SinkKind kind, Evacuation.Tuning tuning, RunTotals totals) throws IOException {
-        RecordingSink sink = new RecordingSink();
+        return run(source, kind, tuning, totals, new RecordingSink());
+    }
+
+    private RecordingSink run(ContentSource source, Evacuation.SinkKind kind, Evacuation.Tuning tuning, RunTotals totals,
+                              RecordingSink sink) throws IOException {
         new Evacuation(source, log, totals, tuning).run(Names.bytes(dir.resolve("src").toString()), sink, kind);
         return sink;
     }
@@ -253,6 +257,8 @@ class EvacuationTest {
         final List<String> opened = new ArrayList<>();
         final java.util.Set<String> failing = new java.util.HashSet<>();
         int inFlight, mostInFlight;
+        final List<String> cancelled = new ArrayList<>();
+        final AtomicInteger stillOpen = new AtomicInteger();
 
         @Override public Content open(byte[] p, int fd, byte[] n, org.linkrescue.migrate.fs.Stat st) throws IOException {
             opened.add(Names.latin1(p));
@@ -276,12 +282,30 @@ class EvacuationTest {
         }
 
         private Opening lazy(byte[] p, int fd, byte[] n, org.linkrescue.migrate.fs.Stat st, int[] runLeft) {
+            boolean[] finished = {false};
             return new Opening() {
                 @Override public boolean done() { return false; } // a slow drive: the scan goes on meanwhile
 
                 @Override public Content finish() throws IOException {
+                    finished[0] = true;
                     if (--runLeft[0] == 0) inFlight--;
-                    return open(p, fd, n, st);
+                    Content c = open(p, fd, n, st);
+                    stillOpen.incrementAndGet();
+                    return new Content() {
+                        @Override public long size() { return c.size(); }
+                        @Override public void feed(Chunks out) throws IOException { c.feed(out); }
+                        @Override public org.linkrescue.migrate.stream.Provenance provenance() { return c.provenance(); }
+                        @Override public void close() throws IOException {
+                            stillOpen.decrementAndGet();
+                            c.close();
+                        }
+                    };
+                }
+
+                @Override public boolean cancel() {
+                    if (finished[0]) return false;
+                    cancelled.add(Names.latin1(p));
+                    return true;
                 }
             };
         }
@@ -348,5 +372,17 @@ class EvacuationTest {
         assertEquals(0, open.get(), "every content closed");
         assertTrue(mostOpen.get() <= ReadAhead.CONTENTS_MAX + 2, "descriptors held at once: " + mostOpen.get());
         assertTrue(mostOpen.get() >= ReadAhead.CONTENTS_MAX / 2, "the scan did run ahead: " + mostOpen.get());
+    }
+
+    @Test
+    void t22_whenTheSinkFailsOpensStartedAheadAreGivenUpUnopenedAndEveryOpenedContentIsClosed() throws IOException {
+        for (int i = 0; i < 1000; i++) file(String.format("d/a%04d", i), "A" + i);
+        RunRecordingSource source = new RunRecordingSource();
+        RecordingSink failing = new RecordingSink();
+        failing.failAt = 5;
+        assertThrows(IOException.class, () -> run(source, Evacuation.SinkKind.CONSUMES_BYTES, Evacuation.Tuning.DEFAULT, new RunTotals(), failing));
+        assertEquals(0, source.stillOpen.get(), "every opened content was closed");
+        assertFalse(source.cancelled.isEmpty(), "opens started ahead were given up (" + source.runs.size() + " runs)");
+        for (String c : source.cancelled) assertFalse(source.opened.contains(c), c + " was given up, never opened");
     }
 }

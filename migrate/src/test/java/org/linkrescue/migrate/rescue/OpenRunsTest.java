@@ -196,4 +196,20 @@ class OpenRunsTest {
             }).count(), "the late open's descriptor is closed by its worker");
         }
     }
+
+    @Test void t06_opensOfARunNotYetBegunCanBeGivenUp_andAreNeverOpened() throws Exception {
+        file(tmp.resolve("d/slow"), bytes(10, 1));
+        file(tmp.resolve("d/b"), bytes(10, 2));
+        file(tmp.resolve("d/c"), bytes(10, 3));
+        faults.lateOpen("slow");
+        TimedReads.PendingOpen[] run = start("slow", "b", "c");
+        assertTrue(reads.cancel(run[2]));
+        assertTrue(reads.cancel(run[1]));
+        faults.release.countDown();
+        Posix.close(reads.finishOpen(run[0]).fd());
+        Thread.sleep(100);
+        assertEquals(List.of("slow"), openedOn.stream().map(s -> s.substring(0, s.indexOf('@'))).toList(),
+                "the given-up opens never reach the drive");
+        assertFalse(reads.cancel(run[0]), "one under way or done is finished, not given up");
+    }
 }
