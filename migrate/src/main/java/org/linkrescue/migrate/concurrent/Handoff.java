@@ -80,6 +80,23 @@ public final class Handoff<T> {
         return removeAt(hd);
     }
 
+    /**
+     * {@link #take}, but while the queue is empty it also asks other (each time it wakes, at most
+     * pollNanos apart) and returns what that gives: work a consumer may share with others.
+     */
+    public T takeOr(java.util.function.Supplier<T> other) throws InterruptedException {
+        long hd = head;
+        while (tail == hd) {
+            T o = other.get();
+            if (o != null) return o;
+            sleepingConsumer = Thread.currentThread();
+            if (tail == hd) LockSupport.parkNanos(this, pollNanos);
+            sleepingConsumer = null;
+            if (Thread.interrupted()) throw new InterruptedException();
+        }
+        return removeAt(hd);
+    }
+
     /** Takes the next element if there is one, else null. */
     public T poll() {
         long hd = head;

@@ -41,7 +41,7 @@ final class InFlightFiles implements AutoCloseable {
      * until it ends.
      */
     void submit(SafePath path, Supplier<Written> job, boolean readsAsItWrites) throws InterruptedIOException {
-        writers.submit(job);
+        writers.submit(job, readsAsItWrites);
         ByteBuffer key = ByteBuffer.wrap(path.bytes());
         paths.add(key);
         if (readsAsItWrites) reading.add(key);

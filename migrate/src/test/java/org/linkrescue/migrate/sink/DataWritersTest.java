@@ -79,6 +79,55 @@ class DataWritersTest {
         w.close();
     }
 
+    /**
+     * Three large files on two threads, submitted at once: the third goes to whichever thread is
+     * done first, not behind the first file on its thread while the other thread idles.
+     */
+    @Test
+    void aLargeFileSubmittedWhileEveryThreadHasOneRunsOnTheFirstThreadFree() throws Exception {
+        DataWriters<String> w = new DataWriters<>(2, 8);
+        java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch bothRunning = new java.util.concurrent.CountDownLatch(2);
+        java.util.List<String> ranOn = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        w.submit(() -> { // the first large file: held until the end
+            bothRunning.countDown();
+            try {
+                first.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "first";
+        }, true);
+        w.submit(() -> { // the second: done after a while
+            bothRunning.countDown();
+            try {
+                Thread.sleep(4 * DataWriters.LONG_JOB_NANOS / 1_000_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ranOn.add("second@" + Thread.currentThread().getId());
+            return "second";
+        }, true);
+        assertTrue(bothRunning.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        java.util.concurrent.CountDownLatch third = new java.util.concurrent.CountDownLatch(1);
+        w.submit(() -> {
+            ranOn.add("third@" + Thread.currentThread().getId());
+            third.countDown();
+            return "third";
+        }, true);
+        assertTrue(third.await(10, java.util.concurrent.TimeUnit.SECONDS),
+                "the third ran while the first still held its thread");
+        assertEquals(ranOn.get(0).substring(ranOn.get(0).indexOf('@')), ranOn.get(1).substring(ranOn.get(1).indexOf('@')),
+                "on the thread the second left: " + ranOn);
+        first.countDown();
+        w.awaitIdle();
+        java.util.Set<String> results = new java.util.HashSet<>();
+        String r;
+        while ((r = w.poll()) != null) results.add(r);
+        assertEquals(java.util.Set.of("first", "second", "third"), results);
+        w.close();
+    }
+
     @Test
     void awaitIdleWaitsForASlowJob() throws Exception {
         DataWriters<String> w = new DataWriters<>(1, 64);
