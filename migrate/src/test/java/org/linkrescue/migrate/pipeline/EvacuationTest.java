@@ -247,6 +247,20 @@ class EvacuationTest {
                 "FAILED d2/x: open: EIO (Input/output error)",
                 "FAILED d3/x: not archived: its inode could not be read"), problems);
     }
+    /** c, counted in open until it is closed. */
+    private static Content countingOpen(Content c, AtomicInteger open) {
+        open.incrementAndGet();
+        return new Content() {
+            @Override public long size() { return c.size(); }
+            @Override public void feed(Chunks out) throws IOException { c.feed(out); }
+            @Override public org.linkrescue.migrate.stream.Provenance provenance() { return c.provenance(); }
+            @Override public void close() throws IOException {
+                open.decrementAndGet();
+                c.close();
+            }
+        };
+    }
+
     /**
      * A source that opens lazily and never says an open is done before it is finished (a slow
      * drive), so the scan starts opens ahead; it records each run and how many were in flight.
@@ -289,17 +303,7 @@ class EvacuationTest {
                 @Override public Content finish() throws IOException {
                     finished[0] = true;
                     if (--runLeft[0] == 0) inFlight--;
-                    Content c = open(p, fd, n, st);
-                    stillOpen.incrementAndGet();
-                    return new Content() {
-                        @Override public long size() { return c.size(); }
-                        @Override public void feed(Chunks out) throws IOException { c.feed(out); }
-                        @Override public org.linkrescue.migrate.stream.Provenance provenance() { return c.provenance(); }
-                        @Override public void close() throws IOException {
-                            stillOpen.decrementAndGet();
-                            c.close();
-                        }
-                    };
+                    return countingOpen(open(p, fd, n, st), stillOpen);
                 }
 
                 @Override public boolean cancel() {
@@ -341,17 +345,9 @@ class EvacuationTest {
         PlainContentSource plain = new PlainContentSource(log);
         AtomicInteger open = new AtomicInteger(), mostOpen = new AtomicInteger();
         ContentSource counting = (p, fd, n, st) -> {
-            Content c = plain.open(p, fd, n, st);
-            mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
-            return new Content() {
-                @Override public long size() { return c.size(); }
-                @Override public void feed(Chunks out) throws IOException { c.feed(out); }
-                @Override public org.linkrescue.migrate.stream.Provenance provenance() { return c.provenance(); }
-                @Override public void close() throws IOException {
-                    open.decrementAndGet();
-                    c.close();
-                }
-            };
+            Content c = countingOpen(plain.open(p, fd, n, st), open);
+            mostOpen.accumulateAndGet(open.get(), Math::max);
+            return c;
         };
         RecordingSink slow = new RecordingSink() {
             @Override public void accept(org.linkrescue.archive.Entry e, Content c) throws IOException {
