@@ -20,7 +20,9 @@ import org.linkrescue.migrate.fs.Stat;
  * may still write into; see {@link ReadTimeoutException}.
  *
  * Each calling thread has its own worker, handed tasks by park/unpark: an executor's queue
- * costs several microseconds per call, which a tree of millions of small files would feel.
+ * costs several microseconds per call, which a tree of millions of small files would feel. It
+ * also has open workers, one per run of opens it has in flight ({@link #startOpens}), and two
+ * copy workers for large files.
  */
 public final class TimedReads implements AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();
