@@ -59,9 +59,8 @@ final class OpensAhead {
             Stat st = w.path.stat();
             if (st.isRegular() && st.size() <= readUpTo && bytes + st.size() > RUN_BYTES && !members.isEmpty()) break;
             unseen.poll();
-            if (!st.isRegular()) continue;
+            if (!firstPathOfFile(st, links)) continue; // not a file, or a later path: linked, not opened
             if (st.nlink() > 1) {
-                if (links.knows(st.devId(), st.ino())) continue; // a later path: linked, not opened
                 w.counted = true;
                 if (linkedAhead.merge(key(st), 1, Integer::sum) > 1) continue; // an earlier waiting path has it
             }
@@ -89,6 +88,14 @@ final class OpensAhead {
             Stat st = w.path.stat();
             linkedAhead.computeIfPresent(key(st), (k, n) -> n == 1 ? null : n - 1);
         }
+    }
+
+    /**
+     * Whether st is a regular file whose data is written at its path: its only link, or the
+     * first path of its inode the link table has seen (judged before the path is recorded).
+     */
+    static boolean firstPathOfFile(Stat st, LinkTable links) {
+        return st.isRegular() && (st.nlink() <= 1 || !links.knows(st.devId(), st.ino()));
     }
 
     /** Keys may collide: a collision only means an open is not started early. */

@@ -123,7 +123,7 @@ final class SourceStream implements TreeScanner.Visitor {
     private void process(Waiting w) throws IOException {
         ScannedPath p = w.path;
         ContentSource.Opening started = w.opening;
-        if (started != null && !firstPathOfFile(p)) { // OpensAhead guarantees otherwise; never leak its descriptor
+        if (started != null && !OpensAhead.firstPathOfFile(p.stat(), links)) { // OpensAhead guarantees otherwise; never leak its descriptor
             closeQuietly(started);
             started = null;
         }
@@ -156,11 +156,6 @@ final class SourceStream implements TreeScanner.Visitor {
                 : source.startOpen(p.path(), p.parentFd(), p.name(), st, out.readWithOpenMax()));
     }
 
-    /** Whether p, about to be processed, is a regular file whose data is written at this path. */
-    private boolean firstPathOfFile(ScannedPath p) {
-        Stat st = p.stat();
-        return st.isRegular() && (st.nlink() <= 1 || !links.knows(st.devId(), st.ino()));
-    }
 
     private void finishOpen(Pending pend) throws IOException {
         ScannedPath p = pend.path();

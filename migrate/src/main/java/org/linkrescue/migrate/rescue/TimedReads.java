@@ -307,7 +307,7 @@ public final class TimedReads implements AutoCloseable {
             for (PendingOpen p : opens) {
                 if (w.lost || !p.state.compareAndSet(QUEUED, RUNNING)) break; // the caller opens the rest itself
                 try {
-                    Opened o = openCall(p.dirFd, p.name, batch.flags).run(w);
+                    Opened o = openAndStat(p.dirFd, p.name, batch.flags);
                     long size = o.stat().size();
                     if (size > 0 && size <= batch.readUpTo && packed + size <= w.direct.capacity()) {
                         ByteBuffer into = w.direct.slice(packed, (int) size);
@@ -426,16 +426,15 @@ public final class TimedReads implements AutoCloseable {
         return await(w, deadline, what, off);
     }
 
-    private Call<Opened> openCall(int dirFd, byte[] name, int flags) {
-        return w -> {
-            int fd = reader.open(dirFd, name, flags);
-            try {
-                return new Opened(fd, reader.fstat(fd));
-            } catch (IOException | RuntimeException e) {
-                reader.close(fd);
-                throw e;
-            }
-        };
+    /** open and fstat, on a worker; the descriptor is closed if fstat fails. */
+    private Opened openAndStat(int dirFd, byte[] name, int flags) throws IOException {
+        int fd = reader.open(dirFd, name, flags);
+        try {
+            return new Opened(fd, reader.fstat(fd));
+        } catch (IOException | RuntimeException e) {
+            reader.close(fd);
+            throw e;
+        }
     }
 
     private interface Call<T> {

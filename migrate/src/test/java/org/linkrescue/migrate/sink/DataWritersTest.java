@@ -45,11 +45,7 @@ class DataWritersTest {
         java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
         w.submit(() -> {
             started.countDown();
-            try {
-                gate.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            held(gate);
             return "long";
         });
         assertTrue(started.await(10, java.util.concurrent.TimeUnit.SECONDS));
@@ -91,20 +87,12 @@ class DataWritersTest {
         java.util.List<String> ranOn = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         w.submit(() -> { // the first large file: held until the end
             bothRunning.countDown();
-            try {
-                first.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            held(first);
             return "first";
         }, true);
         w.submit(() -> { // the second: done after a while
             bothRunning.countDown();
-            try {
-                Thread.sleep(4 * DataWriters.LONG_JOB_NANOS / 1_000_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            nap(4 * DataWriters.LONG_JOB_NANOS / 1_000_000);
             ranOn.add("second@" + Thread.currentThread().getId());
             return "second";
         }, true);
@@ -132,11 +120,7 @@ class DataWritersTest {
     void awaitIdleWaitsForASlowJob() throws Exception {
         DataWriters<String> w = new DataWriters<>(1, 64);
         w.submit(() -> {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            nap(200);
             return "slow";
         });
         assertNull(w.poll(), "not finished yet");
@@ -154,11 +138,7 @@ class DataWritersTest {
             try {
                 for (int i = 0; i < 10; i++) {
                     w.submit(() -> {
-                        try {
-                            gate.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
+                        held(gate);
                         return 1;
                     });
                     submitted.incrementAndGet();
@@ -175,5 +155,23 @@ class DataWritersTest {
         assertEquals(10, submitted.get());
         w.awaitIdle();
         w.close();
+    }
+
+    /** A job's wait for gate (a job may not throw): interrupted, it ends early. */
+    static void held(java.util.concurrent.CountDownLatch gate) {
+        try {
+            gate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A job that takes ms milliseconds. */
+    static void nap(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
