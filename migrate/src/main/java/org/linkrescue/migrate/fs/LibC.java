@@ -33,6 +33,7 @@ public interface LibC {
     long copy_file_range(int fdIn, LongLongByReference offIn, int fdOut, LongLongByReference offOut,
                          long len, int flags);
     long lseek(int fd, long offset, int whence);
+    int fcntl(int fd, int cmd, int arg);
     long sendfile(int outFd, int inFd, LongLongByReference offset, long count);
     int mkdirat(int dirfd, @In byte[] path, int mode);
     int mknodat(int dirfd, @In byte[] path, int mode, long dev);

@@ -257,6 +257,40 @@ public final class Posix {
     }
 
     /**
+     * One copy_file_range(2) call (retried on EINTR): the bytes it copied, fewer than len where
+     * the source ends or, on a failing drive, where a bad block starts (the error comes with the
+     * next call); throws when it copied nothing.
+     */
+    public static long copyFileRangeOnce(int in, long inOff, int out, long outOff, long len) throws PosixException {
+        LongLongByReference ri = new LongLongByReference(inOff);
+        LongLongByReference ro = new LongLongByReference(outOff);
+        while (true) {
+            long n = C.copy_file_range(in, ri, out, ro, len, 0);
+            if (n >= 0) return n;
+            if (errno() != Errno.EINTR) throw fail("copy_file_range", null);
+        }
+    }
+
+    /** One sendfile(2) call (retried on EINTR), to out at its position: as {@link #copyFileRangeOnce}. */
+    public static long sendfileOnce(int out, int in, long inOff, long len) throws PosixException {
+        LongLongByReference off = new LongLongByReference(inOff);
+        while (true) {
+            long n = C.sendfile(out, in, off, Math.min(len, SENDFILE_MAX));
+            if (n >= 0) return n;
+            if (errno() != Errno.EINTR) throw fail("sendfile", null);
+        }
+    }
+
+    private static final int F_DUPFD_CLOEXEC = 1030;
+
+    /** A second descriptor for fd's open file (same file position), close-on-exec. */
+    public static int dup(int fd) throws PosixException {
+        int r = C.fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (r < 0) throw fail("dup", null);
+        return r;
+    }
+
+    /**
      * sendfile(2) of len bytes of in from inOff (in's own position untouched: another thread may
      * be reading it) to out at out's position, which advances. Works from any file in the page
      * cache to any file, across file systems. Returns the bytes copied, less than len only at

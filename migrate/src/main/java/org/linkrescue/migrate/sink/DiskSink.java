@@ -79,7 +79,8 @@ public final class DiskSink implements EntrySink {
     public record Counts(long files, long bytes, long links, long linkCopies, long dirs,
                          long symlinks, long specials, long refused, long failed) {}
 
-    private static final int FILE_FLAGS = Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW;
+    /** O_RDWR: a file replaced half-way is read back (see {@link TargetFile}). */
+    private static final int FILE_FLAGS = Posix.O_RDWR | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW;
     private static final byte[] ROOT_NAME = Names.DOT;
     /** Link-target directories kept open: a snapshot per year of dailies, with the two cursors far below 1024. */
     private static final int LINK_DIRS = 400;
@@ -239,22 +240,29 @@ public final class DiskSink implements EntrySink {
         }
         Content held = inFlight == null ? null : c.retain();
         if (held != null) {
+            TargetFile out = null;
             try {
-                final int out = fd;
-                inFlight.submit(p, () -> writeData(out, p, e, held), !held.settled());
+                boolean reads = !held.settled();
+                // Read off the drive as it is written: may need replacing, from a data thread,
+                // so with a directory descriptor of its own (the sink's may be closed meanwhile).
+                out = reads ? new TargetFile(fd, Posix.dup(dir), true, name, e.mode() & 0777, FILE_FLAGS) : new TargetFile(fd);
+                TargetFile target = out;
+                inFlight.submit(p, () -> writeData(target, p, e, held), reads);
             } catch (IOException | RuntimeException x) {
                 held.close();
-                Posix.close(fd);
+                if (out != null) out.close();
+                else Posix.close(fd);
                 unlinkQuietly(dir, name);
                 throw x;
             }
             return;
         }
         boolean keep = false;
+        TargetFile out = new TargetFile(fd, dir, false, name, e.mode() & 0777, FILE_FLAGS);
         try {
             long n;
             try {
-                n = data.write(fd, c);
+                n = data.write(out, c);
             } catch (FileData.SourceFailed s) {
                 failed++;
                 problems.report(Grade.FAILED, e.path(), "not written: " + s.getMessage());
@@ -265,15 +273,15 @@ public final class DiskSink implements EntrySink {
                 problems.report(Grade.FAILED, e.path(), "not written: source delivered " + n + " of " + e.size() + " bytes");
                 return;
             }
-            Stat st = Posix.fstat(fd); // as made: its inode, and the owner and mode it already has
-            metadata(fd, e.path(), st, e.uid(), e.gid(), e.mode(), e.mtimeSec(), e.mtimeNsec(), e.extra());
+            Stat st = Posix.fstat(out.fd()); // as made: its inode, and the owner and mode it already has
+            metadata(out.fd(), e.path(), st, e.uid(), e.gid(), e.mode(), e.mtimeSec(), e.mtimeNsec(), e.extra());
             inodes.add(st.devId(), st.ino());
             made.add(p.bytes());
             keep = true;
             files++;
             bytes += n;
         } finally {
-            Posix.close(fd);
+            out.close();
             // A file without all its bytes would be invented data: it goes, and a report says so.
             if (!keep) unlinkQuietly(dir, name);
         }
@@ -283,20 +291,20 @@ public final class DiskSink implements EntrySink {
      * The second half of {@link #file} for bytes already in memory, on a data thread: data, then
      * owner, mode and times, then close. Touches no table or counter: {@link #settle} does.
      */
-    private InFlightFiles.Written writeData(int fd, SafePath p, Entry e, Content c) {
+    private InFlightFiles.Written writeData(TargetFile out, SafePath p, Entry e, Content c) {
         try (c) {
             if (fatal != null || contentFailure != null)
                 return new InFlightFiles.Written(p, e, 0, null, "not written: the run stopped", null, null);
             long n;
             try {
-                n = dataOfThread.get().write(fd, c);
+                n = dataOfThread.get().write(out, c);
             } catch (FileData.SourceFailed s) {
                 return new InFlightFiles.Written(p, e, 0, null, "not written: " + s.getMessage(), null, null);
             }
             if (n != e.size() || n != c.size())
                 return new InFlightFiles.Written(p, e, 0, null, "not written: source delivered " + n + " of " + e.size() + " bytes", null, null);
-            Stat st = Posix.fstat(fd);
-            metadata(fd, e.path(), st, e.uid(), e.gid(), e.mode(), e.mtimeSec(), e.mtimeNsec(), e.extra());
+            Stat st = Posix.fstat(out.fd());
+            metadata(out.fd(), e.path(), st, e.uid(), e.gid(), e.mode(), e.mtimeSec(), e.mtimeNsec(), e.extra());
             return new InFlightFiles.Written(p, e, n, st, null, null, null);
         } catch (FileData.ContentFailed x) {
             return new InFlightFiles.Written(p, e, 0, null, null, null, x.original());
@@ -305,7 +313,7 @@ public final class DiskSink implements EntrySink {
         } catch (IOException | RuntimeException x) {
             return new InFlightFiles.Written(p, e, 0, null, "not written: " + x, null, null);
         } finally {
-            Posix.close(fd);
+            out.close();
         }
     }
 

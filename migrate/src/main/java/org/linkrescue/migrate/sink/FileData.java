@@ -10,9 +10,9 @@ import org.linkrescue.migrate.stream.Content;
 /**
  * Writes the bytes of one file into a freshly created, empty target file: kernel-side from a
  * plain source descriptor when there is one (a source file, or an entry's range of an
- * uncompressed archive file: copy_file_range, across file systems sendfile), else from native
- * memory as far as the content holds its bytes there (a large file straight off the drive, read
- * into the read worker's direct buffer), else as the content feeds them. One instance serves a
+ * uncompressed archive file: copy_file_range, across file systems sendfile), else as far as the
+ * content can write them itself (a large file straight off the drive: copied chunk by chunk
+ * inside the kernel, or from the read worker's direct buffer), else as the content feeds them. One instance serves a
  * thread for the whole run, so the copy buffer is allocated once. Keeps the two sides' failures apart: a
  * write error is the target's ({@link PosixException}), a read error the source's
  * ({@link SourceFailed}); an error of the content itself passes through unchanged.
@@ -53,13 +53,39 @@ final class FileData implements Content.Chunks {
             writeError = e;
             throw e;
         }
+
+        @Override public boolean replaceable() { return file != null && file.replaceable(); }
+
+        @Override
+        public void replace(long keep) throws IOException {
+            try {
+                out = file.replace(keep);
+            } catch (PosixException x) {
+                writeError = x;
+                throw x;
+            }
+        }
     };
     private boolean copyRange = true;
     private boolean sendFile = true;
     // state of the feed in progress
+    private TargetFile file;
     private int out = -1;
     private long written;
     private PosixException writeError;
+
+    /**
+     * As {@link #write(int, Content)}, into a file the content may have replaced by a fresh inode
+     * on the way ({@link Content.DirectTarget#replace}): file's descriptor is the one written.
+     */
+    long write(TargetFile file, Content content) throws IOException {
+        this.file = file;
+        try {
+            return write(file.fd(), content);
+        } finally {
+            this.file = null;
+        }
+    }
 
     /**
      * Writes content into out and returns the number of bytes written, which is less than
@@ -87,7 +113,8 @@ final class FileData implements Content.Chunks {
             long from = content.copyPrefix(direct);
             written = from;
             if (from < content.size()) {
-                if (from > 0) Posix.lseek(out, from, Posix.SEEK_SET); // pwrite left the position at 0
+                // pwrite left the position at 0; a replaced file's is anywhere
+                if (from > 0) Posix.lseek(this.out, from, Posix.SEEK_SET);
                 content.feedFrom(from, this);
             }
         } catch (IOException e) {

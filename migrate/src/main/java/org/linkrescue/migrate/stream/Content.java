@@ -86,6 +86,25 @@ public interface Content extends Closeable {
 
         /** Writing into {@link #descriptor()} failed: the target's failure, thrown from here. */
         default void writeFailed(org.linkrescue.migrate.fs.PosixException e) throws IOException { throw e; }
+
+        /**
+         * Whether {@link #replace} can give the file a fresh inode. Only then may a content copy
+         * into {@link #descriptor()} with a call that, once given up for lost, may still write
+         * (a kernel-side copy of a chunk of a failing drive).
+         */
+        default boolean replaceable() { return false; }
+
+        /**
+         * A call given up for lost may still write into {@link #descriptor()}'s file: that inode
+         * is let go, and its name taken over by a fresh file holding its first keep bytes, so a
+         * late write lands in a file nobody will see. {@link #descriptor()} is the fresh file's
+         * from then on, its position undefined.
+         *
+         * @throws org.linkrescue.migrate.fs.PosixException the target could not (its failure)
+         */
+        default void replace(long keep) throws IOException {
+            throw new UnsupportedOperationException("this target cannot give its file a fresh inode");
+        }
     }
 
     /** Receives a content's bytes. The array is only valid during the call. */
