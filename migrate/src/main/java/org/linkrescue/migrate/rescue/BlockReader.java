@@ -5,7 +5,7 @@ import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 
 /**
- * The three calls a rescue makes on the failing drive, behind one seam so unit tests can put a
+ * The calls a rescue makes on the failing drive, behind one seam so unit tests can put a
  * fault (EIO on open, EIO on a byte range, a short read, a read that never returns) between the
  * reader and a real file. {@link #REAL} goes straight to {@link org.linkrescue.migrate.fs.Posix}.
  */
@@ -22,6 +22,19 @@ public interface BlockReader {
     int pread(int fd, ByteBuffer direct, int len, long off) throws PosixException;
 
     void close(int fd);
+
+    /**
+     * One copy_file_range(2) of up to len bytes of in at inOff into out at outOff, inside the
+     * kernel: the bytes copied, fewer than len where the file ends or a bad block starts.
+     */
+    default long copyRange(int in, long inOff, int out, long outOff, int len) throws PosixException {
+        return org.linkrescue.migrate.fs.Posix.copyFileRangeOnce(in, inOff, out, outOff, len);
+    }
+
+    /** One sendfile(2) of up to len bytes of in at inOff into out at out's position: as {@link #copyRange}. */
+    default long sendfile(int out, int in, long inOff, int len) throws PosixException {
+        return org.linkrescue.migrate.fs.Posix.sendfileOnce(out, in, inOff, len);
+    }
 
     /**
      * Whether fd's file may be read while another file is read without making the drive seek

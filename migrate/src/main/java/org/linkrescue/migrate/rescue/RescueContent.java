@@ -21,14 +21,15 @@ import org.linkrescue.migrate.stream.Provenance;
  * byte, and only then is any byte past the first failure delivered: the drive's own where it
  * could read, the accepted candidate's or zeros where it could not.
  *
- * It offers no descriptor for a kernel-side copy (copy_file_range cannot be timed out, and a
- * copy that meets EIO half-way could not be resumed block by block). A sink may instead take the
- * normal path with {@link #copyPrefix}: each chunk is read into a read worker's own direct
- * buffer, timed like any read, and then either written by that worker straight into the sink's
- * file at its offset (two chunks in flight; a worker given up while reading never writes
- * afterwards) or handed to the sink from the buffer; never through the Java heap. The first
- * chunk that fails ends it, and {@link #feedFrom} resumes right there, the prefix counting as
- * delivered. (splice through a pipe was measured slower than this on a 6.18 kernel: its copy
+ * It offers no plain descriptor for a whole-file kernel copy (that cannot be timed out, nor
+ * resumed block by block where it meets EIO). A sink may instead take the normal path with
+ * {@link #copyPrefix}. Into a file the sink can replace, each chunk is first copied inside the
+ * kernel by a read worker, timed like any read (see {@link #copyInKernel}); otherwise, or from
+ * where that stopped, each chunk is read into a read worker's own direct buffer, timed like any
+ * read, and then either written by that worker straight into the sink's file at its offset (two
+ * chunks in flight; a worker given up while reading never writes afterwards) or handed to the
+ * sink from the buffer; never through the Java heap. The first chunk that fails ends it, and
+ * {@link #feedFrom} resumes right there, the prefix counting as delivered. (splice through a pipe was measured slower than this on a 6.18 kernel: its copy
  * into the target ran at a third of write(2)'s speed.)
  */
 public final class RescueContent implements Content {
@@ -112,20 +113,72 @@ public final class RescueContent implements Content {
         return off;
     }
 
-    /**
-     * Two chunks in flight, each read and then written at its offset by a worker of its own:
-     * one chunk's read overlaps the other's write, and each write comes from the cache of the
-     * core that just read the bytes. Stops at the first chunk that fails, hangs, or comes back
-     * short (a bad block starts there); the chunk after it is waited for (or given up without
-     * writing) before returning, so nothing lands in the target after feedFrom takes over.
-     */
+    /** Kernel-side copies where the target allows them, then the workers' copy from where they stopped. */
     private long copyByWorkers(DirectTarget target) throws IOException {
+        long from = target.replaceable() ? copyInKernel(target) : 0;
+        return from == stat.size() ? from : copyByWorkers(target, from);
+    }
+
+    /**
+     * The fast path for a target whose file can be replaced: chunk by chunk, each one kernel-side
+     * copy on the read worker, timed like a read. It stops short of the end wherever anything
+     * is not plain (a short copy, an error, a refusal by the kernel, a hang) and returns where:
+     * the workers' copy goes on from there, reading before it writes, so it tells the drive's
+     * errors from the target's and meets a bad block or a hang as a read. A copy given up for
+     * lost may still write when the kernel lets it go, so after a hang the target's file is
+     * replaced by a fresh one holding what was copied before it (the late write lands in the
+     * file let go), and the chunk is then read again, under a timeout of its own: a stall of
+     * the target is no damage of the drive, while a drive that hangs again costs a second timeout.
+     */
+    private long copyInKernel(DirectTarget target) throws IOException {
+        long size = stat.size();
+        TimedReads reads = src.reads();
+        KernelCopies kernel = src.kernelCopies();
+        int chunk = src.options().chunkSize();
+        long off = 0;
+        while (off < size) {
+            KernelCopies.Call call = kernel.call();
+            if (call == KernelCopies.Call.NONE) break;
+            int len = (int) Math.min(chunk, size - off);
+            long n;
+            try {
+                n = reads.finishKernelCopy(reads.startKernelCopy(fd, target.descriptor(), off, len,
+                        call == KernelCopies.Call.SEND_FILE));
+            } catch (TimedReads.ReadTimeoutException e) {
+                target.replace(off);
+                break;
+            } catch (PosixException e) {
+                if (kernel.refused(call, e.errno())) continue; // the next kind of copy, same chunk
+                if (isTargetOnly(e.errno())) target.writeFailed(e);
+                break; // EIO and the like may be either side's: the workers' copy tells
+            }
+            off += n;
+            if (n < len) break; // the end of the file, early, or a bad block: the workers' copy finds out which
+        }
+        return off;
+    }
+
+    /** Errors no source causes: the target's, whichever call reported them. */
+    private static boolean isTargetOnly(int e) {
+        return e == org.linkrescue.migrate.fs.Errno.ENOSPC || e == org.linkrescue.migrate.fs.Errno.EDQUOT
+                || e == org.linkrescue.migrate.fs.Errno.EROFS;
+    }
+
+    /**
+     * The workers' copy from byte from on. Two chunks in flight, each read and then written at
+     * its offset by a worker of its own: one chunk's read overlaps the other's write, and each
+     * write comes from the cache of the core that just read the bytes. Stops at the first chunk
+     * that fails, hangs, or comes back short (a bad block starts there); the chunk after it is
+     * waited for (or given up without writing) before returning, so nothing lands in the target
+     * after feedFrom takes over.
+     */
+    private long copyByWorkers(DirectTarget target, long from) throws IOException {
         long size = stat.size();
         int out = target.descriptor();
         TimedReads reads = src.reads();
         int chunk = src.options().chunkSize();
         java.util.ArrayDeque<TimedReads.Copy> inFlight = new java.util.ArrayDeque<>(2);
-        long off = 0, next = 0;
+        long off = from, next = from;
         boolean onSecond = false;
         PosixException writeFailure = null;
         try {

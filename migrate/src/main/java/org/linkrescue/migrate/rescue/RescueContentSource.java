@@ -39,6 +39,7 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
     private final Problems problems;
     private final RescueReport report;
     private final TimedReads reads;
+    private final KernelCopies kernelCopies = new KernelCopies();
     private final CandidateFinder finder;
     private final CandidateVerifier verifier;
     private final ThreadLocal<byte[]> buffers;
@@ -215,6 +216,7 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
     }
 
     RescueOptions options() { return options; }
+    KernelCopies kernelCopies() { return kernelCopies; }
     RescueReport reportRef() { return report; }
     TimedReads reads() { return reads; }
     CandidateFinder finder() { return finder; }

@@ -22,7 +22,7 @@ import org.linkrescue.migrate.fs.Stat;
  * Each calling thread has its own worker, handed tasks by park/unpark: an executor's queue
  * costs several microseconds per call, which a tree of millions of small files would feel. It
  * also has open workers, one per run of opens it has in flight ({@link #startOpens}), and two
- * copy workers for large files.
+ * copy workers for large files (one of which also makes kernel-side copies).
  */
 public final class TimedReads implements AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -232,6 +232,65 @@ public final class TimedReads implements AutoCloseable {
     public int finishCopy(Copy c) throws IOException {
         Integer n = awaitGuarded(c.worker, c.state, "read at byte " + c.off, c.off);
         return n; // -1: the read came back just after it was given up, and wrote nothing
+    }
+
+    /** A chunk copied inside the kernel by a worker ({@link #startKernelCopy}). */
+    public final class KernelCopy {
+        private final Worker worker;
+        private final long off;
+        private final int len;
+
+        private KernelCopy(Worker worker, long off, int len) {
+            this.worker = worker;
+            this.off = off;
+            this.len = len;
+        }
+
+        public long offset() { return off; }
+        public int length() { return len; }
+    }
+
+    /**
+     * Starts copying up to len bytes of in at off into out at off inside the kernel (one
+     * copy_file_range(2); or, with sendFile, one sendfile(2) at out's position, which is set to
+     * off first) on this caller's worker, and returns at once. Reading and writing are one call
+     * here, so unlike {@link #startCopy} a copy given up for lost may still write into out's
+     * file when the kernel lets it go: the caller must then let that file go (see
+     * {@link #finishKernelCopy}). The worker writes through a descriptor of its own, closed by
+     * itself when the call returns, so a late write can never land in a file that later took
+     * over out's number.
+     */
+    public KernelCopy startKernelCopy(int in, int out, long off, int len, boolean sendFile) throws PosixException {
+        int own = org.linkrescue.migrate.fs.Posix.dup(out);
+        Worker w;
+        try {
+            w = begin(mine, k -> {
+            try {
+                if (!sendFile) return reader.copyRange(in, off, own, off, len);
+                org.linkrescue.migrate.fs.Posix.lseek(own, off, org.linkrescue.migrate.fs.Posix.SEEK_SET);
+                return reader.sendfile(own, in, off, len);
+            } finally {
+                org.linkrescue.migrate.fs.Posix.close(own);
+            }
+        });
+        } catch (RuntimeException e) {
+            org.linkrescue.migrate.fs.Posix.close(own);
+            throw e;
+        }
+        return new KernelCopy(w, off, len);
+    }
+
+    /**
+     * Waits for a kernel copy: the bytes copied, fewer than asked at end of file or where a bad
+     * block starts (0 at end of file). Its error may be either file's: EIO or ENOSPC alike.
+     *
+     * @throws ReadTimeoutException it did not return within the timeout: whether the drive or
+     *                              the target stalled is not known, and the worker, given up for
+     *                              lost, may yet write [offset, offset + length) of out's file
+     */
+    public long finishKernelCopy(KernelCopy c) throws IOException {
+        Long n = await(c.worker, System.nanoTime() + timeoutNanos, "copy at byte " + c.off, c.off);
+        return n;
     }
 
     /** An open started by {@link #startOpen} or {@link #startOpens}, one of a batch. */

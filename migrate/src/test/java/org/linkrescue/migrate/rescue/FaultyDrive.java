@@ -45,6 +45,27 @@ final class FaultyDrive implements BlockReader {
     /** A read that covers byte `at` never returns (until {@link #release} counts down). */
     FaultyDrive hang(String name, long at) { hangAt.put(name, at); return this; }
 
+    /**
+     * As {@link #hang}, but once let go the read goes through: a drive that recovered the sector
+     * after its retries, the late call's bytes landing wherever it was writing to.
+     */
+    FaultyDrive hangThenRead(String name, long at) {
+        readsLate.put(name, true);
+        return hang(name, at);
+    }
+
+    private final Map<String, Boolean> readsLate = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> hangsOnce = new ConcurrentHashMap<>();
+
+    /**
+     * As {@link #hangThenRead}, for the first read over byte at only: a stall that passes (or
+     * one of the target's, which a kernel-side copy of the drive cannot tell from the drive's).
+     */
+    FaultyDrive hangOnceThenRead(String name, long at) {
+        hangsOnce.put(name, true);
+        return hangThenRead(name, at);
+    }
+
     FaultyDrive eioOnOpen(String name) { eioOnOpen.put(name, true); return this; }
 
     /** Opening name never returns (until {@link #release} counts down). */
@@ -115,9 +136,11 @@ final class FaultyDrive implements BlockReader {
             }
         }
         Long h = n == null ? null : hangAt.get(n);
+        if (h != null && off <= h && h < off + len && hangsOnce.containsKey(n) && hangsOnce.put(n, false) == Boolean.FALSE)
+            h = null; // hung once already
         if (h != null && off <= h && h < off + len) {
             try { release.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
-            throw new PosixException("read", null, Errno.EIO);
+            if (!readsLate.containsKey(n)) throw new PosixException("read", null, Errno.EIO);
         }
         int limit = len;
         for (Bad b : n == null ? List.<Bad>of() : bad.getOrDefault(n, List.of())) {
@@ -132,6 +155,28 @@ final class FaultyDrive implements BlockReader {
         }
         return limit;
     }
+
+    /** Kernel-side copies meet the same faults as reads (and may be stopped at will: {@link #noKernelCopies}). */
+    @Override public long copyRange(int in, long inOff, int out, long outOff, int len) throws PosixException {
+        kernelCopies.incrementAndGet();
+        if (noKernelCopy != 0) throw new PosixException("copy_file_range", null, noKernelCopy);
+        int n = allowed(in, len, inOff);
+        return n == 0 ? 0 : REAL.copyRange(in, inOff, out, outOff, n);
+    }
+
+    @Override public long sendfile(int out, int in, long inOff, int len) throws PosixException {
+        kernelCopies.incrementAndGet();
+        if (noKernelCopy != 0) throw new PosixException("sendfile", null, noKernelCopy);
+        int n = allowed(in, len, inOff);
+        return n == 0 ? 0 : REAL.sendfile(out, in, inOff, n);
+    }
+
+    /** Kernel-side copies begun so far. */
+    final java.util.concurrent.atomic.AtomicInteger kernelCopies = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int noKernelCopy;
+
+    /** Every kernel-side copy fails with errno, as between file systems that cannot. */
+    FaultyDrive noKernelCopies(int errno) { noKernelCopy = errno; return this; }
 
     @Override public void close(int fd) {
         names.remove(fd);

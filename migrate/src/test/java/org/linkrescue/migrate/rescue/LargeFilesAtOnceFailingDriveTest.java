@@ -38,6 +38,7 @@ class LargeFilesAtOnceFailingDriveTest {
     final RescueReport report = new RescueReport();
     final RunTotals totals = new RunTotals();
     boolean seekFree;
+    KernelCopies.Call kernelCopy;
 
     @BeforeAll void migrateOffTheDrive() throws Exception {
         String why = FailingDrive.unavailableReason();
@@ -73,6 +74,7 @@ class LargeFilesAtOnceFailingDriveTest {
             DiskSink sink = DiskSink.open(Names.bytes(target.toString()), new DiskSink.Options(false, Posix.isRoot(), 32, 2), fx.policy);
             new Evacuation(source, fx.policy, totals, Evacuation.Tuning.DEFAULT).onLaterPath(report::addPath)
                     .run(Names.bytes(drive.root().toString()), sink, Evacuation.SinkKind.CONSUMES_BYTES);
+            kernelCopy = source.kernelCopies().call();
         }
     }
 
@@ -83,6 +85,11 @@ class LargeFilesAtOnceFailingDriveTest {
 
     @Test void theDriveIsFoundSeekFreeThroughTheMountTable() {
         assertTrue(seekFree, "a btrfs on a loop device marked non-rotational, its file not cached");
+    }
+
+    @Test void theBytesWereCopiedInsideTheKernel_bySendfileBetweenTheTwoFileSystems() {
+        assertEquals(KernelCopies.Call.SEND_FILE, kernelCopy,
+                "copy_file_range refused between btrfs and the target's file system; sendfile never refused");
     }
 
     @Test void theBadBlockComesFromTheMirrorAndEveryOtherByteFromTheDrive() throws Exception {

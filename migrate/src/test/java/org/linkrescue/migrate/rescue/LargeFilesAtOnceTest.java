@@ -12,10 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.linkrescue.archive.Names;
-import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.report.RunTotals;
-import org.linkrescue.migrate.sink.DiskSink;
 
 /**
  * migrate hands a file too large to read ahead to one of the disk sink's data threads when its
@@ -59,9 +57,7 @@ class LargeFilesAtOnceTest {
     void migrate() throws IOException {
         RescueContentSource source = new RescueContentSource(RescueOptions.defaults().withSpoolDir(tmp), fx.policy, report, drive);
         sources.add(source);
-        DiskSink sink = DiskSink.open(Names.bytes(target().toString()), new DiskSink.Options(false, Posix.isRoot(), 32, 2), fx.policy);
-        new Evacuation(source, fx.policy, totals, TUNING).onLaterPath(report::addPath)
-                .run(Names.bytes(src().toString()), sink, Evacuation.SinkKind.CONSUMES_BYTES);
+        fx.migrate(source, src(), target(), totals, report, TUNING);
     }
 
     Object ino(String rel) throws IOException { return Files.getAttribute(target().resolve(rel), "unix:ino"); }
