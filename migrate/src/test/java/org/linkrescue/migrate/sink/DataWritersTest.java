@@ -76,43 +76,46 @@ class DataWritersTest {
     }
 
     /**
-     * Three large files on two threads, submitted at once: the third goes to whichever thread is
-     * done first, not behind the first file on its thread while the other thread idles.
+     * Large files on two threads: a third runs at once beside the two, on a thread for large
+     * files only; a fourth, with all three still running, goes to whichever thread is done
+     * first, not behind the first file on its thread while another idles.
      */
     @Test
-    void aLargeFileSubmittedWhileEveryThreadHasOneRunsOnTheFirstThreadFree() throws Exception {
+    void aThirdLargeFileRunsBesideTheTwo_andAFourthOnTheFirstThreadFree() throws Exception {
         DataWriters<String> w = new DataWriters<>(2, 8);
-        java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch bothRunning = new java.util.concurrent.CountDownLatch(2);
-        java.util.List<String> ranOn = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        w.submit(() -> { // the first large file: held until the end
-            bothRunning.countDown();
-            held(first);
-            return "first";
-        }, true);
-        w.submit(() -> { // the second: done after a while
-            bothRunning.countDown();
-            nap(4 * DataWriters.LONG_JOB_NANOS / 1_000_000);
-            ranOn.add("second@" + Thread.currentThread().getId());
-            return "second";
-        }, true);
-        assertTrue(bothRunning.await(10, java.util.concurrent.TimeUnit.SECONDS));
-        java.util.concurrent.CountDownLatch third = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch end = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch second = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch threeRunning = new java.util.concurrent.CountDownLatch(3);
+        java.util.Map<String, Long> ranOn = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.function.BiFunction<String, java.util.concurrent.CountDownLatch, java.util.function.Supplier<String>> large =
+                (name, until) -> () -> {
+                    ranOn.put(name, Thread.currentThread().getId());
+                    threeRunning.countDown();
+                    held(until);
+                    return name;
+                };
+        w.submit(large.apply("first", end), true);
+        w.submit(large.apply("second", second), true);
+        w.submit(large.apply("third", end), true);
+        assertTrue(threeRunning.await(10, java.util.concurrent.TimeUnit.SECONDS), "three at once: " + ranOn);
+        assertEquals(3, new HashSet<>(ranOn.values()).size(), "on three threads: " + ranOn);
+        java.util.concurrent.CountDownLatch fourth = new java.util.concurrent.CountDownLatch(1);
         w.submit(() -> {
-            ranOn.add("third@" + Thread.currentThread().getId());
-            third.countDown();
-            return "third";
+            ranOn.put("fourth", Thread.currentThread().getId());
+            fourth.countDown();
+            return "fourth";
         }, true);
-        assertTrue(third.await(10, java.util.concurrent.TimeUnit.SECONDS),
-                "the third ran while the first still held its thread");
-        assertEquals(ranOn.get(0).substring(ranOn.get(0).indexOf('@')), ranOn.get(1).substring(ranOn.get(1).indexOf('@')),
-                "on the thread the second left: " + ranOn);
-        first.countDown();
+        nap(50);
+        assertEquals(1, fourth.getCount(), "a fourth waits while three run");
+        second.countDown();
+        assertTrue(fourth.await(10, java.util.concurrent.TimeUnit.SECONDS), "the fourth ran once the second was done");
+        assertEquals(ranOn.get("second"), ranOn.get("fourth"), "on the thread the second left: " + ranOn);
+        end.countDown();
         w.awaitIdle();
         java.util.Set<String> results = new java.util.HashSet<>();
         String r;
         while ((r = w.poll()) != null) results.add(r);
-        assertEquals(java.util.Set.of("first", "second", "third"), results);
+        assertEquals(java.util.Set.of("first", "second", "third", "fourth"), results);
         w.close();
     }
 
