@@ -10,6 +10,16 @@ public final class Errno {
 
     private Errno() {}
 
+    /** Errors no source of a copy causes (a full, over-quota or read-only target), whichever call reported them. */
+    public static boolean isTargetOnly(int e) {
+        return e == ENOSPC || e == EDQUOT || e == EROFS;
+    }
+
+    /** A kernel-side copy (copy_file_range, sendfile) cannot be made between these two files at all. */
+    public static boolean isCopyUnsupported(int e) {
+        return e == EXDEV || e == ENOSYS || e == EOPNOTSUPP || e == EINVAL;
+    }
+
     /** "EIO", "ENOENT", ... for reports; "errno N" for the rest. */
     public static String name(int errno) {
         return switch (errno) {

@@ -32,11 +32,8 @@ final class KernelCopies {
      * be copied that way at all (the next call down is to be tried), false for any other error.
      */
     boolean refused(Call failed, int errno) {
-        if (errno != Errno.EXDEV && errno != Errno.ENOSYS && errno != Errno.EOPNOTSUPP && errno != Errno.EINVAL)
-            return false;
+        if (!Errno.isCopyUnsupported(errno)) return false;
         if (call == failed) call = failed == Call.COPY_RANGE ? Call.SEND_FILE : Call.NONE;
         return true;
     }
-
-    void off() { call = Call.NONE; }
 }

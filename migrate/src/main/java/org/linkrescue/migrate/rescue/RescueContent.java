@@ -149,19 +149,13 @@ public final class RescueContent implements Content {
                 break;
             } catch (PosixException e) {
                 if (kernel.refused(call, e.errno())) continue; // the next kind of copy, same chunk
-                if (isTargetOnly(e.errno())) target.writeFailed(e);
+                if (org.linkrescue.migrate.fs.Errno.isTargetOnly(e.errno())) target.writeFailed(e);
                 break; // EIO and the like may be either side's: the workers' copy tells
             }
             off += n;
             if (n < len) break; // the end of the file, early, or a bad block: the workers' copy finds out which
         }
         return off;
-    }
-
-    /** Errors no source causes: the target's, whichever call reported them. */
-    private static boolean isTargetOnly(int e) {
-        return e == org.linkrescue.migrate.fs.Errno.ENOSPC || e == org.linkrescue.migrate.fs.Errno.EDQUOT
-                || e == org.linkrescue.migrate.fs.Errno.EROFS;
     }
 
     /**

@@ -183,8 +183,8 @@ final class FileData implements Content.Chunks {
                 return readWrite(in, inOff, out, size);
             } catch (PosixException x) {
                 int e = x.errno();
-                if (isTargetOnly(e)) throw x;
-                if (!cannot(e)) return readWrite(in, inOff, out, size);
+                if (Errno.isTargetOnly(e)) throw x;
+                if (!Errno.isCopyUnsupported(e)) return readWrite(in, inOff, out, size);
                 copyRange = false; // this pair of file systems cannot; do not ask again
             }
         }
@@ -194,8 +194,8 @@ final class FileData implements Content.Chunks {
                 if (n == size) return n;
             } catch (PosixException x) {
                 int e = x.errno();
-                if (isTargetOnly(e)) throw x;
-                if (cannot(e)) sendFile = false;
+                if (Errno.isTargetOnly(e)) throw x;
+                if (Errno.isCopyUnsupported(e)) sendFile = false;
             }
             // sendfile wrote from out's position on and moved it: read/write starts over at 0.
             Posix.lseek(out, 0, Posix.SEEK_SET);
@@ -205,15 +205,6 @@ final class FileData implements Content.Chunks {
         return readWrite(in, inOff, out, size);
     }
 
-    /** Errors no source causes: the target's, whichever call reported them. */
-    private static boolean isTargetOnly(int e) {
-        return e == Errno.ENOSPC || e == Errno.EDQUOT || e == Errno.EROFS;
-    }
-
-    /** The kernel cannot do this copy between these two files at all. */
-    private static boolean cannot(int e) {
-        return e == Errno.EXDEV || e == Errno.ENOSYS || e == Errno.EOPNOTSUPP || e == Errno.EINVAL;
-    }
 
     private long readWrite(int in, long inOff, int out, long size) throws IOException {
         if (buffer == null) buffer = ByteBuffer.allocateDirect(BUFFER);
