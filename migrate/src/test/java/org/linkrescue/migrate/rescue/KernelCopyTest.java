@@ -8,17 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.fs.Errno;
-import org.linkrescue.migrate.pipeline.Evacuation;
-import org.linkrescue.migrate.report.RunTotals;
 
 /**
  * migrate moves a large file off the drive chunk by chunk inside the kernel (copy_file_range,
@@ -30,25 +26,13 @@ import org.linkrescue.migrate.report.RunTotals;
  * files; read-ahead limit 64 KiB, so every file here is a large one.
  */
 class KernelCopyTest {
-    static final int KiB = 1024, MiB = 1 << 20;
-    static final Evacuation.Tuning TUNING = new Evacuation.Tuning(16, 1 << 20, 64 * KiB, 2);
+    static final int MiB = 1 << 20;
 
     @TempDir Path tmp;
-    final RescueFixture fx = new RescueFixture();
-    final FaultyDrive drive = new FaultyDrive();
-    final RescueReport report = new RescueReport();
-    final RunTotals totals = new RunTotals();
-    final List<RescueContentSource> sources = new ArrayList<>();
+    final FaultyMigration m = new FaultyMigration();
     byte[] a;
 
-    @AfterEach void close() throws InterruptedException {
-        drive.release.countDown();
-        sources.forEach(RescueContentSource::close);
-        // The workers given up for lost end once let go, closing their own descriptors: not
-        // while a later test counts descriptors.
-        for (Thread t : Thread.getAllStackTraces().keySet())
-            if (t.getName().startsWith("linkrescue-read-")) t.join(5000);
-    }
+    @AfterEach void close() throws InterruptedException { m.close(); }
 
     Path src() { return tmp.resolve("src"); }
     Path target() { return tmp.resolve("target"); }
@@ -62,11 +46,7 @@ class KernelCopyTest {
     }
 
     RescueContentSource migrate(Duration timeout) throws IOException {
-        RescueContentSource source = new RescueContentSource(
-                RescueOptions.defaults().withSpoolDir(tmp).withReadTimeout(timeout), fx.policy, report, drive);
-        sources.add(source);
-        fx.migrate(source, src(), target(), totals, report, TUNING);
-        return source;
+        return m.run(src(), target(), tmp, RescueOptions.defaults().withReadTimeout(timeout));
     }
 
     byte[] copied() throws IOException { return Files.readAllBytes(target().resolve("2024-01/a")); }
@@ -87,43 +67,43 @@ class KernelCopyTest {
     @Test void c01_anUndamagedLargeFileIsCopiedInsideTheKernelWhole() throws Exception {
         tree();
         migrate(Duration.ofSeconds(60));
-        assertTrue(drive.kernelCopies.get() >= 5, "4 MiB in 1 MiB kernel copies: " + drive.kernelCopies.get());
+        assertTrue(m.drive.kernelCopies.get() >= 5, "4 MiB in 1 MiB kernel copies: " + m.drive.kernelCopies.get());
         assertArrayEquals(a, copied());
         assertEquals(ino("2024-01/a"), ino("2024-02/a"));
         assertEquals(SOURCE_MTIME, mtime());
-        assertEquals(0, totals.damagedInodes());
-        assertEquals(List.of(), fx.problems);
+        assertEquals(0, m.totals.damagedInodes());
+        assertEquals(List.of(), m.fx.problems);
     }
 
     @Test void c02_aBadBlockStopsTheKernelCopyThereAndIsMetAsARead() throws Exception {
         tree();
-        drive.eio("a", 2 * MiB + 100, 2 * MiB + 101);
+        m.drive.eio("a", 2 * MiB + 100, 2 * MiB + 101);
         migrate(Duration.ofSeconds(60));
         long bad = (2 * MiB + 100) / 4096 * 4096;
         assertArrayEquals(zeroed(a, bad, bad + 4096), copied(), "every other byte the drive's");
-        assertEquals(List.of(new ByteRange(bad, 4096)), report.records().get(0).badRanges());
-        assertEquals(1, totals.damagedInodes());
+        assertEquals(List.of(new ByteRange(bad, 4096)), m.report.records().get(0).badRanges());
+        assertEquals(1, m.totals.damagedInodes());
         assertEquals(ino("2024-01/a"), ino("2024-02/a"));
     }
 
     @Test void c03_aKernelThatCannotCopyBetweenTheTwoLeavesItToReadsAndWrites() throws Exception {
         tree();
-        drive.noKernelCopies(Errno.EXDEV);
+        m.drive.noKernelCopies(Errno.EXDEV);
         RescueContentSource s = migrate(Duration.ofSeconds(60));
         assertEquals(KernelCopies.Call.NONE, s.kernelCopies().call(), "copy_file_range, then sendfile, refused: neither asked again");
-        assertEquals(2, drive.kernelCopies.get(), "each asked once");
+        assertEquals(2, m.drive.kernelCopies.get(), "each asked once");
         assertArrayEquals(a, copied());
-        assertEquals(0, totals.damagedInodes());
+        assertEquals(0, m.totals.damagedInodes());
     }
 
     @Test void c04_aStallThatPassesCostsAFreshInodeAndNoByte_andTheLateWriteChangesNothing() throws Exception {
         tree();
-        drive.hangOnceThenRead("a", 2 * MiB + 5); // the kernel copy stalls; the read after it does not
+        m.drive.hangOnceThenRead("a", 2 * MiB + 5); // the kernel copy stalls; the read after it does not
         migrate(Duration.ofSeconds(1));
         assertArrayEquals(a, copied(), "read again after the stall: the drive's own bytes");
-        assertEquals(0, totals.damagedInodes(), "a stall is not damage");
+        assertEquals(0, m.totals.damagedInodes(), "a stall is not damage");
         Object ino = ino("2024-01/a");
-        drive.release.countDown(); // the stalled copy goes through now, into the file let go
+        m.drive.release.countDown(); // the stalled copy goes through now, into the file let go
         Thread.sleep(500);
         assertArrayEquals(a, copied());
         assertEquals(SOURCE_MTIME, mtime(), "the late write did not touch the file with the name");
@@ -134,12 +114,12 @@ class KernelCopyTest {
 
     @Test void c05_aDriveThatHangsAgainIsHung_andItsLateBytesLandNowhere() throws Exception {
         tree();
-        drive.hangThenRead("a", 2 * MiB + 5); // every read over it stalls until let go, then goes through
+        m.drive.hangThenRead("a", 2 * MiB + 5); // every read over it stalls until let go, then goes through
         migrate(Duration.ofSeconds(1));
         byte[] rescued = zeroed(a, 2 * MiB, a.length); // a hung file is not read again: the rest is the rescue's
         assertArrayEquals(rescued, copied());
-        assertEquals(1, totals.damagedInodes());
-        drive.release.countDown();
+        assertEquals(1, m.totals.damagedInodes());
+        m.drive.release.countDown();
         Thread.sleep(500);
         assertArrayEquals(rescued, copied(), "the late kernel copy wrote into the inode let go");
         assertEquals(SOURCE_MTIME, mtime());

@@ -12,8 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.linkrescue.archive.Names;
-import org.linkrescue.migrate.pipeline.Evacuation;
-import org.linkrescue.migrate.report.RunTotals;
 
 /**
  * migrate hands a file too large to read ahead to one of the disk sink's data threads when its
@@ -24,20 +22,12 @@ import org.linkrescue.migrate.report.RunTotals;
  */
 class LargeFilesAtOnceTest {
     static final int KiB = 1024, MiB = 1 << 20;
-    static final Evacuation.Tuning TUNING = new Evacuation.Tuning(16, 1 << 20, 64 * KiB, 2);
 
     @TempDir Path tmp;
-    final RescueFixture fx = new RescueFixture();
-    final FaultyDrive drive = new FaultyDrive();
-    final RescueReport report = new RescueReport();
-    final RunTotals totals = new RunTotals();
-    final List<RescueContentSource> sources = new ArrayList<>();
+    final FaultyMigration m = new FaultyMigration();
     byte[] a, b;
 
-    @AfterEach void close() {
-        drive.release.countDown();
-        sources.forEach(RescueContentSource::close);
-    }
+    @AfterEach void close() throws InterruptedException { m.close(); }
 
     Path src() { return tmp.resolve("src"); }
     Path target() { return tmp.resolve("target"); }
@@ -55,9 +45,7 @@ class LargeFilesAtOnceTest {
 
     /** migrate: the real disk sink with two data threads, whatever this machine's core count. */
     void migrate() throws IOException {
-        RescueContentSource source = new RescueContentSource(RescueOptions.defaults().withSpoolDir(tmp), fx.policy, report, drive);
-        sources.add(source);
-        fx.migrate(source, src(), target(), totals, report, TUNING);
+        m.run(src(), target(), tmp, RescueOptions.defaults());
     }
 
     Object ino(String rel) throws IOException { return Files.getAttribute(target().resolve(rel), "unix:ino"); }
@@ -68,30 +56,30 @@ class LargeFilesAtOnceTest {
 
     @Test void t01_twoLargeFilesFromADriveThatDoesNotSeekAreCopiedAtOnce() throws Exception {
         tree();
-        drive.seekFree = true;
-        drive.holdUntilRead("a", 2 * MiB, "b"); // a's last chunks wait for b's first
+        m.drive.seekFree = true;
+        m.drive.holdUntilRead("a", 2 * MiB, "b"); // a's last chunks wait for b's first
         migrate();
-        assertTrue(drive.heldReadSawTheOther, "b was read while a was still being copied");
+        assertTrue(m.drive.heldReadSawTheOther, "b was read while a was still being copied");
         assertArrayEquals(a, Files.readAllBytes(target().resolve("2024-01/a")));
         assertArrayEquals(b, Files.readAllBytes(target().resolve("2024-01/b")));
         assertLinked();
-        assertEquals(a.length + b.length + 10 * KiB, totals.bytes(), "each file's bytes counted once it is written");
-        assertEquals(3, totals.inodesRead());
-        assertEquals(0, totals.damagedInodes());
-        assertEquals(List.of(), fx.problems);
+        assertEquals(a.length + b.length + 10 * KiB, m.totals.bytes(), "each file's bytes counted once it is written");
+        assertEquals(3, m.totals.inodesRead());
+        assertEquals(0, m.totals.damagedInodes());
+        assertEquals(List.of(), m.fx.problems);
     }
 
     @Test void t02_fromADriveThatSeeksOneLargeFileIsReadAfterTheOther() throws Exception {
         tree();
         migrate();
         List<String> order = new ArrayList<>();
-        synchronized (drive.reads) {
-            for (String r : drive.reads) {
+        synchronized (m.drive.reads) {
+            for (String r : m.drive.reads) {
                 String name = r.substring(0, r.indexOf('@'));
                 if ((name.equals("a") || name.equals("b")) && (order.isEmpty() || !order.get(order.size() - 1).equals(name))) order.add(name);
             }
         }
-        assertEquals(List.of("a", "b"), order, "every read of a before the first of b: " + drive.reads);
+        assertEquals(List.of("a", "b"), order, "every read of a before the first of b: " + m.drive.reads);
         assertArrayEquals(a, Files.readAllBytes(target().resolve("2024-01/a")));
         assertArrayEquals(b, Files.readAllBytes(target().resolve("2024-01/b")));
         assertLinked();
@@ -99,31 +87,30 @@ class LargeFilesAtOnceTest {
 
     @Test void t03_aDamagedFileCopiedBesideAnotherIsCountedDamagedAndItsLaterPathIsInTheReport() throws Exception {
         tree();
-        drive.seekFree = true;
-        drive.eio("a", 2 * MiB + 100, 2 * MiB + 101);
-        drive.holdUntilRead("a", MiB, "b");
+        m.drive.seekFree = true;
+        m.drive.eio("a", 2 * MiB + 100, 2 * MiB + 101);
+        m.drive.holdUntilRead("a", MiB, "b");
         migrate();
-        assertTrue(drive.heldReadSawTheOther, "copied at once");
+        assertTrue(m.drive.heldReadSawTheOther, "copied at once");
         long bad = (2 * MiB + 100) / 4096 * 4096;
         assertArrayEquals(zeroed(a, bad, bad + 4096), Files.readAllBytes(target().resolve("2024-01/a")));
         assertArrayEquals(b, Files.readAllBytes(target().resolve("2024-01/b")));
         assertLinked();
-        assertEquals(1, totals.damagedInodes(), "the exit code comes from this count");
-        assertEquals(a.length + b.length + 10 * KiB, totals.bytes());
-        DamagedInodeRecord r = report.records().get(0);
+        assertEquals(1, m.totals.damagedInodes(), "the exit code comes from this count");
+        assertEquals(a.length + b.length + 10 * KiB, m.totals.bytes());
+        DamagedInodeRecord r = m.report.records().get(0);
         assertEquals(List.of("2024-01/a", "2024-02/a"), r.paths().stream().map(Names::latin1).toList(),
                 "the later path, linked after a's data thread, is named too");
         assertEquals(List.of(new ByteRange(bad, 4096)), r.badRanges());
-        assertEquals(1, report.records().size());
+        assertEquals(1, m.report.records().size());
     }
 
     @Test void t04_aLargeFileHandedToADataThreadClosesItsSourceDescriptorThere() throws Exception {
         tree();
-        drive.seekFree = true;
+        m.drive.seekFree = true;
         long before = openFds();
         migrate();
-        sources.forEach(RescueContentSource::close);
-        sources.clear();
+        m.closeSources();
         assertEquals(before, openFds(), "no source or target descriptor left open");
     }
 

@@ -60,18 +60,6 @@ final class RescueFixture {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 
-    /**
-     * migrate from src to target through source: the real disk sink with two data threads,
-     * whatever this machine's core count; later paths of a damaged inode go to report.
-     */
-    void migrate(RescueContentSource source, Path src, Path target, org.linkrescue.migrate.report.RunTotals totals,
-                 RescueReport report, org.linkrescue.migrate.pipeline.Evacuation.Tuning tuning) throws IOException {
-        org.linkrescue.migrate.sink.DiskSink sink = org.linkrescue.migrate.sink.DiskSink.open(Names.bytes(target.toString()),
-                new org.linkrescue.migrate.sink.DiskSink.Options(false, Posix.isRoot(), 32, 2), policy);
-        new org.linkrescue.migrate.pipeline.Evacuation(source, policy, totals, tuning).onLaterPath(report::addPath)
-                .run(Names.bytes(src.toString()), sink, org.linkrescue.migrate.pipeline.Evacuation.SinkKind.CONSUMES_BYTES);
-    }
-
     /** data with [from, to) replaced by zeros. */
     static byte[] zeroed(byte[] data, long from, long to) {
         byte[] r = data.clone();
