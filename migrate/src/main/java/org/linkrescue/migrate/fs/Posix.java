@@ -257,21 +257,10 @@ public final class Posix {
     }
 
     /**
-     * One copy_file_range(2) call (retried on EINTR): the bytes it copied, fewer than len where
-     * the source ends or, on a failing drive, where a bad block starts (the error comes with the
-     * next call); throws when it copied nothing.
+     * One sendfile(2) call (retried on EINTR), to out at its position: the bytes it copied, fewer
+     * than len where the source ends or, on a failing drive, where a bad block starts (the error
+     * comes with the next call); throws when it copied nothing.
      */
-    public static long copyFileRangeOnce(int in, long inOff, int out, long outOff, long len) throws PosixException {
-        LongLongByReference ri = new LongLongByReference(inOff);
-        LongLongByReference ro = new LongLongByReference(outOff);
-        while (true) {
-            long n = C.copy_file_range(in, ri, out, ro, len, 0);
-            if (n >= 0) return n;
-            if (errno() != Errno.EINTR) throw fail("copy_file_range", null);
-        }
-    }
-
-    /** One sendfile(2) call (retried on EINTR), to out at its position: as {@link #copyFileRangeOnce}. */
     public static long sendfileOnce(int out, int in, long inOff, long len) throws PosixException {
         LongLongByReference off = new LongLongByReference(inOff);
         while (true) {

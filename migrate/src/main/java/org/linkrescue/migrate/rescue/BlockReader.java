@@ -24,14 +24,9 @@ public interface BlockReader {
     void close(int fd);
 
     /**
-     * One copy_file_range(2) of up to len bytes of in at inOff into out at outOff, inside the
+     * One sendfile(2) of up to len bytes of in at inOff into out at out's position, inside the
      * kernel: the bytes copied, fewer than len where the file ends or a bad block starts.
      */
-    default long copyRange(int in, long inOff, int out, long outOff, int len) throws PosixException {
-        return org.linkrescue.migrate.fs.Posix.copyFileRangeOnce(in, inOff, out, outOff, len);
-    }
-
-    /** One sendfile(2) of up to len bytes of in at inOff into out at out's position: as {@link #copyRange}. */
     default long sendfile(int out, int in, long inOff, int len) throws PosixException {
         return org.linkrescue.migrate.fs.Posix.sendfileOnce(out, in, inOff, len);
     }

@@ -3,37 +3,36 @@ package org.linkrescue.migrate.rescue;
 import org.linkrescue.migrate.fs.Errno;
 
 /**
- * Which kernel-side copy moves large files from the drive into the target in this run:
- * copy_file_range(2) while the two file systems allow it (one file system, or one that copies
- * across its own instances), else sendfile(2) (any file in the page cache to any file), else
- * none (reads and writes through a buffer). Moving the bytes inside the kernel saves copying
- * each one out to a buffer and back; on some machines (a VM whose free memory the host takes
- * back) that copy-back into freshly allocated page cache is most of a large file's cost.
- * Learnt from the first refusal and kept for the run, shared by every data thread.
- * The system property linkrescue.kernelCopy=false turns it off (for measuring the difference).
+ * Whether large files move from the drive into the target inside the kernel in this run, by
+ * sendfile(2) (any file in the page cache to any file), or else through a buffer (reads and
+ * writes). Moving the bytes inside the kernel saves copying each one out to a buffer and back;
+ * on some machines (a VM whose free memory the host takes back) that copy-back into freshly
+ * allocated page cache is most of a large file's cost. sendfile and not copy_file_range(2):
+ * on one btrfs or XFS, copy_file_range shares the source's blocks instead of copying them, and
+ * a copy sharing its blocks with a failing drive is no copy; across file systems it mostly
+ * refuses anyway. Learnt from the first refusal and kept for the run, shared by every data
+ * thread. The system property linkrescue.kernelCopy=false turns it off (for measuring).
  */
 final class KernelCopies {
-    enum Call { COPY_RANGE, SEND_FILE, NONE }
-
-    private volatile Call call;
+    private volatile boolean on;
 
     KernelCopies() {
         this(!"false".equals(System.getProperty("linkrescue.kernelCopy")));
     }
 
-    KernelCopies(boolean enabled) {
-        this.call = enabled ? Call.COPY_RANGE : Call.NONE;
+    KernelCopies(boolean on) {
+        this.on = on;
     }
 
-    Call call() { return call; }
+    boolean on() { return on; }
 
     /**
-     * call failed with errno before copying a byte: true when that means these two files cannot
-     * be copied that way at all (the next call down is to be tried), false for any other error.
+     * A kernel copy failed with errno before copying a byte: true when that means these two
+     * files cannot be copied that way at all (off from now on), false for any other error.
      */
-    boolean refused(Call failed, int errno) {
+    boolean refused(int errno) {
         if (!Errno.isCopyUnsupported(errno)) return false;
-        if (call == failed) call = failed == Call.COPY_RANGE ? Call.SEND_FILE : Call.NONE;
+        on = false;
         return true;
     }
 }

@@ -136,19 +136,16 @@ public final class RescueContent implements Content {
         KernelCopies kernel = src.kernelCopies();
         int chunk = src.options().chunkSize();
         long off = 0;
-        while (off < size) {
-            KernelCopies.Call call = kernel.call();
-            if (call == KernelCopies.Call.NONE) break;
+        while (off < size && kernel.on()) {
             int len = (int) Math.min(chunk, size - off);
             long n;
             try {
-                n = reads.finishKernelCopy(reads.startKernelCopy(fd, target.descriptor(), off, len,
-                        call == KernelCopies.Call.SEND_FILE));
+                n = reads.finishKernelCopy(reads.startKernelCopy(fd, target.descriptor(), off, len));
             } catch (TimedReads.ReadTimeoutException e) {
                 target.replace(off);
                 break;
             } catch (PosixException e) {
-                if (kernel.refused(call, e.errno())) continue; // the next kind of copy, same chunk
+                if (kernel.refused(e.errno())) break; // these two cannot: the workers' copy does it all
                 if (org.linkrescue.migrate.fs.Errno.isTargetOnly(e.errno())) target.writeFailed(e);
                 break; // EIO and the like may be either side's: the workers' copy tells
             }

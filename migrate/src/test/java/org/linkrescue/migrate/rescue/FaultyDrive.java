@@ -156,14 +156,7 @@ final class FaultyDrive implements BlockReader {
         return limit;
     }
 
-    /** Kernel-side copies meet the same faults as reads (and may be stopped at will: {@link #noKernelCopies}). */
-    @Override public long copyRange(int in, long inOff, int out, long outOff, int len) throws PosixException {
-        kernelCopies.incrementAndGet();
-        if (noKernelCopy != 0) throw new PosixException("copy_file_range", null, noKernelCopy);
-        int n = allowed(in, len, inOff);
-        return n == 0 ? 0 : REAL.copyRange(in, inOff, out, outOff, n);
-    }
-
+    /** Kernel-side copies meet the same faults as reads (and may be refused at will: {@link #noKernelCopies}). */
     @Override public long sendfile(int out, int in, long inOff, int len) throws PosixException {
         kernelCopies.incrementAndGet();
         if (noKernelCopy != 0) throw new PosixException("sendfile", null, noKernelCopy);

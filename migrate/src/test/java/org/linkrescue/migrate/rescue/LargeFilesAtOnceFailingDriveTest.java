@@ -38,7 +38,7 @@ class LargeFilesAtOnceFailingDriveTest {
     final RescueReport report = new RescueReport();
     final RunTotals totals = new RunTotals();
     boolean seekFree;
-    KernelCopies.Call kernelCopy;
+    boolean kernelCopy;
 
     @BeforeAll void migrateOffTheDrive() throws Exception {
         String why = FailingDrive.unavailableReason();
@@ -74,7 +74,7 @@ class LargeFilesAtOnceFailingDriveTest {
             DiskSink sink = DiskSink.open(Names.bytes(target.toString()), new DiskSink.Options(false, Posix.isRoot(), 32, 2), fx.policy);
             new Evacuation(source, fx.policy, totals, Evacuation.Tuning.DEFAULT).onLaterPath(report::addPath)
                     .run(Names.bytes(drive.root().toString()), sink, Evacuation.SinkKind.CONSUMES_BYTES);
-            kernelCopy = source.kernelCopies().call();
+            kernelCopy = source.kernelCopies().on();
         }
     }
 
@@ -87,9 +87,8 @@ class LargeFilesAtOnceFailingDriveTest {
         assertTrue(seekFree, "a btrfs on a loop device marked non-rotational, its file not cached");
     }
 
-    @Test void theBytesWereCopiedInsideTheKernel_bySendfileBetweenTheTwoFileSystems() {
-        assertEquals(KernelCopies.Call.SEND_FILE, kernelCopy,
-                "copy_file_range refused between btrfs and the target's file system; sendfile never refused");
+    @Test void theBytesWereCopiedInsideTheKernel_sendfileNeverRefusedBetweenTheTwoFileSystems() {
+        assertTrue(kernelCopy, "sendfile from btrfs to the target's file system, EIO and all");
     }
 
     @Test void theBadBlockComesFromTheMirrorAndEveryOtherByteFromTheDrive() throws Exception {
