@@ -29,8 +29,9 @@ import org.linkrescue.migrate.stream.Provenance;
  * read, and then either written by that worker straight into the sink's file at its offset (two
  * chunks in flight; a worker given up while reading never writes afterwards) or handed to the
  * sink from the buffer; never through the Java heap. The first chunk that fails ends it, and
- * {@link #feedFrom} resumes right there, the prefix counting as delivered. (splice through a pipe was measured slower than this on a 6.18 kernel: its copy
- * into the target ran at a third of write(2)'s speed.)
+ * {@link #feedFrom} resumes right there, the prefix counting as delivered. (splice through a
+ * pipe was measured slower than this on a 6.18 kernel: its copy into the target ran at a third
+ * of write(2)'s speed.)
  */
 public final class RescueContent implements Content {
     private final RescueContentSource src;

@@ -252,25 +252,25 @@ public final class TimedReads implements AutoCloseable {
 
     /**
      * Starts copying up to len bytes of in at off into out at off inside the kernel (one
-     * sendfile(2), out's position set to off first) on this caller's worker, and returns at once. Reading and writing are one call
-     * here, so unlike {@link #startCopy} a copy given up for lost may still write into out's
-     * file when the kernel lets it go: the caller must then let that file go (see
-     * {@link #finishKernelCopy}). The worker writes through a descriptor of its own, closed by
-     * itself when the call returns, so a late write can never land in a file that later took
-     * over out's number.
+     * sendfile(2), out's position set to off first) on this caller's worker, and returns at
+     * once. Reading and writing are one call here, so unlike {@link #startCopy} a copy given up
+     * for lost may still write into out's file when the kernel lets it go: the caller must then
+     * let that file go (see {@link #finishKernelCopy}). The worker writes through a descriptor
+     * of its own, closed by itself when the call returns, so a late write can never land in a
+     * file that later took over out's number.
      */
     public KernelCopy startKernelCopy(int in, int out, long off, int len) throws PosixException {
         int own = org.linkrescue.migrate.fs.Posix.dup(out);
         Worker w;
         try {
             w = begin(mine, k -> {
-            try {
-                org.linkrescue.migrate.fs.Posix.lseek(own, off, org.linkrescue.migrate.fs.Posix.SEEK_SET);
-                return reader.sendfile(own, in, off, len);
-            } finally {
-                org.linkrescue.migrate.fs.Posix.close(own);
-            }
-        });
+                try {
+                    org.linkrescue.migrate.fs.Posix.lseek(own, off, org.linkrescue.migrate.fs.Posix.SEEK_SET);
+                    return reader.sendfile(own, in, off, len);
+                } finally {
+                    org.linkrescue.migrate.fs.Posix.close(own);
+                }
+            });
         } catch (RuntimeException e) {
             org.linkrescue.migrate.fs.Posix.close(own);
             throw e;

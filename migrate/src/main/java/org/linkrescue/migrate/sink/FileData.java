@@ -12,10 +12,11 @@ import org.linkrescue.migrate.stream.Content;
  * plain source descriptor when there is one (a source file, or an entry's range of an
  * uncompressed archive file: copy_file_range, across file systems sendfile), else as far as the
  * content can write them itself (a large file straight off the drive: copied chunk by chunk
- * inside the kernel, or from the read worker's direct buffer), else as the content feeds them. One instance serves a
- * thread for the whole run, so the copy buffer is allocated once. Keeps the two sides' failures apart: a
- * write error is the target's ({@link PosixException}), a read error the source's
- * ({@link SourceFailed}); an error of the content itself passes through unchanged.
+ * inside the kernel, or from the read worker's direct buffer), else as the content feeds them.
+ * One instance serves a thread for the whole run, so the copy buffer is allocated once. Keeps
+ * the two sides' failures apart: a write error is the target's ({@link PosixException}), a read
+ * error the source's ({@link SourceFailed}); an error of the content itself passes through
+ * unchanged.
  */
 final class FileData implements Content.Chunks {
     private static final int BUFFER = 1 << 20;
@@ -204,7 +205,6 @@ final class FileData implements Content.Chunks {
         // read error from a write error.
         return readWrite(in, inOff, out, size);
     }
-
 
     private long readWrite(int in, long inOff, int out, long size) throws IOException {
         if (buffer == null) buffer = ByteBuffer.allocateDirect(BUFFER);
