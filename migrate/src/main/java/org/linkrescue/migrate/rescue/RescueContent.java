@@ -146,7 +146,7 @@ public final class RescueContent implements Content {
                 target.replace(off);
                 break;
             } catch (PosixException e) {
-                if (kernel.refused(e.errno())) break; // these two cannot: the workers' copy does it all
+                if (kernel.refused(e.errno())) break; // these two cannot (not asked again): the workers' copy does the rest
                 if (org.linkrescue.migrate.fs.Errno.isTargetOnly(e.errno())) target.writeFailed(e);
                 break; // EIO and the like may be either side's: the workers' copy tells
             }
