@@ -156,7 +156,6 @@ final class SourceStream implements TreeScanner.Visitor {
                 : source.startOpen(p.path(), p.parentFd(), p.name(), st, out.readWithOpenMax()));
     }
 
-
     private void finishOpen(Pending pend) throws IOException {
         ScannedPath p = pend.path();
         Stat st = p.stat();

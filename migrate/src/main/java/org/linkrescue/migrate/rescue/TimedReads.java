@@ -238,16 +238,11 @@ public final class TimedReads implements AutoCloseable {
     public final class KernelCopy {
         private final Worker worker;
         private final long off;
-        private final int len;
 
-        private KernelCopy(Worker worker, long off, int len) {
+        private KernelCopy(Worker worker, long off) {
             this.worker = worker;
             this.off = off;
-            this.len = len;
         }
-
-        public long offset() { return off; }
-        public int length() { return len; }
     }
 
     /**
@@ -275,7 +270,7 @@ public final class TimedReads implements AutoCloseable {
             org.linkrescue.migrate.fs.Posix.close(own);
             throw e;
         }
-        return new KernelCopy(w, off, len);
+        return new KernelCopy(w, off);
     }
 
     /**
@@ -284,7 +279,7 @@ public final class TimedReads implements AutoCloseable {
      *
      * @throws ReadTimeoutException it did not return within the timeout: whether the drive or
      *                              the target stalled is not known, and the worker, given up for
-     *                              lost, may yet write [offset, offset + length) of out's file
+     *                              lost, may yet write the chunk's range of out's file
      */
     public long finishKernelCopy(KernelCopy c) throws IOException {
         Long n = await(c.worker, System.nanoTime() + timeoutNanos, "copy at byte " + c.off, c.off);
@@ -420,12 +415,8 @@ public final class TimedReads implements AutoCloseable {
                 b.waiter = null;
             }
             if (interrupted) Thread.currentThread().interrupt();
-            Throwable e = p.error;
-            if (e == null) return p.result;
-            if (e instanceof IOException io) throw io;
-            if (e instanceof RuntimeException re) throw re;
-            if (e instanceof Error er) throw er;
-            throw new IOException(e);
+            if (p.error != null) throw rethrown(p.error);
+            return p.result;
         } finally {
             if (++b.finished == b.opens.length) b.worker.inUse = false;
         }
@@ -588,15 +579,17 @@ public final class TimedReads implements AutoCloseable {
                 throw new InterruptedIOException("interrupted while reading");
             }
         }
-        Throwable e = w.error;
-        if (e == null) {
-            @SuppressWarnings("unchecked") T r = (T) w.result;
-            return r;
-        }
-        if (e instanceof IOException io) throw io;
+        if (w.error != null) throw rethrown(w.error);
+        @SuppressWarnings("unchecked") T r = (T) w.result;
+        return r;
+    }
+
+    /** What a worker's call threw, to be thrown on the caller's thread: unchecked ones as they are. */
+    private static IOException rethrown(Throwable e) {
+        if (e instanceof IOException io) return io;
         if (e instanceof RuntimeException re) throw re;
         if (e instanceof Error er) throw er;
-        throw new IOException(e);
+        return new IOException(e);
     }
 
     /** Workers given up for lost so far (each blocked in a call, or ended since). */

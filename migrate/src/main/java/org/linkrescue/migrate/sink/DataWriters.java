@@ -77,8 +77,8 @@ final class DataWriters<R> implements AutoCloseable {
 
     /**
      * large: the job is a large file (it reads its bytes as it writes them, for seconds). It
-     * goes to a thread with nothing to do, else to the shared queue that the first thread to
-     * run out of its own work takes from.
+     * goes to a thread with nothing to do, else to the shared queue, taken from by the thread
+     * for large files only and by the first data thread to run out of its own work.
      */
     void submit(Supplier<R> job, boolean large) throws InterruptedIOException {
         if (closed) throw new IllegalStateException("data writers closed");
