@@ -143,6 +143,24 @@ final class PreReadRing {
             }
         }
 
+        /**
+         * The run stopped before a reader took this fill: the original is closed unread, and
+         * whoever waits for the bytes is told so instead of waiting for ever.
+         */
+        void drop() {
+            if (!taken.compareAndSet(false, true)) return; // a reader has it: its fill ends it
+            try {
+                original.close();
+            } catch (IOException ignored) {
+                // closing a read descriptor of a run that is stopping: nothing left to lose
+            }
+            synchronized (this) {
+                failure = new InterruptedIOException("read-ahead stopped");
+                filled = true;
+                notifyAll();
+            }
+        }
+
         /** Waits until the bytes are in the ring; rethrows what reading them threw. */
         void awaitFilled() throws IOException {
             synchronized (this) {

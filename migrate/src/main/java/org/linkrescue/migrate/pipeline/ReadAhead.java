@@ -261,7 +261,7 @@ final class ReadAhead implements EntrySink {
     @Override
     public void close() throws IOException {
         stopped = true;
-        if (readers != null) readers.shutdown(); // queued fills still run and close their files
+        stopReaders();
         if (writer.isAlive()) {
             // The writer, seeing stopped, only closes what it takes now, so room for END comes soon.
             try {
@@ -280,6 +280,28 @@ final class ReadAhead implements EntrySink {
             while ((it = queue.poll()) != null) closeQuietly(it.content);
         }
         sink.close();
+    }
+
+    /**
+     * Fills not started are dropped (their files closed unread); fills under way are waited for:
+     * each closes its file when done, so no descriptor outlives the run. Each is bounded by the
+     * content's own reads (a rescue read gives up after the read timeout).
+     */
+    private void stopReaders() {
+        if (readers == null) return;
+        java.util.List<Runnable> notStarted = new java.util.ArrayList<>();
+        ((java.util.concurrent.ThreadPoolExecutor) readers).getQueue().drainTo(notStarted);
+        readers.shutdown();
+        for (Runnable r : notStarted) ((Fill) r).replay().drop();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (readers.awaitTermination(1, TimeUnit.SECONDS)) break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private void rethrow() throws IOException {

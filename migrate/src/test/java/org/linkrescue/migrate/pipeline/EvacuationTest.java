@@ -381,4 +381,47 @@ class EvacuationTest {
         assertFalse(source.cancelled.isEmpty(), "opens started ahead were given up (" + source.runs.size() + " runs)");
         for (String c : source.cancelled) assertFalse(source.opened.contains(c), c + " was given up, never opened");
     }
+
+    @Test
+    void t23_aFileStillBeingReadAheadWhenTheSinkFailsIsClosedBeforeTheRunReturns() throws IOException {
+        // t22 failed now and then with one content still open: a reader thread was still filling
+        // the ring from a file when the run gave up, and the run returned without waiting for it.
+        for (int i = 0; i < 40; i++) file(String.format("d/a%02d", i), "A" + i);
+        PlainContentSource plain = new PlainContentSource(log);
+        AtomicInteger open = new AtomicInteger();
+        java.util.concurrent.CountDownLatch slowReadStarted = new java.util.concurrent.CountDownLatch(1);
+        ContentSource slowLater = (p, fd, n, st) -> {
+            Content c = plain.open(p, fd, n, st);
+            if (!Names.latin1(p).equals("d/a20")) return countingOpen(c, open);
+            return countingOpen(new Content() { // a slow read on a reader thread
+                @Override public long size() { return c.size(); }
+                @Override public void feed(Chunks out) throws IOException {
+                    slowReadStarted.countDown();
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    c.feed(out);
+                }
+                @Override public org.linkrescue.migrate.stream.Provenance provenance() { return c.provenance(); }
+                @Override public void close() throws IOException { c.close(); }
+            }, open);
+        };
+        RecordingSink failing = new RecordingSink() {
+            @Override public void accept(org.linkrescue.archive.Entry e, Content c) throws IOException {
+                if (entries.size() == 5) {
+                    try {
+                        slowReadStarted.await(); // the slow file is being read ahead when the sink fails
+                    } catch (InterruptedException x) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.accept(e, c);
+            }
+        };
+        failing.failAt = 5;
+        assertThrows(IOException.class, () -> run(slowLater, Evacuation.SinkKind.CONSUMES_BYTES, Evacuation.Tuning.DEFAULT, new RunTotals(), failing));
+        assertEquals(0, open.get(), "every opened content was closed when the run returned");
+    }
 }
