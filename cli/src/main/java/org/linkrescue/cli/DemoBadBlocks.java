@@ -3,10 +3,10 @@ package org.linkrescue.cli;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
-import org.linkrescue.migrate.rescue.BlockReader;
 
 /**
  * The demo's failing drive: real files, with one bad 4 KiB block in chosen inodes, behaving as

@@ -1,7 +1,7 @@
 package org.linkrescue.migrate.inventory;
 
 import java.util.List;
-import org.linkrescue.migrate.rescue.ByteRange;
+import org.linkrescue.migrate.drive.ByteRange;
 
 /**
  * An inode the read test could not read in full: the bad-block-to-file map's one line.

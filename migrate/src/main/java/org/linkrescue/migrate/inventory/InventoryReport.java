@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.drive.ByteRange;
 import org.linkrescue.migrate.report.Summary;
-import org.linkrescue.migrate.rescue.ByteRange;
 import org.linkrescue.migrate.stream.Json;
 
 /** An inventory for humans (stdout, one screen but for a long damage list) and for scripts (JSON). */

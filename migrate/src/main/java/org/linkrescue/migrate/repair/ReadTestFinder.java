@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.TreeSet;
 import org.linkrescue.archive.Names;
-import org.linkrescue.migrate.rescue.BlockReader;
+import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.rescue.DamagedInodeRecord;
 import org.linkrescue.migrate.rescue.RescueContentSource;
 import org.linkrescue.migrate.rescue.RescueOptions;

@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.drive.BadRanges;
+import org.linkrescue.migrate.drive.ByteRange;
 import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;

@@ -2,6 +2,7 @@ package org.linkrescue.migrate.rescue;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.linkrescue.migrate.drive.ByteRange;
 import org.linkrescue.migrate.stream.Provenance;
 
 /**

@@ -7,6 +7,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.drive.BadRanges;
+import org.linkrescue.migrate.drive.KernelCopies;
+import org.linkrescue.migrate.drive.ReadTimeoutException;
+import org.linkrescue.migrate.drive.RescueReader;
+import org.linkrescue.migrate.drive.SeekFreeReads;
+import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.stream.Content;
@@ -142,7 +148,7 @@ public final class RescueContent implements Content {
             long n;
             try {
                 n = reads.finishKernelCopy(reads.startKernelCopy(fd, target.descriptor(), off, len));
-            } catch (TimedReads.ReadTimeoutException e) {
+            } catch (ReadTimeoutException e) {
                 target.replace(off);
                 break;
             } catch (PosixException e) {
@@ -184,7 +190,7 @@ public final class RescueContent implements Content {
                 int n;
                 try {
                     n = reads.finishCopy(c);
-                } catch (TimedReads.ReadTimeoutException e) {
+                } catch (ReadTimeoutException e) {
                     hungAt = true;
                     break;
                 } catch (TimedReads.CopyWriteFailed e) {
@@ -231,7 +237,7 @@ public final class RescueContent implements Content {
                 java.nio.ByteBuffer b;
                 try {
                     b = reads.finishDirect(next);
-                } catch (TimedReads.ReadTimeoutException e) {
+                } catch (ReadTimeoutException e) {
                     hungAt = true;
                     break;
                 } catch (PosixException e) {
@@ -291,7 +297,7 @@ public final class RescueContent implements Content {
             int n;
             try {
                 n = src.reads().pread(fd, buf, 0, want, off);
-            } catch (TimedReads.ReadTimeoutException e) {
+            } catch (ReadTimeoutException e) {
                 src.abandonBuffer();
                 hung = true;
                 break;

@@ -4,6 +4,12 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.drive.BadRanges;
+import org.linkrescue.migrate.drive.BlockReader;
+import org.linkrescue.migrate.drive.KernelCopies;
+import org.linkrescue.migrate.drive.ReadTimeoutException;
+import org.linkrescue.migrate.drive.RescueReader;
+import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
@@ -117,7 +123,7 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
                 TimedReads.Opened o;
                 try {
                     o = finishNoAtime(pending, parentFd, name);
-                } catch (TimedReads.ReadTimeoutException e) {
+                } catch (ReadTimeoutException e) {
                     report.lostWorker();
                     return standIn(path, scanned, "open: " + e.getMessage(), e);
                 } catch (PosixException e) {

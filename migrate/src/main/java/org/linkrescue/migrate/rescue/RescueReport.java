@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.drive.ByteRange;
 import org.linkrescue.migrate.stream.Json;
 import org.linkrescue.migrate.stream.Provenance;
 

@@ -5,6 +5,8 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.linkrescue.migrate.drive.BadRanges;
+import org.linkrescue.migrate.drive.ByteRange;
 import org.linkrescue.migrate.stream.Content.Chunks;
 import org.linkrescue.migrate.stream.Provenance;
 

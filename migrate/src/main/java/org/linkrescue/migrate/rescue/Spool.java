@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.linkrescue.migrate.drive.ByteStore;
 
 /**
  * A damaged file's readable bytes, held at their own offsets in an unlinked temporary file on a
@@ -13,7 +14,7 @@ import java.nio.file.StandardOpenOption;
  * never sits in memory. Offsets never written read back as zeros (a sparse file). The file is
  * unlinked as soon as it is open, so nothing is left behind even if the JVM dies.
  */
-final class Spool implements AutoCloseable {
+final class Spool implements ByteStore, AutoCloseable {
     private final FileChannel ch;
     private final Path dir;
 
@@ -27,7 +28,8 @@ final class Spool implements AutoCloseable {
         }
     }
 
-    void write(long off, byte[] b, int from, int len) throws IOException {
+    @Override
+    public void write(long off, byte[] b, int from, int len) throws IOException {
         ByteBuffer bb = ByteBuffer.wrap(b, from, len);
         try {
             while (bb.hasRemaining()) ch.write(bb, off + (bb.position() - from));

@@ -5,15 +5,15 @@
  *   <li>{@link org.linkrescue.migrate.rescue.RescueContentSource} opens the file (O_NOFOLLOW,
  *       O_NOATIME) and checks it is the inode the scan saw;</li>
  *   <li>{@link org.linkrescue.migrate.rescue.RescueContent} streams it in 1 MiB reads, each on a
- *       worker thread with a timeout ({@link org.linkrescue.migrate.rescue.TimedReads}), straight
+ *       worker thread with a timeout ({@link org.linkrescue.migrate.drive.TimedReads}), straight
  *       to the sink: an undamaged file costs nothing more (a disk sink lets two read workers
  *       write a large file's chunks straight into its file at their offsets, each chunk whole
  *       or never, timed the same way; from a drive that does not seek for it, {@link
- *       org.linkrescue.migrate.rescue.SeekFreeReads}, such a file may be handed to the sink's
+ *       org.linkrescue.migrate.drive.SeekFreeReads}, such a file may be handed to the sink's
  *       data thread, so two are copied at once);</li>
- *   <li>at the first failed read, {@link org.linkrescue.migrate.rescue.RescueReader} reads the
+ *   <li>at the first failed read, {@link org.linkrescue.migrate.drive.RescueReader} reads the
  *       rest block by block (with retries) into a {@link org.linkrescue.migrate.rescue.Spool} on a
- *       healthy disk and records the {@link org.linkrescue.migrate.rescue.BadRanges}; the bytes
+ *       healthy disk and records the {@link org.linkrescue.migrate.drive.BadRanges}; the bytes
  *       already delivered are read again into the spool so candidates meet every readable byte;</li>
  *   <li>{@link org.linkrescue.migrate.rescue.CandidateFinder} names candidates in the alternates
  *       (mirror: same snapshot, then every other snapshot; original: the path below the

@@ -7,11 +7,12 @@ import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
 import org.linkrescue.archive.Names;
 import org.linkrescue.archive.TarReader;
+import org.linkrescue.migrate.drive.BadRanges;
+import org.linkrescue.migrate.drive.ByteRange;
+import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
-import org.linkrescue.migrate.rescue.BadRanges;
-import org.linkrescue.migrate.rescue.ByteRange;
 import org.linkrescue.migrate.scan.TreeScanner;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
@@ -56,7 +57,7 @@ public final class ArchiveVerifier {
     }
 
     /** @param reads as for {@link TreeVerifier}: SOURCE's reads given up when they hang (null: plain) */
-    public ArchiveVerifier(Findings out, Problems problems, Tally tally, org.linkrescue.migrate.rescue.TimedReads reads) {
+    public ArchiveVerifier(Findings out, Problems problems, Tally tally, TimedReads reads) {
         this.out = out;
         this.problems = problems;
         this.tally = tally;

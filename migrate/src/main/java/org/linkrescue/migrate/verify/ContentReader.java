@@ -2,10 +2,11 @@ package org.linkrescue.migrate.verify;
 
 import java.security.MessageDigest;
 import java.util.Arrays;
+import org.linkrescue.migrate.drive.BadRanges;
+import org.linkrescue.migrate.drive.ByteRange;
+import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
-import org.linkrescue.migrate.rescue.BadRanges;
-import org.linkrescue.migrate.rescue.ByteRange;
 
 /**
  * Reads file content for a comparison: SOURCE through {@link ReadThrough} (its unreadable
@@ -20,9 +21,9 @@ final class ContentReader {
     private final byte[] a = new byte[ReadThrough.CHUNK];
     private final byte[] b = new byte[ReadThrough.CHUNK];
     private final Tally tally;
-    private final org.linkrescue.migrate.rescue.TimedReads reads; // null: SOURCE read plainly
+    private final TimedReads reads; // null: SOURCE read plainly
 
-    ContentReader(Tally tally, org.linkrescue.migrate.rescue.TimedReads reads) {
+    ContentReader(Tally tally, TimedReads reads) {
         this.tally = tally;
         this.reads = reads;
     }
@@ -40,7 +41,7 @@ final class ContentReader {
     }
 
     /** The hang timeout for SOURCE's reads, for whoever reads SOURCE beside this reader. */
-    org.linkrescue.migrate.rescue.TimedReads reads() { return reads; }
+    TimedReads reads() { return reads; }
 
     /** SOURCE's content: its masked hash and what could not be read. */
     record Source(byte[] hash, BadRanges bad, String error) {}

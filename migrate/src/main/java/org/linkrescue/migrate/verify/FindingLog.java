@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import org.linkrescue.migrate.rescue.ByteRange;
+import org.linkrescue.migrate.drive.ByteRange;
 import org.linkrescue.migrate.stream.Json;
 import org.linkrescue.migrate.stream.Problems;
 

@@ -1,7 +1,7 @@
 package org.linkrescue.migrate.verify;
 
 import java.util.List;
-import org.linkrescue.migrate.rescue.ByteRange;
+import org.linkrescue.migrate.drive.ByteRange;
 
 /** Where a verification puts what it finds, as it finds it (never collected in memory first). */
 public interface Findings {

@@ -1,10 +1,11 @@
 package org.linkrescue.migrate.verify;
 
+import org.linkrescue.migrate.drive.BadRanges;
+import org.linkrescue.migrate.drive.ReadTimeoutException;
+import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
-import org.linkrescue.migrate.rescue.BadRanges;
-import org.linkrescue.migrate.rescue.TimedReads;
 
 /**
  * Reads one open file of a possibly failing drive from start to its lstat size, through read
@@ -55,7 +56,7 @@ public final class ReadThrough {
             int n;
             try {
                 n = pread(len);
-            } catch (TimedReads.ReadTimeoutException e) {
+            } catch (ReadTimeoutException e) {
                 hungAt(e);
                 java.util.Arrays.fill(b, filled, want, (byte) 0);
                 off += want - filled;
@@ -82,15 +83,15 @@ public final class ReadThrough {
     }
 
     /** One read at off into scratch; a hung file reads as nothing more (the caller zeroes it). */
-    private int pread(int len) throws PosixException, TimedReads.ReadTimeoutException {
-        if (hung) throw new TimedReads.ReadTimeoutException("read", off, java.time.Duration.ZERO);
+    private int pread(int len) throws PosixException, ReadTimeoutException {
+        if (hung) throw new ReadTimeoutException("read", off, java.time.Duration.ZERO);
         if (reads == null) return Posix.pread(fd, scratch, len, off);
         try {
             return reads.pread(fd, scratch, 0, len, off);
-        } catch (PosixException | TimedReads.ReadTimeoutException e) {
+        } catch (PosixException | ReadTimeoutException e) {
             throw e;
         } catch (java.io.IOException e) { // interrupted: taken as a hang, the worker is gone
-            throw new TimedReads.ReadTimeoutException("read", off, java.time.Duration.ZERO);
+            throw new ReadTimeoutException("read", off, java.time.Duration.ZERO);
         }
     }
 
@@ -98,7 +99,7 @@ public final class ReadThrough {
      * A read hung and was abandoned: the rest of the file is bad and not read again (a worker
      * may still write into the old scratch array, so it is replaced).
      */
-    private void hungAt(TimedReads.ReadTimeoutException e) {
+    private void hungAt(ReadTimeoutException e) {
         if (!hung) {
             note("read at " + off + " hung: " + e.getMessage() + "; the rest not read");
             bad.add(off, size);
@@ -114,7 +115,7 @@ public final class ReadThrough {
         try {
             int n = pread(blen);
             if (n > 0) return n;
-        } catch (TimedReads.ReadTimeoutException e) {
+        } catch (ReadTimeoutException e) {
             hungAt(e);
             return -blen;
         } catch (PosixException e) {

@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.drive.BadRanges;
+import org.linkrescue.migrate.drive.ByteRange;
+import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
-import org.linkrescue.migrate.rescue.BadRanges;
-import org.linkrescue.migrate.rescue.ByteRange;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
 
@@ -79,7 +80,7 @@ public final class TreeVerifier {
      *              timeout (the rest of that file is then unverifiable); null reads plainly
      */
     public TreeVerifier(Findings out, Problems problems, RescueHashes rescue, Tally tally,
-                        org.linkrescue.migrate.rescue.TimedReads reads) {
+                        TimedReads reads) {
         this.out = out;
         this.problems = problems;
         this.rescue = rescue;

@@ -26,7 +26,7 @@
  *
  * <p>It does NOT guarantee: a consistent view of trees that change while compared; that an open
  * or a TARGET read which hangs ends (SOURCE's reads are timed when the verifier is given
- * {@link org.linkrescue.migrate.rescue.TimedReads}, as the CLI does: a hung one leaves the rest of
+ * {@link org.linkrescue.migrate.drive.TimedReads}, as the CLI does: a hung one leaves the rest of
  * its file unverifiable); atime or ctime
  * being compared ({@link org.linkrescue.migrate.verify.XattrCheck} compares extended attributes,
  * ACLs included, but in archive mode only our and GNU tar's SCHILY.xattr records and bsdtar's

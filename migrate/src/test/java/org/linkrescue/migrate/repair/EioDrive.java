@@ -3,10 +3,10 @@ package org.linkrescue.migrate.repair;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
-import org.linkrescue.migrate.rescue.BlockReader;
 
 /**
  * Real files with one bad range per inode, behaving as btrfs does on a checksum failure: a read

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;

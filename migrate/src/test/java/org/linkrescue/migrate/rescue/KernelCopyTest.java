@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.linkrescue.migrate.drive.ByteRange;
 import org.linkrescue.migrate.fs.Errno;
 
 /**

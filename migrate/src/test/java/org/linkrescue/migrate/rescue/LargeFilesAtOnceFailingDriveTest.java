@@ -12,6 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.drive.ByteRange;
+import org.linkrescue.migrate.drive.SeekFreeReads;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.report.RunTotals;

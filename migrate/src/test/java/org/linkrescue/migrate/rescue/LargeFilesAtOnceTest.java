@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.drive.ByteRange;
 
 /**
  * migrate hands a file too large to read ahead to one of the disk sink's data threads when its

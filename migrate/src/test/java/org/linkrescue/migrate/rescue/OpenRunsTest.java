@@ -14,6 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.drive.BlockReader;
+import org.linkrescue.migrate.drive.ReadTimeoutException;
+import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
@@ -155,7 +158,7 @@ class OpenRunsTest {
         assertArrayEquals(a, bytesOf(oa.early().bytes()));
         Posix.close(oa.fd());
         long t0 = System.nanoTime();
-        assertThrows(TimedReads.ReadTimeoutException.class, () -> reads.finishOpen(run[1]));
+        assertThrows(ReadTimeoutException.class, () -> reads.finishOpen(run[1]));
         assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "given up after the timeout");
         assertEquals(1, reads.lostWorkers());
         TimedReads.Opened oc = reads.finishOpen(run[2]);
@@ -180,7 +183,7 @@ class OpenRunsTest {
         faults.lateOpen("late");
         TimedReads.PendingOpen[] run = start("a", "late");
         Posix.close(reads.finishOpen(run[0]).fd());
-        assertThrows(TimedReads.ReadTimeoutException.class, () -> reads.finishOpen(run[1]));
+        assertThrows(ReadTimeoutException.class, () -> reads.finishOpen(run[1]));
         faults.release.countDown(); // the open now returns a descriptor nobody waits for
         for (int i = 0; i < 100 && faults.lateOpened.get() == 0; i++) Thread.sleep(50);
         assertEquals(1, faults.lateOpened.get(), "the late open happened");

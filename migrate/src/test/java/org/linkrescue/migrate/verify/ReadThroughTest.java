@@ -12,12 +12,12 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.drive.BlockReader;
+import org.linkrescue.migrate.drive.ByteRange;
+import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
-import org.linkrescue.migrate.rescue.BlockReader;
-import org.linkrescue.migrate.rescue.ByteRange;
-import org.linkrescue.migrate.rescue.TimedReads;
 
 /** Reading SOURCE for a comparison through a drive whose read hangs. */
 class ReadThroughTest {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.drive.ByteRange;
 
 /**
  * Builds small snapshot trees the way the user's backups are made (a first snapshot, then
@@ -90,7 +91,7 @@ final class TestTrees {
 
         @Override public void difference(Difference d) { differences.add(d); }
 
-        @Override public void unverifiable(byte[] path, List<org.linkrescue.migrate.rescue.ByteRange> ranges, String why) {
+        @Override public void unverifiable(byte[] path, List<ByteRange> ranges, String why) {
             unverifiable.add(Names.latin1(path) + " " + ranges);
         }
 

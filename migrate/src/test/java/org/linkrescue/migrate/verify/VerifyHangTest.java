@@ -10,10 +10,10 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.drive.BlockReader;
+import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
-import org.linkrescue.migrate.rescue.BlockReader;
-import org.linkrescue.migrate.rescue.TimedReads;
 
 /** verify over a SOURCE whose drive hangs on one file: that file is unverifiable, the rest verified, nothing waits. */
 class VerifyHangTest {

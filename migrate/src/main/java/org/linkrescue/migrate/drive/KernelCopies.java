@@ -1,4 +1,4 @@
-package org.linkrescue.migrate.rescue;
+package org.linkrescue.migrate.drive;
 
 import org.linkrescue.migrate.fs.Errno;
 
@@ -13,24 +13,24 @@ import org.linkrescue.migrate.fs.Errno;
  * refuses anyway. Learnt from the first refusal and kept for the run, shared by every data
  * thread. The system property linkrescue.kernelCopy=false turns it off (for measuring).
  */
-final class KernelCopies {
+public final class KernelCopies {
     private volatile boolean on;
 
-    KernelCopies() {
+    public KernelCopies() {
         this(!"false".equals(System.getProperty("linkrescue.kernelCopy")));
     }
 
-    KernelCopies(boolean on) {
+    public KernelCopies(boolean on) {
         this.on = on;
     }
 
-    boolean on() { return on; }
+    public boolean on() { return on; }
 
     /**
      * A kernel copy failed with errno before copying a byte: true when that means these two
      * files cannot be copied that way at all (off from now on), false for any other error.
      */
-    boolean refused(int errno) {
+    public boolean refused(int errno) {
         if (!Errno.isCopyUnsupported(errno)) return false;
         on = false;
         return true;

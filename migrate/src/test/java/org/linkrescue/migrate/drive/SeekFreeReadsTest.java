@@ -1,4 +1,4 @@
-package org.linkrescue.migrate.rescue;
+package org.linkrescue.migrate.drive;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,4 +1,4 @@
-package org.linkrescue.migrate.rescue;
+package org.linkrescue.migrate.drive;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -14,22 +14,22 @@ import org.linkrescue.migrate.fs.PosixException;
  * scanned size is (the file shrank). A read that hangs past the timeout gives up the rest of the
  * file: one more read could hang just the same, and the run must go on.
  */
-final class RescueReader {
+public final class RescueReader {
     private final TimedReads reads;
     private final int chunk, blockSize, retries;
     private byte[] buf;
 
     /** What one call read; the bad ranges go into the caller's {@link BadRanges}. */
-    static final class Outcome {
-        long bytesRead;
+    public static final class Outcome {
+        public long bytesRead;
         /** Offset of a read that hung, or -1. */
-        long hungAt = -1;
+        public long hungAt = -1;
         /** Offset where the file ended before its scanned size, or -1. */
-        long endedAt = -1;
+        public long endedAt = -1;
         /** "read: EIO (Input/output error)" -> how many failed attempts. */
-        final Map<String, Integer> errors = new LinkedHashMap<>();
+        public final Map<String, Integer> errors = new LinkedHashMap<>();
 
-        List<String> notes(long size) {
+        public List<String> notes(long size) {
             List<String> out = new java.util.ArrayList<>();
             errors.forEach((e, n) -> out.add(e + (n > 1 ? " (" + n + " failed reads)" : "")));
             if (hungAt >= 0) out.add("read at byte " + hungAt + " hung; the rest of the file counts as unreadable");
@@ -38,7 +38,7 @@ final class RescueReader {
         }
     }
 
-    RescueReader(TimedReads reads, int chunk, int blockSize, int retries) {
+    public RescueReader(TimedReads reads, int chunk, int blockSize, int retries) {
         if (chunk % blockSize != 0) throw new IllegalArgumentException("chunk " + chunk + " not a multiple of block " + blockSize);
         this.reads = reads;
         this.chunk = chunk;
@@ -54,7 +54,7 @@ final class RescueReader {
      * @param failedAtFrom a large read at from just failed: start block by block there, rather
      *                     than ask the drive for the same chunk again
      */
-    Outcome read(int fd, long from, long to, long size, Spool spool, BadRanges bad, Outcome out, boolean failedAtFrom)
+    public Outcome read(int fd, long from, long to, long size, ByteStore spool, BadRanges bad, Outcome out, boolean failedAtFrom)
             throws IOException {
         long off = from;
         while (off < to) {
@@ -87,14 +87,14 @@ final class RescueReader {
      * Reads [off, end) as far as it goes: returns the bytes read (and spooled) before the first
      * failed read. Records a hang or an early end in out.
      */
-    private int span(int fd, long off, long end, Spool spool, Outcome out) throws IOException {
+    private int span(int fd, long off, long end, ByteStore spool, Outcome out) throws IOException {
         int len = (int) (end - off), got = 0;
         boolean zeroOnce = false;
         while (got < len) {
             int n;
             try {
                 n = reads.pread(fd, buf, 0, len - got, off + got);
-            } catch (TimedReads.ReadTimeoutException e) {
+            } catch (ReadTimeoutException e) {
                 buf = new byte[chunk]; // a lost read may still write into the old one
                 out.hungAt = off + got;
                 return got;

@@ -1,4 +1,4 @@
-package org.linkrescue.migrate.rescue;
+package org.linkrescue.migrate.drive;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package org.linkrescue.migrate.rescue;
+package org.linkrescue.migrate.drive;
 
 /** Bytes [offset, offset + length) of one file. */
 public record ByteRange(long offset, long length) {

@@ -1,4 +1,4 @@
-package org.linkrescue.migrate.rescue;
+package org.linkrescue.migrate.drive;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -654,17 +654,5 @@ public final class TimedReads implements AutoCloseable {
                 LockSupport.unpark(caller);
             }
         }
-    }
-
-    /** A call that did not return in time; the array it was reading into must not be reused. */
-    public static final class ReadTimeoutException extends IOException {
-        private final long offset;
-
-        public ReadTimeoutException(String what, long offset, Duration timeout) {
-            super(what + " did not return within " + timeout.toMillis() / 1000.0 + " s");
-            this.offset = offset;
-        }
-
-        public long offset() { return offset; }
     }
 }

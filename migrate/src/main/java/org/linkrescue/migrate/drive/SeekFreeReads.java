@@ -1,4 +1,4 @@
-package org.linkrescue.migrate.rescue;
+package org.linkrescue.migrate.drive;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,14 +23,14 @@ import org.linkrescue.migrate.fs.Stat;
  * mounted from is asked instead; for btrfs, every device of that file system (/sys/fs/btrfs/FSID/devices) must
  * be non-rotational.
  */
-final class SeekFreeReads {
+public final class SeekFreeReads {
     private final ConcurrentHashMap<Long, Boolean> solidState = new ConcurrentHashMap<>();
     private final Path sysDevBlock;
     private final Path mountInfo;
     private final Path sysFsBtrfs;
     private final Path dev;
 
-    SeekFreeReads() {
+    public SeekFreeReads() {
         this(Path.of("/sys/dev/block"), Path.of("/proc/self/mountinfo"), Path.of("/sys/fs/btrfs"), Path.of("/dev"));
     }
 
@@ -42,7 +42,7 @@ final class SeekFreeReads {
         this.dev = dev;
     }
 
-    boolean test(int fd, Stat st) {
+    public boolean test(int fd, Stat st) {
         if (solidState.computeIfAbsent(st.devId(), d -> solidState(fd, st.devMajor(), st.devMinor()))) return true;
         long cached = Posix.cachedBytes(fd);
         return cached >= 0 && cached >= st.size();
