@@ -11,6 +11,12 @@
  *   <li>{@link org.linkrescue.testdata.TreeListing} lists a tree with GNU find, stat and
  *       sha256sum (types, modes, owners, sizes, ns mtimes, link targets, devices, content
  *       hashes, the inode partition) and names every difference between two trees.</li>
+ *   <li>{@link org.linkrescue.testdata.FailingDrive} is a real failing drive (btrfs image on a
+ *       loop device, root): chosen data blocks fail with EIO. {@link org.linkrescue.testdata.FaultFs}
+ *       is a FUSE pass-through over a directory whose calls fail or stall by
+ *       {@link org.linkrescue.testdata.Fault} rules set while it is mounted, and which counts
+ *       every call: for stalls, EIO on any call (lstat, getdents, readlink, xattrs), reads held
+ *       in the kernel (direct_io).</li>
  *   <li>{@link org.linkrescue.testdata.Commands} runs the real tools (LC_ALL=C, raw-byte output)
  *       and removes trees with paths over 4096 bytes, which {@code @TempDir} cannot.</li>
  * </ol>
