@@ -15,18 +15,21 @@
  *       archive's range), lets the content write it at its offsets (a large file off the drive:
  *       the read workers do), takes it from native memory (the read-ahead ring), else as it is
  *       fed ({@code FileData}); bytes already in memory, and large files a content lets go
- *       ({@code Content.retain}), are written on a data thread ({@code DataWriters}) while the
- *       sink goes on; then owner (numeric, root only), mode (after chown, which clears
- *       setuid) and the nanosecond mtime, each only when the new file does not have it already
- *       (a file is made with its permission bits);</li>
+ *       ({@code Content.retain}), are written on a data thread ({@code DataThreadFiles} over
+ *       {@code DataWriters}) while the sink goes on, and settled back on the sink's thread;</li>
+ *   <li>gives each object its owner (numeric, root only), extended attributes and ACLs, mode
+ *       (after chown, which clears setuid) and nanosecond mtime, each only when the new file does
+ *       not have it already (a file is made with its permission bits) ({@code MetadataWriter},
+ *       {@code XattrWriter});</li>
  *   <li>lets a hard link name only a regular file whose inode this run created
  *       ({@code CreatedInodes}), or a path this run made and kept ({@code CreatedPaths}, bounded:
  *       no lstat then); link-target directories are kept open by path ({@code DirCache}), since
- *       the targets of one snapshot's links lie in every earlier snapshot; at the target's link limit (EMLINK) writes a separate copy read
- *       back from the target and sends later links there ({@code LinkCopies});</li>
- *   <li>queues each directory's mode, owner and mtime and applies them in {@code finish()},
- *       deepest first, reopening each directory by a fresh no-follow walk
- *       ({@code DirFixups}).</li>
+ *       the targets of one snapshot's links lie in every earlier snapshot; at the target's link
+ *       limit (EMLINK) writes a separate copy read back from the target and sends later links
+ *       there ({@code LinkCopies}); all in {@code HardLinks};</li>
+ *   <li>queues each directory's mode, owner, mtime and ACLs and applies them in
+ *       {@code finish()}, deepest first, reopening each directory by a fresh no-follow walk
+ *       ({@code DirectoryFinisher}, {@code DirFixups}).</li>
  * </ol>
  * A refused entry is reported FAILED and its data still consumed so the stream stays in step;
  * metadata that cannot be restored is a WARN; a full, read-only or failing target (ENOSPC,
@@ -35,7 +38,7 @@
  * <p>Not guaranteed: protection against another process that renames or swaps directories inside
  * the target while an extraction runs (descriptors kept between entries would follow a moved
  * directory; the final metadata pass re-walks, but the window is not closed); atime (left as the
- * time of extraction); ACLs and extended attributes (not written); a file whose source ended early
+ * time of extraction); extended attributes or ACLs the target refuses (each a WARN); a file whose source ended early
  * or failed to read (removed and reported, not zero-filled); the owner of implicit directories
  * (the extracting user, mode 0755, mtime of the extraction).
  */
