@@ -380,7 +380,7 @@ class TarReaderTest {
         for (byte[] h : headers) {
             long naive = 0;
             for (int i = 0; i < 512; i++) naive += (i >= 148 && i < 156) ? ' ' : h[i] & 0xff;
-            assertEquals(naive, TarReader.unsignedSum(h));
+            assertEquals(naive, UstarHeader.unsignedSum(h));
         }
     }
 
