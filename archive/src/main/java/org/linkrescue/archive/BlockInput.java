@@ -10,6 +10,11 @@ import java.io.InputStream;
  * End of input is reported to the caller (who knows what was being read), never thrown here.
  */
 final class BlockInput {
+    /** Says what the reader is reading, for a codec's failure: "the data of 'a/b'". */
+    interface Context {
+        String reading();
+    }
+
     static final int BLOCK = 512;
     /** Smallest refill after a seek: a header or two, not the next file's data. */
     private static final int SEEK_FILL = 4096;
@@ -22,9 +27,11 @@ final class BlockInput {
     private long base; // stream offset of buf[0]
     private boolean eof;
     private int fillSize; // bytes the next refill asks for (small after a seek)
+    private final Context context;
 
-    BlockInput(InputStream in) {
+    BlockInput(InputStream in, Context context) {
         this.in = in;
+        this.context = context;
         this.seekable = in instanceof TarReader.Seekable s ? s : null;
         this.fillSize = seekable != null ? SEEK_FILL : buf.length;
     }
@@ -119,6 +126,19 @@ final class BlockInput {
         skip((TarWriter.RECORD - position() % TarWriter.RECORD) % TarWriter.RECORD);
     }
 
+    /**
+     * After the tar's end marker: a compressed input is read to its end, so the codec checks
+     * what follows (the last checksum, an xz index and footer, a gzip trailer).
+     */
+    void readCompressedToEnd() throws IOException {
+        if (!(in instanceof DecompressingInput d)) return;
+        try {
+            d.readToEnd();
+        } catch (TarFormatException e) {
+            throw new TarFormatException(e.getMessage() + ", after the end-of-archive marker at byte offset " + position());
+        }
+    }
+
     void close() throws IOException { in.close(); }
 
     /**
@@ -144,6 +164,10 @@ final class BlockInput {
     }
 
     private int readIn(byte[] b, int off, int len) throws IOException {
-        return in.read(b, off, len);
+        try {
+            return in.read(b, off, len);
+        } catch (TarFormatException e) { // a codec's failure: say where in the tar it struck
+            throw new TarFormatException(e.getMessage() + ", reading " + context.reading() + " at byte offset " + position());
+        }
     }
 }

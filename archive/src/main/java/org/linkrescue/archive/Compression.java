@@ -99,14 +99,25 @@ public enum Compression {
             case ZSTD -> ZstdCompressorOutputStream.builder()
                     .setOutputStream(out)
                     .setLevel(ZSTD_LEVEL)
+                    .setChecksum(true) // the zstd command's default; without it a flipped bit goes unseen
                     .setWorkers(t > 1 ? t : 0)
                     .get();
             case XZ -> new ParallelXzOutputStream(out, t, XZ_PRESET, ParallelXzOutputStream.DEFAULT_BLOCK);
         };
     }
 
-    /** The plain bytes of in, compressed with this codec (all members/streams/frames). */
+    /**
+     * The plain bytes of in, compressed with this codec (all members/streams/frames). A codec's
+     * failure is a {@link TarFormatException} naming the codec and the compressed offset; a
+     * {@link TarReader} over the result reads on to the end of the compressed input once it
+     * meets the tar's end marker, so the last checksum and footer are checked too.
+     */
     public InputStream decompress(InputStream in) throws IOException {
+        return this == NONE ? in : DecompressingInput.of(this, in);
+    }
+
+    /** The library's decoder of this codec. */
+    InputStream decoder(InputStream in) throws IOException {
         return switch (this) {
             case NONE -> in;
             case GZIP -> new GzipCompressorInputStream(in, true);

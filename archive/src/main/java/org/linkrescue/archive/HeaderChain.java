@@ -3,7 +3,6 @@ package org.linkrescue.archive;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -15,9 +14,6 @@ import java.util.function.Consumer;
  * never into the global map.
  */
 final class HeaderChain {
-    /** Pax headers and GNU long names larger than this are hostile, not long names. */
-    private static final long MAX_META = 64L << 20;
-
     /**
      * What leads up to one entry: its own header, and what the headers before it said.
      *
@@ -28,11 +24,15 @@ final class HeaderChain {
     record Headers(UstarHeader header, Map<String, byte[]> local, byte[] longName, byte[] longLink) {}
 
     private final BlockInput in;
+    private final MetadataBudget budget;
     private final byte[] block = new byte[BlockInput.BLOCK];
     private final Map<String, byte[]> global = new LinkedHashMap<>();
     private Consumer<LateRecords> lateListener;
 
-    HeaderChain(BlockInput in) { this.in = in; }
+    HeaderChain(BlockInput in, MetadataBudget budget) {
+        this.in = in;
+        this.budget = budget;
+    }
 
     void onLateRecords(Consumer<LateRecords> l) { this.lateListener = l; }
 
@@ -45,6 +45,7 @@ final class HeaderChain {
         Map<String, byte[]> local = null;
         byte[] longName = null;
         byte[] longLink = null;
+        budget.startEntry();
         while (true) {
             long off = in.position();
             int n = in.readBlock(block);
@@ -71,13 +72,13 @@ final class HeaderChain {
             long size = h.size();
             switch (h.typeFlag()) {
                 case 'x' -> {
-                    Map<String, byte[]> m = parsePax(readMeta(size, off, "pax header"), off);
+                    Map<String, byte[]> m = parsePax(readMeta(size, off, "pax header", true), off);
                     if (local == null) local = new LinkedHashMap<>();
                     local.putAll(m);
                 }
-                case 'g' -> global(parsePax(readMeta(size, off, "pax global header"), off), off);
-                case 'L' -> longName = gnuLongName(readMeta(size, off, "GNU long name"), off);
-                case 'K' -> longLink = gnuLongName(readMeta(size, off, "GNU long link name"), off);
+                case 'g' -> global(parsePax(readMeta(size, off, "pax global header", false), off), off);
+                case 'L' -> longName = gnuLongName(readMeta(size, off, "GNU long name", true), off);
+                case 'K' -> longLink = gnuLongName(readMeta(size, off, "GNU long link name", true), off);
                 default -> {
                     return new Headers(h, local, longName, longLink);
                 }
@@ -105,13 +106,17 @@ final class HeaderChain {
             if (r.getValue().length == 0) global.remove(r.getKey());
             else global.put(r.getKey(), r.getValue());
         }
+        budget.globalRecords(global, off);
         if (late != null && lateListener != null) lateListener.accept(late);
     }
 
-    /** Reads a whole metadata block ('x', 'g', 'L', 'K') of size bytes plus padding. */
-    private byte[] readMeta(long size, long off, String what) throws IOException {
-        if (size > MAX_META)
-            throw new TarFormatException(String.format(Locale.ROOT, "%s of %,d bytes at byte offset %d is too large", what, size, off));
+    /**
+     * Reads a whole metadata block ('x', 'g', 'L', 'K') of size bytes plus padding.
+     *
+     * @param forEntry its bytes are held for the entry being read (not a global header)
+     */
+    private byte[] readMeta(long size, long off, String what, boolean forEntry) throws IOException {
+        budget.header(size, what, off, forEntry);
         byte[] b = new byte[(int) size];
         long pad = (BlockInput.BLOCK - size % BlockInput.BLOCK) % BlockInput.BLOCK;
         if (!in.readFully(b, b.length) || in.skip(pad) < pad)

@@ -29,10 +29,10 @@ final class SparseHeaders {
      * @param path the entry's name as its headers give it (kept unless GNU.sparse.name says otherwise)
      */
     static Sparse read(UstarHeader h, Map<String, byte[]> pax, byte[] path, BlockInput in,
-                       SparseMap.Stored stored) throws IOException {
+                       SparseMap.Stored stored, MetadataBudget budget) throws IOException {
         long off = h.offset();
         if (h.typeFlag() == 'S' && h.magic() == UstarHeader.Magic.GNU) {
-            return new Sparse(oldGnuMap(h, in), h.number(483, 12, "GNU sparse real size"), path);
+            return new Sparse(oldGnuMap(h, in, budget), h.number(483, 12, "GNU sparse real size"), path);
         }
         if (pax.keySet().stream().noneMatch(k -> k.startsWith("GNU.sparse."))) return null;
         byte[] real = pax.get("GNU.sparse.name");
@@ -40,6 +40,7 @@ final class SparseHeaders {
             path = TarReader.normalize(real);
             if (TarReader.indexOf(path, (byte) 0) >= 0)
                 throw new TarFormatException("NUL byte in the path of the entry at byte offset " + off);
+            budget.path(path, "path", off);
         }
         byte[] major = pax.get("GNU.sparse.major"), minor = pax.get("GNU.sparse.minor");
         byte[] rs = pax.get("GNU.sparse.realsize");
@@ -47,9 +48,9 @@ final class SparseHeaders {
         long realSize = rs == null ? -1 : PaxRecords.parseLong(rs);
         SparseMap map;
         if (major != null && minor != null && Arrays.equals(major, ONE) && Arrays.equals(minor, ZERO) && realSize >= 0) {
-            map = SparseMap.readFrom(stored, off);
+            map = SparseMap.readFrom(stored, budget, off);
         } else if (pax.get("GNU.sparse.map") != null && realSize >= 0) {
-            map = SparseMap.parseList(pax.get("GNU.sparse.map"), off);
+            map = SparseMap.parseList(pax.get("GNU.sparse.map"), budget, off);
         } else {
             throw new UnsupportedEntryException("sparse entry not supported (GNU sparse format 0.0): "
                     + Names.display(path), path);
@@ -58,8 +59,8 @@ final class SparseHeaders {
     }
 
     /** The map of an old GNU 'S' header: 4 slots in the header, 21 per extension block. */
-    private static SparseMap oldGnuMap(UstarHeader h, BlockInput in) throws IOException {
-        SparseMap m = new SparseMap();
+    private static SparseMap oldGnuMap(UstarHeader h, BlockInput in, MetadataBudget budget) throws IOException {
+        SparseMap m = new SparseMap(budget, h.offset());
         byte[] header = h.block();
         for (int i = 0; i < 4; i++) m.addSlot(header, 386 + 24 * i, h.offset());
         boolean more = header[482] != 0;

@@ -11,18 +11,27 @@ import java.util.Arrays;
  * byte is produced: a wrong map would mean wrong bytes.
  */
 final class SparseMap {
+    private final MetadataBudget budget;
+    private final long hdrOff;
     private long[] off = new long[8];
     private long[] len = new long[8];
     private int n;
     private int idx;
     private long realSize;
 
+    /** An empty map for the entry whose header is at hdrOff; its runs count against budget. */
+    SparseMap(MetadataBudget budget, long hdrOff) {
+        this.budget = budget;
+        this.hdrOff = hdrOff;
+    }
+
     /** Reads stored bytes of the entry: exactly len of them, or -1 when the data ends first. */
     interface Stored {
         int read(byte[] b, int len) throws IOException;
     }
 
-    void add(long o, long l) {
+    void add(long o, long l) throws LimitExceededException {
+        budget.sparseRuns(n + 1L, hdrOff);
         if (n == off.length) {
             off = Arrays.copyOf(off, n * 2);
             len = Arrays.copyOf(len, n * 2);
@@ -41,8 +50,8 @@ final class SparseMap {
     }
 
     /** pax 0.1: "GNU.sparse.map=off,len,off,len,...". */
-    static SparseMap parseList(byte[] v, long hdrOff) throws TarFormatException {
-        SparseMap m = new SparseMap();
+    static SparseMap parseList(byte[] v, MetadataBudget budget, long hdrOff) throws TarFormatException {
+        SparseMap m = new SparseMap(budget, hdrOff);
         long[] pair = new long[2];
         int k = 0;
         long cur = 0;
@@ -69,8 +78,8 @@ final class SparseMap {
     }
 
     /** pax 1.0: "count\n" then "offset\nlength\n" pairs, padded to a 512-byte block. */
-    static SparseMap readFrom(Stored in, long hdrOff) throws IOException {
-        SparseMap m = new SparseMap();
+    static SparseMap readFrom(Stored in, MetadataBudget budget, long hdrOff) throws IOException {
+        SparseMap m = new SparseMap(budget, hdrOff);
         byte[] block = new byte[512];
         int p = 512;
         long count = -1;
@@ -91,7 +100,7 @@ final class SparseMap {
             }
             if (count < 0) {
                 count = v;
-                if (count > 1 << 24) throw bad(hdrOff);
+                budget.sparseRuns(count, hdrOff); // refused before a run is read, not after millions
                 continue;
             }
             pair[k++] = v;

@@ -48,6 +48,7 @@ public final class TarReader extends InputStream {
     private static final int BLOCK = BlockInput.BLOCK;
 
     private final BlockInput in;
+    private final MetadataBudget budget;
     private final HeaderChain chain;
     private Entry current;
     private boolean currentHasData;
@@ -72,10 +73,17 @@ public final class TarReader extends InputStream {
         void skipExactly(long n) throws IOException;
     }
 
-    /** Reads in; if in is also a {@link Seekable}, skipped data is seeked over, never read. */
-    public TarReader(InputStream in) {
-        this.in = new BlockInput(in);
-        this.chain = new HeaderChain(this.in);
+    /** Reads in within the default {@link ReadLimits}; a {@link Seekable} is seeked over, never read through. */
+    public TarReader(InputStream in) { this(in, ReadLimits.DEFAULTS); }
+
+    /**
+     * Reads in; metadata beyond limits is refused ({@link LimitExceededException}). If in is
+     * also a {@link Seekable}, skipped data is seeked over, never read.
+     */
+    public TarReader(InputStream in, ReadLimits limits) {
+        this.in = new BlockInput(in, this::reading);
+        this.budget = new MetadataBudget(limits);
+        this.chain = new HeaderChain(this.in, budget);
     }
 
     /**
@@ -106,6 +114,7 @@ public final class TarReader extends InputStream {
         HeaderChain.Headers h = chain.next();
         if (h == null) {
             done = true;
+            in.readCompressedToEnd();
             return null;
         }
         return entry(h);
@@ -120,6 +129,7 @@ public final class TarReader extends InputStream {
         if (indexOf(rawPath, (byte) 0) >= 0)
             throw new TarFormatException("NUL byte in the path of the entry at byte offset " + off);
         if (rawPath.length == 0) throw new TarFormatException("empty path in the entry at byte offset " + off);
+        budget.path(rawPath, "path", off);
         boolean trailingSlash = rawPath[rawPath.length - 1] == '/';
         byte[] path = normalize(rawPath);
 
@@ -132,7 +142,7 @@ public final class TarReader extends InputStream {
         startData(size);
 
         byte flag = h.typeFlag();
-        SparseHeaders.Sparse sp = SparseHeaders.read(h, pax, path, in, this::readStoredFully);
+        SparseHeaders.Sparse sp = SparseHeaders.read(h, pax, path, in, this::readStoredFully, budget);
         long realSize = size;
         if (sp != null) {
             if (flag == 'S') flag = '0';
@@ -161,6 +171,7 @@ public final class TarReader extends InputStream {
         byte[] uname = firstOf(pax.get("uname"), h.uname());
         byte[] gname = firstOf(pax.get("gname"), h.gname());
         byte[] link = firstOf(pax.get("linkpath"), hs.longLink(), h.linkName());
+        budget.path(link, "link target", off);
         if (indexOf(link, (byte) 0) >= 0 || indexOf(uname, (byte) 0) >= 0 || indexOf(gname, (byte) 0) >= 0)
             throw new TarFormatException("NUL byte in a name of " + Names.display(path) + " at byte offset " + off);
         if (type == EntryType.HARDLINK) link = stripDotSlash(link);
@@ -179,6 +190,11 @@ public final class TarReader extends InputStream {
         current = new Entry(path, type, mode, (int) uid, (int) gid, uname, gname,
                 logicalSize, sec, nsec, link, major, minor, extra(pax));
         return current;
+    }
+
+    /** What the input is being read for (a codec's failure names it). */
+    private String reading() {
+        return current != null && dataRemaining > 0 ? "the data of '" + Names.display(current.path()) + "'" : "a header";
     }
 
     /** The type a header's flag stands for; an entry of any other kind is refused (its data skipped on next()). */

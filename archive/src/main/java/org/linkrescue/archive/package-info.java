@@ -15,9 +15,14 @@
  * <li>finish: two zero blocks, padded to a 10240-byte record.</li>
  * </ol>
  * Reading: {@link org.linkrescue.archive.Compression#decompressDetected} (magic bytes, a pipe
- * is fine), then {@link org.linkrescue.archive.TarReader}: checksum of every header, pax
- * (local and global), GNU long names, ustar and v7, GNU sparse (old, pax 0.1 and 1.0) expanded
- * with zeros in the holes; late records go to the caller's listener, never into later entries.
+ * is fine; read to the end of the compressed input, so a cut-short frame, stream or member is
+ * a {@link org.linkrescue.archive.TarFormatException}), then
+ * {@link org.linkrescue.archive.TarReader}: checksum of every header, pax (local and global),
+ * GNU long names, ustar and v7, GNU sparse (old, pax 0.1 and 1.0) expanded with zeros in the
+ * holes; late records go to the caller's listener, never into later entries. What one entry's
+ * metadata may hold is bounded by {@link org.linkrescue.archive.ReadLimits}: an archive past
+ * them is refused ({@link org.linkrescue.archive.LimitExceededException}) before the memory is
+ * taken.
  *
  * <p>What this package does NOT guarantee:
  * <ul>

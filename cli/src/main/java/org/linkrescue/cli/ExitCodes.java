@@ -1,6 +1,7 @@
 package org.linkrescue.cli;
 
 import java.io.PrintStream;
+import org.linkrescue.archive.LimitExceededException;
 import org.linkrescue.archive.TarFormatException;
 import org.linkrescue.migrate.report.Outcome;
 
@@ -33,6 +34,15 @@ final class ExitCodes {
             err.println("linkrescue: " + u.getMessage());
             return USAGE;
         }
+        if (outOfMemory(t)) {
+            err.println(outOfMemoryLine());
+            return FATAL;
+        }
+        if (t instanceof LimitExceededException l) {
+            err.println("linkrescue: archive refused: " + oneLine(t.getMessage()) + " ("
+                    + ArchiveLimitsOptions.optionFor(l.limit()) + " raises the limit)");
+            return FATAL;
+        }
         if (t instanceof TarFormatException) {
             err.println("linkrescue: bad archive: " + oneLine(t.getMessage()));
             return FATAL;
@@ -44,6 +54,18 @@ final class ExitCodes {
         err.println("linkrescue: internal error (a bug in linkrescue; please report it with this trace):");
         t.printStackTrace(err);
         return FATAL;
+    }
+
+    /** t, or what it wraps, is the JVM running out of memory: the user's situation, not a bug. */
+    static boolean outOfMemory(Throwable t) {
+        for (int i = 0; t != null && i < 16; t = t.getCause(), i++) if (t instanceof OutOfMemoryError) return true;
+        return false;
+    }
+
+    /** One line that says what to do; built from little, as the heap may be all but gone. */
+    static String outOfMemoryLine() {
+        return "linkrescue: out of memory (the JVM's heap is " + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MiB): give it more with LINKRESCUE_JAVA_OPTS=-Xmx<size>";
     }
 
     private static String oneLine(String s) {

@@ -30,10 +30,13 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
 
     @Mixin CommonOptions common = new CommonOptions();
 
+    @Mixin ArchiveLimitsOptions limits = new ArchiveLimitsOptions();
+
     ExtractCommand(Console console) { this.console = console; }
 
     @Override
     public Integer call() throws Exception {
+        org.linkrescue.archive.ReadLimits readLimits = limits.limits();
         try (Session s = new Session(console, common, "extract")) {
             s.report.place("archive", Args.display(file)).place("target", Args.display(target));
             List<Object[]> damaged = new ArrayList<>();
@@ -44,7 +47,7 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 damaged.add(new Object[] {path, p});
             };
-            Extraction extraction = new Extraction(s.problems, s.totals, ProvenanceRecords::parse);
+            Extraction extraction = new Extraction(s.problems, s.totals, ProvenanceRecords::parse, readLimits);
             // An uncompressed archive file is read by offset (its data copied kernel-side);
             // anything else (compressed, a pipe, unreadable) as a stream, as before.
             ArchiveFile plain = Args.openPlainArchive(file, console);

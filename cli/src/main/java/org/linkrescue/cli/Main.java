@@ -42,13 +42,14 @@ public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        oneLineOnOutOfMemory(err);
         // Binding libc (the first Posix call) takes ~80 ms and building picocli's model ~40 ms:
         // on a second core they overlap instead of adding up.
         java.util.concurrent.FutureTask<Boolean> terminal = new java.util.concurrent.FutureTask<>(Main::stderrIsTerminal);
         Thread init = new Thread(terminal, "linkrescue-init");
         init.setDaemon(true);
         init.start();
-        int code = run(new Console(System.in, out, err, () -> {
+        java.util.function.BooleanSupplier isTerminal = () -> {
             try {
                 return terminal.get();
             } catch (InterruptedException e) {
@@ -57,10 +58,34 @@ public final class Main implements Callable<Integer> {
             } catch (java.util.concurrent.ExecutionException e) {
                 return false;
             }
-        }), args);
+        };
+        int code;
+        try {
+            code = run(new Console(System.in, out, err, isTerminal), args);
+        } catch (OutOfMemoryError e) { // outside a command (picocli's own work): the same line
+            err.println(ExitCodes.outOfMemoryLine());
+            code = ExitCodes.FATAL;
+        }
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * A thread of the run (a sink's writer, a data thread) that runs out of memory ends the
+     * process with the one line every fatal error gets, never a stack trace, and never leaves
+     * the others waiting for it. Other uncaught throwables are bugs: printed as the JVM would.
+     */
+    private static void oneLineOnOutOfMemory(PrintStream err) {
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            if (ExitCodes.outOfMemory(e)) {
+                err.println(ExitCodes.outOfMemoryLine());
+                err.flush();
+                Runtime.getRuntime().halt(ExitCodes.FATAL);
+            }
+            err.print("Exception in thread \"" + thread.getName() + "\" ");
+            e.printStackTrace(err);
+        });
     }
 
     /** In-process entry for tests: stdin is System.in, no progress line. */

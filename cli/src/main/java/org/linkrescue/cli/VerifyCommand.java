@@ -33,7 +33,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         customSynopsis = {"linkrescue verify SOURCE TARGET [--rescue-report FILE] [--json FILE] [--read-timeout SECONDS] [-q]",
-                "linkrescue verify --archive FILE SOURCE [--json FILE] [--read-timeout SECONDS] [-q]"},
+                "linkrescue verify --archive FILE SOURCE [--json FILE] [--read-timeout SECONDS] [--max-...] [-q]"},
         description = {"Prove that TARGET (or an archive) holds SOURCE exactly: every path, type, byte, mode,",
                 "owner, mtime to the nanosecond, symlink target, device number, extended attributes (ACLs",
                 "included), and the same hard links",
@@ -66,6 +66,9 @@ final class VerifyCommand implements Callable<Integer> {
     /** SOURCE may be the failing drive: a read of it hanging longer is abandoned, the rest of that file unverifiable. */
     @Mixin ReadTimeoutOption readTimeout = new ReadTimeoutOption();
 
+    /** --archive is read within these. */
+    @Mixin ArchiveLimitsOptions limits = new ArchiveLimitsOptions();
+
     VerifyCommand(Console console) { this.console = console; }
 
     @Override
@@ -86,6 +89,7 @@ final class VerifyCommand implements Callable<Integer> {
                 throw new IOException("--rescue-report " + Args.display(rescueReport.toString()) + ": " + e.getMessage());
             }
         }
+        org.linkrescue.archive.ReadLimits readLimits = limits.limits();
         java.time.Duration timeout;
         try {
             timeout = readTimeout.applyTo(RescueOptions.defaults()).readTimeout();
@@ -114,7 +118,7 @@ final class VerifyCommand implements Callable<Integer> {
                 } else {
                     try (InputStream raw = Args.openInput(archive, console)) {
                         InputStream plain = Compression.decompressDetected(new BufferedInputStream(raw, 1 << 16));
-                        new ArchiveVerifier(log, log.errorsTo(problemLog), tally, reads).verify(new TarReader(plain), Args.bytes(paths.get(0)));
+                        new ArchiveVerifier(log, log.errorsTo(problemLog), tally, reads).verify(new TarReader(plain, readLimits), Args.bytes(paths.get(0)));
                     }
                 }
             } catch (UncheckedIOException e) {

@@ -7,6 +7,7 @@ import java.util.function.Function;
 import org.linkrescue.archive.Compression;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
+import org.linkrescue.archive.ReadLimits;
 import org.linkrescue.archive.TarReader;
 import org.linkrescue.archive.UnsupportedEntryException;
 import org.linkrescue.migrate.report.RunTotals;
@@ -36,15 +37,24 @@ public final class Extraction {
     private final Problems problems;
     private final RunTotals totals;
     private final Function<Map<String, byte[]>, Provenance> provenanceOf;
+    private final ReadLimits limits;
     private final byte[] buffer = new byte[1 << 20];
+
+    /** Within the default {@link ReadLimits}. */
+    public Extraction(Problems problems, RunTotals totals, Function<Map<String, byte[]>, Provenance> provenanceOf) {
+        this(problems, totals, provenanceOf, ReadLimits.DEFAULTS);
+    }
 
     /**
      * @param provenanceOf reads an entry's PAX records back into a provenance (CLEAN when it has none)
+     * @param limits       how much metadata one entry may hold before the archive is refused
      */
-    public Extraction(Problems problems, RunTotals totals, Function<Map<String, byte[]>, Provenance> provenanceOf) {
+    public Extraction(Problems problems, RunTotals totals, Function<Map<String, byte[]>, Provenance> provenanceOf,
+                      ReadLimits limits) {
         this.problems = problems;
         this.totals = totals;
         this.provenanceOf = provenanceOf;
+        this.limits = limits;
     }
 
     /**
@@ -55,7 +65,7 @@ public final class Extraction {
      */
     public void run(InputStream raw, EntrySink sink, ProvenanceListener listener) throws IOException {
         try (InputStream in = Compression.decompressDetected(raw)) {
-            extract(new TarReader(in), null, sink, listener);
+            extract(new TarReader(in, limits), null, sink, listener);
         } finally {
             totals.stop();
         }
@@ -70,7 +80,7 @@ public final class Extraction {
      */
     public void run(ArchiveFile file, EntrySink sink, ProvenanceListener listener) throws IOException {
         try (file) {
-            extract(new TarReader(file.stream()), file, sink, listener);
+            extract(new TarReader(file.stream(), limits), file, sink, listener);
         } finally {
             totals.stop();
         }

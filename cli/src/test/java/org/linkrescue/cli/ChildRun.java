@@ -1,0 +1,86 @@
+package org.linkrescue.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * linkrescue in a JVM of its own, measured from outside by {@code /usr/bin/time -v}: its exit
+ * code, stderr and peak resident memory. For what an in-process run cannot show: memory, a
+ * crash of the JVM, an identity other than the test's (prefix the command, e.g. setpriv).
+ * The JVM runs with the launcher's flags for copy runs.
+ */
+final class ChildRun {
+    /** Writes the child's standard input; the child may stop reading at any point. */
+    interface Feed {
+        void write(OutputStream in) throws IOException;
+    }
+
+    record Result(int code, String err, long peakRssKiB) {}
+
+    private final List<String> prefix = new ArrayList<>();
+    private final List<String> jvm = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    private Feed feed;
+
+    /** Runs the JVM through these first (setpriv ...). */
+    ChildRun as(String... command) {
+        prefix.addAll(List.of(command));
+        return this;
+    }
+
+    ChildRun jvm(String... options) {
+        jvm.addAll(List.of(options));
+        return this;
+    }
+
+    ChildRun stdin(Feed f) {
+        this.feed = f;
+        return this;
+    }
+
+    Result run(Path scratch, String... args) throws IOException, InterruptedException {
+        Path times = Files.createTempFile(scratch, "time", ".txt");
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of("/usr/bin/time", "-v", "-o", times.toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        if (feed == null) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        Thread writer = null;
+        if (feed != null) {
+            writer = new Thread(() -> {
+                try (OutputStream in = p.getOutputStream()) {
+                    feed.write(in);
+                } catch (IOException stoppedReading) {
+                    // the child refused the archive and exited: the rest is never wanted
+                }
+            }, "child-stdin");
+            writer.start();
+        }
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("child did not finish: " + err);
+        }
+        if (writer != null) {
+            writer.interrupt();
+            writer.join(10_000);
+        }
+        long rss = -1;
+        for (String l : Files.readAllLines(times)) {
+            String t = l.strip();
+            if (t.startsWith("Maximum resident set size (kbytes):")) rss = Long.parseLong(t.substring(t.indexOf(':') + 1).strip());
+        }
+        Files.deleteIfExists(times);
+        // time(1) reports a child killed by a signal as "Command terminated by signal N" and exits 1.
+        return new Result(p.exitValue(), err, rss);
+    }
+}
