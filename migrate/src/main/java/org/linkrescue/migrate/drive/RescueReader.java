@@ -17,7 +17,7 @@ import org.linkrescue.migrate.fs.PosixException;
 public final class RescueReader {
     private final TimedReads reads;
     private final int chunk, blockSize, retries;
-    private byte[] buf;
+    private final byte[] buf;
 
     /** What one call read; the bad ranges go into the caller's {@link BadRanges}. */
     public static final class Outcome {
@@ -95,7 +95,6 @@ public final class RescueReader {
             try {
                 n = reads.pread(fd, buf, 0, len - got, off + got);
             } catch (ReadTimeoutException e) {
-                buf = new byte[chunk]; // a lost read may still write into the old one
                 out.hungAt = off + got;
                 return got;
             } catch (PosixException e) {

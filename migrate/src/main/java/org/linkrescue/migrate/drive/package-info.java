@@ -6,9 +6,19 @@
  *   <li>{@link org.linkrescue.migrate.drive.BlockReader} is the seam between the drive and
  *       everything above it ({@link org.linkrescue.migrate.drive.PosixBlockReader}: the real
  *       system calls; unit tests put faults there);</li>
- *   <li>{@link org.linkrescue.migrate.drive.TimedReads} runs each open, read and chunk copy on a
- *       worker thread and waits at most the read timeout; a call that hangs costs its worker
- *       (given up for lost) and throws {@link org.linkrescue.migrate.drive.ReadTimeoutException};</li>
+ *   <li>{@link org.linkrescue.migrate.drive.TimedCalls} runs any call that may hang on a
+ *       worker thread of the caller's ({@link org.linkrescue.migrate.drive.TimedWorker}: one call
+ *       at a time, and the call's life from begun to taken or given up) and waits at most the
+ *       timeout; a call that hangs costs its worker (given up for lost, a daemon left where the
+ *       kernel holds it) and throws {@link org.linkrescue.migrate.drive.ReadTimeoutException};
+ *       {@link org.linkrescue.migrate.drive.CallState} is where a call that may be given up
+ *       stands, so one past its point of no return (a write, a hand-over) is waited for;</li>
+ *   <li>on those workers: {@link org.linkrescue.migrate.drive.TimedReads} reads into the
+ *       caller's array (copied there on the caller's thread, only from a read that came back in
+ *       time), {@link org.linkrescue.migrate.drive.TimedOpens} opens files, one at a time or in
+ *       runs that also read small files whole, {@link org.linkrescue.migrate.drive.ChunkCopies}
+ *       moves a large file's chunks (double-buffered reads, copies written at their offset,
+ *       kernel-side copies);</li>
  *   <li>{@link org.linkrescue.migrate.drive.RescueReader} reads a damaged range in chunks, then
  *       block by block with retries, into a {@link org.linkrescue.migrate.drive.ByteStore} (the
  *       rescue's spool), and records what fails in {@link org.linkrescue.migrate.drive.BadRanges}

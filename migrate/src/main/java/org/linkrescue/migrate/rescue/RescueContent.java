@@ -1,18 +1,21 @@
 package org.linkrescue.migrate.rescue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.BadRanges;
+import org.linkrescue.migrate.drive.ChunkCopies;
 import org.linkrescue.migrate.drive.KernelCopies;
 import org.linkrescue.migrate.drive.ReadTimeoutException;
 import org.linkrescue.migrate.drive.RescueReader;
 import org.linkrescue.migrate.drive.SeekFreeReads;
-import org.linkrescue.migrate.drive.TimedReads;
+import org.linkrescue.migrate.drive.TimedOpens;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.stream.Content;
@@ -54,7 +57,7 @@ public final class RescueContent implements Content {
     private Provenance provenance = Provenance.CLEAN;
     private String sha256;
     /** The whole file, read by the open (usable only right away, on the opening thread). */
-    private TimedReads.Early early;
+    private TimedOpens.Early early;
     /** Handed to a sink's data thread ({@link #retain}); settled once that thread is done with it. */
     private boolean retained;
     private volatile boolean settled = true;
@@ -79,7 +82,7 @@ public final class RescueContent implements Content {
         this.resolved = resolved;
     }
 
-    RescueContent withEarly(TimedReads.Early e) {
+    RescueContent withEarly(TimedOpens.Early e) {
         this.early = e;
         return this;
     }
@@ -139,7 +142,7 @@ public final class RescueContent implements Content {
      */
     private long copyInKernel(DirectTarget target) throws IOException {
         long size = stat.size();
-        TimedReads reads = src.reads();
+        ChunkCopies copies = src.reads().copies();
         KernelCopies kernel = src.kernelCopies();
         int chunk = src.options().chunkSize();
         long off = 0;
@@ -147,7 +150,7 @@ public final class RescueContent implements Content {
             int len = (int) Math.min(chunk, size - off);
             long n;
             try {
-                n = reads.finishKernelCopy(reads.startKernelCopy(fd, target.descriptor(), off, len));
+                n = copies.finishKernelCopy(copies.startKernelCopy(fd, target.descriptor(), off, len));
             } catch (ReadTimeoutException e) {
                 target.replace(off);
                 break;
@@ -173,27 +176,27 @@ public final class RescueContent implements Content {
     private long copyByWorkers(DirectTarget target, long from) throws IOException {
         long size = stat.size();
         int out = target.descriptor();
-        TimedReads reads = src.reads();
+        ChunkCopies copies = src.reads().copies();
         int chunk = src.options().chunkSize();
-        java.util.ArrayDeque<TimedReads.Copy> inFlight = new java.util.ArrayDeque<>(2);
+        ArrayDeque<ChunkCopies.Copy> inFlight = new ArrayDeque<>(2);
         long off = from, next = from;
         boolean onSecond = false;
         PosixException writeFailure = null;
         try {
             while (next < size && inFlight.size() < 2) {
-                inFlight.add(reads.startCopy(onSecond, fd, out, next, (int) Math.min(chunk, size - next)));
+                inFlight.add(copies.startCopy(onSecond, fd, out, next, (int) Math.min(chunk, size - next)));
                 onSecond = !onSecond;
                 next += Math.min(chunk, size - next);
             }
             while (!inFlight.isEmpty()) {
-                TimedReads.Copy c = inFlight.poll();
+                ChunkCopies.Copy c = inFlight.poll();
                 int n;
                 try {
-                    n = reads.finishCopy(c);
+                    n = copies.finishCopy(c);
                 } catch (ReadTimeoutException e) {
                     hungAt = true;
                     break;
-                } catch (TimedReads.CopyWriteFailed e) {
+                } catch (ChunkCopies.CopyWriteFailed e) {
                     writeFailure = e.error();
                     break;
                 } catch (PosixException e) {
@@ -207,13 +210,13 @@ public final class RescueContent implements Content {
                 off += n;
                 if (n < c.length()) break; // end of file early, or a bad block starts at off
                 if (next < size) {
-                    inFlight.add(reads.startCopy(onSecond, fd, out, next, (int) Math.min(chunk, size - next)));
+                    inFlight.add(copies.startCopy(onSecond, fd, out, next, (int) Math.min(chunk, size - next)));
                     onSecond = !onSecond;
                     next += Math.min(chunk, size - next);
                 }
             }
         } finally {
-            for (TimedReads.Copy c : inFlight) settleQuietly(reads, c);
+            for (ChunkCopies.Copy c : inFlight) settleQuietly(copies, c);
         }
         if (writeFailure != null) target.writeFailed(writeFailure);
         return off;
@@ -221,22 +224,22 @@ public final class RescueContent implements Content {
 
     private long copyThroughBuffers(DirectTarget target) throws IOException {
         long size = stat.size();
-        java.nio.ByteBuffer whole = early == null ? null : early.bytes();
+        ByteBuffer whole = early == null ? null : early.bytes();
         early = null;
         if (whole != null && whole.remaining() == size) {
             target.fromBuffer(whole);
             return size;
         }
-        TimedReads reads = src.reads();
+        ChunkCopies copies = src.reads().copies();
         int chunk = src.options().chunkSize();
         long off = 0;
         // The next chunk is read while this one is written: a large file's reading and writing overlap.
-        TimedReads.DirectRead next = reads.startDirect(fd, 0, (int) Math.min(chunk, size));
+        ChunkCopies.DirectRead next = copies.startDirect(fd, 0, (int) Math.min(chunk, size));
         try {
             while (next != null) {
-                java.nio.ByteBuffer b;
+                ByteBuffer b;
                 try {
-                    b = reads.finishDirect(next);
+                    b = copies.finishDirect(next);
                 } catch (ReadTimeoutException e) {
                     hungAt = true;
                     break;
@@ -248,29 +251,29 @@ public final class RescueContent implements Content {
                 }
                 int n = b.remaining();
                 if (n == 0) break; // an early end: feedFrom finds out whether the file shrank
-                if (off + n < size) next = reads.startDirect(fd, off + n, (int) Math.min(chunk, size - off - n));
+                if (off + n < size) next = copies.startDirect(fd, off + n, (int) Math.min(chunk, size - off - n));
                 target.fromBuffer(b);
                 off += n;
             }
         } finally {
-            if (next != null) settleQuietly(reads, next); // the target failed: this thread's worker must be free again
+            if (next != null) settleQuietly(copies, next); // the target failed: this thread's worker must be free again
         }
         return off;
     }
 
     /** Waits out a read nobody will use (a hang still costs only the timeout, as any read). */
-    private static void settleQuietly(TimedReads reads, TimedReads.DirectRead r) {
+    private static void settleQuietly(ChunkCopies copies, ChunkCopies.DirectRead r) {
         try {
-            reads.finishDirect(r);
+            copies.finishDirect(r);
         } catch (IOException ignored) {
             // Its bytes were not wanted; a hung worker is already given up for lost.
         }
     }
 
     /** Waits out a copy past the point where the copy stopped: written whole, or never. */
-    private static void settleQuietly(TimedReads reads, TimedReads.Copy c) {
+    private static void settleQuietly(ChunkCopies copies, ChunkCopies.Copy c) {
         try {
-            reads.finishCopy(c);
+            copies.finishCopy(c);
         } catch (IOException ignored) {
             // Its bytes lie past where feedFrom starts, which writes them again.
         }
@@ -298,8 +301,7 @@ public final class RescueContent implements Content {
             try {
                 n = src.reads().pread(fd, buf, 0, want, off);
             } catch (ReadTimeoutException e) {
-                src.abandonBuffer();
-                hung = true;
+                hung = true; // buf is untouched: a read is copied into it only when it came back in time
                 break;
             } catch (PosixException e) {
                 failure = "read: " + e.reason();

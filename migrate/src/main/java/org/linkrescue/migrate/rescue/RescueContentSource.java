@@ -9,6 +9,7 @@ import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.drive.KernelCopies;
 import org.linkrescue.migrate.drive.ReadTimeoutException;
 import org.linkrescue.migrate.drive.RescueReader;
+import org.linkrescue.migrate.drive.TimedOpens;
 import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.Posix;
@@ -67,7 +68,7 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
 
     public RescueReport report() { return report; }
 
-    @Override public int opensInFlight() { return reads.openLanes(); }
+    @Override public int opensInFlight() { return reads.opens().lanes(); }
 
     @Override
     public Content open(byte[] path, int parentFd, byte[] name, Stat scanned) throws IOException {
@@ -88,9 +89,9 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
     /** Also reads a file of up to readUpTo bytes in the same call (see {@link ContentSource#startOpen}). */
     @Override
     public Opening startOpen(byte[] path, int parentFd, byte[] name, Stat scanned, long readUpTo) {
-        TimedReads.PendingOpen pending = readUpTo > 0
-                ? reads.startOpenAndRead(parentFd, name, FLAGS | Posix.O_NOATIME, readUpTo)
-                : reads.startOpen(parentFd, name, FLAGS | Posix.O_NOATIME);
+        TimedOpens.PendingOpen pending = readUpTo > 0
+                ? reads.opens().startOpenAndRead(parentFd, name, FLAGS | Posix.O_NOATIME, readUpTo)
+                : reads.opens().startOpen(parentFd, name, FLAGS | Posix.O_NOATIME);
         return opening(path, parentFd, name, scanned, pending);
     }
 
@@ -103,7 +104,7 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
             dirs[i] = files.get(i).parentFd();
             names[i] = files.get(i).name();
         }
-        TimedReads.PendingOpen[] pending = reads.startOpens(dirs, names, FLAGS | Posix.O_NOATIME, readUpTo);
+        TimedOpens.PendingOpen[] pending = reads.opens().startOpens(dirs, names, FLAGS | Posix.O_NOATIME, readUpTo);
         List<Opening> out = new ArrayList<>(dirs.length);
         for (int i = 0; i < dirs.length; i++) {
             OpenRequest f = files.get(i);
@@ -112,15 +113,15 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
         return out;
     }
 
-    private Opening opening(byte[] path, int parentFd, byte[] name, Stat scanned, TimedReads.PendingOpen pending) {
+    private Opening opening(byte[] path, int parentFd, byte[] name, Stat scanned, TimedOpens.PendingOpen pending) {
         return new Opening() {
             @Override public boolean done() { return pending.done(); }
 
-            @Override public boolean cancel() { return reads.cancel(pending); }
+            @Override public boolean cancel() { return reads.opens().cancel(pending); }
 
             @Override
             public Content finish() throws IOException {
-                TimedReads.Opened o;
+                TimedOpens.Opened o;
                 try {
                     o = finishNoAtime(pending, parentFd, name);
                 } catch (ReadTimeoutException e) {
@@ -134,7 +135,7 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
         };
     }
 
-    private Content opened(byte[] path, Stat scanned, TimedReads.Opened o) throws IOException {
+    private Content opened(byte[] path, Stat scanned, TimedOpens.Opened o) throws IOException {
         Stat now = o.stat();
         if (now.ino() != scanned.ino() || now.devId() != scanned.devId() || !now.isRegular()) {
             reads.reader().close(o.fd());
@@ -212,12 +213,12 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
     }
 
     /** O_NOATIME keeps a rescue from writing to the failing drive, but only the owner (or root) may ask. */
-    private TimedReads.Opened finishNoAtime(TimedReads.PendingOpen pending, int parentFd, byte[] name) throws IOException {
+    private TimedOpens.Opened finishNoAtime(TimedOpens.PendingOpen pending, int parentFd, byte[] name) throws IOException {
         try {
-            return reads.finishOpen(pending);
+            return reads.opens().finishOpen(pending);
         } catch (PosixException e) {
             if (e.errno() != Errno.EPERM || !e.call().equals("open")) throw e;
-            return reads.open(parentFd, name, FLAGS);
+            return reads.opens().open(parentFd, name, FLAGS);
         }
     }
 
@@ -230,9 +231,6 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
 
     /** This thread's read buffer. */
     byte[] buffer() { return buffers.get(); }
-
-    /** A read into this thread's buffer hung: the lost worker may still write into it. */
-    void abandonBuffer() { buffers.set(new byte[options.chunkSize()]); }
 
     /** Gives the read workers back; one stuck in the kernel stays stuck (it is a daemon). */
     @Override public void close() { reads.close(); }

@@ -37,7 +37,7 @@ final class ContentReader {
      */
     int openSource(int dirFd, byte[] name) throws java.io.IOException {
         int flags = Posix.O_RDONLY | Posix.O_NOFOLLOW;
-        return reads == null ? Posix.openat(dirFd, name, flags, 0) : reads.open(dirFd, name, flags).fd();
+        return reads == null ? Posix.openat(dirFd, name, flags, 0) : reads.opens().open(dirFd, name, flags).fd();
     }
 
     /** The hang timeout for SOURCE's reads, for whoever reads SOURCE beside this reader. */

@@ -27,7 +27,7 @@ public final class ReadThrough {
     private final int fd;
     private final long size;
     private final TimedReads reads; // null: plain reads, no timeout
-    private byte[] scratch = new byte[CHUNK];
+    private final byte[] scratch = new byte[CHUNK];
     private boolean hung;
     private final BadRanges bad = new BadRanges();
     private long off;
@@ -95,16 +95,12 @@ public final class ReadThrough {
         }
     }
 
-    /**
-     * A read hung and was abandoned: the rest of the file is bad and not read again (a worker
-     * may still write into the old scratch array, so it is replaced).
-     */
+    /** A read hung and was abandoned: the rest of the file is bad and not read again. */
     private void hungAt(ReadTimeoutException e) {
         if (!hung) {
             note("read at " + off + " hung: " + e.getMessage() + "; the rest not read");
             bad.add(off, size);
             hung = true;
-            scratch = new byte[CHUNK];
         }
     }
 

@@ -16,12 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.drive.ReadTimeoutException;
+import org.linkrescue.migrate.drive.TimedOpens;
 import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 
-/** A run of opens handed to one read worker in one call ({@link TimedReads#startOpens}), on real files. */
+/** A run of opens handed to one read worker in one call ({@link TimedOpens#startOpens}), on real files. */
 class OpenRunsTest {
     static final int KiB = 1024, MiB = 1 << 20;
 
@@ -54,12 +55,12 @@ class OpenRunsTest {
         Posix.close(dir);
     }
 
-    private TimedReads.PendingOpen[] start(String... names) {
+    private TimedOpens.PendingOpen[] start(String... names) {
         int[] dirs = new int[names.length];
         java.util.Arrays.fill(dirs, dir);
         byte[][] n = new byte[names.length][];
         for (int i = 0; i < names.length; i++) n[i] = Names.bytes(names[i]);
-        return reads.startOpens(dirs, n, Posix.O_RDONLY | Posix.O_NOFOLLOW, 16L * MiB);
+        return reads.opens().startOpens(dirs, n, Posix.O_RDONLY | Posix.O_NOFOLLOW, 16L * MiB);
     }
 
     private static byte[] bytesOf(ByteBuffer b) {
@@ -71,10 +72,10 @@ class OpenRunsTest {
     @Test void t01_aRunIsOneCallToOneWorker_smallFilesAreReadIntoItsBufferWhileTheyFit() throws Exception {
         byte[][] data = new byte[5][];
         for (int i = 0; i < 5; i++) file(tmp.resolve("d/f" + i), data[i] = bytes(300 * KiB + i, 40 + i));
-        TimedReads.PendingOpen[] run = start("f0", "f1", "f2", "f3", "f4");
+        TimedOpens.PendingOpen[] run = start("f0", "f1", "f2", "f3", "f4");
         List<byte[]> early = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            TimedReads.Opened o = reads.finishOpen(run[i]);
+            TimedOpens.Opened o = reads.opens().finishOpen(run[i]);
             try {
                 assertEquals(lstat(tmp.resolve("d/f" + i)).ino(), o.stat().ino(), "each open is of its own file");
                 early.add(o.early() == null ? null : bytesOf(o.early().bytes()));
@@ -93,14 +94,14 @@ class OpenRunsTest {
 
     @Test void t02_runsInFlightGoToWorkersOfTheirOwn_aFinishedRunsWorkerIsReused() throws Exception {
         for (int i = 0; i < 4; i++) file(tmp.resolve("d/f" + i), bytes(100, i));
-        TimedReads.PendingOpen[] first = start("f0", "f1");
-        TimedReads.PendingOpen[] second = start("f2", "f3");
-        TimedReads.PendingOpen[] third = start("f0"); // more than the lanes planned: one more worker, for good
-        for (TimedReads.PendingOpen p : first) Posix.close(reads.finishOpen(p).fd());
-        TimedReads.PendingOpen[] fourth = start("f1"); // the first run is finished: its worker is free again
-        for (TimedReads.PendingOpen p : second) Posix.close(reads.finishOpen(p).fd());
-        Posix.close(reads.finishOpen(third[0]).fd());
-        Posix.close(reads.finishOpen(fourth[0]).fd());
+        TimedOpens.PendingOpen[] first = start("f0", "f1");
+        TimedOpens.PendingOpen[] second = start("f2", "f3");
+        TimedOpens.PendingOpen[] third = start("f0"); // more than the lanes planned: one more worker, for good
+        for (TimedOpens.PendingOpen p : first) Posix.close(reads.opens().finishOpen(p).fd());
+        TimedOpens.PendingOpen[] fourth = start("f1"); // the first run is finished: its worker is free again
+        for (TimedOpens.PendingOpen p : second) Posix.close(reads.opens().finishOpen(p).fd());
+        Posix.close(reads.opens().finishOpen(third[0]).fd());
+        Posix.close(reads.opens().finishOpen(fourth[0]).fd());
         List<String> workers = openedOn.stream().map(s -> s.substring(s.indexOf('@'))).distinct().toList();
         assertEquals(3, workers.size(), openedOn.toString());
         String firstRun = workerOf("f0", 0), fourthRun = workerOf("f1", 1);
@@ -153,15 +154,15 @@ class OpenRunsTest {
         file(tmp.resolve("d/b"), bytes(10, 2));
         file(tmp.resolve("d/c"), c);
         faults.hangOnOpen("b");
-        TimedReads.PendingOpen[] run = start("a", "b", "c");
-        TimedReads.Opened oa = reads.finishOpen(run[0]);
+        TimedOpens.PendingOpen[] run = start("a", "b", "c");
+        TimedOpens.Opened oa = reads.opens().finishOpen(run[0]);
         assertArrayEquals(a, bytesOf(oa.early().bytes()));
         Posix.close(oa.fd());
         long t0 = System.nanoTime();
-        assertThrows(ReadTimeoutException.class, () -> reads.finishOpen(run[1]));
+        assertThrows(ReadTimeoutException.class, () -> reads.opens().finishOpen(run[1]));
         assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "given up after the timeout");
         assertEquals(1, reads.lostWorkers());
-        TimedReads.Opened oc = reads.finishOpen(run[2]);
+        TimedOpens.Opened oc = reads.opens().finishOpen(run[2]);
         try {
             assertEquals(lstat(tmp.resolve("d/c")).ino(), oc.stat().ino());
         } finally {
@@ -171,19 +172,19 @@ class OpenRunsTest {
         String cOn = openedOn.get(openedOn.size() - 1);
         assertTrue(cOn.startsWith("c@") && !cOn.endsWith(hungOn), "c opened by another worker: " + openedOn);
         // Both lanes are usable again: the lost worker's was replaced, the other is free.
-        TimedReads.PendingOpen[] x = start("a");
-        TimedReads.PendingOpen[] y = start("c");
-        Posix.close(reads.finishOpen(x[0]).fd());
-        Posix.close(reads.finishOpen(y[0]).fd());
+        TimedOpens.PendingOpen[] x = start("a");
+        TimedOpens.PendingOpen[] y = start("c");
+        Posix.close(reads.opens().finishOpen(x[0]).fd());
+        Posix.close(reads.opens().finishOpen(y[0]).fd());
     }
 
     @Test void t04_anOpenOfARunThatReturnsAfterItWasGivenUpClosesItsDescriptor() throws Exception {
         file(tmp.resolve("d/a"), bytes(10, 1));
         Path late = file(tmp.resolve("d/late"), bytes(9000, 2));
         faults.lateOpen("late");
-        TimedReads.PendingOpen[] run = start("a", "late");
-        Posix.close(reads.finishOpen(run[0]).fd());
-        assertThrows(ReadTimeoutException.class, () -> reads.finishOpen(run[1]));
+        TimedOpens.PendingOpen[] run = start("a", "late");
+        Posix.close(reads.opens().finishOpen(run[0]).fd());
+        assertThrows(ReadTimeoutException.class, () -> reads.opens().finishOpen(run[1]));
         faults.release.countDown(); // the open now returns a descriptor nobody waits for
         for (int i = 0; i < 100 && faults.lateOpened.get() == 0; i++) Thread.sleep(50);
         assertEquals(1, faults.lateOpened.get(), "the late open happened");
@@ -205,14 +206,14 @@ class OpenRunsTest {
         file(tmp.resolve("d/b"), bytes(10, 2));
         file(tmp.resolve("d/c"), bytes(10, 3));
         faults.lateOpen("slow");
-        TimedReads.PendingOpen[] run = start("slow", "b", "c");
-        assertTrue(reads.cancel(run[2]));
-        assertTrue(reads.cancel(run[1]));
+        TimedOpens.PendingOpen[] run = start("slow", "b", "c");
+        assertTrue(reads.opens().cancel(run[2]));
+        assertTrue(reads.opens().cancel(run[1]));
         faults.release.countDown();
-        Posix.close(reads.finishOpen(run[0]).fd());
+        Posix.close(reads.opens().finishOpen(run[0]).fd());
         Thread.sleep(100);
         assertEquals(List.of("slow"), openedOn.stream().map(s -> s.substring(0, s.indexOf('@'))).toList(),
                 "the given-up opens never reach the drive");
-        assertFalse(reads.cancel(run[0]), "one under way or done is finished, not given up");
+        assertFalse(reads.opens().cancel(run[0]), "one under way or done is finished, not given up");
     }
 }
