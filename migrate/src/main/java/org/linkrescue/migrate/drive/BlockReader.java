@@ -37,5 +37,19 @@ public interface BlockReader {
      */
     default boolean seekFree(int fd, Stat st) { return false; }
 
+    /**
+     * Why some of fd's bytes, readable as they are, cannot be vouched for (a drive image whose
+     * file system cannot place them on the image, so its mapfile cannot say whether they were
+     * rescued); null when every byte read is what the drive holds, or fails.
+     */
+    default String unverifiable(int fd) { return null; }
+
+    /**
+     * Where the damage met at byte off of fd's file ends, when the drive knows it (a ddrescue
+     * image: the mapfile says to the byte); blockEnd, the end of the block being read, when it
+     * cannot tell. A reader that knows loses no readable byte of the block past it.
+     */
+    default long lostUntil(int fd, long off, long blockEnd) { return blockEnd; }
+
     BlockReader REAL = new PosixBlockReader();
 }

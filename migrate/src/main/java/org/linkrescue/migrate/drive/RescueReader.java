@@ -68,8 +68,11 @@ public final class RescueReader {
                     p += span(fd, p, blockEnd, spool, out);
                     if (stopped(out, p, bad, size)) return out;
                 }
-                if (p < blockEnd) bad.add(p, blockEnd);
-                p = blockEnd;
+                if (p < blockEnd) { // lost to blockEnd, or (a drive that knows) to where the damage ends
+                    long end = reads.reader().lostUntil(fd, p, blockEnd);
+                    bad.add(p, end);
+                    p = end;
+                }
             }
             off = chunkEnd;
         }

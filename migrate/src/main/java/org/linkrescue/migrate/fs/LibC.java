@@ -64,6 +64,9 @@ public interface LibC {
     int getgrgid_r(int gid, Pointer grp, Pointer buf, long buflen, PointerByReference result);
     /** syscall(2) for cachestat(fd, range, cstat, flags) (Linux 6.5+; glibc 2.36 has no wrapper). */
     long syscall(long number, long fd, @In long[] range, @Out long[] cstat, long flags);
+    /** ioctl(2) with a struct in and out (FS_IOC_FIEMAP, FS_IOC_GETFSMAP): the array is copied both ways. */
+    int ioctl(int fd, long request, byte[] arg);
+    int fstatfs(int fd, @Out byte[] buf);
     int getpagesize();
     int geteuid();
     int isatty(int fd);

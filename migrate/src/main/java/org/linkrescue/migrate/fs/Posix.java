@@ -383,6 +383,23 @@ public final class Posix {
         if (C.ftruncate(fd, len) != 0) throw fail("ftruncate", null);
     }
 
+    /**
+     * ioctl(2) with a struct that goes in and comes back in arg (retried on EINTR); call names
+     * the request in the error.
+     */
+    static void ioctl(int fd, long request, byte[] arg, String call) throws PosixException {
+        while (C.ioctl(fd, request, arg) != 0) {
+            if (errno() != Errno.EINTR) throw fail(call, null);
+        }
+    }
+
+    /** The file system type of fd's file: statfs(2)'s f_type, a magic number (0xEF53 ext2/3/4). */
+    public static long fsType(int fd) throws PosixException {
+        byte[] buf = new byte[128]; // struct statfs is 120 bytes on x86_64 and aarch64; f_type first, a long on both
+        if (C.fstatfs(fd, buf) != 0) throw fail("statfs", null);
+        return java.nio.ByteBuffer.wrap(buf).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+    }
+
     /** cachestat on x86_64 and aarch64 (one syscall table for new calls). */
     private static final long SYS_CACHESTAT = 451;
     private static final int PAGE_SIZE = C.getpagesize();

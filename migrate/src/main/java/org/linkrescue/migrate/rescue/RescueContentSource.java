@@ -146,6 +146,11 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
         if (now.size() != scanned.size())
             problems.report(Grade.WARN, path, "changed during scan: size " + scanned.size()
                     + " became " + now.size() + "; archived with the scanned size");
+        String unverifiable = reads.reader().unverifiable(o.fd());
+        if (unverifiable != null) {
+            report.unverifiable(scanned.devId(), scanned.ino(), path, scanned.size(), unverifiable);
+            problems.report(Grade.WARN, path, "unverifiable: " + unverifiable);
+        }
         if (o.early() != null && now.size() == scanned.size()) // read whole already: nothing more to advise
             return new RescueContent(this, path, scanned, o.fd(), null).withEarly(o.early());
         if (scanned.size() > 0) Posix.fadvise(o.fd(), 0, 0, Posix.POSIX_FADV_SEQUENTIAL);

@@ -19,9 +19,14 @@ import org.linkrescue.migrate.stream.Provenance;
  */
 public final class RescueReport {
     private final Map<Key, DamagedInodeRecord> damaged = new LinkedHashMap<>();
+    /** Inodes copied as read whose bytes nothing could vouch for (see {@link BlockReader#unverifiable}). */
+    private final Map<Key, Unverifiable> unverifiable = new LinkedHashMap<>();
     private long inodesRead, bytesRead, lostWorkers;
 
     private record Key(long dev, long ino) {}
+
+    /** An inode copied as the drive gave it, though its bytes could not be checked; paths grow as links are met. */
+    public record Unverifiable(long ino, List<byte[]> paths, long size, String why) {}
 
     /** An inode whose every byte came from the drive. */
     synchronized void clean(long size) {
@@ -37,12 +42,21 @@ public final class RescueReport {
 
     synchronized void lostWorker() { lostWorkers++; }
 
+    synchronized void unverifiable(long devId, long ino, byte[] path, long size, String why) {
+        unverifiable.putIfAbsent(new Key(devId, ino), new Unverifiable(ino, new ArrayList<>(List.of(path.clone())), size, why));
+    }
+
+    public synchronized List<Unverifiable> unverifiable() { return new ArrayList<>(unverifiable.values()); }
+
     /**
      * Names one more path of an inode (a later hard link). Returns whether the inode is a
      * damaged one; the call is cheap for the others.
      */
     public synchronized boolean addPath(long devId, long ino, byte[] path) {
-        DamagedInodeRecord r = damaged.get(new Key(devId, ino));
+        Key k = new Key(devId, ino);
+        Unverifiable u = unverifiable.get(k);
+        if (u != null) u.paths().add(path.clone());
+        DamagedInodeRecord r = damaged.get(k);
         if (r == null) return false;
         r.paths().add(path.clone());
         return true;
@@ -73,8 +87,11 @@ public final class RescueReport {
         return damaged.values().stream().filter(r -> r.bytesLost() > 0).count();
     }
 
-    /** 0: every byte came from SOURCE or a verified alternate; 3: some bytes could not be recovered. */
-    public synchronized int exitCode() { return bytesLost() > 0 ? 3 : 0; }
+    /**
+     * 0: every byte came from SOURCE or a verified alternate; 3: some bytes could not be
+     * recovered, or could not be checked (an unverifiable file is never counted good).
+     */
+    public synchronized int exitCode() { return bytesLost() > 0 || !unverifiable.isEmpty() ? 3 : 0; }
 
     /** A few lines for stderr at the end of the run. */
     public synchronized List<String> summary() {
@@ -95,6 +112,15 @@ public final class RescueReport {
         long mm = damaged.values().stream().filter(r -> r.accepted() != null && !r.accepted().reason().isEmpty()).count();
         if (mm > 0) out.add("rescue: " + mm + " files spliced from a copy with another mtime (--accept-mtime-mismatch)");
         if (lostWorkers > 0) out.add("rescue: " + lostWorkers + " reads hung and were abandoned");
+        if (!unverifiable.isEmpty()) {
+            out.add("rescue: " + unverifiable.size() + " files copied as read but unverifiable:");
+            int shown = 0;
+            for (Unverifiable u : unverifiable.values()) {
+                if (shown++ == 10) { out.add("  ... (see the report)"); break; }
+                out.add("  " + Names.display(u.paths().get(0)) + (u.paths().size() > 1 ? " (+" + (u.paths().size() - 1) + " links)" : "")
+                        + ": " + u.why());
+            }
+        }
         return out;
     }
 
@@ -106,11 +132,18 @@ public final class RescueReport {
                 .field("inodesRead", inodesRead).field("bytesRead", bytesRead)
                 .field("bytesSpliced", bytesSpliced()).field("bytesLost", bytesLost())
                 .field("damagedInodes", damaged.size()).field("inodesWithLoss", inodesWithLoss())
-                .field("abandonedReads", lostWorkers)
+                .field("abandonedReads", lostWorkers).field("unverifiableInodes", unverifiable.size())
                 .endObject();
         j.field("exitCode", exitCode());
         j.name("damaged").beginArray();
         for (DamagedInodeRecord r : damaged.values()) write(j, r);
+        j.endArray();
+        j.name("unverifiable").beginArray();
+        for (Unverifiable u : unverifiable.values()) {
+            j.beginObject().name("paths").beginArray();
+            for (byte[] p : u.paths()) j.path(p);
+            j.endArray().field("ino", u.ino()).field("size", u.size()).field("why", u.why()).endObject();
+        }
         j.endArray();
         j.endObject();
         j.flush();

@@ -107,6 +107,7 @@ public final class ReadThrough {
     /** Re-reads the block at off alone: its byte count into scratch, or minus the bytes marked bad. */
     private int readFailingBlock(int len, PosixException first) {
         long blockEnd = Math.min(size, (off / BLOCK + 1) * BLOCK);
+        if (reads != null) blockEnd = reads.reader().lostUntil(fd, off, blockEnd); // a mapped image knows to the byte
         int blen = (int) Math.min(len, blockEnd - off);
         try {
             int n = pread(blen);
