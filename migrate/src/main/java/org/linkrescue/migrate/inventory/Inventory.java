@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.ddrescue.ExtentScan;
+import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.rescue.DamagedInodeRecord;
 import org.linkrescue.migrate.rescue.RescueContentSource;
@@ -48,6 +50,10 @@ public final class Inventory {
     private long paths, inodes, files, dirs, symlinks, fifos, charDevices, blockDevices, uniqueBytes, apparentBytes;
     private long inodesRead, bytesRead;
     private RescueReport report;
+    /** With a ddrescue mapfile: the damage map from extents, in place of the read test. */
+    private MappedDamage mapped;
+    /** How the read test reads the drive. */
+    private BlockReader drive = BlockReader.REAL;
     /**
      * What the rescue reader reported while reading the inode in hand: dropped when the inode
      * turns out damaged (the damage map lists it, with its ranges), passed on otherwise.
@@ -84,14 +90,27 @@ public final class Inventory {
         this.rescueOptions = rescueOptions.withAlternates(List.of()).withSnapshotDepth(snapshotDepth);
     }
 
+    /** Reads the drive through drive under the read test (a ddrescue image read as the drive would be). */
+    public Inventory readingThrough(BlockReader drive) {
+        this.drive = drive;
+        return this;
+    }
+
+    /** Maps every file and directory against a ddrescue mapfile instead of reading them (scan --ddrescue-map). */
+    public Inventory mappedBy(ExtentScan scan) {
+        this.mapped = new MappedDamage(scan, problems);
+        return this;
+    }
+
     /** Walks the tree at root. @throws IOException when root cannot be opened */
     public void run(byte[] root) throws IOException {
         report = new RescueReport();
         Problems held = (g, p, w) -> pending.add(() -> problems.report(g, p, w));
-        try (RescueContentSource reader = readTest ? new RescueContentSource(rescueOptions, held, report) : null) {
+        try (RescueContentSource reader = readTest ? new RescueContentSource(rescueOptions, held, report, drive) : null) {
             BigStack.run(() -> new TreeScanner(problems).walk(root, p -> visit(p, reader)));
         }
         closeSnapshot();
+        if (mapped != null) mapped.finish(root);
     }
 
     private void visit(ScannedPath p, RescueContentSource reader) throws IOException {
@@ -115,7 +134,8 @@ public final class Inventory {
             Open o = open.get(st.devId(), st.ino());
             if (o != null) {
                 if (inSnapshot && o.lastSnapshot != snapIndex) { sInodes++; o.lastSnapshot = snapIndex; }
-                if (o.damaged) report.addPath(st.devId(), st.ino(), p.path());
+                if (o.damaged && mapped != null) mapped.laterPath(st, p.path());
+                else if (o.damaged) report.addPath(st.devId(), st.ino(), p.path());
                 if (--o.remaining <= 0) open.remove(st.devId(), st.ino());
                 return;
             }
@@ -137,9 +157,10 @@ public final class Inventory {
             if (st.isRegular()) sNewBytes += st.size();
         }
         linkHistogram.merge(nlink, 1L, Long::sum);
+        boolean damagedByMap = mapped != null && mapped.firstSight(p);
         if (!st.isRegular()) return false;
         uniqueBytes += st.size();
-        if (reader == null) return false;
+        if (reader == null) return damagedByMap;
         return read(p, reader);
     }
 
@@ -215,8 +236,26 @@ public final class Inventory {
     public long bytesRead() { return bytesRead; }
     public int peakOpenInodes() { return open.peak(); }
 
-    /** The damaged inodes with all their paths, in walk order (empty without the read test). */
+    /** Whether the damage map came from a ddrescue mapfile (extents, no data read). */
+    public boolean mapped() { return mapped != null; }
+
+    /** With a mapfile: the files whose bytes the file system could not place (unverifiable). */
+    public List<DamagedInode> unverifiable() { return mapped == null ? List.of() : mapped.unverifiable(); }
+
+    /** With a mapfile: the directories whose own blocks are unrescued. */
+    List<MappedDamage.DamagedDirectory> damagedDirectories() { return mapped == null ? List.of() : mapped.directories(); }
+
+    /** With a mapfile: the unrescued areas that no file or directory of the tree holds. */
+    public List<ExtentScan.Unowned> unowned() { return mapped == null ? List.of() : mapped.unowned(); }
+
+    public ExtentScan extentScan() { return mapped == null ? null : mapped.scan(); }
+
+    /** Whether anything may be lost (scan's exit status 3). */
+    public boolean damageFound() { return mapped != null ? mapped.anyDamage() : !damaged().isEmpty(); }
+
+    /** The damaged inodes with all their paths, in walk order (empty without the read test or a mapfile). */
     public List<DamagedInode> damaged() {
+        if (mapped != null) return mapped.damaged();
         List<DamagedInode> out = new ArrayList<>();
         if (report == null) return out;
         for (DamagedInodeRecord r : report.records()) {

@@ -2,10 +2,12 @@ package org.linkrescue.migrate.inventory;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.ddrescue.ExtentScan;
 import org.linkrescue.migrate.drive.ByteRange;
 import org.linkrescue.migrate.report.Summary;
 import org.linkrescue.migrate.stream.Json;
@@ -37,16 +39,49 @@ public final class InventoryReport {
                 out.printf(Locale.ROOT, "  %-32s %,12d %,12d %14s%n", Names.display(s.name()), s.paths(), s.inodes(), Summary.bytes(s.newBytes()));
             }
         }
+        if (inv.mapped()) {
+            printMapped(out, inv);
+            return;
+        }
         if (!inv.readTest()) return;
         var damaged = inv.damaged();
         out.printf(Locale.ROOT, "  read test: %,d inodes read, %s; %,d damaged%n", inv.inodesRead(), Summary.bytes(inv.bytesRead()), damaged.size());
-        for (DamagedInode d : damaged) {
-            out.printf(Locale.ROOT, "    inode %d, %,d bytes, %,d unreadable: %s%n", d.ino(), d.size(), d.badBytes(),
+        printInodes(out, damaged, "unreadable");
+    }
+
+    private static void printInodes(PrintStream out, List<DamagedInode> inodes, String what) {
+        for (DamagedInode d : inodes) {
+            out.printf(Locale.ROOT, "    inode %d, %,d bytes, %,d %s: %s%n", d.ino(), d.size(), d.badBytes(), what,
                     d.ranges().stream().map(ByteRange::toString).collect(Collectors.joining(", ")));
             int k = 0;
             for (byte[] p : d.paths()) {
                 if (k++ == SHOWN_PATHS) { out.printf(Locale.ROOT, "      ... %,d more paths%n", d.paths().size() - SHOWN_PATHS); break; }
                 out.println("      " + Names.display(p));
+            }
+        }
+    }
+
+    private static void printMapped(PrintStream out, Inventory inv) {
+        ExtentScan scan = inv.extentScan();
+        var damaged = inv.damaged();
+        var unverifiable = inv.unverifiable();
+        out.printf(Locale.ROOT, "  ddrescue map: %,d files mapped (%,d extents), no data read; %s not rescued on this file system;"
+                        + " %,d damaged inodes, %,d unverifiable, %,d damaged directories%n",
+                scan.filesMapped(), scan.extents(), Summary.bytes(scan.map().areas().bytes()), damaged.size(), unverifiable.size(),
+                inv.damagedDirectories().size());
+        printInodes(out, damaged, "not rescued");
+        if (!unverifiable.isEmpty()) {
+            out.println("  unverifiable (the file system cannot place these bytes on the image):");
+            printInodes(out, unverifiable, "unplaced");
+        }
+        for (MappedDamage.DamagedDirectory d : inv.damagedDirectories()) {
+            out.printf(Locale.ROOT, "    directory %s: its entries in bytes %s are not rescued: names may be missing from it%n",
+                    Names.display(d.path()), d.ranges().stream().map(ByteRange::toString).collect(Collectors.joining(", ")));
+        }
+        if (!inv.unowned().isEmpty()) {
+            out.println("  not rescued, and no file's or directory's data under SOURCE (device bytes):");
+            for (ExtentScan.Unowned u : inv.unowned()) {
+                out.printf(Locale.ROOT, "    %d-%d ('%c' %s): %s%n", u.start(), u.end() - 1, u.status().symbol(), u.status().meaning(), u.owner());
             }
         }
     }
@@ -69,13 +104,46 @@ public final class InventoryReport {
                     .field("newInodes", s.newInodes()).field("newBytes", s.newBytes()).field("bytes", s.bytes()).endObject();
         }
         j.endArray();
+        if (inv.mapped()) {
+            writeMapped(j, inv);
+            return;
+        }
         if (!inv.readTest()) return;
         var damaged = inv.damaged();
         j.name("readTest").beginObject().field("inodesRead", inv.inodesRead()).field("bytesRead", inv.bytesRead())
                 .field("damagedInodes", damaged.size()).endObject();
         // top-level "damaged", the shape of the rescue report's list, which repair --from-scan reads
-        j.name("damaged").beginArray();
-        for (DamagedInode d : damaged) {
+        writeInodes(j, "damaged", damaged);
+    }
+
+    private static void writeMapped(Json j, Inventory inv) throws IOException {
+        ExtentScan scan = inv.extentScan();
+        j.name("ddrescueMap").beginObject().field("filesMapped", scan.filesMapped()).field("extents", scan.extents())
+                .field("unrescuedBytes", scan.map().areas().bytes()).field("unrescuedAreas", scan.map().areas().count())
+                .field("imageOffset", scan.map().placement().offset()).field("device", scan.map().placement().device())
+                .field("image", scan.map().placement().image()).endObject();
+        writeInodes(j, "damaged", inv.damaged());
+        writeInodes(j, "unverifiable", inv.unverifiable());
+        j.name("damagedDirectories").beginArray();
+        for (MappedDamage.DamagedDirectory d : inv.damagedDirectories()) {
+            j.beginObject().pathField("path", d.path()).name("badRanges").beginArray();
+            for (ByteRange r : d.ranges()) j.value(r.toString());
+            j.endArray().name("errors").beginArray();
+            for (String e : d.reasons()) j.value(e);
+            j.endArray().endObject();
+        }
+        j.endArray();
+        j.name("unowned").beginArray();
+        for (ExtentScan.Unowned u : inv.unowned()) {
+            j.beginObject().field("deviceRange", u.start() + "-" + (u.end() - 1)).field("status", String.valueOf(u.status().symbol()))
+                    .field("owner", u.owner()).field("free", u.free()).endObject();
+        }
+        j.endArray();
+    }
+
+    private static void writeInodes(Json j, String name, List<DamagedInode> inodes) throws IOException {
+        j.name(name).beginArray();
+        for (DamagedInode d : inodes) {
             j.beginObject().field("ino", d.ino()).field("size", d.size()).field("mtime", d.mtime()).field("badBytes", d.badBytes());
             j.name("paths").beginArray();
             for (byte[] p : d.paths()) j.path(p);
