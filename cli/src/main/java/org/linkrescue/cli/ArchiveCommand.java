@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.util.concurrent.Callable;
 import org.linkrescue.archive.Compression;
+import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.sink.TarSink;
@@ -31,6 +32,7 @@ final class ArchiveCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common = new CommonOptions();
     @Mixin RescueMixin rescue = new RescueMixin();
+    @Mixin DdrescueMapOption ddrescue = new DdrescueMapOption();
     @Mixin ReadOrderOption order = new ReadOrderOption();
 
     ArchiveCommand(Console console) { this.console = console; }
@@ -43,7 +45,9 @@ final class ArchiveCommand implements Callable<Integer> {
         byte[] src = Args.bytes(source);
         Sources.checkSource(src, source);
         RescueOptions options = rescue.options();
-        try (Session s = new Session(console, common, "archive"); Sources.Rescue r = new Sources.Rescue(options, s)) {
+        BlockReader drive = ddrescue.drive(src, false, console.err());
+        try (Session s = new Session(console, common, "archive"); Sources.Rescue r = new Sources.Rescue(options, s, drive)) {
+            ddrescue.place(s.report);
             s.report.place("source", Args.display(source)).place("archive", Args.display(file))
                     .place("compression", compression.cliName());
             OutputStream raw = new BufferedOutputStream(Args.openOutput(file, console), 64 * 1024);

@@ -3,6 +3,7 @@ package org.linkrescue.cli;
 import java.io.BufferedOutputStream;
 import java.util.concurrent.Callable;
 import org.linkrescue.archive.Compression;
+import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.sink.DiskSink;
@@ -33,6 +34,7 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common = new CommonOptions();
     @Mixin RescueMixin rescue = new RescueMixin();
+    @Mixin DdrescueMapOption ddrescue = new DdrescueMapOption();
     @Mixin ReadOrderOption order = new ReadOrderOption();
 
     MigrateCommand(Console console) { this.console = console; }
@@ -43,7 +45,9 @@ final class MigrateCommand implements Callable<Integer> {
         byte[] src = Args.bytes(source);
         Sources.checkSource(src, source);
         RescueOptions options = rescue.options();
-        try (Session s = new Session(console, common, "migrate"); Sources.Rescue r = new Sources.Rescue(options, s)) {
+        BlockReader drive = ddrescue.drive(src, false, console.err());
+        try (Session s = new Session(console, common, "migrate"); Sources.Rescue r = new Sources.Rescue(options, s, drive)) {
+            ddrescue.place(s.report);
             s.report.place("source", Args.display(source)).place("target", Args.display(target));
             EntrySink sink = DiskSink.open(Args.bytes(target), DiskSink.Options.defaults(), s.problems).allowLinksToNonRegular();
             // The rescue source offers no descriptor to copy from (a kernel copy cannot be timed out or

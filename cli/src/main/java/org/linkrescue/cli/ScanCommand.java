@@ -5,6 +5,10 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.linkrescue.migrate.ddrescue.DamageMap;
+import org.linkrescue.migrate.ddrescue.ExtentScan;
+import org.linkrescue.migrate.ddrescue.MappedDrive;
+import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.inventory.Inventory;
 import org.linkrescue.migrate.inventory.InventoryReport;
 import org.linkrescue.migrate.report.ProblemLog;
@@ -21,7 +25,8 @@ import picocli.CommandLine.Parameters;
                 "with the snapshots before it; in all, paths, inodes, inodes by link count, unique vs apparent",
                 "bytes, special files. With --read-test, read every inode once and list each damaged inode",
                 "with ALL its paths and its bad byte ranges (the bad-block-to-file map)."},
-        footer = {"", "Exit codes:", "  0  clean", "  3  damage found (--read-test: an inode that cannot be read in full)",
+        footer = {"", "Exit codes:", "  0  clean", "  3  damage found (--read-test: an inode that cannot be read in full; --ddrescue-map: a file,",
+                "     directory or area in use not rescued)",
                 "  1  error: SOURCE cannot be opened, or some paths could not be read (listed on stderr)",
                 "  2  usage error"})
 final class ScanCommand implements Callable<Integer> {
@@ -42,6 +47,9 @@ final class ScanCommand implements Callable<Integer> {
 
     @Mixin ReadMixin read = new ReadMixin();
 
+    /** Without --read-test, the damage map comes from the mapfile and the files' extents: no data is read. */
+    @Mixin DdrescueMapOption ddrescue = new DdrescueMapOption();
+
     @Option(names = {"-q", "--quiet"}, description = "No progress line.")
     boolean quiet;
 
@@ -60,6 +68,9 @@ final class ScanCommand implements Callable<Integer> {
         ProblemLog problems = new ProblemLog(console.err());
         Tally tally = new Tally();
         Inventory inv = new Inventory(snapshotDepth, readTest, options, problems, tally);
+        DamageMap map = ddrescue.map(src, console.err());
+        if (map != null && readTest) inv.readingThrough(new MappedDrive(BlockReader.REAL, map, true));
+        else if (map != null) inv.mappedBy(new ExtentScan(map));
         try (TerminalLine progress = WalkProgress.startIf(console, quiet, tally, "scan", problems)) {
             inv.run(src);
         } catch (UncheckedIOException e) {
@@ -68,7 +79,7 @@ final class ScanCommand implements Callable<Integer> {
             throw new IOException("cannot read SOURCE " + Args.display(source) + ": " + e.reason());
         }
         long errors = problems.errors();
-        int code = !inv.damaged().isEmpty() ? ExitCodes.INCOMPLETE : errors > 0 ? ExitCodes.FATAL : ExitCodes.OK;
+        int code = inv.damageFound() ? ExitCodes.INCOMPLETE : errors > 0 ? ExitCodes.FATAL : ExitCodes.OK;
         InventoryReport.print(console.out(), inv, errors);
         console.out().flush();
         if (json != null) {
@@ -76,6 +87,7 @@ final class ScanCommand implements Callable<Integer> {
                 Json j = new Json(w);
                 j.beginObject().field("command", "scan").field("source", Args.display(source))
                         .field("snapshotDepth", snapshotDepth).field("readTest", readTest);
+                if (ddrescue.given()) j.field("ddrescueMapfile", Args.display(ddrescue.mapfile.toString()));
                 InventoryReport.write(j, inv, errors);
                 j.field("exitCode", code).endObject();
                 w.write('\n');

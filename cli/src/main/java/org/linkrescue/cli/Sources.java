@@ -2,6 +2,7 @@ package org.linkrescue.cli;
 
 import java.io.IOException;
 import org.linkrescue.archive.Compression;
+import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.pipeline.Evacuation;
@@ -40,9 +41,9 @@ final class Sources {
         private final RescueContentSource source;
         private final Session session;
 
-        Rescue(RescueOptions options, Session session) {
+        Rescue(RescueOptions options, Session session, BlockReader drive) {
             this.session = session;
-            this.source = new RescueContentSource(options, session.problems, report);
+            this.source = new RescueContentSource(options, session.problems, report, drive);
             session.report.rawSection("rescue", report::write);
         }
 

@@ -33,7 +33,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         customSynopsis = {"linkrescue verify SOURCE TARGET [--rescue-report FILE] [--json FILE] [--read-timeout SECONDS] [-q]",
-                "linkrescue verify --archive FILE SOURCE [--json FILE] [--read-timeout SECONDS] [--max-...] [-q]"},
+                "                  [--ddrescue-map MAPFILE [--image-offset BYTES]]",
+                "linkrescue verify --archive FILE SOURCE [--json FILE] [--read-timeout SECONDS] [--max-...] [-q]",
+                "                  [--ddrescue-map MAPFILE [--image-offset BYTES]]"},
         description = {"Prove that TARGET (or an archive) holds SOURCE exactly: every path, type, byte, mode,",
                 "owner, mtime to the nanosecond, symlink target, device number, extended attributes (ACLs",
                 "included), and the same hard links",
@@ -69,6 +71,9 @@ final class VerifyCommand implements Callable<Integer> {
     /** --archive is read within these. */
     @Mixin ArchiveLimitsOptions limits = new ArchiveLimitsOptions();
 
+    /** SOURCE may be mounted from a ddrescue image: what the mapfile calls unrescued is unverifiable, never equal. */
+    @Mixin DdrescueMapOption ddrescue = new DdrescueMapOption();
+
     VerifyCommand(Console console) { this.console = console; }
 
     @Override
@@ -96,6 +101,7 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ExitCodes.UsageException(e.getMessage());
         }
+        BlockReader drive = ddrescue.drive(Args.bytes(paths.get(0)), true, console.err());
         ProblemLog problemLog = new ProblemLog(console.err());
         Tally tally = new Tally();
         Writer jsonOut = json == null ? null : openJson(json);
@@ -111,7 +117,7 @@ final class VerifyCommand implements Callable<Integer> {
             FindingLog log = new FindingLog(EXAMPLES, j);
             // SOURCE may be the failing drive: its reads run on workers and are given up when they hang.
             try (TerminalLine progress = WalkProgress.startIf(console, quiet, tally, "verify", problemLog);
-                 TimedReads reads = new TimedReads(BlockReader.REAL, timeout, ReadThrough.CHUNK)) {
+                 TimedReads reads = new TimedReads(drive, timeout, ReadThrough.CHUNK)) {
                 if (archive == null) {
                     new TreeVerifier(log, log.errorsTo(problemLog), rescue, tally, reads)
                             .verify(Args.bytes(paths.get(0)), Args.bytes(paths.get(1)));

@@ -1,0 +1,55 @@
+package org.linkrescue.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import org.linkrescue.migrate.ddrescue.DamageMap;
+import org.linkrescue.migrate.ddrescue.MappedDrive;
+import org.linkrescue.migrate.drive.BlockReader;
+import picocli.CommandLine.Option;
+
+/**
+ * --ddrescue-map and --image-offset, for every command that reads SOURCE (migrate, archive,
+ * scan, verify): SOURCE is a file system mounted from a GNU ddrescue image, and the mapfile says
+ * which of its sectors ddrescue never read. The map is read and placed before anything else
+ * happens; a flaw in it is a one-line fatal error.
+ */
+final class DdrescueMapOption {
+    @Option(names = "--ddrescue-map", paramLabel = "MAPFILE",
+            description = {"SOURCE is mounted from a GNU ddrescue image; MAPFILE is its mapfile. Every area not finished",
+                    "(- * / ?) reads as a read error in the files that hold it, and is rescued as such."})
+    Path mapfile;
+
+    @Option(names = "--image-offset", paramLabel = "BYTES",
+            description = "Where SOURCE's file system starts in the mapfile's positions (default: found from the loop device in sysfs).")
+    Long imageOffset;
+
+    boolean given() { return mapfile != null; }
+
+    /** Names the mapfile in the run's report ("ddrescueMap"), when one is given. */
+    void place(org.linkrescue.migrate.report.RunReport report) {
+        if (mapfile != null) report.place("ddrescueMap", Args.display(mapfile.toString()));
+    }
+
+    /** The map, placed under SOURCE's file system; null without --ddrescue-map. Its notes go to err. */
+    DamageMap map(byte[] source, PrintStream err) throws IOException {
+        if (mapfile == null) {
+            if (imageOffset != null) throw new ExitCodes.UsageException("--image-offset needs --ddrescue-map");
+            return null;
+        }
+        DamageMap m = DamageMap.open(mapfile, source, imageOffset);
+        for (String n : m.notes()) err.println("linkrescue: " + n);
+        return m;
+    }
+
+    /**
+     * How SOURCE is read: the image as the drive would read it when a mapfile is given.
+     *
+     * @param failUnplaced bytes the file system cannot place fail like lost ones (verify and scan
+     *                     call them unverifiable) rather than being copied and named
+     */
+    BlockReader drive(byte[] source, boolean failUnplaced, PrintStream err) throws IOException {
+        DamageMap m = map(source, err);
+        return m == null ? BlockReader.REAL : new MappedDrive(BlockReader.REAL, m, failUnplaced);
+    }
+}
