@@ -22,6 +22,7 @@ import org.linkrescue.migrate.fs.PosixException;
  */
 final class DirCache implements AutoCloseable {
     private final int rootFd;
+    private final int maxOpen;
     private final Map<Key, Integer> open;
     // The last directory asked for: consecutive links mostly share it, and need no hashing then.
     private byte[] lastBytes;
@@ -31,6 +32,7 @@ final class DirCache implements AutoCloseable {
     DirCache(int rootFd, int maxOpen) {
         if (maxOpen < 1) throw new IllegalArgumentException("maxOpen " + maxOpen);
         this.rootFd = rootFd;
+        this.maxOpen = maxOpen;
         this.open = new LinkedHashMap<>(Math.max(16, maxOpen * 2), 0.75f, true) {
             @Override protected boolean removeEldestEntry(Map.Entry<Key, Integer> eldest) {
                 if (size() <= maxOpen) return false;
@@ -54,19 +56,45 @@ final class DirCache implements AutoCloseable {
         int len = p.end(n - 1);
         byte[] b = p.bytes();
         if (len == lastLen && Arrays.equals(lastBytes, 0, len, b, 0, len)) return lastFd;
-        // The deepest level already open, then open the rest below it.
-        int level = n;
-        Integer fd = null;
-        while (level > 0 && (fd = open.get(new Key(b, p.end(level - 1)))) == null) level--;
-        int dir = level == 0 ? rootFd : fd;
+        // The deepest directory already open on the way: the longest key that is a prefix of p
+        // ending at a component. The keys are compared, not each level's prefix copied and
+        // hashed: a path N levels deep costs N bytes per key, not N prefixes of up to N bytes.
+        Key best = null;
+        for (Key k : open.keySet()) {
+            int kl = k.bytes.length;
+            if (kl <= len && (best == null || kl > best.bytes.length) && (kl == len || b[kl] == '/')
+                    && Arrays.equals(k.bytes, 0, kl, b, 0, kl)) best = k;
+        }
+        int level = best == null ? 0 : levelEndingAt(p, best.bytes.length);
+        int dir = best == null ? rootFd : open.get(best); // get: the most recently used now
+        // Open the rest below it; only the deepest levels are kept (as many as the cache holds).
         for (int k = level; k < n; k++) {
-            dir = descend(dir, p.name(k));
-            open.put(new Key(b, p.end(k)), dir);
+            int next;
+            try {
+                next = descend(dir, p.name(k));
+            } catch (Refused | PosixException x) {
+                if (k > level && k - 1 < n - maxOpen) Posix.close(dir); // an intermediate level nobody keeps
+                throw x;
+            }
+            if (k > level && k - 1 < n - maxOpen) Posix.close(dir);
+            dir = next;
+            if (k >= n - maxOpen) open.put(new Key(b, p.end(k)), dir);
         }
         lastBytes = b;
         lastLen = len;
         lastFd = dir;
         return dir;
+    }
+
+    /** The level whose component ends at byte end of p (p.end is increasing). */
+    private static int levelEndingAt(SafePath p, int end) {
+        int lo = 0, hi = p.count() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (p.end(mid) < end) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo + 1;
     }
 
     private static int descend(int parent, byte[] name) throws Refused, PosixException {

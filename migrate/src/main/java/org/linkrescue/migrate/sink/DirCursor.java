@@ -21,14 +21,9 @@ import org.linkrescue.migrate.fs.Stat;
  * target while we extract is not defended against; see package-info.)
  */
 final class DirCursor implements AutoCloseable {
-    /** Told about every directory the cursor had to create because an entry needed it. */
-    interface ImplicitDirs {
-        void created(byte[] path, int depth);
-    }
-
     private final int rootFd;
     private final int maxOpen;
-    private final ImplicitDirs implicitDirs; // null: never create, refuse missing parents
+    private final DirTree tree; // null: never create, refuse missing parents
 
     // The stack: components of the current directory path "c1/c2/../cdepth" and their ends.
     private byte[] path = new byte[512];
@@ -37,13 +32,28 @@ final class DirCursor implements AutoCloseable {
     // Open descriptors for levels low..high (high == depth whenever the range is not empty).
     private int[] fds = new int[32];
     private int low = 1, high = 0;
+    // With a tree: the node of each level of the stack (nodes[0] its root), and of the last answer.
+    private DirTree.Node[] nodes;
+    private DirTree.Node answered;
 
-    DirCursor(int rootFd, int maxOpen, ImplicitDirs implicitDirs) {
+    /**
+     * @param tree where the directories walked into are kept, and those the cursor had to make
+     *             because an entry needed them are marked implicit; null: never create, refuse
+     *             a missing parent
+     */
+    DirCursor(int rootFd, int maxOpen, DirTree tree) {
         if (maxOpen < 1) throw new IllegalArgumentException("maxOpen " + maxOpen);
         this.rootFd = rootFd;
         this.maxOpen = maxOpen;
-        this.implicitDirs = implicitDirs;
+        this.tree = tree;
+        if (tree != null) {
+            nodes = new DirTree.Node[32];
+            nodes[0] = tree.root;
+        }
     }
+
+    /** The tree node of the directory the last call answered with (the cursor must have a tree). */
+    DirTree.Node node() { return answered; }
 
     /**
      * The descriptor of the directory holding p's last component (the cursor keeps it open; the
@@ -62,13 +72,17 @@ final class DirCursor implements AutoCloseable {
     }
 
     private int dirAt(SafePath p, int n) throws Refused, PosixException {
-        if (n <= 0) return rootFd;
+        if (n <= 0) {
+            if (tree != null) answered = tree.root;
+            return rootFd;
+        }
         int common = 0;
         int lim = Math.min(depth, n);
         while (common < lim && sameComponent(p, common)) common++;
         truncate(common);
         if (depth > 0 && high < low) rewalk(); // the stack is known, its descriptors were given up
         for (int k = depth; k < n; k++) push(p, k);
+        if (tree != null) answered = nodes[depth];
         return fds[depth];
     }
 
@@ -113,7 +127,12 @@ final class DirCursor implements AutoCloseable {
     /** Opens component k of p below the current top (creating it if allowed) and pushes it. */
     private void push(SafePath p, int k) throws Refused, PosixException {
         int parent = depth == 0 ? rootFd : fds[depth];
-        int fd = descend(parent, p.name(k), k + 1, p);
+        byte[] name = p.name(k);
+        if (tree != null) {
+            if (depth + 1 >= nodes.length) nodes = Arrays.copyOf(nodes, nodes.length * 2);
+            nodes[depth + 1] = nodes[depth].child(name);
+        }
+        int fd = descend(parent, name, k + 1, p);
         int s = p.start(k), e = p.end(k);
         int base = depth == 0 ? 0 : ends[depth - 1] + 1;
         int need = base + (e - s);
@@ -147,10 +166,10 @@ final class DirCursor implements AutoCloseable {
             return Posix.openDir(parent, name);
         } catch (PosixException e) {
             if (e.errno() == Errno.ENOENT) {
-                if (implicitDirs == null) throw new Refused("parent '" + shown(p, level, name) + "' does not exist");
+                if (tree == null) throw new Refused("parent '" + shown(p, level, name) + "' does not exist");
                 try {
                     Posix.mkdirAt(parent, name, 0700);
-                    implicitDirs.created(p != null ? p.prefix(level) : Arrays.copyOf(path, ends[level - 1]), level);
+                    nodes[level].implicit();
                 } catch (PosixException m) {
                     if (m.errno() != Errno.EEXIST) throw m;
                 }
@@ -168,7 +187,7 @@ final class DirCursor implements AutoCloseable {
     }
 
     /** Says what a component that cannot be opened as a directory is; fails closed. */
-    private static String whatIs(int parent, byte[] name) {
+    static String whatIs(int parent, byte[] name) {
         try {
             Stat st = Posix.lstatAt(parent, name);
             return st.isSymlink() ? "is a symlink" : "is not a directory";

@@ -155,8 +155,8 @@ public final class DiskSink implements EntrySink {
         this.failures = new SinkFailures(problems, counts);
         this.meta = new MetadataWriter(options.restoreOwners(), problems);
         this.lookups = new DirCursor(rootFd, options.cachedDirFds(), null);
-        this.directories = new DirectoryFinisher(rootFd, lookups, meta, failures, problems);
-        this.entries = new DirCursor(rootFd, options.cachedDirFds(), directories::implicit);
+        this.directories = new DirectoryFinisher(rootFd, options.cachedDirFds(), lookups, meta, failures, problems);
+        this.entries = new DirCursor(rootFd, options.cachedDirFds(), directories.tree());
         this.inFlight = new DataThreadFiles(options.dataThreads(), meta, failures, counts, lookups, this::kept);
         this.links = new HardLinks(rootFd, entries, inFlight, meta, data, failures, counts, problems);
     }
@@ -290,6 +290,7 @@ public final class DiskSink implements EntrySink {
 
     private void directory(Entry e) throws IOException, Refused {
         SafePath p = SafePath.parse(e.path());
+        DirTree.Node node;
         if (!p.isRoot()) {
             int dir = entries.parentOf(p);
             byte[] name = p.lastName();
@@ -299,12 +300,14 @@ public final class DiskSink implements EntrySink {
                 if (x.errno() != Errno.EEXIST) throw x;
                 if (!Posix.lstatAt(dir, name).isDir()) throw new Refused("exists");
             }
+            node = entries.node().child(name);
             meta.directoryXattrs(dir, name, e.path(), e.extra());
         } else {
+            node = directories.tree().root;
             meta.directoryXattrs(rootFd, null, e.path(), e.extra());
         }
         counts.dirs++;
-        directories.explicit(p, e);
+        directories.explicit(node, p, e);
     }
 
     private void special(Entry e) throws IOException, Refused {

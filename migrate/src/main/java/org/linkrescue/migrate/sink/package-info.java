@@ -27,9 +27,11 @@
  *       the targets of one snapshot's links lie in every earlier snapshot; at the target's link
  *       limit (EMLINK) writes a separate copy read back from the target and sends later links
  *       there ({@code LinkCopies}); all in {@code HardLinks};</li>
- *   <li>queues each directory's mode, owner, mtime and ACLs and applies them in
- *       {@code finish()}, deepest first, reopening each directory by a fresh no-follow walk
- *       ({@code DirectoryFinisher}, {@code DirFixups}).</li>
+ *   <li>keeps each directory's mode, owner, mtime and ACLs in a tree of names (a node per
+ *       directory, never its whole path: depth costs linear time and memory) and applies them in
+ *       {@code finish()}, children before parents, by a fresh no-follow walk of that tree that
+ *       holds a bounded number of descriptors and climbs back by ".." checked against the
+ *       device and inode it let go ({@code DirTree}, {@code DirectoryFinisher}).</li>
  * </ol>
  * A refused entry is reported FAILED and its data still consumed so the stream stays in step;
  * metadata that cannot be restored is a WARN; a full, read-only or failing target (ENOSPC,
