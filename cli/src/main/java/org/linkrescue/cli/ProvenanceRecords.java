@@ -1,7 +1,6 @@
 package org.linkrescue.cli;
 
 import java.util.Map;
-import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.rescue.ProvenancePax;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.Provenance;
@@ -14,7 +13,7 @@ final class ProvenanceRecords {
     private ProvenanceRecords() {}
 
     static Map<String, byte[]> of(Content c) {
-        return ProvenancePax.records(Evacuation.original(c));
+        return ProvenancePax.records(c);
     }
 
     /** CLEAN when the entry carries none of our records. */

@@ -15,7 +15,7 @@ class ProvenanceRecordsTest {
                 new Provenance.Range(0, 4096, "source"),
                 new Provenance.Range(4096, 4096, "mirror:/m/2024-01-01/a,b-1:2.txt"),
                 new Provenance.Range(8192, 100, "zero")), true);
-        Map<String, byte[]> records = ProvenancePax.records(p, null);
+        Map<String, byte[]> records = ProvenancePax.records(p);
         assertEquals(p, ProvenanceRecords.parse(records));
     }
 

@@ -4,7 +4,9 @@ import java.io.IOException;
 import org.linkrescue.archive.TarFormatException;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.PlainRange;
 import org.linkrescue.migrate.stream.Provenance;
+import org.linkrescue.migrate.stream.Retainable;
 
 /**
  * The data of a tar entry inside an uncompressed archive file, known by where it lies: the disk
@@ -13,7 +15,7 @@ import org.linkrescue.migrate.stream.Provenance;
  * stays open until the run ends), so it is its own retained handle. Only for entries whose
  * stored bytes are the file's bytes (not sparse) and lie wholly inside the file.
  */
-final class ArchiveRangeContent implements Content {
+final class ArchiveRangeContent implements Content, PlainRange, Retainable {
     private static final int FEED_BUFFER = 256 * 1024;
 
     private final int fd;
@@ -30,8 +32,8 @@ final class ArchiveRangeContent implements Content {
 
     @Override public long size() { return size; }
     @Override public Provenance provenance() { return provenance; }
-    @Override public int plainFd() { return fd; }
-    @Override public long plainOffset() { return offset; }
+    @Override public int fd() { return fd; }
+    @Override public long offset() { return offset; }
     @Override public Content retain() { return this; }
 
     /** For a sink that takes bytes rather than descriptors: read by offset, like the kernel copy. */

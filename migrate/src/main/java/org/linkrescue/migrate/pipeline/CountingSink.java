@@ -5,11 +5,12 @@ import java.util.ArrayDeque;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.Retainable;
 import org.linkrescue.migrate.stream.EntrySink;
 
 /**
  * Counts what the sink took, for totals, progress and the exit code (damaged contents). A
- * content the sink still writes on a thread of its own (not {@link Content#settled()}) counts
+ * content the sink still writes on a thread of its own (not {@link Retainable#settled()}) counts
  * its bytes and its damage once that ends: it is looked at again after each later entry, and
  * at the latest once the sink has finished.
  */
@@ -29,10 +30,10 @@ final class CountingSink implements EntrySink {
         sink.accept(entry, content);
         totals.count(entry);
         if (content != null) {
-            if (content.settled()) countContent(content);
+            if (Retainable.settled(content)) countContent(content);
             else unsettled.add(content);
         }
-        while (!unsettled.isEmpty() && unsettled.peek().settled()) countContent(unsettled.poll());
+        while (!unsettled.isEmpty() && Retainable.settled(unsettled.peek())) countContent(unsettled.poll());
     }
 
     private void countContent(Content c) {

@@ -93,14 +93,6 @@ public final class Evacuation {
     }
 
     /**
-     * The content a source opened, for one the pipeline handed on in another form (read ahead
-     * into memory): what a sink asks about the data's origin (a rescue's SHA-256) lives there.
-     */
-    public static Content original(Content c) {
-        return c instanceof PreReadRing.Replay r ? r.original() : c;
-    }
-
-    /**
      * Streams the tree at sourceRoot into sink and finishes it. The sink is closed either way.
      *
      * @throws IOException the source root cannot be walked, or the sink failed fatally

@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.DirectCopy;
 import org.linkrescue.migrate.stream.Provenance;
+import org.linkrescue.migrate.stream.Retainable;
 
 /**
  * One reused byte ring that files are read into ahead of the sink. Room is reserved in stream
@@ -93,7 +95,7 @@ final class PreReadRing {
     }
 
     /** Bytes of one file held in the ring; filled once by a reader, replayed once by the sink. */
-    final class Replay implements Content {
+    final class Replay implements Content, DirectCopy, Retainable {
         private final long start, size;
         private final Content original;
         private final AtomicBoolean taken = new AtomicBoolean();
@@ -110,8 +112,6 @@ final class PreReadRing {
             this.original = original;
         }
 
-        Content original() { return original; }
-
         /** Reads the original into the reserved region (on a reader thread) and closes it. */
         void fill() {
             if (!taken.compareAndSet(false, true)) return; // abandoned by close()
@@ -119,18 +119,21 @@ final class PreReadRing {
             long[] pos = {start};
             try (original) {
                 // Straight from the read worker's buffer where the content can, fed for the rest.
-                long from = original.copyPrefix(b -> {
+                DirectCopy direct = original.as(DirectCopy.class);
+                long from = direct == null ? 0 : direct.copyPrefix(b -> {
                     if (pos[0] + b.remaining() > start + size)
                         throw new IllegalStateException("content delivered more than its " + size + " bytes");
                     put(pos[0], b);
                     pos[0] += b.remaining();
                 });
-                if (from < size) original.feedFrom(from, (b, off, len) -> {
+                Chunks rest = (b, off, len) -> {
                     if (pos[0] + len > start + size)
                         throw new IllegalStateException("content delivered more than its " + size + " bytes");
                     put(pos[0], b, off, len);
                     pos[0] += len;
-                });
+                };
+                if (direct == null) original.feed(rest);
+                else if (from < size) direct.feedFrom(from, rest);
                 if (pos[0] - start != size)
                     throw new IllegalStateException("content delivered " + (pos[0] - start) + " of " + size + " bytes");
             } catch (Throwable x) {
@@ -235,7 +238,7 @@ final class PreReadRing {
         }
 
         /** A sink's hold on the bytes, past accept. */
-        private final class Held implements Content {
+        private final class Held implements Content, DirectCopy {
             private final AtomicBoolean closed = new AtomicBoolean();
 
             @Override public long size() { return size; }

@@ -6,7 +6,9 @@ import java.util.concurrent.TimeUnit;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.migrate.concurrent.Handoff;
 import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.DirectCopy;
 import org.linkrescue.migrate.stream.EntrySink;
+import org.linkrescue.migrate.stream.PlainRange;
 
 /**
  * Decouples the reading side (scan, open, and for small files the read itself) from the writing
@@ -150,10 +152,11 @@ final class ReadAhead implements EntrySink {
                 awaitContentRoom();
                 counted = true;
             }
-            // A content the sink can copy kernel-side (plainFd) gains nothing from a trip through memory.
-            if (content != null && ring != null && content.plainFd() < 0 && content.size() <= preReadMax && content.size() > 0) {
+            // A content the sink can copy kernel-side (a plain range) gains nothing from a trip through memory.
+            if (content != null && ring != null && content.as(PlainRange.class) == null && content.size() <= preReadMax && content.size() > 0) {
                 if (!ring.fits(content.size())) queue.nudge(); // room comes only as the sink frees it
-                boolean inHand = content.readAlready();
+                DirectCopy direct = content.as(DirectCopy.class);
+                boolean inHand = direct != null && direct.readAlready();
                 PreReadRing.Replay r = ring.reserve(content, () -> stopped);
                 content = r;
                 if (readers == null || inHand) { // the producer's own stream, or bytes its open read: copy them here, now

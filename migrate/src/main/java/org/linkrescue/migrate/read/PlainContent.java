@@ -7,6 +7,7 @@ import java.util.List;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.PlainRange;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
 import org.linkrescue.migrate.stream.Provenance;
@@ -16,7 +17,7 @@ import org.linkrescue.migrate.stream.Provenance;
  * file does not end the content: the rest is zero-filled (the tar header already announced the
  * size), the provenance says which bytes are lost, and the path is reported FAILED with errno.
  */
-public final class PlainContent implements Content {
+public final class PlainContent implements Content, PlainRange {
     /** Large reads: a failing drive is slow per request, not per byte. */
     static final int CHUNK = 1 << 20;
 
@@ -41,11 +42,17 @@ public final class PlainContent implements Content {
     @Override public long size() { return size; }
 
     /** Only a file that still has the scanned size may be copied as it is. */
-    @Override public int plainFd() { return asScanned ? fd : -1; }
+    @Override
+    public <A> A as(Class<A> ability) {
+        return ability == PlainRange.class && !asScanned ? null : Content.super.as(ability);
+    }
+
+    @Override public int fd() { return fd; }
+    @Override public long offset() { return 0; }
 
     @Override public Provenance provenance() { return provenance; }
 
-    /** Works whether or not a kernel-side copy from {@link #plainFd} was tried (pread keeps no position). */
+    /** Works whether or not a kernel-side copy from {@link #fd} was tried (pread keeps no position). */
     @Override
     public void feed(Chunks out) throws IOException {
         Buffers b = BUFFERS.get();

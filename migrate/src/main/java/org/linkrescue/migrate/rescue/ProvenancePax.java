@@ -40,12 +40,11 @@ public final class ProvenancePax {
 
     /** Records for a content once fed (its provenance is final then); empty when clean. */
     public static Map<String, byte[]> records(Content c) {
-        String sha = c instanceof RescueContent rc ? rc.sha256() : null;
-        return records(c.provenance(), sha);
+        return records(c.provenance());
     }
 
-    /** @param sha256 hex SHA-256 of the data written, or null when not known */
-    public static Map<String, byte[]> records(Provenance p, String sha256) {
+    /** Records for a provenance (with its SHA-256, when known); empty when clean. */
+    public static Map<String, byte[]> records(Provenance p) {
         Map<String, byte[]> m = new LinkedHashMap<>();
         if (p.isClean()) return m;
         if (p.damaged()) m.put(DAMAGED, new byte[] {'1'});
@@ -55,7 +54,7 @@ public final class ProvenancePax {
             sb.append(r.offset()).append('-').append(r.offset() + r.length() - 1).append(':').append(r.origin());
         }
         if (sb.length() > 0) m.put(RANGES, Names.bytes(sb.toString()));
-        if (sha256 != null) m.put(SHA256, Names.bytes(sha256));
+        if (p.sha256() != null) m.put(SHA256, Names.bytes(p.sha256()));
         return m;
     }
 

@@ -19,7 +19,9 @@ import org.linkrescue.migrate.drive.TimedOpens;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.DirectCopy;
 import org.linkrescue.migrate.stream.Provenance;
+import org.linkrescue.migrate.stream.Retainable;
 
 /**
  * The data of one inode read through a failing drive. The normal path streams 1 MiB reads
@@ -42,7 +44,7 @@ import org.linkrescue.migrate.stream.Provenance;
  * pipe was measured slower than this on a 6.18 kernel: its copy into the target ran at a third
  * of write(2)'s speed.)
  */
-public final class RescueContent implements Content {
+public final class RescueContent implements Content, DirectCopy, Retainable {
     private final RescueContentSource src;
     private final byte[] path;
     private final Stat stat;
@@ -55,7 +57,6 @@ public final class RescueContent implements Content {
     private String failedWith;
     private boolean hungAt;
     private Provenance provenance = Provenance.CLEAN;
-    private String sha256;
     /** The whole file, read by the open (usable only right away, on the opening thread). */
     private TimedOpens.Early early;
     /** Handed to a sink's data thread ({@link #retain}); settled once that thread is done with it. */
@@ -94,10 +95,8 @@ public final class RescueContent implements Content {
         return early != null && early.bytes() != null;
     }
 
+    /** With the hex SHA-256 of the bytes delivered, for a damaged inode once fed. */
     @Override public Provenance provenance() { return provenance; }
-
-    /** Hex SHA-256 of the bytes delivered, for a damaged inode once fed; null for an undamaged one. */
-    public String sha256() { return sha256; }
 
     @Override
     public void feed(Chunks out) throws IOException {
@@ -363,8 +362,9 @@ public final class RescueContent implements Content {
         if (md != null && from > 0) Splicer.emit(r.spool(), 0, from, r.bad(), true, md, null);
         Verdict accepted = r.accepted();
         Splicer.emit(r.spool(), from, size, r.bad(), accepted != null, md, out);
-        sha256 = md == null ? null : HexFormat.of().formatHex(md.digest());
-        provenance = Splicer.provenance(size, r.bad(), accepted == null ? null : accepted.candidate().origin());
+        String sha256 = md == null ? null : HexFormat.of().formatHex(md.digest());
+        provenance = Splicer.provenance(size, r.bad(), accepted == null ? null : accepted.candidate().origin())
+                .withSha256(sha256);
         src.recordDamage(path, stat, r, provenance, sha256, false);
     }
 
@@ -396,13 +396,12 @@ public final class RescueContent implements Content {
     @Override public boolean settled() { return settled; }
 
     /** The handle {@link #retain} gives: this content, consumed on another thread. */
-    private final class Retained implements Content {
+    private final class Retained implements Content, DirectCopy {
         @Override public long size() { return RescueContent.this.size(); }
         @Override public void feed(Chunks out) throws IOException { RescueContent.this.feed(out); }
         @Override public long copyPrefix(DirectTarget t) throws IOException { return RescueContent.this.copyPrefix(t); }
         @Override public void feedFrom(long from, Chunks out) throws IOException { RescueContent.this.feedFrom(from, out); }
         @Override public Provenance provenance() { return RescueContent.this.provenance(); }
-        @Override public boolean settled() { return settled; }
 
         @Override
         public void close() throws IOException {

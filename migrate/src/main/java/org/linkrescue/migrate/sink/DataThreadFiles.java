@@ -6,12 +6,13 @@ import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.Retainable;
 
 /**
  * The disk sink's files written on its data threads ({@link DataWriters}, through
  * {@link InFlightFiles}): the sink creates a file and goes on with the next entries while a data
  * thread writes the bytes (already in memory, or read off the drive as they are written: a
- * large file a content lets go, {@link Content#retain}) and gives the file its metadata. What
+ * large file a content lets go, {@link Retainable#retain}) and gives the file its metadata. What
  * became of each is settled back on the sink's thread ({@link #settle}), which owns every table
  * and counter: a written file becomes linkable and counts; a failed one is removed (a file
  * without all its bytes would be invented data) and reported. With no data threads everything
@@ -47,8 +48,8 @@ final class DataThreadFiles implements AutoCloseable {
         this.kept = kept;
     }
 
-    /** A handle on c's bytes for a data thread, or null when the sink must write them itself now. */
-    Content retain(Content c) { return inFlight == null ? null : c.retain(); }
+    /** Whether c may go to a data thread: it can be retained, and there are data threads. */
+    Retainable retainable(Content c) { return inFlight == null ? null : c.as(Retainable.class); }
 
     /**
      * Hands the rest of the file out (made, open, empty) to a data thread: its bytes from held,

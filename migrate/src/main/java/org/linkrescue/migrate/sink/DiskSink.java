@@ -11,6 +11,7 @@ import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.EntrySink;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
+import org.linkrescue.migrate.stream.Retainable;
 
 /**
  * The one class that writes to the target directory. Every entry goes the same way: clean its
@@ -34,7 +35,7 @@ public final class DiskSink implements EntrySink {
      * @param restoreOwners give entries their numeric uid/gid
      * @param cachedDirFds  directory descriptors each walk cursor keeps open
      * @param dataThreads   threads writing the data of files whose bytes are already in memory,
-     *                      and of large files a content lets go ({@link Content#retain}: read
+     *                      and of large files a content lets go ({@link Retainable#retain}: read
      *                      as they are written, two at once); 0 writes everything on the
      *                      caller's thread ({@link DataWriters})
      */
@@ -223,11 +224,12 @@ public final class DiskSink implements EntrySink {
             if (!TargetWriteException.isTargetFailure(x.errno())) FileData.discard(c); // keeps the stream in step
             throw x;
         }
-        Content held = inFlight.retain(c);
+        Retainable retainable = inFlight.retainable(c);
+        Content held = retainable == null ? null : retainable.retain();
         if (held != null) {
             TargetFile out = null;
             try {
-                boolean reads = !held.settled();
+                boolean reads = !retainable.settled();
                 // Read off the drive as it is written: may need replacing, from a data thread,
                 // so with a directory descriptor of its own (the sink's may be closed meanwhile).
                 out = reads ? new TargetFile(fd, Posix.dup(dir), true, name, e.mode() & 0777, FILE_FLAGS) : new TargetFile(fd);

@@ -6,6 +6,8 @@ import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.DirectCopy;
+import org.linkrescue.migrate.stream.PlainRange;
 
 /**
  * Writes the bytes of one file into a freshly created, empty target file: kernel-side from a
@@ -45,7 +47,7 @@ final class FileData implements Content.Chunks {
 
     private ByteBuffer buffer;
     /** What a content may write into straight: the target file itself, or buffers handed over. */
-    private final Content.DirectTarget direct = new Content.DirectTarget() {
+    private final DirectCopy.DirectTarget direct = new DirectCopy.DirectTarget() {
         @Override public void fromBuffer(ByteBuffer b) throws IOException { FileData.this.fromBuffer(b); }
         @Override public int descriptor() { return out; }
 
@@ -77,7 +79,7 @@ final class FileData implements Content.Chunks {
 
     /**
      * As {@link #write(int, Content)}, into a file the content may have replaced by a fresh inode
-     * on the way ({@link Content.DirectTarget#replace}): file's descriptor is the one written.
+     * on the way ({@link DirectCopy.DirectTarget#replace}): file's descriptor is the one written.
      */
     long write(TargetFile file, Content content) throws IOException {
         this.file = file;
@@ -93,30 +95,22 @@ final class FileData implements Content.Chunks {
      * content.size() only when a plain source ended early.
      */
     long write(int out, Content content) throws IOException {
-        int in = content.plainFd();
-        if (in >= 0) {
-            long n = copy(in, content.plainOffset(), out, content.size());
-            if (n == content.size()) {
-                try {
-                    content.copied();
-                } catch (IOException e) {
-                    throw new ContentFailed(e);
-                }
-            }
-            return n;
-        }
+        PlainRange plain = content.as(PlainRange.class);
+        if (plain != null) return copy(plain.fd(), plain.offset(), out, content.size());
+        DirectCopy straight = content.as(DirectCopy.class);
         this.out = out;
         this.written = 0;
         this.writeError = null;
         try {
             // Straight first where the content can (a large file off the drive: written by the
             // read workers at their offsets); the rest, if the drive failed part-way, is fed.
-            long from = content.copyPrefix(direct);
+            long from = straight == null ? 0 : straight.copyPrefix(direct);
             written = from;
             if (from < content.size()) {
                 // pwrite left the position at 0; a replaced file's is anywhere
                 if (from > 0) Posix.lseek(this.out, from, Posix.SEEK_SET);
-                content.feedFrom(from, this);
+                if (straight == null) content.feed(this);
+                else straight.feedFrom(from, this);
             }
         } catch (IOException e) {
             if (writeError != null) throw writeError;
@@ -157,7 +151,7 @@ final class FileData implements Content.Chunks {
 
     /** Consumes a content whose entry is not written, so the producer's stream stays in step. */
     static void discard(Content content) throws ContentFailed {
-        if (content.plainFd() >= 0) return; // a plain source has nothing to skip
+        if (content.as(PlainRange.class) != null) return; // a plain source has nothing to skip
         try {
             content.feed((buf, off, len) -> { });
         } catch (IOException e) {

@@ -44,7 +44,7 @@ public interface ContentSource {
 
     /**
      * {@link #startOpen}, and a source that can also reads a file of up to readUpTo bytes with
-     * the open (then {@link Content#readAlready} says so); the default only opens.
+     * the open (then {@link DirectCopy#readAlready} says so); the default only opens.
      */
     default Opening startOpen(byte[] path, int parentFd, byte[] name, Stat stat, long readUpTo) {
         return startOpen(path, parentFd, name, stat);

@@ -6,9 +6,21 @@ import java.util.List;
  * Where each byte of a content came from. An empty list of ranges means every byte came from
  * the source as it is (the normal case, which costs nothing). Ranges are sorted, disjoint and,
  * when present, cover [0, size).
+ *
+ * @param sha256 hex SHA-256 of the bytes delivered, where a rescue took it (a damaged file whose
+ *               every byte was compared); null when not known
  */
-public record Provenance(List<Range> ranges, boolean damaged) {
+public record Provenance(List<Range> ranges, boolean damaged, String sha256) {
     public static final Provenance CLEAN = new Provenance(List.of(), false);
+
+    public Provenance(List<Range> ranges, boolean damaged) {
+        this(ranges, damaged, null);
+    }
+
+    /** The same provenance, with the SHA-256 of the bytes delivered (null: not known). */
+    public Provenance withSha256(String hex) {
+        return new Provenance(ranges, damaged, hex);
+    }
 
     /** origin: "source", "mirror:DIR/path", "original:DIR/path", or "zero" (lost). */
     public record Range(long offset, long length, String origin) {}

@@ -15,6 +15,7 @@ import org.linkrescue.migrate.read.PlainContentSource;
 import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.ContentSource;
+import org.linkrescue.migrate.stream.PlainRange;
 import org.linkrescue.migrate.stream.Problems;
 
 class EvacuationTest {
@@ -133,7 +134,7 @@ class EvacuationTest {
         assertTrue(sink.closed);
         assertFalse(sink.finished);
         assertTrue(opened.size() < 50, "the scan stopped early (opened " + opened.size() + ")");
-        for (Content c : opened) assertEquals(-1, c.plainFd(), "content left open: " + c);
+        for (Content c : opened) assertEquals(-1, c.as(PlainRange.class).fd(), "content left open: " + c);
     }
 
     @Test

@@ -61,7 +61,7 @@ class ExtractionTest {
     void t01b_lateRecordsAfterAnEntrysDataAreToldLikeInHeaderOnes_andCountAsDamaged() throws IOException {
         Provenance late = new Provenance(List.of(new Provenance.Range(0, 2, "source"), new Provenance.Range(2, 1, "zero")), true);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (TarSink t = TarSink.open(out, Compression.NONE, 1, c -> ProvenancePax.records(c.provenance(), "ab12"))) {
+        try (TarSink t = TarSink.open(out, Compression.NONE, 1, c -> ProvenancePax.records(c.provenance().withSha256("ab12")))) {
             t.accept(entry("big\u00ff\n", EntryType.FILE, 3, null, null), new Content() {
                 Provenance p = Provenance.CLEAN; // known only once the bytes are written
                 @Override public long size() { return 3; }

@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 import org.linkrescue.migrate.stream.BytesContent;
 import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.DirectCopy;
+import org.linkrescue.migrate.stream.Provenance;
 
 /** The read-ahead ring: room comes back only when every holder of the oldest regions let go. */
 class PreReadRingTest {
@@ -25,14 +27,14 @@ class PreReadRingTest {
 
     private static byte[] direct(Content c) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        long n = c.copyPrefix(b -> {
+        long n = c.as(DirectCopy.class).copyPrefix(b -> {
             assertTrue(b.isDirect());
             byte[] a = new byte[b.remaining()];
             b.get(a);
             out.write(a);
         });
         assertEquals(c.size(), n);
-        c.feedFrom(n, (b, o, l) -> fail("nothing left to feed"));
+        c.as(DirectCopy.class).feedFrom(n, (b, o, l) -> fail("nothing left to feed"));
         return out.toByteArray();
     }
 
@@ -69,9 +71,9 @@ class PreReadRingTest {
     @Test
     void aReaderThatDeliversAChunkInNativeMemoryIsCopiedFromIt() throws Exception {
         byte[] data = bytes(50, 5);
-        Content straight = new Content() {
+        final class Straight implements Content, DirectCopy {
             @Override public long size() { return data.length; }
-            @Override public org.linkrescue.migrate.stream.Provenance provenance() { return org.linkrescue.migrate.stream.Provenance.CLEAN; }
+            @Override public Provenance provenance() { return Provenance.CLEAN; }
             @Override public void feed(Chunks out) { fail("fed from 0 although 30 bytes came straight"); }
             @Override public long copyPrefix(DirectTarget t) throws IOException {
                 ByteBuffer b = ByteBuffer.allocateDirect(30).put(data, 0, 30).flip();
@@ -82,9 +84,9 @@ class PreReadRingTest {
                 assertEquals(30, from);
                 out.accept(data, 30, 20);
             }
-        };
+        }
         PreReadRing ring = new PreReadRing(64);
-        PreReadRing.Replay r = ring.reserve(straight, () -> false);
+        PreReadRing.Replay r = ring.reserve(new Straight(), () -> false);
         r.fill();
         r.awaitFilled();
         assertArrayEquals(data, fed(r));

@@ -17,6 +17,7 @@ import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.DirectCopy;
 
 /**
  * The straight path of a rescue read (each chunk read into the read worker's own direct buffer,
@@ -46,7 +47,7 @@ class DirectCopyTest {
     /** What a disk sink does: copyPrefix into a new file, the rest fed; returns the file's bytes and where the straight copy stopped. */
     record Copied(byte[] bytes, long kernelBytes, Content content) {}
 
-    Copied copy(RescueContentSource s, String rel, Content.DirectTarget target) throws IOException {
+    Copied copy(RescueContentSource s, String rel, DirectCopy.DirectTarget target) throws IOException {
         return copy(s, rel, tmp.resolve("out-" + System.nanoTime()),
                 fd -> target != null ? target : b -> Posix.writeFully(fd, b, b.remaining()), fd -> { });
     }
@@ -56,17 +57,17 @@ class DirectCopyTest {
      * descriptor, checks what afterPrefix checks, then feeds the rest from where the prefix
      * ended (the disk sink seeks there: a target that writes at offsets leaves the position).
      */
-    Copied copy(RescueContentSource s, String rel, Path out, java.util.function.IntFunction<Content.DirectTarget> targetFor,
+    Copied copy(RescueContentSource s, String rel, Path out, java.util.function.IntFunction<DirectCopy.DirectTarget> targetFor,
                 IntCheck afterPrefix) throws IOException {
         Path p = tmp.resolve("src").resolve(rel);
         int dir = Posix.openat(Posix.AT_FDCWD, Names.bytes(p.getParent().toString()), Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
         int fd = Posix.openat(Posix.AT_FDCWD, Names.bytes(out.toString()), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL, 0600);
         try (Content c = s.open(Names.bytes(rel), dir, Names.bytes(p.getFileName().toString()), lstat(p))) {
-            long from = c.copyPrefix(targetFor.apply(fd));
+            long from = c.as(DirectCopy.class).copyPrefix(targetFor.apply(fd));
             afterPrefix.check(fd);
             if (from < c.size()) {
                 Posix.lseek(fd, from, Posix.SEEK_SET);
-                c.feedFrom(from, (b, off, len) -> Posix.writeFully(fd, b, off, len));
+                c.as(DirectCopy.class).feedFrom(from, (b, off, len) -> Posix.writeFully(fd, b, off, len));
             }
             return new Copied(Files.readAllBytes(out), from, c);
         } finally {
@@ -166,7 +167,7 @@ class DirectCopyTest {
 
     /** What the disk sink does with a large file: the read workers write straight into the target at their offsets. */
     Copied copyByWorkers(RescueContentSource s, String rel, Path out) throws IOException {
-        return copy(s, rel, out, fd -> new Content.DirectTarget() {
+        return copy(s, rel, out, fd -> new DirectCopy.DirectTarget() {
             @Override public void fromBuffer(java.nio.ByteBuffer b) { fail("handed a buffer although it may write the file"); }
             @Override public int descriptor() { return fd; }
         }, fd -> assertEquals(0, Posix.lseek(fd, 0, Posix.SEEK_CUR), "the workers write at offsets: the position stays"));
@@ -217,7 +218,7 @@ class DirectCopyTest {
         int readOnly = Posix.openat(Posix.AT_FDCWD, Names.bytes(p.toString()), Posix.O_RDONLY, 0); // EBADF on write
         try (Content c = s.open(Names.bytes("2024-01/a"), dir, Names.bytes("a"), lstat(p))) {
             PosixException[] told = new PosixException[1];
-            PosixException e = assertThrows(PosixException.class, () -> c.copyPrefix(new Content.DirectTarget() {
+            PosixException e = assertThrows(PosixException.class, () -> c.as(DirectCopy.class).copyPrefix(new DirectCopy.DirectTarget() {
                 @Override public void fromBuffer(java.nio.ByteBuffer b) { fail("no buffers"); }
                 @Override public int descriptor() { return readOnly; }
                 @Override public void writeFailed(PosixException x) throws PosixException {
@@ -248,12 +249,12 @@ class DirectCopyTest {
 
     static byte[] straight(Content c) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        long n = c.copyPrefix(b -> {
+        long n = c.as(DirectCopy.class).copyPrefix(b -> {
             byte[] a = new byte[b.remaining()];
             b.get(a);
             out.write(a);
         });
-        if (n < c.size()) c.feedFrom(n, out::write);
+        if (n < c.size()) c.as(DirectCopy.class).feedFrom(n, out::write);
         return out.toByteArray();
     }
 
@@ -263,9 +264,9 @@ class DirectCopyTest {
         file(tmp.resolve("src/2024-01/b"), bytes(10, 16));
         RescueContentSource s = source(RescueOptions.defaults());
         try (Content c = openReading(s, "2024-01/a", 1 << 20)) {
-            assertTrue(c.readAlready());
+            assertTrue(c.as(DirectCopy.class).readAlready());
             boolean[] elsewhere = new boolean[1];
-            Thread t = new Thread(() -> elsewhere[0] = c.readAlready());
+            Thread t = new Thread(() -> elsewhere[0] = c.as(DirectCopy.class).readAlready());
             t.start();
             t.join();
             assertFalse(elsewhere[0], "another thread must not take bytes from this thread's worker");
@@ -273,11 +274,11 @@ class DirectCopyTest {
         }
         try (Content c = openReading(s, "2024-01/a", 1 << 20)) {
             openReading(s, "2024-01/b", 0).close(); // the worker's next call: its buffer is not this file's any more
-            assertFalse(c.readAlready());
+            assertFalse(c.as(DirectCopy.class).readAlready());
             assertArrayEquals(data, straight(c), "read again the usual way");
         }
         try (Content c = openReading(s, "2024-01/a", 100_000)) {
-            assertFalse(c.readAlready(), "larger than asked: only opened");
+            assertFalse(c.as(DirectCopy.class).readAlready(), "larger than asked: only opened");
             assertArrayEquals(data, straight(c));
         }
         assertTrue(report.records().isEmpty());
@@ -289,7 +290,7 @@ class DirectCopyTest {
         drive.eio("a", 8192 + 1, 8192 + 2);
         RescueContentSource s = source(RescueOptions.defaults());
         try (Content c = openReading(s, "2024-01/a", 1 << 20)) {
-            assertFalse(c.readAlready());
+            assertFalse(c.as(DirectCopy.class).readAlready());
             assertArrayEquals(zeroed(data, 8192, 12288), straight(c));
             assertEquals(List.of(new ByteRange(8192, 4096)), report.records().get(0).badRanges());
         }

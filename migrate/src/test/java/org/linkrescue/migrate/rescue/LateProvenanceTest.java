@@ -70,7 +70,7 @@ class LateProvenanceTest {
                 .withAlternates(List.of(Alternate.parse("mirror=" + mirror()))), fx.policy, new RescueReport(), drive);
         sources.add(source);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        TarSink tar = TarSink.open(out, Compression.NONE, 1, c -> ProvenancePax.records(Evacuation.original(c)));
+        TarSink tar = TarSink.open(out, Compression.NONE, 1, ProvenancePax::records);
         new Evacuation(source, fx.policy, new RunTotals(), TUNING).run(Names.bytes(src().toString()),
                 disk == null ? tar : new TeeSink(DiskSink.open(Names.bytes(disk.toString()), DiskSink.Options.defaults(), fx.policy), tar),
                 Evacuation.SinkKind.CONSUMES_BYTES);

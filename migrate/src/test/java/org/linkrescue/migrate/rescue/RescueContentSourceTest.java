@@ -336,7 +336,7 @@ class RescueContentSourceTest {
         Map<String, byte[]> pax = ProvenancePax.records(c[0]);
         assertEquals("1", Names.latin1(pax.get("LINKRESCUE.damaged")));
         assertEquals("0-8191:source,8192-12287:zero,12288-69999:source", Names.latin1(pax.get("LINKRESCUE.ranges")));
-        assertEquals(c[0].provenance(), ProvenancePax.parse(pax));
+        assertEquals(c[0].provenance().withSha256(null), ProvenancePax.parse(pax), "the ranges read back; the SHA-256 is a record of its own");
         assertEquals(sha256(got), Names.latin1(pax.get("LINKRESCUE.sha256")));
         assertTrue(report.summary().get(1).contains("could not be recovered"), report.summary().toString());
     }
@@ -349,7 +349,7 @@ class RescueContentSourceTest {
         Content[] c = new Content[1];
         byte[] got = read(source(mirrorAlt()), src(), "2024-01/a", c);
         assertArrayEquals(data, got);
-        assertEquals(sha256(data), ((RescueContent) c[0]).sha256());
+        assertEquals(sha256(data), c[0].provenance().sha256());
         assertEquals(sha256(data), report.records().get(0).sha256());
     }
 
@@ -373,13 +373,13 @@ class RescueContentSourceTest {
     }
 
     @Test void t22_provenancePaxIsEmptyForCleanContent() {
-        assertTrue(ProvenancePax.records(Provenance.CLEAN, null).isEmpty());
+        assertTrue(ProvenancePax.records(Provenance.CLEAN).isEmpty());
     }
 
     @Test void t23_provenancePaxKeepsOddOriginsAndCommasInPaths() {
         String odd = "mirror:/m/2024,1-2/\u00e9\n,x";
         Provenance p = new Provenance(List.of(new Range(0, 4096, odd), new Range(4096, 10, "source")), false);
-        Map<String, byte[]> m = ProvenancePax.records(p, null);
+        Map<String, byte[]> m = ProvenancePax.records(p);
         assertNull(m.get(ProvenancePax.DAMAGED));
         assertEquals(p, ProvenancePax.parse(m));
     }

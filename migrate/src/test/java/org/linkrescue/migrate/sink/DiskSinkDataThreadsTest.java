@@ -25,6 +25,7 @@ import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.Problems.Grade;
 import org.linkrescue.migrate.stream.Provenance;
+import org.linkrescue.migrate.stream.Retainable;
 
 /**
  * A disk sink with data threads: files whose bytes a content can hand over past accept
@@ -49,7 +50,7 @@ class DiskSinkDataThreadsTest {
     }
 
     /** Bytes in memory a sink may keep past accept; feeding the retained handle waits for gate. */
-    static final class Held implements Content {
+    static final class Held implements Content, Retainable {
         final byte[] bytes;
         final CountDownLatch gate;
         final AtomicInteger open = new AtomicInteger();
