@@ -2,11 +2,13 @@ package org.linkrescue.cli;
 
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.linkrescue.archive.Compression;
 import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.rescue.RescueOptions;
+import org.linkrescue.migrate.sink.PartialArchive;
 import org.linkrescue.migrate.sink.TarSink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,11 +52,15 @@ final class ArchiveCommand implements Callable<Integer> {
             ddrescue.place(s.report);
             s.report.place("source", Args.display(source)).place("archive", Args.display(file))
                     .place("compression", compression.cliName());
-            OutputStream raw = new BufferedOutputStream(Args.openOutput(file, console), 64 * 1024);
-            TarSink sink = TarSink.open(raw, compression, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
-            s.estimate(src);
-            r.evacuation(readOrder).run(src, sink, Evacuation.SinkKind.CONSUMES_BYTES);
-            return s.finish(r.finish());
+            // A file is written under FILE.partial and renamed once complete; stdout cannot be.
+            try (PartialArchive partial = Args.isStdio(file) ? null : PartialArchive.create(Path.of(file))) {
+                OutputStream raw = new BufferedOutputStream(partial == null ? Args.openOutput(file, console) : partial.stream(), 64 * 1024);
+                TarSink sink = TarSink.open(raw, compression, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
+                s.estimate(src);
+                r.evacuation(readOrder).run(src, sink, Evacuation.SinkKind.CONSUMES_BYTES);
+                if (partial != null) partial.commit();
+                return s.finish(r.finish());
+            }
         }
     }
 }

@@ -1,12 +1,14 @@
 package org.linkrescue.cli;
 
 import java.io.BufferedOutputStream;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.linkrescue.archive.Compression;
 import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.sink.DiskSink;
+import org.linkrescue.migrate.sink.PartialArchive;
 import org.linkrescue.migrate.sink.TarSink;
 import org.linkrescue.migrate.sink.TeeSink;
 import org.linkrescue.migrate.stream.EntrySink;
@@ -46,6 +48,7 @@ final class MigrateCommand implements Callable<Integer> {
         Sources.checkSource(src, source);
         RescueOptions options = rescue.options();
         BlockReader drive = ddrescue.drive(src, false, console.err());
+        PartialArchive copy = null;
         try (Session s = new Session(console, common, "migrate"); Sources.Rescue r = new Sources.Rescue(options, s, drive)) {
             ddrescue.place(s.report);
             s.report.place("source", Args.display(source)).place("target", Args.display(target));
@@ -57,7 +60,9 @@ final class MigrateCommand implements Callable<Integer> {
                 s.report.place("archive", Args.display(archiveCopy));
                 try {
                     Compression c = Args.isStdio(archiveCopy) ? Compression.NONE : Compression.fromFileName(archiveCopy);
-                    TarSink tar = TarSink.open(new BufferedOutputStream(Args.openOutput(archiveCopy, console), 64 * 1024),
+                    // Written under FILE.partial and renamed once complete, as archive -f does.
+                    if (!Args.isStdio(archiveCopy)) copy = PartialArchive.create(Path.of(archiveCopy));
+                    TarSink tar = TarSink.open(new BufferedOutputStream(copy == null ? Args.openOutput(archiveCopy, console) : copy.stream(), 64 * 1024),
                             c, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
                     sink = new TeeSink(sink, tar);
                 } catch (Exception e) {
@@ -68,7 +73,10 @@ final class MigrateCommand implements Callable<Integer> {
             }
             s.estimate(src);
             r.evacuation(readOrder).run(src, sink, kind);
+            if (copy != null) copy.commit();
             return s.finish(r.finish());
+        } finally {
+            if (copy != null) copy.close();
         }
     }
 }

@@ -1,0 +1,104 @@
+package org.linkrescue.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * linkrescue as a live child process, to signal while it runs: SIGINT, SIGTERM, kill -9,
+ * the exit code the JVM really ends with. The child runs the test classpath's {@code Main} under
+ * the Latin-1 locale the tests inherit, with SIGINT and SIGTERM set back to their defaults
+ * ({@code env --default-signal}): a process started from a non-interactive shell's background
+ * job inherits SIGINT ignored, and the JVM installs no handler for an ignored signal. Its
+ * stdout and stderr go to files beside the test's scratch directory.
+ */
+final class LiveChild implements AutoCloseable {
+    private final Process process;
+    private final Path out, err;
+    private final long started = System.nanoTime();
+
+    private LiveChild(Process process, Path out, Path err) {
+        this.process = process;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Starts linkrescue with args; its output goes to files in dir. */
+    static LiveChild start(Path dir, String... args) throws IOException {
+        return start(dir, null, args);
+    }
+
+    /** As {@link #start(Path, String...)}, with stdin read from the file in (null: nothing). */
+    static LiveChild start(Path dir, Path in, String... args) throws IOException {
+        Files.createDirectories(dir);
+        Path out = Files.createTempFile(dir, "child-", ".out");
+        Path err = Files.createTempFile(dir, "child-", ".err");
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path"), "org.linkrescue.cli.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.redirectInput(in == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null")) : ProcessBuilder.Redirect.from(in.toFile()));
+        return new LiveChild(pb.start(), out, err);
+    }
+
+    long pid() { return process.pid(); }
+
+    boolean alive() { return process.isAlive(); }
+
+    /** Sends a signal by name (INT, TERM, KILL) with kill(1). */
+    void signal(String name) throws IOException, InterruptedException {
+        Process k = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid())).inheritIO().start();
+        if (k.waitFor() != 0) throw new IOException("kill -s " + name + " " + process.pid() + " failed");
+    }
+
+    /** Waits for the exit; fails the test (killing the child) when it takes longer than limit. */
+    int waitFor(Duration limit) throws InterruptedException, IOException {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+            throw new AssertionError("linkrescue did not exit within " + limit + "; stderr:\n" + err());
+        }
+        return process.exitValue();
+    }
+
+    /**
+     * Polls until condition holds; returns false when the child exited first or limit passed
+     * (the caller decides whether that fails its test).
+     */
+    boolean awaitWhileRunning(BooleanSupplier condition, Duration limit) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) return true;
+            if (!process.isAlive()) return condition.getAsBoolean();
+            Thread.sleep(5);
+        }
+        return false;
+    }
+
+    /** Milliseconds since start. */
+    long elapsedMillis() { return (System.nanoTime() - started) / 1_000_000; }
+
+    String err() throws IOException { return Files.readString(err, StandardCharsets.UTF_8); }
+
+    byte[] out() throws IOException { return Files.readAllBytes(out); }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
