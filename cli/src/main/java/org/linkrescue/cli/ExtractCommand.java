@@ -2,6 +2,7 @@ package org.linkrescue.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.pipeline.ArchiveFile;
 import org.linkrescue.migrate.pipeline.Extraction;
 import org.linkrescue.migrate.sink.DiskSink;
@@ -25,8 +26,13 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "-C", required = true, paramLabel = "TARGET", description = "Where to extract (created if missing; must be empty).")
     String target;
 
-    @Option(names = "--allow-existing", description = "Extract into a TARGET that already holds files (never overwriting one).")
+    @Option(names = "--allow-existing", description = {"Extract into a TARGET that already holds files (never overwriting one,",
+            "and leaving the mode, owner and mtime of the directories it holds, TARGET's own included)."})
     boolean allowExisting;
+
+    @Option(names = {"-p", "--same-permissions"}, description = {"Every bit of each mode, setuid, setgid and sticky included, ignoring",
+            "the umask (always so as root; otherwise, as GNU tar: umask applied, those bits dropped)."})
+    boolean samePermissions;
 
     @Mixin CommonOptions common = new CommonOptions();
 
@@ -51,15 +57,20 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
             // An uncompressed archive file is read by offset (its data copied kernel-side);
             // anything else (compressed, a pipe, unreadable) as a stream, as before.
             ArchiveFile plain = Args.openPlainArchive(file, console);
+            DiskSink sink;
             if (plain != null) {
                 try (plain) { // closed by run; here too if the target cannot be opened
-                    extraction.run(plain, sink(s), marked);
+                    sink = sink(s);
+                    extraction.run(plain, sink, marked);
                 }
             } else {
                 try (var in = Args.openInput(file, console)) {
-                    extraction.run(in, sink(s), marked);
+                    sink = sink(s);
+                    extraction.run(in, sink, marked);
                 }
             }
+            DiskSink.Counts made = sink.counts(); // the summary names what is in TARGET, not what was refused
+            s.totals.made(made.files(), made.links() + made.linkCopies(), made.dirs(), made.symlinks(), made.specials(), made.bytes());
             s.report.section("markedEntries", j -> {
                 j.beginArray();
                 for (Object[] d : damaged) {
@@ -77,8 +88,8 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private DiskSink sink(Session s) throws java.io.IOException {
-        return DiskSink.open(Args.bytes(target),
-                DiskSink.Options.defaults().withAllowExisting(allowExisting), s.problems).allowLinksToNonRegular();
+        return DiskSink.open(Args.bytes(target), DiskSink.Options.defaults().withAllowExisting(allowExisting)
+                .withSameModes(samePermissions || Posix.isRoot()), s.problems).allowLinksToNonRegular();
     }
 
     private static long lostBytes(Provenance p) {

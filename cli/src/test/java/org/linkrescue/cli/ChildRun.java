@@ -24,13 +24,50 @@ final class ChildRun {
     record Result(int code, String err, long peakRssKiB) {}
 
     private final List<String> prefix = new ArrayList<>();
+    private boolean nobody;
     private final List<String> jvm = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     private Feed feed;
 
-    /** Runs the JVM through these first (setpriv ...). */
+    /** Runs the JVM through these first (setpriv ...), under time(1). */
     ChildRun as(String... command) {
         prefix.addAll(List.of(command));
         return this;
+    }
+
+    /**
+     * As the user nobody, under umask 022 (setpriv). Its scratch directories must be writable
+     * by nobody; the class path is copied where nobody can read it (~/.m2 is root's alone).
+     */
+    ChildRun asNobody() {
+        nobody = true;
+        return as("sh", "-c", "umask 022 && exec \"$@\"", "sh",
+                "setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups");
+    }
+
+    private static String readableClassPath;
+
+    /** The test class path, its entries under /root copied to a directory anyone may read. */
+    static synchronized String readableClassPath() throws IOException {
+        if (readableClassPath != null) return readableClassPath;
+        Path dir = Files.createTempDirectory("lr-classpath-");
+        dir.toFile().setReadable(true, false);
+        dir.toFile().setExecutable(true, false);
+        dir.toFile().deleteOnExit();
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(e);
+            if (!e.startsWith("/root/") || !Files.isRegularFile(p)) {
+                out.add(e);
+                continue;
+            }
+            Path copy = dir.resolve((i++) + "-" + p.getFileName());
+            Files.copy(p, copy);
+            copy.toFile().setReadable(true, false);
+            copy.toFile().deleteOnExit();
+            out.add(copy.toString());
+        }
+        return readableClassPath = String.join(java.io.File.pathSeparator, out);
     }
 
     ChildRun jvm(String... options) {
@@ -45,11 +82,11 @@ final class ChildRun {
 
     Result run(Path scratch, String... args) throws IOException, InterruptedException {
         Path times = Files.createTempFile(scratch, "time", ".txt");
-        List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of("/usr/bin/time", "-v", "-o", times.toString(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-v", "-o", times.toString()));
+        cmd.addAll(prefix);
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvm);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of("-cp", nobody ? readableClassPath() : System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         if (feed == null) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

@@ -66,6 +66,21 @@ public final class Posix {
         try { return C.strerror(e); } catch (Throwable t) { return "errno " + e; }
     }
     public static boolean isRoot() { return C.geteuid() == 0; }
+
+    /**
+     * This process's umask, read from /proc/self/status (umask(2) can only be read by setting
+     * it, which would race with threads creating files); 022 when the kernel does not say.
+     */
+    public static int umask() {
+        try {
+            for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (l.startsWith("Umask:")) return Integer.parseInt(l.substring(6).strip(), 8);
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // an old kernel (before 4.7) or no /proc: the usual default
+        }
+        return 022;
+    }
     /** Whether fd is a terminal (a progress line may redraw itself there). */
     public static boolean isatty(int fd) { return C.isatty(fd) == 1; }
 

@@ -27,6 +27,20 @@ public final class RunTotals {
         }
     }
 
+    /**
+     * What the sink made, in place of the entries it was handed: a refused entry, or one that
+     * could not be made, is not counted (extract: the summary names what is in TARGET).
+     */
+    public void made(long files, long hardLinks, long dirs, long symlinks, long specials, long bytes) {
+        this.files = files;
+        this.hardLinks = hardLinks;
+        this.dirs = dirs;
+        this.symlinks = symlinks;
+        this.specials = specials;
+        this.bytes = bytes;
+        this.paths = files + hardLinks + dirs + symlinks + specials;
+    }
+
     public void addBytes(long n) { bytes += n; }
     public void inodeRead(boolean damaged) {
         inodesRead++;

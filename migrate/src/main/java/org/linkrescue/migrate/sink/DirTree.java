@@ -20,9 +20,6 @@ import org.linkrescue.archive.Names;
  * path is put together from its parents only when a message needs it.
  */
 final class DirTree {
-    /** Mode given to a directory that no entry describes, as GNU tar does under umask 022. */
-    static final int IMPLICIT_MODE = 0755;
-
     final Node root = new Node(null, new byte[0]);
 
     /** One directory. Touched by the sink's thread only. */
@@ -34,6 +31,7 @@ final class DirTree {
         private Node first; // the first child; the rest by name once there is a second
         private Map<Name, Node> more;
         private Wait wait = Wait.NOTHING;
+        private boolean made; // by this run: only then does an entry's metadata apply
         private byte[] path; // an explicit entry's path, as it came
         private int mode, uid, gid, mtimeNsec;
         private long mtimeSec;
@@ -68,13 +66,20 @@ final class DirTree {
             };
         }
 
-        /** Made only because an entry below needed it: it gets {@link #IMPLICIT_MODE}, keeps its owner and times. */
+        /** Made only because an entry below needed it: it gets the implicit mode, keeps its owner and times. */
         void implicit() {
-            if (wait == Wait.NOTHING) {
-                wait = Wait.IMPLICIT;
-                mode = IMPLICIT_MODE;
-            }
+            made = true;
+            if (wait == Wait.NOTHING) wait = Wait.IMPLICIT;
         }
+
+        /** Made by this run (or the target's root, empty at the start): an entry's metadata applies to it. */
+        void made() { made = true; }
+
+        /**
+         * Whether this run made it. A directory that was there before (--allow-existing) keeps its
+         * mode, owner, mtime and attributes: extract never changes what it did not make.
+         */
+        boolean isMade() { return made; }
 
         /** A directory entry for this directory: its metadata, over any earlier entry's. */
         void explicit(byte[] path, Entry e) {
@@ -91,6 +96,7 @@ final class DirTree {
 
         boolean isExplicit() { return wait == Wait.EXPLICIT; }
 
+        /** An explicit entry's mode, as the archive has it. */
         int mode() { return mode; }
 
         int uid() { return uid; }

@@ -32,16 +32,18 @@ final class DirectoryFinisher {
     /** Walks to directories that must already exist; never creates one. */
     private final DirCursor lookups;
     private final MetadataWriter meta;
+    private final ModeRule modes;
     private final SinkFailures failures;
     private final Problems problems;
     private final DirTree tree = new DirTree();
 
-    DirectoryFinisher(int rootFd, int maxOpen, DirCursor lookups, MetadataWriter meta, SinkFailures failures,
-                      Problems problems) {
+    DirectoryFinisher(int rootFd, int maxOpen, DirCursor lookups, MetadataWriter meta, ModeRule modes,
+                      SinkFailures failures, Problems problems) {
         this.rootFd = rootFd;
         this.maxOpen = maxOpen;
         this.lookups = lookups;
         this.meta = meta;
+        this.modes = modes;
         this.failures = failures;
         this.problems = problems;
     }
@@ -197,7 +199,7 @@ final class DirectoryFinisher {
                 meta.onFd(fd, n.path(), n.uid(), n.gid(), n.mode(), n.mtimeSec(), n.mtimeNsec());
             } else {
                 try {
-                    Posix.fchmod(fd, n.mode());
+                    Posix.fchmod(fd, modes.implicitDir());
                 } catch (PosixException x) {
                     meta.notRestored(n.path(), "mode", x);
                 }

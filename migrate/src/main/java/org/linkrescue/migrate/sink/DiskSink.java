@@ -31,18 +31,27 @@ import org.linkrescue.migrate.stream.Retainable;
 public final class DiskSink implements EntrySink {
 
     /**
-     * @param allowExisting merge into a target that already holds files (never overwriting any)
+     * @param allowExisting merge into a target that already holds files (never overwriting any,
+     *                      and leaving the mode, owner and mtime of the directories it held)
      * @param restoreOwners give entries their numeric uid/gid
      * @param cachedDirFds  directory descriptors each walk cursor keeps open
      * @param dataThreads   threads writing the data of files whose bytes are already in memory,
      *                      and of large files a content lets go ({@link Retainable#retain}: read
      *                      as they are written, two at once); 0 writes everything on the
      *                      caller's thread ({@link DataWriters})
+     * @param sameModes     every bit of an entry's mode (setuid, setgid, sticky); false: GNU tar's
+     *                      default for an ordinary user, the umask applied and those bits dropped
+     *                      ({@link ModeRule})
      */
-    public record Options(boolean allowExisting, boolean restoreOwners, int cachedDirFds, int dataThreads) {
+    public record Options(boolean allowExisting, boolean restoreOwners, int cachedDirFds, int dataThreads,
+                          boolean sameModes) {
         public Options {
             if (cachedDirFds < 1) throw new IllegalArgumentException("cachedDirFds " + cachedDirFds);
             if (dataThreads < 0) throw new IllegalArgumentException("dataThreads " + dataThreads);
+        }
+
+        public Options(boolean allowExisting, boolean restoreOwners, int cachedDirFds, int dataThreads) {
+            this(allowExisting, restoreOwners, cachedDirFds, dataThreads, true);
         }
 
         public Options(boolean allowExisting, boolean restoreOwners, int cachedDirFds) {
@@ -55,26 +64,31 @@ public final class DiskSink implements EntrySink {
          * would turn every entry into a warning); 32 descriptors per cursor (deeper than nearly
          * every real tree, and with two cursors far below the usual limit of 1024); two data
          * threads when there is a second core (measured on 2 cores: the first snapshot, all new
-         * files, kept one data thread busy while the rest of the pipeline waited for the ring).
+         * files, kept one data thread busy while the rest of the pipeline waited for the ring);
+         * modes exactly (migrate copies the user's own tree; extract decides for itself).
          */
         public static Options defaults() {
-            return new Options(false, Posix.isRoot(), 32, Runtime.getRuntime().availableProcessors() > 1 ? 2 : 0);
+            return new Options(false, Posix.isRoot(), 32, Runtime.getRuntime().availableProcessors() > 1 ? 2 : 0, true);
         }
 
         public Options withAllowExisting(boolean allow) {
-            return new Options(allow, restoreOwners, cachedDirFds, dataThreads);
+            return new Options(allow, restoreOwners, cachedDirFds, dataThreads, sameModes);
         }
 
         public Options withRestoreOwners(boolean restore) {
-            return new Options(allowExisting, restore, cachedDirFds, dataThreads);
+            return new Options(allowExisting, restore, cachedDirFds, dataThreads, sameModes);
         }
 
         public Options withCachedDirFds(int n) {
-            return new Options(allowExisting, restoreOwners, n, dataThreads);
+            return new Options(allowExisting, restoreOwners, n, dataThreads, sameModes);
         }
 
         public Options withDataThreads(int n) {
-            return new Options(allowExisting, restoreOwners, cachedDirFds, n);
+            return new Options(allowExisting, restoreOwners, cachedDirFds, n, sameModes);
+        }
+
+        public Options withSameModes(boolean same) {
+            return new Options(allowExisting, restoreOwners, cachedDirFds, dataThreads, same);
         }
     }
 
@@ -146,6 +160,7 @@ public final class DiskSink implements EntrySink {
         }
         DiskSink sink = new DiskSink(fd, options, problems);
         if (created) sink.directories.implicitRoot();
+        else if (!options.allowExisting()) sink.directories.tree().root.made(); // empty: this run's to fill
         return sink;
     }
 
@@ -154,9 +169,10 @@ public final class DiskSink implements EntrySink {
         this.rootFd = rootFd;
         this.problems = problems;
         this.failures = new SinkFailures(problems, counts);
-        this.meta = new MetadataWriter(options.restoreOwners(), problems);
+        ModeRule modes = new ModeRule(options.sameModes(), Posix.umask());
+        this.meta = new MetadataWriter(options.restoreOwners(), modes, problems);
         this.lookups = new DirCursor(rootFd, options.cachedDirFds(), null);
-        this.directories = new DirectoryFinisher(rootFd, options.cachedDirFds(), lookups, meta, failures, problems);
+        this.directories = new DirectoryFinisher(rootFd, options.cachedDirFds(), lookups, meta, modes, failures, problems);
         this.entries = new DirCursor(rootFd, options.cachedDirFds(), directories.tree());
         this.inFlight = new DataThreadFiles(options.dataThreads(), meta, failures, counts, lookups, this::kept);
         this.links = new HardLinks(rootFd, entries, inFlight, meta, data, failures, counts, problems);
@@ -293,21 +309,27 @@ public final class DiskSink implements EntrySink {
     private void directory(Entry e) throws IOException, Refused {
         SafePath p = SafePath.parse(e.path());
         DirTree.Node node;
+        int dir;
+        byte[] name = null;
         if (!p.isRoot()) {
-            int dir = entries.parentOf(p);
-            byte[] name = p.lastName();
+            dir = entries.parentOf(p);
+            name = p.lastName();
+            boolean madeNow = true;
             try {
                 Posix.mkdirAt(dir, name, 0700); // closed to others until its real mode is set
             } catch (PosixException x) {
                 if (x.errno() != Errno.EEXIST) throw x;
                 if (!Posix.lstatAt(dir, name).isDir()) throw new Refused("exists");
+                madeNow = false;
             }
             node = entries.node().child(name);
-            meta.directoryXattrs(dir, name, e.path(), e.extra());
+            if (madeNow) node.made();
         } else {
+            dir = rootFd;
             node = directories.tree().root;
-            meta.directoryXattrs(rootFd, null, e.path(), e.extra());
         }
+        if (!node.isMade()) return; // there before this run (--allow-existing): left as it is
+        meta.directoryXattrs(dir, name, e.path(), e.extra());
         counts.dirs++;
         directories.explicit(node, p, e);
     }
@@ -319,8 +341,8 @@ public final class DiskSink implements EntrySink {
             case CHAR_DEVICE -> Stat.S_IFCHR;
             default -> Stat.S_IFBLK;
         };
-        if (type != Stat.S_IFIFO && !root) {
-            problems.report(Grade.WARN, e.path(), "device not created: not root");
+        if (type != Stat.S_IFIFO && !root) { // left out: the run is not complete (exit 3)
+            failures.failed(e.path(), "device not created: not root");
             return;
         }
         int dir = entries.parentOf(p);

@@ -19,11 +19,13 @@ import org.linkrescue.migrate.stream.Problems.Grade;
  */
 final class MetadataWriter {
     private final boolean restoreOwners;
+    private final ModeRule modes;
     private final Problems problems;
     private final XattrWriter xattrs;
 
-    MetadataWriter(boolean restoreOwners, Problems problems) {
+    MetadataWriter(boolean restoreOwners, ModeRule modes, Problems problems) {
         this.restoreOwners = restoreOwners;
+        this.modes = modes;
         this.problems = problems;
         this.xattrs = new XattrWriter(problems);
     }
@@ -52,6 +54,7 @@ final class MetadataWriter {
      */
     private void onFd(int fd, byte[] path, Stat as, int uid, int gid, int mode, long mSec, int mNsec,
                       Map<String, byte[]> extra) throws PosixException {
+        mode = modes.of(mode);
         boolean chowned = false;
         if (restoreOwners && (as == null || as.uid() != uid || as.gid() != gid)) {
             chowned = true;
@@ -92,7 +95,7 @@ final class MetadataWriter {
         xattrs.byName(dir, name, e.path(), e.extra());
         if (withMode) {
             try {
-                Posix.fchmodAtNoFollow(dir, name, e.mode() & 07777); // after chown, which clears setuid
+                Posix.fchmodAtNoFollow(dir, name, modes.of(e.mode())); // after chown, which clears setuid
             } catch (PosixException x) {
                 notRestored(e.path(), "mode", x);
             }
