@@ -1,6 +1,7 @@
 package org.linkrescue.migrate.concurrent;
 
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * A bounded queue from one producer thread to one consumer thread that wakes the other side
@@ -8,40 +9,50 @@ import java.util.concurrent.locks.LockSupport;
  * snapshot tree streams a couple of hundred thousand tiny entries (mostly hard links): that was
  * ~2 futex calls and one context switch per entry, on a machine that may have two cores.
  *
- * Here a waiting consumer sleeps in short timed parks and is woken early only when a good part
- * of the queue is ready ({@code wakeAt} elements); a producer waiting for room is woken only
- * when half the queue is free. So an element waits at most one park period ({@code pollNanos})
- * before a sleeping consumer sees it, even when the producer stalls (a dying drive), and the
- * common case costs no system call at all.
+ * <p>Every wait here ends by a signal, never by looking again on a timer. A waiting consumer
+ * parks without a timeout and is woken at once when a good part of the queue is ready
+ * ({@code wakeAt} elements); fewer elements linger at most {@code lingerNanos}, after which a
+ * wake-up thread ({@link LingerWakeups}) wakes it for them, one wake-up for all that came
+ * meanwhile: so an element reaches a sleeping consumer even when the producer then stalls (a
+ * dying drive), and a consumer with nothing to do sleeps through a stall without waking. A
+ * producer waiting for room is woken when half the queue is free.
  *
- * Exactly one thread may call {@link #put}, and exactly one other thread {@link #take}.
+ * <p>Exactly one thread may call {@link #put}, and exactly one other thread {@link #take}.
  */
 public final class Handoff<T> {
     private final Object[] slots;
     private final int mask;
     private final int wakeAt;
-    private final long pollNanos;
+    private final long lingerNanos;
     private volatile long head; // next slot to take; written by the consumer only
     private volatile long tail; // next slot to fill; written by the producer only
     private volatile Thread sleepingConsumer, sleepingProducer;
+    /** A wake-up for lingering elements is pending (set by the producer, cleared as it runs). */
+    private volatile boolean lingering;
+    private final LingerWakeups.Due lingerWake = new LingerWakeups.Due() {
+        @Override void wake() {
+            lingering = false;
+            nudge();
+        }
+    };
 
     /**
-     * @param capacity  elements held at most (rounded up to a power of two)
-     * @param wakeAt    ready elements that justify waking a sleeping consumer at once
-     * @param pollNanos longest a sleeping consumer (or a producer waiting for room) sleeps
-     *                  before it looks again by itself
+     * @param capacity    elements held at most (rounded up to a power of two)
+     * @param wakeAt      ready elements that justify waking a sleeping consumer at once
+     * @param lingerNanos longest fewer elements wait before a sleeping consumer is woken for them
      */
-    public Handoff(int capacity, int wakeAt, long pollNanos) {
+    public Handoff(int capacity, int wakeAt, long lingerNanos) {
         int cap = Integer.highestOneBit(Math.max(2, capacity) - 1) << 1;
         this.slots = new Object[cap];
         this.mask = cap - 1;
         this.wakeAt = Math.max(1, Math.min(wakeAt, cap));
-        this.pollNanos = pollNanos;
+        this.lingerNanos = lingerNanos;
     }
 
     /**
      * Adds t, waiting while the queue is full. Returns false without adding it when the wait
-     * exceeded maxWaitNanos (the caller checks whether the consumer died, and tries again).
+     * exceeded maxWaitNanos (the caller checks whether the consumer died, and tries again), or
+     * when this thread is interrupted while it would wait (its interrupt stays set).
      */
     public boolean put(T t, long maxWaitNanos) {
         long tl = tail;
@@ -49,16 +60,22 @@ public final class Handoff<T> {
             long deadline = System.nanoTime() + maxWaitNanos;
             while (tl - head > mask) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0) return false;
+                if (left <= 0 || Thread.currentThread().isInterrupted()) return false;
                 sleepingProducer = Thread.currentThread();
-                if (tl - head > mask) LockSupport.parkNanos(this, Math.min(left, pollNanos));
+                if (tl - head > mask) LockSupport.parkNanos(this, left); // the consumer wakes it with room
                 sleepingProducer = null;
             }
         }
         slots[(int) tl & mask] = t;
         tail = tl + 1;
         Thread c = sleepingConsumer;
-        if (c != null && tl + 1 - head >= wakeAt) LockSupport.unpark(c);
+        if (c != null) {
+            if (tl + 1 - head >= wakeAt) LockSupport.unpark(c);
+            else if (!lingering) {
+                lingering = true;
+                LingerWakeups.schedule(lingerWake, lingerNanos);
+            }
+        }
         return true;
     }
 
@@ -68,29 +85,40 @@ public final class Handoff<T> {
         if (c != null && tail != head) LockSupport.unpark(c);
     }
 
+    /** Wakes a sleeping consumer even with the queue empty: it has work elsewhere ({@link #takeOr}). */
+    public void wake() {
+        Thread c = sleepingConsumer;
+        if (c != null) LockSupport.unpark(c);
+    }
+
     /** Takes the next element, waiting as long as it takes. */
     public T take() throws InterruptedException {
-        long hd = head;
-        while (tail == hd) {
-            sleepingConsumer = Thread.currentThread();
-            if (tail == hd) LockSupport.parkNanos(this, pollNanos);
-            sleepingConsumer = null;
-            if (Thread.interrupted()) throw new InterruptedException();
-        }
-        return removeAt(hd);
+        return takeOr(null);
     }
 
     /**
-     * {@link #take}, but while the queue is empty it also asks other (each time it wakes, at most
-     * pollNanos apart) and returns what that gives: work a consumer may share with others.
+     * {@link #take}, but while the queue is empty it also asks other each time it is woken
+     * (by an element, or by {@link #wake}) and returns what that gives: work a consumer may
+     * share with others.
      */
-    public T takeOr(java.util.function.Supplier<T> other) throws InterruptedException {
+    public T takeOr(Supplier<T> other) throws InterruptedException {
         long hd = head;
         while (tail == hd) {
-            T o = other.get();
-            if (o != null) return o;
+            if (other != null) {
+                T o = other.get();
+                if (o != null) return o;
+            }
             sleepingConsumer = Thread.currentThread();
-            if (tail == hd) LockSupport.parkNanos(this, pollNanos);
+            if (tail == hd) {
+                // Asked again once visible as sleeping: work added elsewhere just before then
+                // found no one to wake.
+                T o = other == null ? null : other.get();
+                if (o != null) {
+                    sleepingConsumer = null;
+                    return o;
+                }
+                LockSupport.park(this);
+            }
             sleepingConsumer = null;
             if (Thread.interrupted()) throw new InterruptedException();
         }

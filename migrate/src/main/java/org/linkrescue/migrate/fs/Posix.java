@@ -86,13 +86,23 @@ public final class Posix {
 
     private static PosixException fail(String call, byte[] path) { return new PosixException(call, path, errno()); }
 
+    /**
+     * What a system call's result means, the one place that knows EINTR: false when it
+     * succeeded (result >= 0), true when a signal interrupted it and it is to be made again;
+     * else its error is thrown. Each call site is then {@code do r = C.x(..); while (again(r, ..));}:
+     * no loop written out by hand, and nothing allocated per call.
+     */
+    private static boolean again(long result, String call, byte[] path) throws PosixException {
+        if (result >= 0) return false;
+        if (errno() == Errno.EINTR) return true;
+        throw fail(call, path);
+    }
+
     public static int openat(int dirfd, byte[] name, int flags, int mode) throws PosixException {
         byte[] p = Names.cstr(name);
-        while (true) {
-            int fd = C.openat(dirfd, p, flags | O_CLOEXEC, mode);
-            if (fd >= 0) return fd;
-            if (errno() != Errno.EINTR) throw fail("open", name);
-        }
+        int fd;
+        do fd = C.openat(dirfd, p, flags | O_CLOEXEC, mode); while (again(fd, "open", name));
+        return fd;
     }
 
     /** Opens a directory below dirfd without following a symlink at name. */
@@ -149,8 +159,8 @@ public final class Posix {
     }
 
     /**
-     * Lists a directory's names (without . and ..), unsorted. Consumes dirfd's position but not
-     * dirfd itself: the listing works on a duplicate so the caller's fd stays usable.
+     * Lists a directory's names (without . and ..), unsorted. The directory is opened afresh
+     * through dirfd ("."), so dirfd, its position included, is left as it was.
      */
     public static java.util.List<byte[]> listDir(int dirfd) throws PosixException {
         int dup = openat(dirfd, Names.DOT, O_RDONLY | O_DIRECTORY, 0);
@@ -180,27 +190,21 @@ public final class Posix {
 
     /** read(2) into a heap array; returns bytes read, 0 at end of file. */
     public static int read(int fd, byte[] buf, int len) throws PosixException {
-        while (true) {
-            long n = C.read(fd, buf, len);
-            if (n >= 0) return (int) n;
-            if (errno() != Errno.EINTR) throw fail("read", null);
-        }
+        long n;
+        do n = C.read(fd, buf, len); while (again(n, "read", null));
+        return (int) n;
     }
 
     public static int pread(int fd, byte[] buf, int len, long off) throws PosixException {
-        while (true) {
-            long n = C.pread(fd, buf, len, off);
-            if (n >= 0) return (int) n;
-            if (errno() != Errno.EINTR) throw fail("read", null);
-        }
+        long n;
+        do n = C.pread(fd, buf, len, off); while (again(n, "read", null));
+        return (int) n;
     }
 
     public static int pread(int fd, ByteBuffer direct, int len, long off) throws PosixException {
-        while (true) {
-            long n = C.pread(fd, direct, len, off);
-            if (n >= 0) return (int) n;
-            if (errno() != Errno.EINTR) throw fail("read", null);
-        }
+        long n;
+        do n = C.pread(fd, direct, len, off); while (again(n, "read", null));
+        return (int) n;
     }
 
     /** Per-thread staging buffer for writes from heap arrays (the kernel needs native memory). */
@@ -228,10 +232,7 @@ public final class Posix {
         while (done < len) {
             ByteBuffer b = done == 0 && direct.position() == 0 ? direct : direct.duplicate().position(direct.position() + done).slice();
             long n = C.pwrite(fd, b, len - done, off + done);
-            if (n < 0) {
-                if (errno() == Errno.EINTR) continue;
-                throw fail("write", null);
-            }
+            if (again(n, "write", null)) continue;
             done += (int) n;
         }
     }
@@ -242,10 +243,7 @@ public final class Posix {
             // From absolute offset done (jnr passes a direct buffer's address at its position).
             ByteBuffer b = done == 0 && direct.position() == 0 ? direct : direct.duplicate().position(done).slice();
             long n = C.write(fd, b, len - done);
-            if (n < 0) {
-                if (errno() == Errno.EINTR) continue;
-                throw fail("write", null);
-            }
+            if (again(n, "write", null)) continue;
             done += (int) n;
         }
     }
@@ -261,10 +259,7 @@ public final class Posix {
         long done = 0;
         while (done < len) {
             long n = C.copy_file_range(in, ri, out, ro, len - done, 0);
-            if (n < 0) {
-                if (errno() == Errno.EINTR) continue;
-                throw fail("copy_file_range", null);
-            }
+            if (again(n, "copy_file_range", null)) continue;
             if (n == 0) break;
             done += n;
         }
@@ -278,11 +273,9 @@ public final class Posix {
      */
     public static long sendfileOnce(int out, int in, long inOff, long len) throws PosixException {
         LongLongByReference off = new LongLongByReference(inOff);
-        while (true) {
-            long n = C.sendfile(out, in, off, Math.min(len, SENDFILE_MAX));
-            if (n >= 0) return n;
-            if (errno() != Errno.EINTR) throw fail("sendfile", null);
-        }
+        long n;
+        do n = C.sendfile(out, in, off, Math.min(len, SENDFILE_MAX)); while (again(n, "sendfile", null));
+        return n;
     }
 
     private static final int F_DUPFD_CLOEXEC = 1030;
@@ -305,10 +298,7 @@ public final class Posix {
         long done = 0;
         while (done < len) {
             long n = C.sendfile(out, in, off, Math.min(len - done, SENDFILE_MAX));
-            if (n < 0) {
-                if (errno() == Errno.EINTR) continue;
-                throw fail("sendfile", null);
-            }
+            if (again(n, "sendfile", null)) continue;
             if (n == 0) break;
             done += n;
         }
@@ -403,9 +393,8 @@ public final class Posix {
      * the request in the error.
      */
     static void ioctl(int fd, long request, byte[] arg, String call) throws PosixException {
-        while (C.ioctl(fd, request, arg) != 0) {
-            if (errno() != Errno.EINTR) throw fail(call, null);
-        }
+        int r;
+        do r = C.ioctl(fd, request, arg); while (again(r == 0 ? 0 : -1, call, null));
     }
 
     /** The file system type of fd's file: statfs(2)'s f_type, a magic number (0xEF53 ext2/3/4). */

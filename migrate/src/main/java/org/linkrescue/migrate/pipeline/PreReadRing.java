@@ -46,6 +46,7 @@ final class PreReadRing {
      * catches up. The returned content replays the bytes once {@link Replay#fill} has run.
      *
      * @param stopped tells a waiting reserver that the sink has died and no room will come
+     *                (whoever makes it true then calls {@link #wakeReservers})
      */
     Replay reserve(Content c, BooleanSupplier stopped) throws IOException {
         long size = c.size();
@@ -54,7 +55,7 @@ final class PreReadRing {
             while (head + size - tail > capacity) {
                 if (stopped.getAsBoolean()) throw new InterruptedIOException("sink stopped");
                 try {
-                    wait(100);
+                    wait(); // room comes with released(), a stop with wakeReservers()
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while waiting for read-ahead room");
@@ -82,6 +83,9 @@ final class PreReadRing {
         ring.put(p, b, b.position(), first);
         if (first < len) ring.put(0, b, b.position() + first, len - first);
     }
+
+    /** Wakes a reserver waiting for room, to look whether it was stopped. */
+    synchronized void wakeReservers() { notifyAll(); }
 
     /** r is released by everyone who held it: the tail moves past every leading released region. */
     private synchronized void released(Replay r) {

@@ -29,8 +29,9 @@ final class ReadAhead implements EntrySink {
     private record Item(Entry entry, Content content, long dev, long ino, java.util.concurrent.CountDownLatch taken) {}
 
     private final EntrySink sink;
-    /** Longest a sleeping side waits before looking again; also the longest an entry waits unseen. */
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Longest a few entries wait before the sleeping writer is woken for them. */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Longest the producer waits for room in the queue at a time before it looks whether the writer failed. */
     private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** Queued entries holding a content (an open descriptor) at most; the rest of the queue is links and directories. */
@@ -41,6 +42,17 @@ final class ReadAhead implements EntrySink {
     /** Contents queued or being written: counted up by the producer, down by the sink thread. */
     private final java.util.concurrent.atomic.AtomicInteger contentsHeld = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Thread waitingForRoom;
+    /** A producer's entry it waits to see taken ({@link #acceptInStep}), for the writer to let go if it ends first. */
+    private volatile java.util.concurrent.CountDownLatch inStep;
+    /** The writer thread has ended: nothing queued will be taken any more. */
+    private volatile boolean writerEnded;
+    /**
+     * Who closes the sink: the one that ends first of the writer and an interrupted
+     * {@link #close} hands it to the other, so the sink is never closed while the writer runs.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger sinkCloser =
+            new java.util.concurrent.atomic.AtomicInteger(WRITER_RUNS);
+    private static final int WRITER_RUNS = 0, WRITER_ENDED = 1, LEFT_TO_WRITER = 2;
     private final PreReadRing ring;
     private final long preReadMax;
     private final java.util.concurrent.ExecutorService readers;
@@ -72,7 +84,7 @@ final class ReadAhead implements EntrySink {
         this.laterPaths = laterPaths;
         // Wake the writer early once a quarter of the queue is ready: it then has a burst to work
         // through, and each hand-off costs a fraction of a context switch instead of one.
-        this.queue = new Handoff<>(depth, Math.max(1, Math.min(depth, CONTENTS_MAX) / 4), POLL_NANOS);
+        this.queue = new Handoff<>(depth, Math.max(1, Math.min(depth, CONTENTS_MAX) / 4), LINGER_NANOS);
         this.contentsMax = Math.min(depth, CONTENTS_MAX);
         this.ring = ringBytes > 0 ? new PreReadRing(ringBytes) : null;
         this.preReadMax = Math.min(preReadMax, ringBytes);
@@ -116,11 +128,14 @@ final class ReadAhead implements EntrySink {
         java.util.concurrent.CountDownLatch taken = new java.util.concurrent.CountDownLatch(1);
         put(entry, content, 0, 0, taken, 0);
         queue.nudge(); // nothing more comes until the sink has taken it
+        inStep = taken; // a writer that ends without taking it lets it go (see drain)
         try {
-            while (!taken.await(100, TimeUnit.MILLISECONDS)) rethrow();
+            if (!writerEnded) taken.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted");
+        } finally {
+            inStep = null;
         }
         rethrow();
     }
@@ -157,7 +172,7 @@ final class ReadAhead implements EntrySink {
                 if (!ring.fits(content.size())) queue.nudge(); // room comes only as the sink frees it
                 DirectCopy direct = content.as(DirectCopy.class);
                 boolean inHand = direct != null && direct.readAlready();
-                PreReadRing.Replay r = ring.reserve(content, () -> stopped);
+                PreReadRing.Replay r = ring.reserve(content, () -> stopped || writerEnded);
                 content = r;
                 if (readers == null || inHand) { // the producer's own stream, or bytes its open read: copy them here, now
                     r.fill();
@@ -166,7 +181,7 @@ final class ReadAhead implements EntrySink {
                 else readers.execute(new Fill(r, order == Evacuation.ReadOrder.INODE ? readKey : 0, fills++));
             }
             Item item = new Item(entry, content, dev, ino, taken);
-            while (!queue.put(item, CHECK_NANOS)) rethrow();
+            while (!queue.put(item, CHECK_NANOS)) checkWriter();
         } catch (IOException | RuntimeException | Error e) {
             if (counted) contentsHeld.decrementAndGet();
             closeQuietly(content);
@@ -174,20 +189,33 @@ final class ReadAhead implements EntrySink {
         }
     }
 
-    /** Waits while CONTENTS_MAX contents are queued: each holds a descriptor until written. */
+    /**
+     * Waits while CONTENTS_MAX contents are queued: each holds a descriptor until written. The
+     * writer wakes it once half the room is free, or as it ends.
+     */
     private void awaitContentRoom() throws IOException {
         while (contentsHeld.get() >= contentsMax) {
             rethrow();
             queue.nudge(); // what is queued is all the sink gets until it frees room
             waitingForRoom = Thread.currentThread();
-            if (contentsHeld.get() >= contentsMax) java.util.concurrent.locks.LockSupport.parkNanos(this, POLL_NANOS);
+            if (contentsHeld.get() >= contentsMax && !writerEnded) java.util.concurrent.locks.LockSupport.park(this);
             waitingForRoom = null;
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted");
             }
+            if (writerEnded) { rethrow(); throw new IOException("the writer thread ended"); }
         }
         contentsHeld.incrementAndGet();
+    }
+
+    /** The queue stayed full for a while: the writer may have failed, or this thread been interrupted. */
+    private void checkWriter() throws IOException {
+        rethrow();
+        if (Thread.interrupted()) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        }
     }
 
     /** The sink thread is done with a content: room for the producer, woken once half the room is free. */
@@ -241,6 +269,30 @@ final class ReadAhead implements EntrySink {
         } catch (Throwable t) {
             failure = t;
             stopped = true;
+        } finally {
+            ended();
+        }
+    }
+
+    /**
+     * The writer's last act: whoever waits for it is let go (a producer waiting for room in the
+     * queue's contents or the ring, or for an entry to be taken), and if an interrupted
+     * {@link #close} left the sink to it, it closes the sink.
+     */
+    private void ended() {
+        writerEnded = true;
+        Thread t = waitingForRoom;
+        if (t != null) java.util.concurrent.locks.LockSupport.unpark(t);
+        java.util.concurrent.CountDownLatch l = inStep;
+        if (l != null) l.countDown();
+        if (ring != null) ring.wakeReservers();
+        if (!sinkCloser.compareAndSet(WRITER_RUNS, WRITER_ENDED)) {
+            closeLeftovers();
+            try {
+                sink.close();
+            } catch (IOException | RuntimeException e) {
+                // the run is already ending on whatever interrupted it
+            }
         }
     }
 
@@ -248,7 +300,7 @@ final class ReadAhead implements EntrySink {
     @Override
     public void finish() throws IOException {
         try {
-            while (!queue.put(END, CHECK_NANOS)) rethrow();
+            while (!queue.put(END, CHECK_NANOS)) checkWriter();
             queue.nudge();
             writer.join();
         } catch (InterruptedException e) {
@@ -260,29 +312,39 @@ final class ReadAhead implements EntrySink {
         sink.finish();
     }
 
-    /** After a failure: stops the sink thread, closes every content still queued, closes the sink. */
+    /**
+     * After a failure: stops the sink thread, closes every content still queued, closes the
+     * sink. The sink is never closed while the writer thread runs: interrupted while waiting
+     * for the writer, this returns and leaves the closing to the writer as it ends.
+     */
     @Override
     public void close() throws IOException {
         stopped = true;
+        boolean interrupted = Thread.interrupted(); // END must go in all the same, or the writer never ends
         stopReaders();
         if (writer.isAlive()) {
             // The writer, seeing stopped, only closes what it takes now, so room for END comes soon.
+            while (!queue.put(END, CHECK_NANOS)) {
+                if (!writer.isAlive()) break;
+            }
+            queue.nudge();
             try {
-                while (!queue.put(END, CHECK_NANOS)) {
-                    if (!writer.isAlive()) break;
-                }
-                queue.nudge();
                 writer.join();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
             }
         }
-        // The writer has ended (or this thread was interrupted waiting for it): what is left is ours to close.
-        Item it;
-        if (!writer.isAlive()) {
-            while ((it = queue.poll()) != null) closeQuietly(it.content);
+        if (interrupted) Thread.currentThread().interrupt();
+        if (!sinkCloser.compareAndSet(WRITER_RUNS, LEFT_TO_WRITER)) { // the writer has ended: the rest is ours
+            closeLeftovers();
+            sink.close();
         }
-        sink.close();
+    }
+
+    /** Closes the contents still queued once the writer has ended (it took none of them). */
+    private void closeLeftovers() {
+        Item it;
+        while ((it = queue.poll()) != null) closeQuietly(it.content);
     }
 
     /**
@@ -299,7 +361,7 @@ final class ReadAhead implements EntrySink {
         boolean interrupted = false;
         while (true) {
             try {
-                if (readers.awaitTermination(1, TimeUnit.SECONDS)) break;
+                if (readers.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS)) break;
             } catch (InterruptedException e) {
                 interrupted = true;
             }

@@ -24,7 +24,10 @@ import org.linkrescue.migrate.concurrent.Handoff;
  * @param <R> what a job reports
  */
 final class DataWriters<R> implements AutoCloseable {
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Longest a few jobs wait before a sleeping data thread is woken for them. */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Longest the submitter waits for room at a time before it looks whether it was interrupted. */
+    private static final long ROOM_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** A job running this long is a large file, not one of many small ones (those take microseconds). */
     static final long LONG_JOB_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final Supplier<?> END = () -> null;
@@ -92,6 +95,8 @@ final class DataWriters<R> implements AutoCloseable {
             shared.add(new Shared(job));
             submitted++;
             if (largeOnly == null) largeOnly = new Worker(1); // it finds the shared queue on its first look
+            else largeOnly.queue.wake();
+            for (Worker c : workers) c.queue.wake(); // whichever runs out of work first takes it
             return;
         }
         long now = System.nanoTime();
@@ -115,7 +120,7 @@ final class DataWriters<R> implements AutoCloseable {
 
     private void give(Worker w, Supplier<R> job) throws InterruptedIOException {
         w.given++; // before the job can end: given - ended never goes below 0
-        while (!w.queue.put(job, POLL_NANOS * 100)) {
+        while (!w.queue.put(job, ROOM_WAIT_NANOS)) {
             if (Thread.interrupted()) {
                 w.given--;
                 Thread.currentThread().interrupt();
@@ -133,7 +138,7 @@ final class DataWriters<R> implements AutoCloseable {
         for (Worker w : all()) w.queue.nudge(); // nothing more comes: do not wait for a fuller queue
         while (finished != submitted) {
             waiting = Thread.currentThread();
-            if (finished != submitted) LockSupport.parkNanos(this, POLL_NANOS);
+            if (finished != submitted) LockSupport.park(this); // the last job to finish wakes it
             waiting = null;
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
@@ -147,12 +152,14 @@ final class DataWriters<R> implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        boolean interrupted = Thread.interrupted(); // the threads are ended all the same
         for (Worker w : all()) {
-            while (!w.queue.put(END, POLL_NANOS * 100)) {
+            while (!w.queue.put(END, ROOM_WAIT_NANOS)) {
                 if (!w.thread.isAlive()) break;
             }
             w.queue.nudge();
         }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private java.util.List<Worker> all() {
@@ -174,7 +181,7 @@ final class DataWriters<R> implements AutoCloseable {
 
         Worker(int capacity) {
             // Woken early once a quarter of its queue waits: a burst to work through per wake-up.
-            queue = new Handoff<>(capacity, Math.max(1, capacity / 4), POLL_NANOS);
+            queue = new Handoff<>(capacity, Math.max(1, capacity / 4), LINGER_NANOS);
             thread = new Thread(this, "linkrescue-data");
             thread.setDaemon(true);
             thread.start();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -151,7 +152,10 @@ class DataWritersTest {
             }
         });
         submitter.start();
-        Thread.sleep(300);
+        // Until the submitter waits for room (parked with a deadline, to look at its interrupt).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (submitter.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertEquals(Thread.State.TIMED_WAITING, submitter.getState(), "the submitter waits");
         assertTrue(submitted.get() <= 4, "at most the queue plus the job running: " + submitted.get());
         gate.countDown();
         submitter.join(10_000);
