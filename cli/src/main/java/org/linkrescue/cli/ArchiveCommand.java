@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.linkrescue.archive.Compression;
+import org.linkrescue.migrate.crosscheck.CrossCheckReport;
 import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.rescue.RescueOptions;
@@ -35,6 +36,7 @@ final class ArchiveCommand implements Callable<Integer> {
     @Mixin CommonOptions common = new CommonOptions();
     @Mixin RescueMixin rescue = new RescueMixin();
     @Mixin DdrescueMapOption ddrescue = new DdrescueMapOption();
+    @Mixin CrossCheckOption crossCheck = new CrossCheckOption();
     @Mixin ReadOrderOption order = new ReadOrderOption();
 
     ArchiveCommand(Console console) { this.console = console; }
@@ -48,6 +50,8 @@ final class ArchiveCommand implements Callable<Integer> {
         Sources.checkSource(src, source);
         RescueOptions options = rescue.options();
         BlockReader drive = ddrescue.drive(src, false, console.err());
+        CrossCheckReport cc = crossCheck.run(src, options, drive, console, common.quiet);
+        drive = CrossCheckOption.zeroedBlocksFailing(drive, cc);
         try (Session s = new Session(console, common, "archive"); Sources.Rescue r = new Sources.Rescue(options, s, drive)) {
             ddrescue.place(s.report);
             s.report.place("source", Args.display(source)).place("archive", Args.display(file))
@@ -59,7 +63,9 @@ final class ArchiveCommand implements Callable<Integer> {
                 s.estimate(src);
                 r.evacuation(readOrder).run(src, sink, Evacuation.SinkKind.CONSUMES_BYTES);
                 if (partial != null) partial.commit();
-                return s.finish(r.finish());
+                boolean lost = r.finish();
+                CrossCheckOption.tell(cc, s);
+                return s.finish(lost);
             }
         }
     }

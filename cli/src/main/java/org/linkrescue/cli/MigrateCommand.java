@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.linkrescue.archive.Compression;
+import org.linkrescue.migrate.crosscheck.CrossCheckReport;
 import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.rescue.RescueOptions;
@@ -37,6 +38,7 @@ final class MigrateCommand implements Callable<Integer> {
     @Mixin CommonOptions common = new CommonOptions();
     @Mixin RescueMixin rescue = new RescueMixin();
     @Mixin DdrescueMapOption ddrescue = new DdrescueMapOption();
+    @Mixin CrossCheckOption crossCheck = new CrossCheckOption();
     @Mixin ReadOrderOption order = new ReadOrderOption();
 
     MigrateCommand(Console console) { this.console = console; }
@@ -48,6 +50,8 @@ final class MigrateCommand implements Callable<Integer> {
         Sources.checkSource(src, source);
         RescueOptions options = rescue.options();
         BlockReader drive = ddrescue.drive(src, false, console.err());
+        CrossCheckReport cc = crossCheck.run(src, options, drive, console, common.quiet);
+        drive = CrossCheckOption.zeroedBlocksFailing(drive, cc);
         PartialArchive copy = null;
         try (Session s = new Session(console, common, "migrate"); Sources.Rescue r = new Sources.Rescue(options, s, drive)) {
             ddrescue.place(s.report);
@@ -74,7 +78,9 @@ final class MigrateCommand implements Callable<Integer> {
             s.estimate(src);
             r.evacuation(readOrder).run(src, sink, kind);
             if (copy != null) copy.commit();
-            return s.finish(r.finish());
+            boolean lost = r.finish();
+            CrossCheckOption.tell(cc, s);
+            return s.finish(lost);
         } finally {
             if (copy != null) copy.close();
         }

@@ -1,19 +1,13 @@
 package org.linkrescue.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.linkrescue.migrate.rescue.Alternate;
 import org.linkrescue.migrate.rescue.RescueOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How archive and migrate read a failing drive (issue 3); defaults and reasons live in RescueOptions. */
 final class RescueMixin {
-    @Option(names = "--alternate", paramLabel = "mirror=DIR|original=DIR",
-            description = {"Where good copies of unreadable data may come from; repeatable, tried in order.",
-                    "mirror: a copy of the backup tree (same snapshot layout); original: the live data."})
-    List<String> alternates = new ArrayList<>();
+    @Mixin AlternateOption alternates = new AlternateOption();
 
     @Option(names = "--snapshot-depth", paramLabel = "N", description = "Leading path components naming a snapshot (default: 1).")
     Integer snapshotDepth;
@@ -32,9 +26,7 @@ final class RescueMixin {
     RescueOptions options() {
         try {
             RescueOptions o = RescueOptions.defaults();
-            List<Alternate> alts = new ArrayList<>();
-            for (String a : alternates) alts.add(Alternate.parse(a));
-            o = o.withAlternates(alts);
+            o = o.withAlternates(alternates.parse());
             if (snapshotDepth != null) o = o.withSnapshotDepth(snapshotDepth);
             o = read.applyTo(o);
             if (acceptMtimeMismatch) o = o.withAcceptMtimeMismatch(true);

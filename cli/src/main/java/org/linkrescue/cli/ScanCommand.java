@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.linkrescue.migrate.crosscheck.CrossCheckReport;
 import org.linkrescue.migrate.ddrescue.DamageMap;
 import org.linkrescue.migrate.ddrescue.ExtentScan;
 import org.linkrescue.migrate.ddrescue.MappedDrive;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Parameters;
                 "bytes, special files. With --read-test, read every inode once and list each damaged inode",
                 "with ALL its paths and its bad byte ranges (the bad-block-to-file map)."},
         footer = {"", "Exit codes:", "  0  clean", "  3  damage found (--read-test: an inode that cannot be read in full; --ddrescue-map: a file,",
-                "     directory or area in use not rescued)",
+                "     directory or area in use not rescued; --cross-check: a disagreement with a copy)",
                 "  1  error: SOURCE cannot be opened, or some paths could not be read (listed on stderr)",
                 "  2  usage error"})
 final class ScanCommand implements Callable<Integer> {
@@ -50,6 +51,9 @@ final class ScanCommand implements Callable<Integer> {
     /** Without --read-test, the damage map comes from the mapfile and the files' extents: no data is read. */
     @Mixin DdrescueMapOption ddrescue = new DdrescueMapOption();
 
+    @Mixin CrossCheckOption crossCheck = new CrossCheckOption();
+    @Mixin AlternateOption alternates = new AlternateOption();
+
     @Option(names = {"-q", "--quiet"}, description = "No progress line.")
     boolean quiet;
 
@@ -60,16 +64,19 @@ final class ScanCommand implements Callable<Integer> {
         if (snapshotDepth < 0) throw new ExitCodes.UsageException("--snapshot-depth must be >= 0, not " + snapshotDepth);
         RescueOptions options;
         try {
-            options = read.applyTo(RescueOptions.defaults()).withSnapshotDepth(snapshotDepth);
+            options = read.applyTo(RescueOptions.defaults()).withSnapshotDepth(snapshotDepth).withAlternates(alternates.parse());
         } catch (IllegalArgumentException e) {
             throw new ExitCodes.UsageException(e.getMessage());
         }
+        if (!options.alternates().isEmpty() && !crossCheck.on)
+            throw new ExitCodes.UsageException("scan reads no copies but with --cross-check: --alternate alone does nothing");
         byte[] src = Args.bytes(source);
         ProblemLog problems = new ProblemLog(console.err());
         Tally tally = new Tally();
         Inventory inv = new Inventory(snapshotDepth, readTest, options, problems, tally);
         DamageMap map = ddrescue.map(src, console.err());
-        if (map != null && readTest) inv.readingThrough(new MappedDrive(BlockReader.REAL, map, true));
+        BlockReader drive = map == null ? BlockReader.REAL : new MappedDrive(BlockReader.REAL, map, true);
+        if (map != null && readTest) inv.readingThrough(drive);
         else if (map != null) inv.mappedBy(new ExtentScan(map));
         try (TerminalLine progress = WalkProgress.startIf(console, quiet, tally, "scan", problems)) {
             inv.run(src);
@@ -78,9 +85,12 @@ final class ScanCommand implements Callable<Integer> {
         } catch (org.linkrescue.migrate.fs.PosixException e) {
             throw new IOException("cannot read SOURCE " + Args.display(source) + ": " + e.reason());
         }
+        CrossCheckReport cc = crossCheck.run(src, options, drive, console, quiet);
         long errors = problems.errors();
-        int code = inv.damageFound() ? ExitCodes.INCOMPLETE : errors > 0 ? ExitCodes.FATAL : ExitCodes.OK;
+        boolean damage = inv.damageFound() || (cc != null && cc.disagreements());
+        int code = damage ? ExitCodes.INCOMPLETE : errors > 0 ? ExitCodes.FATAL : ExitCodes.OK;
         InventoryReport.print(console.out(), inv, errors);
+        if (cc != null) cc.print(console.out());
         console.out().flush();
         if (json != null) {
             try (Writer w = VerifyCommand.openJson(json)) {
@@ -89,6 +99,10 @@ final class ScanCommand implements Callable<Integer> {
                         .field("snapshotDepth", snapshotDepth).field("readTest", readTest);
                 if (ddrescue.given()) j.field("ddrescueMapfile", Args.display(ddrescue.mapfile.toString()));
                 InventoryReport.write(j, inv, errors);
+                if (cc != null) {
+                    j.name("crossCheck");
+                    cc.write(j);
+                }
                 j.field("exitCode", code).endObject();
                 w.write('\n');
             }

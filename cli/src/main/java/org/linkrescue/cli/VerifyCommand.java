@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.linkrescue.archive.Compression;
 import org.linkrescue.archive.TarReader;
+import org.linkrescue.migrate.crosscheck.CrossCheckReport;
 import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.report.ProblemLog;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         customSynopsis = {"linkrescue verify SOURCE TARGET [--rescue-report FILE] [--json FILE] [--read-timeout SECONDS] [-q]",
-                "                  [--ddrescue-map MAPFILE [--image-offset BYTES]]",
+                "                  [--ddrescue-map MAPFILE [--image-offset BYTES]] [--cross-check --alternate KIND=DIR ...]",
                 "linkrescue verify --archive FILE SOURCE [--json FILE] [--read-timeout SECONDS] [--max-...] [-q]",
                 "                  [--ddrescue-map MAPFILE [--image-offset BYTES]]"},
         description = {"Prove that TARGET (or an archive) holds SOURCE exactly: every path, type, byte, mode,",
@@ -41,7 +42,8 @@ import picocli.CommandLine.Parameters;
                 "included), and the same hard links",
                 "(paths sharing an inode in SOURCE share one in TARGET, and no others do).",
                 "Bytes SOURCE cannot read (a failing drive) are 'unverifiable', not differences."},
-        footer = {"", "Exit codes:", "  0  identical", "  4  differences found (listed on stdout, all of them with --json)",
+        footer = {"", "Exit codes:", "  0  identical", "  4  differences found (listed on stdout, all of them with --json); with --cross-check, also",
+                "     a file of SOURCE that disagrees with its copy",
                 "  1  error: a root or the archive cannot be read, or some paths could not be compared",
                 "  2  usage error"})
 final class VerifyCommand implements Callable<Integer> {
@@ -74,6 +76,14 @@ final class VerifyCommand implements Callable<Integer> {
     /** SOURCE may be mounted from a ddrescue image: what the mapfile calls unrescued is unverifiable, never equal. */
     @Mixin DdrescueMapOption ddrescue = new DdrescueMapOption();
 
+    /** SOURCE's files compared with their copies too: silent damage the comparison with TARGET cannot show. */
+    @Mixin CrossCheckOption crossCheck = new CrossCheckOption();
+    @Mixin AlternateOption alternates = new AlternateOption();
+
+    @Option(names = "--snapshot-depth", paramLabel = "N", defaultValue = "1",
+            description = "With --cross-check: leading path components naming a snapshot (default: ${DEFAULT-VALUE}).")
+    int snapshotDepth;
+
     VerifyCommand(Console console) { this.console = console; }
 
     @Override
@@ -95,13 +105,17 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         org.linkrescue.archive.ReadLimits readLimits = limits.limits();
-        java.time.Duration timeout;
+        RescueOptions options;
         try {
-            timeout = readTimeout.applyTo(RescueOptions.defaults()).readTimeout();
+            options = readTimeout.applyTo(RescueOptions.defaults()).withSnapshotDepth(snapshotDepth).withAlternates(alternates.parse());
         } catch (IllegalArgumentException e) {
             throw new ExitCodes.UsageException(e.getMessage());
         }
+        if (!options.alternates().isEmpty() && !crossCheck.on)
+            throw new ExitCodes.UsageException("verify reads no copies but with --cross-check: --alternate alone does nothing");
+        java.time.Duration timeout = options.readTimeout();
         BlockReader drive = ddrescue.drive(Args.bytes(paths.get(0)), true, console.err());
+        CrossCheckReport cc = crossCheck.run(Args.bytes(paths.get(0)), options, drive, console, quiet);
         ProblemLog problemLog = new ProblemLog(console.err());
         Tally tally = new Tally();
         Writer jsonOut = json == null ? null : openJson(json);
@@ -136,11 +150,17 @@ final class VerifyCommand implements Callable<Integer> {
                 case DIFFERENT -> ExitCodes.DIFFERENT;
                 case INCOMPLETE -> ExitCodes.FATAL;
             };
+            if (cc != null && cc.disagreements() && code == ExitCodes.OK) code = ExitCodes.DIFFERENT;
             VerifySummary.print(console.out(), log, tally, archive == null ? "TARGET" : "the archive");
+            if (cc != null) cc.print(console.out());
             console.out().flush();
             if (j != null) {
                 j.endArray();
                 VerifySummary.totals(j, log, tally);
+                if (cc != null) {
+                    j.name("crossCheck");
+                    cc.write(j);
+                }
                 j.field("exitCode", code).endObject();
                 jsonOut.write('\n');
             }

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
-import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.BadRanges;
 import org.linkrescue.migrate.drive.ByteRange;
-import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
@@ -26,7 +24,6 @@ import org.linkrescue.migrate.fs.Stat;
  */
 final class CandidateVerifier {
     private static final int CHUNK = 1 << 20;
-    private static final int FLAGS = Posix.O_RDONLY | Posix.O_NOFOLLOW | Posix.O_NONBLOCK | Posix.O_NOCTTY;
 
     private final boolean acceptMtimeMismatch;
 
@@ -42,71 +39,24 @@ final class CandidateVerifier {
      *                    for the comparison (neither compared nor filled)
      */
     Verdict verify(Candidate c, Stat inode, Spool spool, BadRanges bad, BadRanges notCompared) {
-        int dirFd = -1, fd = -1;
-        try {
-            byte[][] parts = Names.split(c.relPath());
-            if (parts.length == 0) return reject(c, "not a regular file (the alternate's directory itself)");
-            try {
-                dirFd = Posix.openat(Posix.AT_FDCWD, c.alternate().dir(), Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
-                for (int i = 0; i < parts.length - 1; i++) {
-                    int next = Posix.openDir(dirFd, parts[i]);
-                    Posix.close(dirFd);
-                    dirFd = next;
-                }
-            } catch (PosixException e) {
-                if (e.errno() == Errno.ELOOP || e.errno() == Errno.ENOTDIR)
-                    return reject(c, "open: " + e.reason() + " (a symlink or file on the way; not followed)");
-                return reject(c, "open: " + e.reason());
-            }
-            byte[] name = parts[parts.length - 1];
-            Stat st;
-            try {
-                st = Posix.lstatAt(dirFd, name);
-            } catch (PosixException e) {
-                return reject(c, "open: " + e.reason());
-            }
-            if (!st.isRegular()) return reject(c, "not a regular file" + (st.isSymlink() ? " (a symlink; not followed)" : ""));
+        try (CandidateFile f = CandidateFile.find(c)) {
+            Stat st = f.stat();
             if (st.size() != inode.size()) return reject(c, "size " + st.size() + " != " + inode.size());
             String mtimeNote = "";
-            if (!mtimeMatches(st, inode)) {
+            if (!CandidateFile.mtimeMatches(st, inode)) {
                 String m = "mtime " + mtime(st.mtimeSec(), st.mtimeNsec()) + " != " + mtime(inode.mtimeSec(), inode.mtimeNsec());
                 if (!acceptMtimeMismatch) return reject(c, m);
                 mtimeNote = m + "; accepted by --accept-mtime-mismatch";
             }
-            try {
-                fd = open(dirFd, name);
-                Stat now = Posix.fstat(fd);
-                if (now.ino() != st.ino() || now.devId() != st.devId() || now.size() != st.size())
-                    return reject(c, "changed while being checked");
-            } catch (PosixException e) {
-                return reject(c, "open: " + e.reason());
-            }
-            String diff = compare(fd, inode.size(), spool, bad, notCompared);
+            String diff = compare(f.open(), inode.size(), spool, bad, notCompared);
             if (diff != null) return reject(c, diff);
             return new Verdict(c, true, mtimeNote);
         } catch (IOException e) {
             return reject(c, e.getMessage());
-        } finally {
-            Posix.close(fd);
-            Posix.close(dirFd);
         }
-    }
-
-    static boolean mtimeMatches(Stat cand, Stat inode) {
-        if (cand.mtimeSec() != inode.mtimeSec()) return false;
-        return cand.mtimeNsec() == inode.mtimeNsec() || cand.mtimeNsec() == 0;
     }
 
     private static String mtime(long sec, int nsec) { return sec + "." + String.format("%09d", nsec); }
-
-    private static int open(int dirFd, byte[] name) throws PosixException {
-        try {
-            return Posix.openat(dirFd, name, FLAGS | Posix.O_NOATIME, 0);
-        } catch (PosixException e) {
-            if (e.errno() != Errno.EPERM) throw e;
-            return Posix.openat(dirFd, name, FLAGS, 0);
-        }
-    }
 
     /** Returns null when every compared byte is equal, else the reason; fills bad ranges into the spool. */
     private static String compare(int fd, long size, Spool spool, BadRanges bad, BadRanges notCompared) throws IOException {
