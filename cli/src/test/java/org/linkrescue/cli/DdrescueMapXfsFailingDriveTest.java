@@ -64,7 +64,7 @@ class DdrescueMapXfsFailingDriveTest {
         assertArrayEquals(other, Files.readAllBytes(target.resolve("2024-01-02/other.bin")));
         assertEquals(Files.getAttribute(target.resolve("2024-01-01/xfs.bin"), "unix:ino"),
                 Files.getAttribute(target.resolve("2024-01-02/xfs.bin"), "unix:ino"));
-        assertTrue(r.err().contains("not rescued by ddrescue: '-' bad sector at device byte ") && r.err().contains(", then '/' non-scraped"), r.err());
+        assertTrue(r.err().contains("not rescued by ddrescue: '-' bad sector at device byte ") && r.err().contains(", then not rescued by ddrescue: '/' non-scraped"), r.err());
     }
 
     @Test void t02_scanNamesTheInodeAndTheFreeSpace() throws Exception {

@@ -27,38 +27,6 @@ public record FileDamage(List<MappedRange> ranges) {
 
     public List<ByteRange> unplacedRanges() { return merged(unplaced()); }
 
-    /**
-     * The first range (of the kinds asked for) that overlaps [from, to), or null: a read of
-     * [from, to) fails at once if it starts inside, or stops short where it begins.
-     */
-    public MappedRange firstIn(long from, long to, boolean withUnplaced) {
-        for (MappedRange r : ranges) {
-            if (r.end() <= from) continue;
-            if (r.offset() >= to) return null;
-            if (withUnplaced || !r.unplaced()) return r;
-        }
-        return null;
-    }
-
-    /**
-     * The loss that byte off lies in, as one: where it ends (touching ranges of other statuses
-     * included) and why, every status named. Null when off is not lost.
-     */
-    public MappedRange lossAt(long off, boolean withUnplaced) {
-        MappedRange first = firstIn(off, off + 1, withUnplaced);
-        if (first == null || first.offset() > off) return null;
-        long end = first.end();
-        StringBuilder why = new StringBuilder(first.reason());
-        for (MappedRange r : ranges) {
-            if (r.offset() > end) break;
-            if (r.end() <= end || (r.unplaced() && !withUnplaced)) continue;
-            end = r.end();
-            String more = r.unplaced() ? r.reason() : "'" + r.status().symbol() + "' " + r.status().meaning();
-            if (why.indexOf(more) < 0) why.append(", then ").append(more);
-        }
-        return new MappedRange(first.offset(), end, first.status(), first.devicePos(), why.toString());
-    }
-
     private static List<ByteRange> merged(List<MappedRange> rs) {
         List<ByteRange> out = new ArrayList<>();
         for (MappedRange r : rs) {

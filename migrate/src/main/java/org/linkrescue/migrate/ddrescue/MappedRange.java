@@ -4,8 +4,7 @@ import org.linkrescue.migrate.drive.ByteRange;
 
 /**
  * Bytes [offset, end) of one file that lie in an unrescued area of the mapfile, at device byte
- * devicePos; or, with status null, bytes whose place on the device is not known (see why). A
- * range made of several (see {@link FileDamage#lossAt}) carries its whole reason in why.
+ * devicePos; or, with status null, bytes whose place on the device is not known (see why).
  */
 public record MappedRange(long offset, long end, BlockStatus status, long devicePos, String why) {
     public ByteRange range() { return new ByteRange(offset, end - offset); }
@@ -16,7 +15,6 @@ public record MappedRange(long offset, long end, BlockStatus status, long device
     /** "not rescued by ddrescue ('-' bad sector at device byte 8658944)", the reason a read of it fails. */
     public String reason() {
         if (unplaced()) return "not placed on the image: " + why;
-        if (why != null) return why;
         return "not rescued by ddrescue: '" + status.symbol() + "' " + status.meaning() + " at device byte " + devicePos;
     }
 }
