@@ -190,4 +190,26 @@ class DdrescueMapFailingDriveTest {
                 + LINKED_BLOCK + "-" + (LINKED_BLOCK + 4095) + "\n"), mapped.outText());
         assertTrue(mapped.outText().contains(s2 + "/rescue/nocopy.bin: bytes " + NOCOPY_LOST + "-" + (NOCOPY_LOST + 1023) + "\n"), mapped.outText());
     }
+
+    /**
+     * Without the mapfile, a cross-check against the mirror finds the same holes where a copy
+     * exists: the inode linked in three snapshots, all its paths, SOURCE holding the zeros, and
+     * migrate --cross-check splices them; the inode with no copy is counted, not compared (only the
+     * mapfile knows its hole).
+     */
+    @Test void t05_withoutTheMapACrossCheckFindsTheHolesWhereACopyExists() throws Exception {
+        CliTestSupport.Result s = run("scan", source.toString(), "--cross-check", "--alternate", "mirror=" + mirror);
+        assertEquals(3, s.code(), s.outText() + s.err());
+        String out = s.outText();
+        assertTrue(out.contains(LINKED_SECTOR + "-" + (LINKED_SECTOR + 511) + ": ") && out.contains("SOURCE holds zeros"), out);
+        assertTrue(out.contains("      " + s1 + "/rescue/linked.bin\n      " + s2 + "/rescue/linked.bin\n      " + s3
+                + "/rescue/linked.bin\n"), out);
+        assertFalse(out.contains("nocopy.bin"), "no copy of it: not compared\n" + out);
+        assertTrue(out.contains(" 1 disagree;"), out);
+
+        Path target = work.resolve("cross-checked");
+        CliTestSupport.Result m = run("migrate", source.toString(), target.toString(), "--cross-check", "--alternate", "mirror=" + mirror);
+        assertEquals(0, m.code(), m.err());
+        assertArrayEquals(linked, Files.readAllBytes(target.resolve(s2 + "/rescue/linked.bin")));
+    }
 }
