@@ -145,6 +145,32 @@ class CrossCheckTest {
         assertTrue(json.contains("\"range\":\"8192-12287\",\"from\":\"mirror:"), json);
     }
 
+    @Test void t05_verifyCountsADisagreementAsADifference() throws Exception {
+        Path target = work.resolve("plain-copy");
+        assertEquals(0, run("migrate", source.toString(), target.toString(), "-q").code());
+        CliTestSupport.Result plain = run("verify", source.toString(), target.toString());
+        assertEquals(0, plain.code(), plain.outText());
+        Path json = work.resolve("verify.json");
+        CliTestSupport.Result r = run("verify", source.toString(), target.toString(), "--cross-check", "--alternate",
+                "mirror=" + mirror, "--snapshot-depth", "2", "--json", json.toString());
+        assertEquals(4, r.code(), r.outText() + r.err());
+        assertTrue(r.outText().startsWith("verify: IDENTICAL"), r.outText());
+        assertTrue(r.outText().contains(" 2 disagree;"), r.outText());
+        assertTrue(Files.readString(json, StandardCharsets.UTF_8).contains("\"crossCheck\":{\"alternates\":\"mirror\""));
+        CliTestSupport.Result usage = run("verify", source.toString(), target.toString(), "--alternate", "mirror=" + mirror);
+        assertEquals(2, usage.code(), usage.err());
+    }
+
+    @Test void t06_anArchiveWithTheCrossCheckCarriesTheSplicedBlock() throws Exception {
+        Path tar = work.resolve("cc.tar");
+        CliTestSupport.Result a = run("archive", source.toString(), "-f", tar.toString(), "--snapshot-depth", "2", "--cross-check",
+                "--alternate", "mirror=" + mirror, "-q");
+        assertEquals(0, a.code(), a.err());
+        Path out = work.resolve("extracted");
+        assertEquals(0, run("extract", "-f", tar.toString(), "-C", out.toString()).code());
+        assertArrayEquals(zeroedGood, Files.readAllBytes(out.resolve(zeroedPaths.get(2))));
+    }
+
     static String quoted(List<String> paths) {
         return String.join(",", paths.stream().map(p -> "\"" + p + "\"").toList());
     }
