@@ -44,6 +44,7 @@ final class ArchiveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Evacuation.ReadOrder readOrder = order.value(); // a usage error before anything is made
+        Args.notToTerminal(file, console);
         Compression compression = compress != null ? Sources.compression(compress)
                 : Args.isStdio(file) ? Compression.NONE : Compression.fromFileName(file);
         byte[] src = Args.bytes(source);

@@ -28,6 +28,22 @@ final class Args {
 
     static boolean isStdio(String file) { return "-".equals(file); }
 
+    /**
+     * Archive data is never written to a terminal (it would fill the screen with binary) nor
+     * read from one (it would wait on the keyboard), as GNU tar refuses: a usage error, found
+     * before anything is read or made.
+     */
+    static void notToTerminal(String file, Console console) {
+        if (isStdio(file) && console.stdoutIsTerminal())
+            throw new ExitCodes.UsageException("refusing to write archive data to a terminal (give -f FILE, or pipe: -f - | ...)");
+    }
+
+    /** See {@link #notToTerminal}. */
+    static void notFromTerminal(String file, Console console) {
+        if (isStdio(file) && console.stdinIsTerminal())
+            throw new ExitCodes.UsageException("refusing to read archive data from a terminal (give -f FILE, or redirect: -f - < FILE)");
+    }
+
     static InputStream openInput(String file, Console console) throws IOException {
         if (isStdio(file)) return console.in();
         try {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
  * {@link #run(PrintStream, PrintStream, String...)} in-process; {@link #main} adds the real
  * standard streams and exits with the code.
  */
-@Command(name = "linkrescue", mixinStandardHelpOptions = true, version = "linkrescue 0.1.0",
+@Command(name = "linkrescue", mixinStandardHelpOptions = true, versionProvider = Version.class,
         synopsisSubcommandLabel = "COMMAND",
         description = {"Evacuate a hard-linked snapshot backup tree off a failing drive, every link intact.", ""},
         footer = {"", "Exit codes:",
@@ -45,18 +45,18 @@ public final class Main implements Callable<Integer> {
         oneLineOnOutOfMemory(err);
         // Binding libc (the first Posix call) takes ~80 ms and building picocli's model ~40 ms:
         // on a second core they overlap instead of adding up.
-        java.util.concurrent.FutureTask<Boolean> terminal = new java.util.concurrent.FutureTask<>(Main::stderrIsTerminal);
-        Thread init = new Thread(terminal, "linkrescue-init");
+        java.util.concurrent.FutureTask<Console.Terminals> terminals = new java.util.concurrent.FutureTask<>(Main::terminals);
+        Thread init = new Thread(terminals, "linkrescue-init");
         init.setDaemon(true);
         init.start();
-        java.util.function.BooleanSupplier isTerminal = () -> {
+        java.util.function.Supplier<Console.Terminals> isTerminal = () -> {
             try {
-                return terminal.get();
+                return terminals.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false;
+                return Console.Terminals.NONE;
             } catch (java.util.concurrent.ExecutionException e) {
-                return false;
+                return Console.Terminals.NONE;
             }
         };
         int code;
@@ -121,13 +121,9 @@ public final class Main implements Callable<Integer> {
         cl.setUsageHelpWidth(100);
         cl.setOut(new PrintWriter(console.out(), true));
         cl.setErr(new PrintWriter(console.err(), true));
-        cl.setParameterExceptionHandler((ex, args) -> {
-            PrintWriter err = ex.getCommandLine().getErr();
-            err.println("linkrescue: " + ex.getMessage());
-            err.println("Try 'linkrescue " + (ex.getCommandLine() == cl ? "" : ex.getCommandLine().getCommandName() + " ")
-                    + "--help'.");
-            return ExitCodes.USAGE;
-        });
+        cl.setParameterExceptionHandler(new UsageErrors());
+        // Every command answers -V (mixinStandardHelpOptions lists it in each help).
+        for (CommandLine sub : cl.getSubcommands().values()) sub.getCommandSpec().versionProvider(new Version());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             console.err().flush();
             return ExitCodes.forException(ex, console.err());
@@ -135,11 +131,11 @@ public final class Main implements Callable<Integer> {
         return cl;
     }
 
-    private static boolean stderrIsTerminal() {
+    private static Console.Terminals terminals() {
         try {
-            return Posix.isatty(2);
+            return new Console.Terminals(Posix.isatty(0), Posix.isatty(1), Posix.isatty(2));
         } catch (RuntimeException | Error e) {
-            return false;
+            return Console.Terminals.NONE;
         }
     }
 }

@@ -46,6 +46,7 @@ final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Evacuation.ReadOrder readOrder = order.value(); // a usage error before anything is made
+        if (archiveCopy != null) Args.notToTerminal(archiveCopy, console);
         byte[] src = Args.bytes(source);
         Sources.checkSource(src, source);
         RescueOptions options = rescue.options();

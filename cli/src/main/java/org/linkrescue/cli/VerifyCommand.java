@@ -94,6 +94,7 @@ final class VerifyCommand implements Callable<Integer> {
             throw new ExitCodes.UsageException("verify needs SOURCE and TARGET (or --archive FILE SOURCE)");
         if (archive != null && rescueReport != null)
             throw new ExitCodes.UsageException("--rescue-report applies to verify SOURCE TARGET, not to --archive");
+        if (archive != null) Args.notFromTerminal(archive, console);
         RescueHashes rescue = null;
         if (rescueReport != null) {
             try {

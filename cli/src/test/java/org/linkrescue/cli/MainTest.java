@@ -44,7 +44,7 @@ class MainTest {
         assertTrue(none.err().contains("a command is required"), none.err());
         Result unknown = CliTestSupport.run("migrate", "--frobnicate", "a", "b");
         assertEquals(2, unknown.code());
-        assertTrue(unknown.err().contains("Unknown option: '--frobnicate'"), unknown.err());
+        assertTrue(unknown.err().contains("unknown option '--frobnicate'"), unknown.err());
         assertTrue(unknown.err().contains("Try 'linkrescue migrate --help'."), unknown.err());
         assertEquals(2, CliTestSupport.run("archive", dir.toString()).code(), "-f is required");
         Result badCompress = CliTestSupport.run("archive", dir.toString(), "-f", dir.resolve("a.tar").toString(), "--compress", "lz4");
@@ -158,5 +158,43 @@ class MainTest {
         } finally {
             new ProcessBuilder("umount", t.toString()).start().waitFor();
         }
+    }
+
+    @Test
+    void t13_aMistypedOptionOrCommandIsNamedWithTheRightWord() {
+        Result option = CliTestSupport.run("migrate", "--reprot", "x.json", "snaps", "new2");
+        assertEquals(2, option.code());
+        assertEquals("linkrescue: unknown option '--reprot'; did you mean '--report'?\n"
+                + "Try 'linkrescue migrate --help'.\n", option.err());
+        Result command = CliTestSupport.run("migrat", "snaps", "x");
+        assertEquals(2, command.code());
+        assertEquals("linkrescue: unknown command 'migrat'; did you mean 'migrate'?\nTry 'linkrescue --help'.\n", command.err());
+        Result extra = CliTestSupport.run("migrate", "a", "b", "c");
+        assertEquals(2, extra.code());
+        assertEquals("linkrescue: unexpected argument 'c'\nTry 'linkrescue migrate --help'.\n", extra.err());
+    }
+
+    @Test
+    void t14_everyCommandAnswersVersionWithTheBuildsVersion() throws Exception {
+        String pom = Files.readString(Path.of(System.getProperty("lr.project.root"), "pom.xml"));
+        String version = pom.replaceFirst("(?s).*?<artifactId>linkrescue-parent</artifactId>\\s*<version>([^<]+)</version>.*", "$1");
+        for (String c : List.of("", "archive", "extract", "migrate", "verify", "scan", "repair", "demo")) {
+            Result r = c.isEmpty() ? CliTestSupport.run("-V") : CliTestSupport.run(c, "-V");
+            assertEquals(0, r.code(), c);
+            assertTrue(r.outText().startsWith("linkrescue " + version + "\n"), c + ": " + r.outText());
+            assertEquals("", r.err(), c);
+        }
+    }
+
+    @Test
+    void t15_aFailedExtractLeavesNoEmptyTargetBehind() throws Exception {
+        Path notTar = Files.writeString(dir.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n".repeat(20));
+        Result r = CliTestSupport.run("extract", "-f", notTar.toString(), "-C", dir.resolve("bad1").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("linkrescue: bad archive: "), r.err());
+        assertFalse(Files.exists(dir.resolve("bad1")), "the target it made is gone again");
+        Files.createDirectory(dir.resolve("mine"));
+        assertEquals(1, CliTestSupport.run("extract", "-f", notTar.toString(), "-C", dir.resolve("mine").toString()).code());
+        assertTrue(Files.isDirectory(dir.resolve("mine")), "a target the user made stays");
     }
 }

@@ -118,6 +118,8 @@ public final class DiskSink implements EntrySink {
     private final HardLinks links;
     private final FileData data = new FileData();
     private boolean finished, closed;
+    /** The target directory when this sink made it: a run that fails before writing into it leaves nothing behind. */
+    private byte[] createdRoot;
 
     /**
      * Opens (creating its last component if missing) the target directory. The target's own
@@ -159,8 +161,12 @@ public final class DiskSink implements EntrySink {
             throw e;
         }
         DiskSink sink = new DiskSink(fd, options, problems);
-        if (created) sink.directories.implicitRoot();
-        else if (!options.allowExisting()) sink.directories.tree().root.made(); // empty: this run's to fill
+        if (created) {
+            sink.directories.implicitRoot();
+            sink.createdRoot = targetPath.clone();
+        } else if (!options.allowExisting()) {
+            sink.directories.tree().root.made(); // empty: this run's to fill
+        }
         return sink;
     }
 
@@ -387,6 +393,13 @@ public final class DiskSink implements EntrySink {
         lookups.close();
         links.close();
         Posix.close(rootFd);
+        if (!finished && createdRoot != null) {
+            try {
+                Posix.unlinkAt(Posix.AT_FDCWD, createdRoot, Posix.AT_REMOVEDIR); // only while it is empty
+            } catch (PosixException e) {
+                // something was written (ENOTEMPTY): it stays, and the run's failure says what
+            }
+        }
     }
 
     public Counts counts() { return counts.snapshot(); }

@@ -192,6 +192,7 @@ class ArchiveFileExtractionTest {
             // when the reader fails are dropped, and by offset more are queued): but every file
             // that is there is whole.
             for (Path dst : new Path[] {a, b}) {
+                if (!Files.exists(dst)) continue; // nothing was written: the sink removed the target it made
                 for (String line : sums(dst).split("\n")) {
                     if (!line.isEmpty()) assertTrue(sums.contains(line), "short or wrong file after cut at " + cut + ": " + line);
                 }
