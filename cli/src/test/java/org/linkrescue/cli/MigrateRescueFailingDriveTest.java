@@ -258,4 +258,14 @@ class MigrateRescueFailingDriveTest {
         assertArrayEquals(firstbad, Files.readAllBytes(target.resolve(s1 + "/rescue/firstbad.bin")));
         assertTrue(report().contains("\"badRanges\":[\"0-4095\"]"), report());
     }
+
+    @Test void verifyTakesTheReportMigrateWrote_andItsHashesVouchForEveryUnreadableByte() throws Exception {
+        Path json = work.resolve("verify.json");
+        CliTestSupport.Result v = run("verify", source.toString(), target.toString(), "--rescue-report", reportFile.toString(),
+                "--json", json.toString(), "-q");
+        assertEquals(0, v.code(), v.outText() + v.err());
+        String out = Files.readString(json);
+        assertFalse(out.contains("\"kind\":\"unverifiable\""), "the rescue's hashes cover the bytes the drive cannot read: " + out);
+        assertFalse(out.contains("\"kind\":\"rescue-hash\""), out);
+    }
 }

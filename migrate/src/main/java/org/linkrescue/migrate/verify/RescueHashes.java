@@ -13,7 +13,7 @@ import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.stream.JsonReader;
 
 /**
- * What a rescue report (migrate/archive {@code --report}) says it wrote for each damaged inode:
+ * What a rescue report (migrate/archive {@code --report}, its "rescue" section) says it wrote for each damaged inode:
  * every path of the inode mapped to the SHA-256 of the content written. Only the "damaged"
  * records' "paths" and "sha256" are read; the rest of the report is not this class's business.
  * Paths in the report are {@link Names#display} renderings and are turned back into bytes.
@@ -33,8 +33,10 @@ public final class RescueHashes {
         try (Reader r = Files.newBufferedReader(report, StandardCharsets.UTF_8)) {
             doc = JsonReader.parse(r);
         }
-        if (!(doc instanceof Map<?, ?> top) || !(top.get("damaged") instanceof List<?> damaged))
-            throw new IOException("not a rescue report (no \"damaged\" list): " + report);
+        List<?> damaged = damagedList(doc);
+        if (damaged == null)
+            throw new IOException("not a rescue report: neither a \"rescue\" section with a \"damaged\" list"
+                    + " (what migrate and archive --report write) nor a \"damaged\" list");
         RescueHashes h = new RescueHashes();
         for (Object o : damaged) {
             if (!(o instanceof Map<?, ?> rec) || !(rec.get("paths") instanceof List<?> paths))
@@ -54,6 +56,16 @@ public final class RescueHashes {
             }
         }
         return h;
+    }
+
+    /**
+     * The damaged inodes of a migrate/archive --report (under "rescue"), or of the rescue
+     * section on its own ("damaged" at the top); null when doc is neither.
+     */
+    private static List<?> damagedList(Object doc) {
+        if (!(doc instanceof Map<?, ?> top)) return null;
+        if (top.get("rescue") instanceof Map<?, ?> rescue && rescue.get("damaged") instanceof List<?> d) return d;
+        return top.get("damaged") instanceof List<?> d ? d : null;
     }
 
     /** The SHA-256 the rescue wrote for the inode at path, or null when path was not spliced. */
