@@ -10,6 +10,7 @@ import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.sink.PartialArchive;
+import org.linkrescue.migrate.scan.PathFilter;
 import org.linkrescue.migrate.sink.TarSink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,8 +62,9 @@ final class ArchiveCommand implements Callable<Integer> {
             try (PartialArchive partial = Args.isStdio(file) ? null : PartialArchive.create(Path.of(file))) {
                 OutputStream raw = new BufferedOutputStream(partial == null ? Args.openOutput(file, console) : partial.stream(), 64 * 1024);
                 TarSink sink = TarSink.open(raw, compression, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
-                s.estimate(src);
-                r.evacuation(readOrder).run(src, sink, Evacuation.SinkKind.CONSUMES_BYTES);
+                PathFilter filter = Args.notTheArchive(file);
+                s.estimate(src, filter);
+                r.evacuation(readOrder, filter).run(src, sink, Evacuation.SinkKind.CONSUMES_BYTES);
                 if (partial != null) partial.commit();
                 boolean lost = r.finish();
                 CrossCheckOption.tell(cc, s);

@@ -12,7 +12,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.Posix;
+import org.linkrescue.migrate.fs.PosixException;
+import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.pipeline.ArchiveFile;
+import org.linkrescue.migrate.scan.PathFilter;
 
 /**
  * Command-line arguments arrive as Latin-1 Strings, one char per byte of the name the user
@@ -62,6 +66,25 @@ final class Args {
     static ArchiveFile openPlainArchive(String file, Console console) {
         if (isStdio(file)) return console.in() == System.in ? ArchiveFile.stdinIfPlain() : null;
         return ArchiveFile.openIfPlain(bytes(file));
+    }
+
+    /**
+     * Leaves the archive file being written out of the walk, as GNU tar does ("file is the
+     * archive; not dumped"), found by device and inode once it exists (after it is opened): the
+     * file under its partial name (PartialArchive), and the file it will replace at FILE.
+     */
+    static PathFilter notTheArchive(String file) {
+        if (isStdio(file)) return PathFilter.NONE;
+        return notThisFile(org.linkrescue.migrate.sink.PartialArchive.partialOf(Path.of(file)).toString()).and(notThisFile(file));
+    }
+
+    private static PathFilter notThisFile(String file) {
+        try {
+            Stat st = Posix.statAt(Posix.AT_FDCWD, bytes(file));
+            return st.isRegular() ? PathFilter.notThisFile(st, "file is the archive; not dumped") : PathFilter.NONE;
+        } catch (PosixException e) {
+            return PathFilter.NONE;
+        }
     }
 
     static OutputStream openOutput(String file, Console console) throws IOException {

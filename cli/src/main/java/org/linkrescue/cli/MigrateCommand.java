@@ -8,6 +8,7 @@ import org.linkrescue.migrate.crosscheck.CrossCheckReport;
 import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.rescue.RescueOptions;
+import org.linkrescue.migrate.scan.PathFilter;
 import org.linkrescue.migrate.sink.DiskSink;
 import org.linkrescue.migrate.sink.PartialArchive;
 import org.linkrescue.migrate.sink.TarSink;
@@ -48,7 +49,7 @@ final class MigrateCommand implements Callable<Integer> {
         Evacuation.ReadOrder readOrder = order.value(); // a usage error before anything is made
         if (archiveCopy != null) Args.notToTerminal(archiveCopy, console);
         byte[] src = Args.bytes(source);
-        Sources.checkSource(src, source);
+        Sources.checkApart(Sources.checkSource(src, source), source, target);
         RescueOptions options = rescue.options();
         BlockReader drive = ddrescue.drive(src, false, console.err());
         CrossCheckReport cc = crossCheck.run(src, options, drive, console, common.quiet);
@@ -61,6 +62,7 @@ final class MigrateCommand implements Callable<Integer> {
             // The rescue source offers no descriptor to copy from (a kernel copy cannot be timed out or
             // resumed block by block), so the bytes pass through memory: read them ahead.
             Evacuation.SinkKind kind = Evacuation.SinkKind.CONSUMES_BYTES;
+            PathFilter filter = PathFilter.NONE;
             if (archiveCopy != null) {
                 s.report.place("archive", Args.display(archiveCopy));
                 try {
@@ -70,14 +72,15 @@ final class MigrateCommand implements Callable<Integer> {
                     TarSink tar = TarSink.open(new BufferedOutputStream(copy == null ? Args.openOutput(archiveCopy, console) : copy.stream(), 64 * 1024),
                             c, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
                     sink = new TeeSink(sink, tar);
+                    filter = Args.notTheArchive(archiveCopy);
                 } catch (Exception e) {
                     sink.close();
                     throw e;
                 }
                 kind = Evacuation.SinkKind.CONSUMES_BYTES;
             }
-            s.estimate(src);
-            r.evacuation(readOrder).run(src, sink, kind);
+            s.estimate(src, filter);
+            r.evacuation(readOrder, filter).run(src, sink, kind);
             if (copy != null) copy.commit();
             boolean lost = r.finish();
             CrossCheckOption.tell(cc, s);

@@ -12,6 +12,7 @@ import org.linkrescue.migrate.report.ProblemLog;
 import org.linkrescue.migrate.report.RunReport;
 import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.report.Summary;
+import org.linkrescue.migrate.scan.PathFilter;
 
 /**
  * What every run command does around its pipeline: one problem log, the totals, a progress
@@ -38,8 +39,8 @@ final class Session implements AutoCloseable {
     }
 
     /** Lets the progress line show a total (and an ETA) for a tree it can pre-scan. */
-    void estimate(byte[] sourceRoot) {
-        if (progress != null) SizeEstimate.start(sourceRoot, totals);
+    void estimate(byte[] sourceRoot, PathFilter filter) {
+        if (progress != null) SizeEstimate.start(sourceRoot, totals, filter);
     }
 
     /**

@@ -3,8 +3,11 @@ package org.linkrescue.cli;
 import java.io.IOException;
 import org.linkrescue.archive.Compression;
 import org.linkrescue.migrate.drive.BlockReader;
+import org.linkrescue.migrate.fs.Nesting;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
+import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.scan.PathFilter;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.rescue.RescueContentSource;
 import org.linkrescue.migrate.rescue.RescueOptions;
@@ -18,12 +21,50 @@ import org.linkrescue.migrate.rescue.RescueReport;
 final class Sources {
     private Sources() {}
 
-    /** A source root that cannot be opened as a directory is fatal before anything is created. */
-    static void checkSource(byte[] root, String shown) throws IOException {
+    /**
+     * A source root that cannot be opened as a directory is fatal before anything is created.
+     *
+     * @return its stat (where it is, for {@link #checkApart})
+     */
+    static Stat checkSource(byte[] root, String shown) throws IOException {
         try {
-            Posix.close(Posix.openat(Posix.AT_FDCWD, root, Posix.O_RDONLY | Posix.O_DIRECTORY, 0));
+            int fd = Posix.openat(Posix.AT_FDCWD, root, Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+            try {
+                return Posix.fstat(fd);
+            } finally {
+                Posix.close(fd);
+            }
         } catch (PosixException e) {
             throw new IOException("cannot read source '" + Args.display(shown) + "': " + e.reason(), e);
+        }
+    }
+
+    /**
+     * TARGET inside SOURCE would copy itself (cp refuses it: "cannot copy a directory into
+     * itself"), SOURCE inside TARGET would write where it reads: both are usage errors, found by
+     * device and inode (symlinks, bind mounts and '..' cannot hide them).
+     */
+    static void checkApart(Stat sourceStat, String source, String target) {
+        if (Nesting.within(Args.bytes(target), sourceStat))
+            throw new ExitCodes.UsageException("target '" + Args.display(target) + "' is inside source '" + Args.display(source)
+                    + "': the copy would copy itself; choose a TARGET outside SOURCE");
+        Stat t = existingDir(Args.bytes(target));
+        if (t != null && Nesting.within(Args.bytes(source), t))
+            throw new ExitCodes.UsageException("source '" + Args.display(source) + "' is inside target '" + Args.display(target)
+                    + "'; choose a TARGET outside SOURCE");
+    }
+
+    /** The directory at path, or null when there is none (yet). */
+    static Stat existingDir(byte[] path) {
+        try {
+            int fd = Posix.openat(Posix.AT_FDCWD, path, Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+            try {
+                return Posix.fstat(fd);
+            } finally {
+                Posix.close(fd);
+            }
+        } catch (PosixException e) {
+            return null;
         }
     }
 
@@ -47,9 +88,9 @@ final class Sources {
             session.report.rawSection("rescue", report::write);
         }
 
-        Evacuation evacuation(Evacuation.ReadOrder order) {
+        Evacuation evacuation(Evacuation.ReadOrder order, PathFilter filter) {
             return new Evacuation(source, session.problems, session.totals, Evacuation.Tuning.DEFAULT.withOrder(order))
-                    .onLaterPath(report::addPath);
+                    .onLaterPath(report::addPath).filter(filter);
         }
 
         /** Prints the rescue's summary (when anything was damaged) and says whether bytes were lost. */

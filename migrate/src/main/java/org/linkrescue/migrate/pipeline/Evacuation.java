@@ -2,6 +2,7 @@ package org.linkrescue.migrate.pipeline;
 
 import java.io.IOException;
 import org.linkrescue.migrate.report.RunTotals;
+import org.linkrescue.migrate.scan.PathFilter;
 import org.linkrescue.migrate.scan.TreeScanner;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.ContentSource;
@@ -71,6 +72,7 @@ public final class Evacuation {
     private final RunTotals totals;
     private final Tuning tuning;
     private LaterPathListener laterPaths;
+    private PathFilter filter = PathFilter.NONE;
 
     public Evacuation(ContentSource source, Problems problems, RunTotals totals, Tuning tuning) {
         this.source = source;
@@ -88,6 +90,12 @@ public final class Evacuation {
         return this;
     }
 
+    /** Leaves out what filter says (--exclude, the archive being written): a directory with its subtree. */
+    public Evacuation filter(PathFilter f) {
+        this.filter = f;
+        return this;
+    }
+
     public interface LaterPathListener {
         void laterPath(long dev, long ino, byte[] path);
     }
@@ -102,7 +110,7 @@ public final class Evacuation {
         try (ReadAhead ahead = new ReadAhead(new CountingSink(sink, totals), tuning.depth(), ring, tuning.preReadMax(), tuning.readers(), laterPaths, tuning.order())) {
             SourceStream stream = new SourceStream(source, ahead, problems);
             try {
-                new TreeScanner(problems).walk(sourceRoot, stream);
+                new TreeScanner(problems, filter).walk(sourceRoot, stream);
             } catch (IOException | RuntimeException | Error e) {
                 stream.abandon();
                 throw e;

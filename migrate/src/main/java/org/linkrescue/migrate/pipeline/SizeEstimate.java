@@ -2,6 +2,7 @@ package org.linkrescue.migrate.pipeline;
 
 import java.io.IOException;
 import org.linkrescue.migrate.report.RunTotals;
+import org.linkrescue.migrate.scan.PathFilter;
 import org.linkrescue.migrate.scan.ScannedPath;
 import org.linkrescue.migrate.scan.TreeScanner;
 
@@ -15,11 +16,11 @@ public final class SizeEstimate {
     private SizeEstimate() {}
 
     /** Starts the walk on a daemon thread; it sets totals.expectBytes when done. */
-    public static Thread start(byte[] root, RunTotals totals) {
+    public static Thread start(byte[] root, RunTotals totals, PathFilter filter) {
         Thread t = new Thread(() -> {
             double[] sum = {0};
             try {
-                new TreeScanner((g, p, w) -> { }).walk(root, new TreeScanner.Visitor() {
+                new TreeScanner((g, p, w) -> { }, filter).walk(root, new TreeScanner.Visitor() {
                     @Override public void visit(ScannedPath p) {
                         if (p.stat().isRegular()) sum[0] += (double) p.stat().size() / Math.max(1, p.stat().nlink());
                     }

@@ -35,10 +35,17 @@ public final class TreeScanner {
     }
 
     private final Problems problems;
+    private final PathFilter filter;
     private long rootDev;
 
     public TreeScanner(Problems problems) {
+        this(problems, PathFilter.NONE);
+    }
+
+    /** A walk that leaves out what filter says (a directory with everything below it). */
+    public TreeScanner(Problems problems, PathFilter filter) {
         this.problems = problems;
+        this.filter = filter;
     }
 
     /**
@@ -73,11 +80,17 @@ public final class TreeScanner {
         names.sort(Names::compare);
         for (byte[] name : names) {
             byte[] path = Names.join(dirPath, name);
+            if (filter.excludes(path)) continue;
             Stat st;
             try {
                 st = Posix.lstatAt(dirFd, name);
             } catch (PosixException e) {
                 problems.report(Grade.FAILED, path, "lstat: " + e.reason());
+                continue;
+            }
+            String leftOut = filter.leaveOut(path, st);
+            if (leftOut != null) {
+                problems.report(Grade.WARN, path, leftOut);
                 continue;
             }
             int type = st.type();
