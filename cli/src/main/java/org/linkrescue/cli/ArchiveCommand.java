@@ -10,6 +10,7 @@ import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.sink.PartialArchive;
+import org.linkrescue.migrate.scan.Exclusions;
 import org.linkrescue.migrate.scan.PathFilter;
 import org.linkrescue.migrate.sink.TarSink;
 import picocli.CommandLine.Command;
@@ -35,6 +36,7 @@ final class ArchiveCommand implements Callable<Integer> {
     String compress;
 
     @Mixin CommonOptions common = new CommonOptions();
+    @Mixin ExcludeOptions exclude = new ExcludeOptions();
     @Mixin RescueMixin rescue = new RescueMixin();
     @Mixin DdrescueMapOption ddrescue = new DdrescueMapOption();
     @Mixin CrossCheckOption crossCheck = new CrossCheckOption();
@@ -48,6 +50,7 @@ final class ArchiveCommand implements Callable<Integer> {
         Args.notToTerminal(file, console);
         Compression compression = compress != null ? Sources.compression(compress)
                 : Args.isStdio(file) ? Compression.NONE : Compression.fromFileName(file);
+        Exclusions exclusions = exclude.exclusions();
         byte[] src = Args.bytes(source);
         Sources.checkSource(src, source);
         RescueOptions options = rescue.options();
@@ -62,7 +65,7 @@ final class ArchiveCommand implements Callable<Integer> {
             try (PartialArchive partial = Args.isStdio(file) ? null : PartialArchive.create(Path.of(file))) {
                 OutputStream raw = new BufferedOutputStream(partial == null ? Args.openOutput(file, console) : partial.stream(), 64 * 1024);
                 TarSink sink = TarSink.open(raw, compression, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
-                PathFilter filter = Args.notTheArchive(file);
+                PathFilter filter = exclusions.and(Args.notTheArchive(file));
                 s.estimate(src, filter);
                 r.evacuation(readOrder, filter).run(src, sink, Evacuation.SinkKind.CONSUMES_BYTES);
                 if (partial != null) partial.commit();

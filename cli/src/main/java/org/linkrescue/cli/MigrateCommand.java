@@ -8,6 +8,7 @@ import org.linkrescue.migrate.crosscheck.CrossCheckReport;
 import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.rescue.RescueOptions;
+import org.linkrescue.migrate.scan.Exclusions;
 import org.linkrescue.migrate.scan.PathFilter;
 import org.linkrescue.migrate.sink.DiskSink;
 import org.linkrescue.migrate.sink.PartialArchive;
@@ -37,6 +38,7 @@ final class MigrateCommand implements Callable<Integer> {
     String archiveCopy;
 
     @Mixin CommonOptions common = new CommonOptions();
+    @Mixin ExcludeOptions exclude = new ExcludeOptions();
     @Mixin RescueMixin rescue = new RescueMixin();
     @Mixin DdrescueMapOption ddrescue = new DdrescueMapOption();
     @Mixin CrossCheckOption crossCheck = new CrossCheckOption();
@@ -48,6 +50,7 @@ final class MigrateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Evacuation.ReadOrder readOrder = order.value(); // a usage error before anything is made
         if (archiveCopy != null) Args.notToTerminal(archiveCopy, console);
+        Exclusions exclusions = exclude.exclusions();
         byte[] src = Args.bytes(source);
         Sources.checkApart(Sources.checkSource(src, source), source, target);
         RescueOptions options = rescue.options();
@@ -62,7 +65,7 @@ final class MigrateCommand implements Callable<Integer> {
             // The rescue source offers no descriptor to copy from (a kernel copy cannot be timed out or
             // resumed block by block), so the bytes pass through memory: read them ahead.
             Evacuation.SinkKind kind = Evacuation.SinkKind.CONSUMES_BYTES;
-            PathFilter filter = PathFilter.NONE;
+            PathFilter filter = exclusions;
             if (archiveCopy != null) {
                 s.report.place("archive", Args.display(archiveCopy));
                 try {
@@ -72,7 +75,7 @@ final class MigrateCommand implements Callable<Integer> {
                     TarSink tar = TarSink.open(new BufferedOutputStream(copy == null ? Args.openOutput(archiveCopy, console) : copy.stream(), 64 * 1024),
                             c, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
                     sink = new TeeSink(sink, tar);
-                    filter = Args.notTheArchive(archiveCopy);
+                    filter = exclusions.and(Args.notTheArchive(archiveCopy));
                 } catch (Exception e) {
                     sink.close();
                     throw e;

@@ -47,6 +47,7 @@ final class ScanCommand implements Callable<Integer> {
     int snapshotDepth;
 
     @Mixin ReadMixin read = new ReadMixin();
+    @Mixin ExcludeOptions exclude = new ExcludeOptions();
 
     /** Without --read-test, the damage map comes from the mapfile and the files' extents: no data is read. */
     @Mixin DdrescueMapOption ddrescue = new DdrescueMapOption();
@@ -73,7 +74,7 @@ final class ScanCommand implements Callable<Integer> {
         byte[] src = Args.bytes(source);
         ProblemLog problems = new ProblemLog(console.err());
         Tally tally = new Tally();
-        Inventory inv = new Inventory(snapshotDepth, readTest, options, problems, tally);
+        Inventory inv = new Inventory(snapshotDepth, readTest, options, problems, tally).filter(exclude.exclusions());
         DamageMap map = ddrescue.map(src, console.err());
         BlockReader drive = map == null ? BlockReader.REAL : new MappedDrive(BlockReader.REAL, map, true);
         if (map != null && readTest) inv.readingThrough(drive);

@@ -69,6 +69,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** SOURCE may be the failing drive: a read of it hanging longer is abandoned, the rest of that file unverifiable. */
     @Mixin ReadTimeoutOption readTimeout = new ReadTimeoutOption();
+    @Mixin ExcludeOptions exclude = new ExcludeOptions();
 
     /** --archive is read within these. */
     @Mixin ArchiveLimitsOptions limits = new ArchiveLimitsOptions();
@@ -95,6 +96,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (archive != null && rescueReport != null)
             throw new ExitCodes.UsageException("--rescue-report applies to verify SOURCE TARGET, not to --archive");
         if (archive != null) Args.notFromTerminal(archive, console);
+        org.linkrescue.migrate.scan.Exclusions exclusions = exclude.exclusions();
         RescueHashes rescue = null;
         if (rescueReport != null) {
             try {
@@ -134,12 +136,13 @@ final class VerifyCommand implements Callable<Integer> {
             try (TerminalLine progress = WalkProgress.startIf(console, quiet, tally, "verify", problemLog);
                  TimedReads reads = new TimedReads(drive, timeout, ReadThrough.CHUNK)) {
                 if (archive == null) {
-                    new TreeVerifier(log, log.errorsTo(problemLog), rescue, tally, reads)
+                    new TreeVerifier(log, log.errorsTo(problemLog), rescue, tally, reads).filter(exclusions)
                             .verify(Args.bytes(paths.get(0)), Args.bytes(paths.get(1)));
                 } else {
                     try (InputStream raw = Args.openInput(archive, console)) {
                         InputStream plain = Compression.decompressDetected(new BufferedInputStream(raw, 1 << 16));
-                        new ArchiveVerifier(log, log.errorsTo(problemLog), tally, reads).verify(new TarReader(plain, readLimits), Args.bytes(paths.get(0)));
+                        new ArchiveVerifier(log, log.errorsTo(problemLog), tally, reads).excluding(exclusions)
+                                .verify(new TarReader(plain, readLimits), Args.bytes(paths.get(0)));
                     }
                 }
             } catch (UncheckedIOException e) {

@@ -15,6 +15,7 @@ import org.linkrescue.migrate.rescue.RescueContentSource;
 import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.rescue.RescueReport;
 import org.linkrescue.migrate.scan.ScannedPath;
+import org.linkrescue.migrate.scan.PathFilter;
 import org.linkrescue.migrate.scan.TreeScanner;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.Problems;
@@ -64,6 +65,7 @@ public final class Inventory {
     private int snapIndex = -1;
     private byte[] snapName;
     private long sPaths, sInodes, sNewInodes, sNewBytes, sBytes;
+    private PathFilter filter = PathFilter.NONE;
     /** Whether the path in hand lies in a snapshot (not above them); counts go to the snapshot only then. */
     private boolean inSnapshot;
 
@@ -102,12 +104,18 @@ public final class Inventory {
         return this;
     }
 
+    /** Leaves out what filter says (--exclude): a directory with everything below it. */
+    public Inventory filter(PathFilter f) {
+        this.filter = f;
+        return this;
+    }
+
     /** Walks the tree at root. @throws IOException when root cannot be opened */
     public void run(byte[] root) throws IOException {
         report = new RescueReport();
         Problems held = (g, p, w) -> pending.add(() -> problems.report(g, p, w));
         try (RescueContentSource reader = readTest ? new RescueContentSource(rescueOptions, held, report, drive) : null) {
-            BigStack.run(() -> new TreeScanner(problems).walk(root, p -> visit(p, reader)));
+            BigStack.run(() -> new TreeScanner(problems, filter).walk(root, p -> visit(p, reader)));
         }
         closeSnapshot();
         if (mapped != null) mapped.finish(root);

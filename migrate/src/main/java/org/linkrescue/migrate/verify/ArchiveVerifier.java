@@ -3,6 +3,7 @@ package org.linkrescue.migrate.verify;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.List;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
 import org.linkrescue.archive.Names;
@@ -13,6 +14,7 @@ import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.scan.Exclusions;
 import org.linkrescue.migrate.scan.TreeScanner;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
@@ -52,6 +54,8 @@ public final class ArchiveVerifier {
         TreeInode(byte[] firstPath, int nlink) { this.firstPath = firstPath; this.remaining = nlink; }
     }
 
+    private Exclusions exclusions = Exclusions.of(List.of());
+
     public ArchiveVerifier(Findings out, Problems problems, Tally tally) {
         this(out, problems, tally, null);
     }
@@ -77,6 +81,7 @@ public final class ArchiveVerifier {
         try (TreeLookup tree = new TreeLookup(root)) {
             Entry e;
             while ((e = archive.next()) != null) {
+                if (exclusions.excludesWithin(e.path())) continue;
                 tally.path();
                 if (!seen.add(e.path())) problems.report(Grade.WARN, e.path(), "appears more than once in the archive");
                 entry(e, archive, tree, root);
@@ -86,6 +91,15 @@ public final class ArchiveVerifier {
         } finally {
             Posix.close(root);
         }
+    }
+
+    /**
+     * Leaves out the paths these patterns exclude, in the archive and in SOURCE alike (what an
+     * archive made with the same --exclude left out is no difference).
+     */
+    public ArchiveVerifier excluding(Exclusions e) {
+        this.exclusions = e;
+        return this;
     }
 
     /** Paths in the archive. */
@@ -288,7 +302,7 @@ public final class ArchiveVerifier {
 
     /** Every path of the tree that the archive does not hold. */
     private void missing(byte[] source) throws IOException {
-        BigStack.run(() -> new TreeScanner(problems).walk(source, p -> {
+        BigStack.run(() -> new TreeScanner(problems, exclusions).walk(source, p -> {
             if (!seen.contains(p.path()))
                 out.difference(new Difference(DiffKind.MISSING, p.path(), Describe.type(p.stat().type())
                         + " in SOURCE, not in the archive"));

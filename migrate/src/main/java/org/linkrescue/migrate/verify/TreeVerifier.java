@@ -10,6 +10,7 @@ import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.scan.PathFilter;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
 
@@ -41,6 +42,7 @@ public final class TreeVerifier {
     private final InodeMap<SrcInode> srcLinks = new InodeMap<>();
     private final InodeMap<TgtInode> tgtLinks = new InodeMap<>();
     private long srcRootDev, tgtRootDev;
+    private PathFilter filter = PathFilter.NONE;
     private long linkedInodes;
 
     /** A SOURCE inode with links still to come. */
@@ -115,6 +117,15 @@ public final class TreeVerifier {
         }
     }
 
+    /**
+     * Leaves out, on both sides, the paths filter excludes by name (--exclude: what a migrate
+     * with the same patterns left out is no difference); a directory with everything below it.
+     */
+    public TreeVerifier filter(PathFilter f) {
+        this.filter = f;
+        return this;
+    }
+
     static int openRoot(byte[] dir, String side) throws PosixException {
         try {
             return Posix.openat(Posix.AT_FDCWD, dir, Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
@@ -135,6 +146,7 @@ public final class TreeVerifier {
     private List<byte[]> list(int fd, byte[] dir, String side) {
         try {
             List<byte[]> names = Posix.listDir(fd);
+            names.removeIf(n -> filter.excludes(Names.join(dir, n)));
             names.sort(Names::compare);
             return names;
         } catch (PosixException e) {
