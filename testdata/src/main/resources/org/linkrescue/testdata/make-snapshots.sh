@@ -23,7 +23,7 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 usage() {
   cat >&2 <<'EOF'
-usage: make-snapshots.sh ROOT [--snapshots N] [--files N] [--sizes tiny|small|bench]
+usage: make-snapshots.sh ROOT [--snapshots N] [--files N] [--sizes tiny|meta|small|bench]
          [--seed S] [--odd|--no-odd] [--long-path|--no-long-path]
          [--large-files COUNT:BYTES] [--mirror-after K] [--start-day EPOCH_SECONDS]
 EOF
@@ -59,7 +59,7 @@ while [ $# -gt 0 ]; do
     *) echo "make-snapshots.sh: unknown option: $1" >&2; usage ;;
   esac
 done
-case $SIZES in tiny|small|bench) ;; *) echo "make-snapshots.sh: unknown size distribution: $SIZES" >&2; exit 2 ;; esac
+case $SIZES in tiny|meta|small|bench) ;; *) echo "make-snapshots.sh: unknown size distribution: $SIZES" >&2; exit 2 ;; esac
 [ "$SNAPSHOTS" -ge 1 ] || { echo "make-snapshots.sh: --snapshots must be >= 1" >&2; exit 2; }
 [ "$ODD" = 1 ] || LONG_PATH=0
 for tool in rsync cp find head touch; do
@@ -93,6 +93,9 @@ pick_size() {
   rnd_below 100; local p=$R
   case $SIZES in
     tiny)  rnd_below 1025; SIZE=$R ;;
+    # Small files only, 0..8 KiB (mean 4 KiB): a link farm, where the time goes to one lstat
+    # and one link per path, not to data (issue 19's metadata tree).
+    meta)  rnd_below 8193; SIZE=$R ;;
     small) if   [ $p -lt 70 ]; then rnd_below 4097; SIZE=$R
            elif [ $p -lt 90 ]; then rnd_below 61440; SIZE=$(( 4096 + R ))
            else rnd_below 196608; SIZE=$(( 65537 + R )); fi ;;

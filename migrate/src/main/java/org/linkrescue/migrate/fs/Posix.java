@@ -341,6 +341,15 @@ public final class Posix {
         if (C.linkat(oldDir, Names.cstr(oldName), newDir, Names.cstr(newName), 0) != 0) throw fail("link", newName);
     }
 
+    /**
+     * {@link #linkAt} with both names NUL-terminated already (the last byte of each array is 0):
+     * a snapshot tree makes hundreds of thousands of links, and each name's copy costs.
+     */
+    public static void linkAtZ(int oldDir, byte[] oldNameZ, int newDir, byte[] newNameZ) throws PosixException {
+        if (C.linkat(oldDir, oldNameZ, newDir, newNameZ, 0) != 0)
+            throw fail("link", java.util.Arrays.copyOf(newNameZ, newNameZ.length - 1));
+    }
+
     public static void unlinkAt(int dirfd, byte[] name, int flags) throws PosixException {
         if (C.unlinkat(dirfd, Names.cstr(name), flags) != 0) throw fail("unlink", name);
     }

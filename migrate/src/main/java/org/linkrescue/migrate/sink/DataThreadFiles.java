@@ -2,105 +2,127 @@ package org.linkrescue.migrate.sink;
 
 import java.io.IOException;
 import org.linkrescue.archive.Entry;
-import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.stream.Content;
-import org.linkrescue.migrate.stream.Retainable;
 
 /**
- * The disk sink's files written on its data threads ({@link DataWriters}, through
- * {@link InFlightFiles}): the sink creates a file and goes on with the next entries while a data
- * thread writes the bytes (already in memory, or read off the drive as they are written: a
- * large file a content lets go, {@link Retainable#retain}) and gives the file its metadata. What
- * became of each is settled back on the sink's thread ({@link #settle}), which owns every table
- * and counter: a written file becomes linkable and counts; a failed one is removed (a file
- * without all its bytes would be invented data) and reported. With no data threads everything
- * here is a no-op and the sink writes each file itself.
+ * One lane's files written on the data threads ({@link DataWriters}, shared by every lane): the
+ * lane creates a file and goes on with the next entries while a data thread writes the bytes
+ * (already in memory, or read off the drive as they are written: a large file a content lets go,
+ * {@link org.linkrescue.migrate.stream.Retainable#retain}) and gives the file its metadata. A written file is published to the
+ * link tables by the data thread itself ({@link LinkTargets}), so a link waiting for it in any
+ * lane goes on at once; the rest is settled back on the lane's thread ({@link #settle}), which
+ * owns its counters: a written file counts; a failed one is removed (a file without all its
+ * bytes would be invented data) and reported. With no data threads everything here is a no-op
+ * and the lane writes each file itself.
  */
 final class DataThreadFiles implements AutoCloseable {
-    /** Files in flight on the data threads: each holds a target descriptor. */
-    private static final int DATA_IN_FLIGHT = 64;
-
-    /** A file a data thread wrote and kept: linkable from now on. */
-    interface Kept {
-        void file(SafePath path, Stat made);
+    /** What a data thread did with one file: made (written, with its stat) or why not. */
+    record Written(SafePath path, Entry entry, long bytes, Stat made, String failure,
+                   PosixException error, IOException contentError) {
+        boolean ok() { return made != null; }
     }
 
-    private final InFlightFiles inFlight; // null: no data threads
+    private final DataWriters<Written>.Client writers; // null: no data threads
     /** Each data thread's copy buffer. */
-    private final ThreadLocal<FileData> dataOfThread = ThreadLocal.withInitial(FileData::new);
+    private static final ThreadLocal<FileData> DATA_OF_THREAD = ThreadLocal.withInitial(FileData::new);
     private final MetadataWriter meta;
     private final SinkFailures failures;
     private final MadeCounts counts;
-    private final Kept kept;
-    /** Walks to a failed file's directory to remove it; shared with the sink's thread. */
+    private final LinkTargets targets;
+    /** Walks to a failed file's directory to remove it; the lane's. */
     private final DirCursor lookups;
     /** A content's own failure met on a data thread: the producer's, rethrown as it came. */
     private volatile IOException contentFailure;
 
-    DataThreadFiles(int threads, MetadataWriter meta, SinkFailures failures, MadeCounts counts, DirCursor lookups, Kept kept) {
-        this.inFlight = threads > 0 ? new InFlightFiles(threads, DATA_IN_FLIGHT) : null;
+    /** @param pool the data threads, or null: the lane writes every file itself */
+    DataThreadFiles(DataWriters<Written> pool, MetadataWriter meta, SinkFailures failures, MadeCounts counts,
+                    DirCursor lookups, LinkTargets targets) {
+        this.writers = pool == null ? null : pool.client();
         this.meta = meta;
         this.failures = failures;
         this.counts = counts;
         this.lookups = lookups;
-        this.kept = kept;
+        this.targets = targets;
     }
 
-    /** Whether c may go to a data thread: it can be retained, and there are data threads. */
-    Retainable retainable(Content c) { return inFlight == null ? null : c.as(Retainable.class); }
+    /** Whether files may go to data threads at all. */
+    boolean enabled() { return writers != null; }
 
     /**
      * Hands the rest of the file out (made, open, empty) to a data thread: its bytes from held,
-     * then its metadata. Waits while the threads are full.
+     * then its metadata. Waits while the threads are full. seq: the entry's place in the stream.
      */
-    void submit(SafePath p, TargetFile out, Entry e, Content held, boolean readsAsItWrites) throws IOException {
-        inFlight.submit(p, () -> write(out, p, e, held), readsAsItWrites);
+    void submit(SafePath p, long seq, TargetFile out, Entry e, Content held, boolean readsAsItWrites) throws IOException {
+        targets.inFlight(p);
+        try {
+            writers.submit(() -> write(out, p, seq, e, held), readsAsItWrites);
+        } catch (IOException | RuntimeException x) {
+            targets.landed(p);
+            throw x;
+        }
     }
 
     /**
-     * On a data thread: data, then owner, mode and times, then close. Touches no table or
-     * counter: {@link #settle} does.
+     * On a data thread: data, then owner, mode and times, then close; a file written and kept is
+     * linkable from here on. Touches no counter: {@link #settle} does.
      */
-    private InFlightFiles.Written write(TargetFile out, SafePath p, Entry e, Content c) {
+    private Written write(TargetFile out, SafePath p, long seq, Entry e, Content c) {
+        try {
+            Written w = writeAndClose(out, p, e, c);
+            if (w.ok()) targets.kept(p, w.made(), seq);
+            else if (w.error() != null && TargetWriteException.isTargetFailure(w.error().errno()))
+                failures.fatal(e.path(), w.error()); // every lane stops now, not at this lane's next settle
+            return w;
+        } finally {
+            targets.landed(p);
+        }
+    }
+
+    private Written writeAndClose(TargetFile out, SafePath p, Entry e, Content c) {
         try (c) {
             if (failures.stopped() || contentFailure != null)
-                return new InFlightFiles.Written(p, e, 0, null, "not written: the run stopped", null, null);
+                return new Written(p, e, 0, null, "not written: the run stopped", null, null);
             long n;
             try {
-                n = dataOfThread.get().write(out, c);
+                n = DATA_OF_THREAD.get().write(out, c);
             } catch (FileData.SourceFailed s) {
-                return new InFlightFiles.Written(p, e, 0, null, "not written: " + s.getMessage(), null, null);
+                return new Written(p, e, 0, null, "not written: " + s.getMessage(), null, null);
             }
             if (n != e.size() || n != c.size())
-                return new InFlightFiles.Written(p, e, 0, null, "not written: source delivered " + n + " of " + e.size() + " bytes", null, null);
+                return new Written(p, e, 0, null, "not written: source delivered " + n + " of " + e.size() + " bytes", null, null);
             Stat st = meta.afterData(out.fd(), e);
-            return new InFlightFiles.Written(p, e, n, st, null, null, null);
+            return new Written(p, e, n, st, null, null, null);
         } catch (FileData.ContentFailed x) {
-            return new InFlightFiles.Written(p, e, 0, null, null, null, x.original());
+            return new Written(p, e, 0, null, null, null, x.original());
         } catch (PosixException x) {
-            return new InFlightFiles.Written(p, e, 0, null, null, x, null);
+            return new Written(p, e, 0, null, null, x, null);
         } catch (IOException | RuntimeException x) {
-            return new InFlightFiles.Written(p, e, 0, null, "not written: " + x, null, null);
+            return new Written(p, e, 0, null, "not written: " + x, null, null);
         } finally {
             out.close();
         }
     }
 
     /**
-     * Takes in what the data threads finished: a written file becomes linkable and counts; a
-     * failed one is removed and reported.
+     * Takes in what the data threads finished: a written file counts; a failed one is removed
+     * and reported.
      *
      * @throws TargetWriteException a data thread met a full or failing target
      * @throws IOException          a content failed (the producer's error, as it came)
      */
     void settle() throws IOException {
-        if (inFlight == null) return;
-        InFlightFiles.Written w;
-        while ((w = inFlight.poll()) != null) {
+        if (writers == null) return;
+        drain();
+        failures.check(); // a data thread's target failure (reported there), also met by a file that waited
+    }
+
+    /** Settles each result polled; throws at most once per kind of stop (then it is said). */
+    private void drain() throws IOException {
+        Written w;
+        while ((w = writers.poll()) != null) {
             if (w.ok()) {
-                kept.file(w.path(), w.made());
                 counts.files++;
                 counts.bytes += w.bytes();
                 continue;
@@ -116,50 +138,40 @@ final class DataThreadFiles implements AutoCloseable {
         }
     }
 
-    /** Waits for every file on the data threads and settles them. */
+    /** Waits for every file this lane gave the data threads and settles them. */
     void settleAll() throws IOException {
-        if (inFlight == null) return;
-        inFlight.awaitIdle();
+        if (writers == null) return;
+        writers.awaitIdle();
         settle();
     }
 
-    /** Whether some file in flight is still being read from the source drive. */
-    boolean reading() { return inFlight != null && inFlight.reading(); }
-
-    /** Whether path's file is in flight and still being read from the source drive. */
-    boolean reading(SafePath path) { return inFlight != null && inFlight.reading(path); }
-
-    /** Whether path's file is still in flight (handed over and not yet settled). */
-    boolean holds(SafePath path) { return inFlight != null && inFlight.holds(path); }
-
     private void unlinkByPath(SafePath p) {
         try {
-            DiskSink.unlinkQuietly(lookups.parentOf(p), p.lastName());
+            EntryWriter.unlinkQuietly(lookups.parentOf(p), p.lastName());
         } catch (IOException | Refused ignored) {
             // Its directory cannot be reached any more: the report already says the file failed.
         }
     }
 
     /**
-     * Finishes the files in flight (their bytes are ready) and settles them, so a failed one is
-     * still removed, then ends the data threads.
+     * Finishes this lane's files in flight (their bytes are ready) and settles them, so a failed
+     * one is still removed. The data threads themselves are the sink's to end.
      */
     @Override
     public void close() {
-        if (inFlight == null) return;
+        if (writers == null) return;
         try {
-            inFlight.awaitIdle();
+            writers.awaitIdle();
         } catch (IOException ignored) {
             Thread.currentThread().interrupt();
         }
         while (true) {
             try {
-                settle();
+                drain();
                 break;
             } catch (IOException ignored) {
                 // The run is ending on a failure, reported once; the rest is only cleaned up.
             }
         }
-        inFlight.close();
     }
 }

@@ -8,18 +8,21 @@ import java.util.function.Supplier;
 import org.linkrescue.migrate.concurrent.Handoff;
 
 /**
- * Threads that write the data of files the disk sink has created, while the sink's own thread
- * goes on with the next entries. Measured on a snapshot tree, one thread doing both the
+ * Threads that write the data of files the disk sink has created, while the sink's own threads
+ * go on with the next entries. Measured on a snapshot tree, one thread doing both the
  * namespace work (mkdir, create, link) and the copying of bytes was the bottleneck of migrate
  * and extract, with the second core partly idle.
  *
  * <p>Jobs go to the least busy thread through {@link Handoff} queues, so a tree of small files
  * costs no wake-up per file. At most {@code perThread} jobs wait per thread, plus the one it
  * runs: each holds a target descriptor and its bytes in memory. Results come back in completion
- * order through {@link #poll}, to be settled on the sink's thread, which owns every table and
- * counter; a job never throws.
+ * order to the {@link Client} that submitted the job, to be settled on that client's thread,
+ * which owns its tables and counters; a job never throws.
  *
- * <p>One thread at a time (the sink's) submits, polls, waits and closes.
+ * <p>Several threads may submit at once (the sink's lanes, each through a client of its own);
+ * each client polls, waits for its own jobs, and is used by one thread at a time. The
+ * one-client methods ({@link #submit}, {@link #poll}, {@link #awaitIdle}) go through a client
+ * made with the writers.
  *
  * @param <R> what a job reports
  */
@@ -30,15 +33,17 @@ final class DataWriters<R> implements AutoCloseable {
     private static final long ROOM_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** A job running this long is a large file, not one of many small ones (those take microseconds). */
     static final long LONG_JOB_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-    private static final Supplier<?> END = () -> null;
+    private static final Job<?> END = new Job<>(() -> null, null, false);
 
-    private final java.util.List<Worker> workers = new java.util.ArrayList<>();
+    /** Started on the first job (a sink whose lanes write small files themselves may never need one). */
+    private volatile java.util.List<Worker> workers = java.util.List.of();
+    private final int threads, perThread;
     /**
      * Large files no thread was free for, for whichever frees first: given to a busy thread, a
      * third large file waited out the first on its thread while the other thread, done with the
      * second, sat idle (three files of 2 GiB: one thread busy 7.8 s, the other 2.8 s).
      */
-    private final ConcurrentLinkedQueue<Shared> shared = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Job<R>> shared = new ConcurrentLinkedQueue<>();
     /**
      * A thread for large files only, made when the first large file finds every data thread
      * busy: it takes from the shared queue, so one large file more copies at once. A large
@@ -47,25 +52,70 @@ final class DataWriters<R> implements AutoCloseable {
      * long as the first two together (3 x 2 GiB to a disk: 4.73 s with two at most at once,
      * 3.69 s with three, cp 3.6 s).
      */
-    private Worker largeOnly;
-    private final ConcurrentLinkedQueue<R> done = new ConcurrentLinkedQueue<>();
+    private volatile Worker largeOnly; // made under the lock, read by any client's awaitIdle
     private int next;
-    private volatile long submitted; // written by the submitting thread only
-    private volatile long finished;
-    private volatile Thread waiting; // the submitter, parked in awaitIdle
     private boolean closed;
+    /** The client of the one-client methods. */
+    private final Client own;
 
     DataWriters(int threads, int perThread) {
         if (threads < 1 || perThread < 1) throw new IllegalArgumentException(threads + " threads, " + perThread + " per thread");
-        for (int i = 0; i < threads; i++) workers.add(new Worker(perThread));
+        this.threads = threads;
+        this.perThread = perThread;
+        own = new Client();
     }
 
-    /** A job in the shared queue: counted on whichever thread runs it, not on one given it. */
-    private record Shared(Supplier<?> job) implements Supplier<Object> {
-        @Override public Object get() { return job.get(); }
-    }
+    /**
+     * A job and the client its result goes to. shared: in the shared queue, counted on
+     * whichever thread runs it, not on one given it.
+     */
+    private record Job<R>(Supplier<R> work, DataWriters<R>.Client to, boolean shared) {}
 
-    private Supplier<?> takeShared() { return shared.poll(); }
+    private Job<?> takeShared() { return shared.poll(); }
+
+    /** A submitter of its own: its jobs' results, and a wait for its jobs alone. */
+    Client client() { return new Client(); }
+
+    /**
+     * One submitting thread's share of the writers: the results of its jobs, in completion
+     * order, and a wait for its own jobs only (another client's stream of small files never
+     * keeps it waiting). Used by one thread at a time.
+     */
+    final class Client {
+        private final ConcurrentLinkedQueue<R> done = new ConcurrentLinkedQueue<>();
+        private volatile long submitted; // written by the client's thread only
+        private volatile long finished;
+        private volatile Thread waiting; // the client's thread, parked in awaitIdle
+
+        /** As {@link DataWriters#submit(Supplier, boolean)}, the result coming back here. */
+        void submit(Supplier<R> job, boolean large) throws InterruptedIOException {
+            DataWriters.this.submit(job, large, this);
+        }
+
+        /** The next finished job's result, or null when none has finished since the last poll. */
+        R poll() { return done.poll(); }
+
+        /** Waits until every job this client submitted has finished (their results wait in {@link #poll}). */
+        void awaitIdle() throws InterruptedIOException {
+            nudgeAll(); // nothing more comes from here: do not wait for a fuller queue
+            while (finished != submitted) {
+                waiting = Thread.currentThread();
+                if (finished != submitted) LockSupport.park(this); // the last job to finish wakes it
+                waiting = null;
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for the data writers");
+                }
+            }
+        }
+
+        private synchronized void finishedOne(R r) {
+            if (r != null) done.add(r);
+            finished = finished + 1; // several workers: one at a time
+            Thread t = waiting;
+            if (t != null && finished == submitted) LockSupport.unpark(t);
+        }
+    }
 
     /**
      * Runs job on a data thread; waits while that thread's queue is full. The thread is the one
@@ -75,7 +125,7 @@ final class DataWriters<R> implements AutoCloseable {
      * it, and soon stop the submitter at its full queue.
      */
     void submit(Supplier<R> job) throws InterruptedIOException {
-        submit(job, false);
+        own.submit(job, false);
     }
 
     /**
@@ -84,16 +134,26 @@ final class DataWriters<R> implements AutoCloseable {
      * for large files only and by the first data thread to run out of its own work.
      */
     void submit(Supplier<R> job, boolean large) throws InterruptedIOException {
+        own.submit(job, large);
+    }
+
+    /** One submission at a time: the choice of a thread and the hand-off to it go together. */
+    private synchronized void submit(Supplier<R> work, boolean large, Client to) throws InterruptedIOException {
         if (closed) throw new IllegalStateException("data writers closed");
+        if (workers.isEmpty()) {
+            java.util.List<Worker> started = new java.util.ArrayList<>();
+            for (int i = 0; i < threads; i++) started.add(new Worker(perThread));
+            workers = started;
+        }
         if (large) {
             for (Worker c : workers) {
                 if (c.unfinished() == 0) {
-                    give(c, job);
+                    give(c, new Job<>(work, to, false));
                     return;
                 }
             }
-            shared.add(new Shared(job));
-            submitted++;
+            to.submitted++;
+            shared.add(new Job<>(work, to, true));
             if (largeOnly == null) largeOnly = new Worker(1); // it finds the shared queue on its first look
             else largeOnly.queue.wake();
             for (Worker c : workers) c.queue.wake(); // whichever runs out of work first takes it
@@ -115,41 +175,35 @@ final class DataWriters<R> implements AutoCloseable {
             }
         }
         next = (chosen + 1) % n;
-        give(w, job);
+        give(w, new Job<>(work, to, false));
     }
 
-    private void give(Worker w, Supplier<R> job) throws InterruptedIOException {
+    private void give(Worker w, Job<R> job) throws InterruptedIOException {
         w.given++; // before the job can end: given - ended never goes below 0
+        job.to().submitted++; // likewise for the client's count
         while (!w.queue.put(job, ROOM_WAIT_NANOS)) {
             if (Thread.interrupted()) {
                 w.given--;
+                job.to().submitted--;
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for a data writer");
             }
         }
-        submitted++;
     }
 
     /** The next finished job's result, or null when none has finished since the last poll. */
-    R poll() { return done.poll(); }
+    R poll() { return own.poll(); }
 
-    /** Waits until every submitted job has finished (their results wait in {@link #poll}). */
-    void awaitIdle() throws InterruptedIOException {
-        for (Worker w : all()) w.queue.nudge(); // nothing more comes: do not wait for a fuller queue
-        while (finished != submitted) {
-            waiting = Thread.currentThread();
-            if (finished != submitted) LockSupport.park(this); // the last job to finish wakes it
-            waiting = null;
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for the data writers");
-            }
-        }
+    /** Waits until every job submitted through {@link #submit} has finished (their results wait in {@link #poll}). */
+    void awaitIdle() throws InterruptedIOException { own.awaitIdle(); }
+
+    private void nudgeAll() {
+        for (Worker w : all()) w.queue.nudge();
     }
 
     /** Lets queued jobs finish, then ends the threads (call awaitIdle first to wait for them). */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) return;
         closed = true;
         boolean interrupted = Thread.interrupted(); // the threads are ended all the same
@@ -170,7 +224,7 @@ final class DataWriters<R> implements AutoCloseable {
     }
 
     private final class Worker implements Runnable {
-        final Handoff<Supplier<?>> queue;
+        final Handoff<Job<?>> queue;
         final Thread thread;
         long given; // jobs handed to this thread; the submitter's only
         volatile long ended; // of those, finished; written by this thread only
@@ -190,14 +244,14 @@ final class DataWriters<R> implements AutoCloseable {
         @Override
         public void run() {
             while (true) {
-                Supplier<?> job;
+                Job<?> job;
                 try {
                     job = queue.takeOr(DataWriters.this::takeShared);
                 } catch (InterruptedException e) {
                     return;
                 }
                 if (job == END) { // what waits in the shared queue still runs first
-                    Supplier<?> s;
+                    Job<?> s;
                     while ((s = takeShared()) != null) run(s);
                     return;
                 }
@@ -205,24 +259,19 @@ final class DataWriters<R> implements AutoCloseable {
             }
         }
 
-        private void run(Supplier<?> job) {
-            runningShared = job instanceof Shared;
+        private void run(Job<?> job) {
+            @SuppressWarnings("unchecked") Job<R> j = (Job<R>) job;
+            runningShared = j.shared();
             runningSince = Math.max(1, System.nanoTime());
+            R r = null;
             try {
-                @SuppressWarnings("unchecked") R r = (R) job.get();
-                done.add(r);
+                r = j.work().get();
             } finally {
                 runningSince = 0;
-                if (job instanceof Shared) runningShared = false;
+                if (j.shared()) runningShared = false;
                 else ended = ended + 1;
-                finishedOne();
+                j.to().finishedOne(r);
             }
         }
-    }
-
-    private synchronized void finishedOne() {
-        finished = finished + 1; // several workers: one at a time
-        Thread t = waiting;
-        if (t != null && finished == submitted) LockSupport.unpark(t);
     }
 }

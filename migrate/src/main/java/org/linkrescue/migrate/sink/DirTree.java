@@ -22,7 +22,12 @@ import org.linkrescue.archive.Names;
 final class DirTree {
     final Node root = new Node(null, new byte[0]);
 
-    /** One directory. Touched by the sink's thread only. */
+    /**
+     * One directory. Its children are made under its lock (the sink's lanes walk into one parent
+     * at once); the rest is touched by one lane at a time, in an order the lanes keep (all that
+     * happens in one directory happens on one lane: {@link LaneMap}), and read at the end, once
+     * the lanes have ended.
+     */
     static final class Node {
         private enum Wait { NOTHING, IMPLICIT, EXPLICIT }
 
@@ -42,7 +47,7 @@ final class DirTree {
         }
 
         /** The child called name, made on first use. */
-        Node child(byte[] name) {
+        synchronized Node child(byte[] name) {
             if (first == null) return first = new Node(this, name);
             if (Arrays.equals(first.name, name)) return first;
             if (more == null) more = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package org.linkrescue.migrate.sink;
 
 import java.io.IOException;
 import org.linkrescue.archive.Entry;
+import org.linkrescue.archive.EntryType;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.Posix;
@@ -17,10 +18,17 @@ import org.linkrescue.migrate.stream.Retainable;
  * The one class that writes to the target directory. Every entry goes the same way: clean its
  * path ({@link SafePath}), find its parent by a no-follow walk from the target's root descriptor
  * ({@link DirCursor}), create the object with one exclusive system call (never overwriting,
- * never following), write data ({@link FileData}), then owner, mode and times. This class keeps
- * that creation core and the dispatch by entry type; the rest has a room of its own: hard links
- * ({@link HardLinks}), metadata ({@link MetadataWriter}), files written on data threads
- * ({@link DataThreadFiles}) and directory metadata at {@link #finish} ({@link DirectoryFinisher}).
+ * never following), write data ({@link FileData}), then owner, mode and times. The creation
+ * core and the dispatch by entry type are {@link EntryWriter}'s; the rest has a room of its own:
+ * hard links ({@link HardLinks}, over the link tables {@link LinkTargets}), metadata
+ * ({@link MetadataWriter}), files written on data threads ({@link DataThreadFiles}) and
+ * directory metadata at {@link #finish} ({@link DirectoryFinisher}).
+ *
+ * <p>With more than one lane ({@link Options#lanes}), entries are made by that many threads at
+ * once, each in directories of its own, in an order that makes the same tree as one thread
+ * would ({@link Lanes}, {@link LaneMap}); accept then returns before the entry is made (a file
+ * whose content must be consumed inside accept excepted), and problems are reported by the lane
+ * that meets them. {@link #counts} waits for the lanes.
  *
  * <p>Problems are graded ({@link SinkFailures}): an entry that is refused or cannot be made is
  * FAILED and the run goes on (a refused file's data is still consumed so the stream stays in
@@ -38,16 +46,25 @@ public final class DiskSink implements EntrySink {
      * @param dataThreads   threads writing the data of files whose bytes are already in memory,
      *                      and of large files a content lets go ({@link Retainable#retain}: read
      *                      as they are written, two at once); 0 writes everything on the
-     *                      caller's thread ({@link DataWriters})
+     *                      thread making the entry ({@link DataWriters}); with lanes, only the
+     *                      large files go there
      * @param sameModes     every bit of an entry's mode (setuid, setgid, sticky); false: GNU tar's
      *                      default for an ordinary user, the umask applied and those bits dropped
      *                      ({@link ModeRule})
+     * @param lanes         threads making entries at once, each in directories of its own
+     *                      ({@link Lanes}); 1 makes every entry on the caller's thread, inside
+     *                      accept
      */
     public record Options(boolean allowExisting, boolean restoreOwners, int cachedDirFds, int dataThreads,
-                          boolean sameModes) {
+                          boolean sameModes, int lanes) {
         public Options {
             if (cachedDirFds < 1) throw new IllegalArgumentException("cachedDirFds " + cachedDirFds);
             if (dataThreads < 0) throw new IllegalArgumentException("dataThreads " + dataThreads);
+            if (lanes < 1) throw new IllegalArgumentException("lanes " + lanes);
+        }
+
+        public Options(boolean allowExisting, boolean restoreOwners, int cachedDirFds, int dataThreads, boolean sameModes) {
+            this(allowExisting, restoreOwners, cachedDirFds, dataThreads, sameModes, 1);
         }
 
         public Options(boolean allowExisting, boolean restoreOwners, int cachedDirFds, int dataThreads) {
@@ -62,33 +79,41 @@ public final class DiskSink implements EntrySink {
          * An empty target only (extracting into a tree of unrelated files mixes them up beyond
          * telling apart); owners only when root (nobody else can give files away, and trying
          * would turn every entry into a warning); 32 descriptors per cursor (deeper than nearly
-         * every real tree, and with two cursors far below the usual limit of 1024); two data
-         * threads when there is a second core (measured on 2 cores: the first snapshot, all new
-         * files, kept one data thread busy while the rest of the pipeline waited for the ring);
-         * modes exactly (migrate copies the user's own tree; extract decides for itself).
+         * every real tree, and with two cursors per lane far below the usual limit of 1024); two
+         * data threads when there is a second core (measured on 2 cores: the first snapshot, all
+         * new files, kept one data thread busy while the rest of the pipeline waited for the
+         * ring); modes exactly (migrate copies the user's own tree; extract decides for itself);
+         * a lane per core, up to 4 (a snapshot tree is nearly all hard links, which one thread
+         * makes no faster than the kernel makes them in one directory: two threads in different
+         * directories make them almost twice as fast on two cores).
          */
         public static Options defaults() {
-            return new Options(false, Posix.isRoot(), 32, Runtime.getRuntime().availableProcessors() > 1 ? 2 : 0, true);
+            int cores = Runtime.getRuntime().availableProcessors();
+            return new Options(false, Posix.isRoot(), 32, cores > 1 ? 2 : 0, true, Math.max(1, Math.min(cores, 4)));
         }
 
         public Options withAllowExisting(boolean allow) {
-            return new Options(allow, restoreOwners, cachedDirFds, dataThreads, sameModes);
+            return new Options(allow, restoreOwners, cachedDirFds, dataThreads, sameModes, lanes);
         }
 
         public Options withRestoreOwners(boolean restore) {
-            return new Options(allowExisting, restore, cachedDirFds, dataThreads, sameModes);
+            return new Options(allowExisting, restore, cachedDirFds, dataThreads, sameModes, lanes);
         }
 
         public Options withCachedDirFds(int n) {
-            return new Options(allowExisting, restoreOwners, n, dataThreads, sameModes);
+            return new Options(allowExisting, restoreOwners, n, dataThreads, sameModes, lanes);
         }
 
         public Options withDataThreads(int n) {
-            return new Options(allowExisting, restoreOwners, cachedDirFds, n, sameModes);
+            return new Options(allowExisting, restoreOwners, cachedDirFds, n, sameModes, lanes);
         }
 
         public Options withSameModes(boolean same) {
-            return new Options(allowExisting, restoreOwners, cachedDirFds, dataThreads, same);
+            return new Options(allowExisting, restoreOwners, cachedDirFds, dataThreads, same, lanes);
+        }
+
+        public Options withLanes(int n) {
+            return new Options(allowExisting, restoreOwners, cachedDirFds, dataThreads, sameModes, n);
         }
     }
 
@@ -96,27 +121,27 @@ public final class DiskSink implements EntrySink {
     public record Counts(long files, long bytes, long links, long linkCopies, long dirs,
                          long symlinks, long specials, long refused, long failed) {}
 
-    /** O_RDWR: a file replaced half-way is read back (see {@link TargetFile}). */
-    private static final int FILE_FLAGS = Posix.O_RDWR | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW;
+    /** Link-target directories kept open, over all lanes: a snapshot per year of dailies, with the cursors far below 1024. */
+    private static final int LINK_DIRS = 400;
+    /** Files waiting per data thread, over all lanes: each holds a target descriptor. */
+    private static final int DATA_IN_FLIGHT = 64;
 
     private final int rootFd;
-    private final Problems problems;
-    private final boolean root = Posix.isRoot();
-    private final MadeCounts counts = new MadeCounts();
+    private final MadeCounts counts = new MadeCounts(); // the finish's own (directories it could not apply)
     private final SinkFailures failures;
-    private final MetadataWriter meta;
     private final DirectoryFinisher directories;
-    /** Walks to the parents of new entries, making missing directories. */
-    private final DirCursor entries;
-    /**
-     * Walks to paths that must already exist (a failed file to remove, directories in the final
-     * pass) and never creates one. A cursor of its own, because those sit in another part of the
-     * tree and would otherwise evict the entries' stack every time.
-     */
+    /** Walks to directories in the final pass; never creates one. */
     private final DirCursor lookups;
-    private final DataThreadFiles inFlight;
-    private final HardLinks links;
-    private final FileData data = new FileData();
+    private final DataWriters<DataThreadFiles.Written> dataThreads; // null: none
+    private final java.util.List<EntryWriter> writers = new java.util.ArrayList<>();
+    /** One lane: entries made here, on the caller's thread. */
+    private final EntryWriter single;
+    /** More lanes: entries handed to them. */
+    private final Lanes lanes;
+    private final FilesBeingRead beingRead = new FilesBeingRead();
+    /** The link tables all lanes share. */
+    private final LinkTargets links;
+    private long seq; // the next entry's number, with one lane
     private boolean finished, closed;
     /** The target directory when this sink made it: a run that fails before writing into it leaves nothing behind. */
     private byte[] createdRoot;
@@ -173,15 +198,19 @@ public final class DiskSink implements EntrySink {
     /** A sink writing below rootFd, which it now owns and closes. */
     public DiskSink(int rootFd, Options options, Problems problems) {
         this.rootFd = rootFd;
-        this.problems = problems;
         this.failures = new SinkFailures(problems, counts);
         ModeRule modes = new ModeRule(options.sameModes(), Posix.umask());
-        this.meta = new MetadataWriter(options.restoreOwners(), modes, problems);
+        MetadataWriter meta = new MetadataWriter(options.restoreOwners(), modes, problems);
         this.lookups = new DirCursor(rootFd, options.cachedDirFds(), null);
         this.directories = new DirectoryFinisher(rootFd, options.cachedDirFds(), lookups, meta, modes, failures, problems);
-        this.entries = new DirCursor(rootFd, options.cachedDirFds(), directories.tree());
-        this.inFlight = new DataThreadFiles(options.dataThreads(), meta, failures, counts, lookups, this::kept);
-        this.links = new HardLinks(rootFd, entries, inFlight, meta, data, failures, counts, problems);
+        this.dataThreads = options.dataThreads() > 0 ? new DataWriters<>(options.dataThreads(), DATA_IN_FLIGHT) : null;
+        this.links = new LinkTargets();
+        EntryWriter.Shared shared = new EntryWriter.Shared(rootFd, options.cachedDirFds(), problems, meta, directories,
+                links, dataThreads, failures, options.lanes() > 1);
+        int n = options.lanes();
+        for (int i = 0; i < n; i++) writers.add(new EntryWriter(shared, Math.max(16, LINK_DIRS / n)));
+        this.single = n == 1 ? writers.get(0) : null;
+        this.lanes = n == 1 ? null : new Lanes(writers.toArray(new EntryWriter[0]));
     }
 
     /**
@@ -190,178 +219,54 @@ public final class DiskSink implements EntrySink {
      * only with this. It is safe here: linkat never follows the symlink, and no later entry is
      * ever written through an existing path (creates are O_EXCL|O_NOFOLLOW). Off by default, as
      * issue 2's rule for hostile archives reads ("a hard link to anything that is not a regular
-     * file extracted earlier in the same run" is refused).
+     * file extracted earlier in the same run" is refused). Call before the first entry.
      */
     public DiskSink allowLinksToNonRegular() {
-        links.allowLinksToNonRegular();
+        for (EntryWriter w : writers) w.allowLinksToNonRegular();
         return this;
     }
 
     @Override
     public void accept(Entry e, Content c) throws IOException {
         try {
-            inFlight.settle(); // before the entry's own try: what it throws belongs to earlier entries
-        } catch (IOException x) {
-            if (c != null) c.close();
-            throw x;
-        }
-        try {
             usable();
-            switch (e.type()) {
-                case FILE -> file(e, c);
-                case HARDLINK -> links.link(e);
-                case SYMLINK -> symlink(e);
-                case DIRECTORY -> directory(e);
-                case FIFO, CHAR_DEVICE, BLOCK_DEVICE -> special(e);
+            // A damaged inode's later paths are named in the rescue report as each is taken (the
+            // caller's listener, after accept), which needs the damage known by then, even when
+            // this link is refused: a link to a file still read off the drive on a data thread
+            // waits for it first.
+            if (e.type() == EntryType.HARDLINK) awaitReadBefore(e.linkTarget());
+            if (lanes == null) {
+                long s = seq++;
+                single.write(s, e, c);
+                if (c != null && e.type() == EntryType.FILE && !Retainable.settled(c)) beingRead.add(e.path(), c, s);
+                return;
             }
-        } catch (Refused r) {
-            counts.refused++;
-            problems.report(Grade.FAILED, e.path(), "refused: " + r.reason());
-        } catch (FileData.ContentFailed x) {
-            throw x.original(); // the producer's failure, passed on as it came
-        } catch (PosixException x) {
-            failures.entryFailed(e.path(), x);
+            SafePath p = parsedOrNull(e.path());
+            SafePath target = e.type() == EntryType.HARDLINK ? parsedOrNull(e.linkTarget()) : null;
+            Retainable r = c == null ? null : c.as(Retainable.class);
+            Content held = r == null ? null : r.retain();
+            boolean reads = held != null && !r.settled();
+            long ticket = lanes.dispatch(e, p, target, held != null ? held : c, held != null, reads);
+            if (reads) beingRead.add(e.path(), c, ticket);
         } finally {
             if (c != null) c.close();
         }
     }
 
-    // ---- one method per entry type ------------------------------------------------------------
+    /** Waits until no file that target may name is still being read off the drive (see {@link FilesBeingRead}). */
+    private void awaitReadBefore(byte[] target) throws IOException {
+        for (FilesBeingRead.Reading r : beingRead.dueBefore(target)) {
+            if (lanes != null) lanes.awaitMade(r.ticket()); // its lane has handed it to a data thread (or written it)
+            links.awaitLanded(r.path()); // its data thread is done: the content is settled
+        }
+    }
 
-    private void file(Entry e, Content c) throws IOException, Refused {
-        SafePath p;
-        int dir;
-        byte[] name;
-        int fd;
+    private static SafePath parsedOrNull(byte[] path) {
         try {
-            p = notRoot(SafePath.parse(e.path()), e);
-            dir = entries.parentOf(p);
-            name = p.lastName();
-            // Made with its permission bits at once (umask permitting): no chmod afterwards.
-            fd = create(dir, name, e.mode() & 0777);
+            return SafePath.parse(path);
         } catch (Refused r) {
-            FileData.discard(c); // keeps the stream in step
-            throw r;
-        } catch (PosixException x) {
-            if (!TargetWriteException.isTargetFailure(x.errno())) FileData.discard(c); // keeps the stream in step
-            throw x;
+            return null; // the lane refuses it, and says why
         }
-        Retainable retainable = inFlight.retainable(c);
-        Content held = retainable == null ? null : retainable.retain();
-        if (held != null) {
-            TargetFile out = null;
-            try {
-                boolean reads = !retainable.settled();
-                // Read off the drive as it is written: may need replacing, from a data thread,
-                // so with a directory descriptor of its own (the sink's may be closed meanwhile).
-                out = reads ? new TargetFile(fd, Posix.dup(dir), true, name, e.mode() & 0777, FILE_FLAGS) : new TargetFile(fd);
-                inFlight.submit(p, out, e, held, reads);
-            } catch (IOException | RuntimeException x) {
-                held.close();
-                if (out != null) out.close();
-                else Posix.close(fd);
-                unlinkQuietly(dir, name);
-                throw x;
-            }
-            return;
-        }
-        boolean keep = false;
-        TargetFile out = new TargetFile(fd, dir, false, name, e.mode() & 0777, FILE_FLAGS);
-        try {
-            long n;
-            try {
-                n = data.write(out, c);
-            } catch (FileData.SourceFailed s) {
-                failures.failed(e.path(), "not written: " + s.getMessage());
-                return;
-            }
-            if (n != e.size() || n != c.size()) {
-                failures.failed(e.path(), "not written: source delivered " + n + " of " + e.size() + " bytes");
-                return;
-            }
-            links.kept(p, meta.afterData(out.fd(), e));
-            keep = true;
-            counts.files++;
-            counts.bytes += n;
-        } finally {
-            out.close();
-            // A file without all its bytes would be invented data: it goes, and a report says so.
-            if (!keep) unlinkQuietly(dir, name);
-        }
-    }
-
-    /** A file a data thread wrote and kept. */
-    private void kept(SafePath p, Stat st) { links.kept(p, st); }
-
-    private void symlink(Entry e) throws IOException, Refused {
-        SafePath p = notRoot(SafePath.parse(e.path()), e);
-        byte[] target = e.linkTarget();
-        for (byte b : target) {
-            if (b == 0) throw new Refused("symlink target contains a NUL byte");
-        }
-        int dir = entries.parentOf(p);
-        byte[] name = p.lastName();
-        try {
-            Posix.symlinkAt(target, dir, name);
-        } catch (PosixException x) {
-            if (x.errno() == Errno.EEXIST) throw new Refused("exists");
-            throw x;
-        }
-        counts.symlinks++;
-        links.madeHere(dir, name);
-        meta.byName(dir, name, e, false);
-    }
-
-    private void directory(Entry e) throws IOException, Refused {
-        SafePath p = SafePath.parse(e.path());
-        DirTree.Node node;
-        int dir;
-        byte[] name = null;
-        if (!p.isRoot()) {
-            dir = entries.parentOf(p);
-            name = p.lastName();
-            boolean madeNow = true;
-            try {
-                Posix.mkdirAt(dir, name, 0700); // closed to others until its real mode is set
-            } catch (PosixException x) {
-                if (x.errno() != Errno.EEXIST) throw x;
-                if (!Posix.lstatAt(dir, name).isDir()) throw new Refused("exists");
-                madeNow = false;
-            }
-            node = entries.node().child(name);
-            if (madeNow) node.made();
-        } else {
-            dir = rootFd;
-            node = directories.tree().root;
-        }
-        if (!node.isMade()) return; // there before this run (--allow-existing): left as it is
-        meta.directoryXattrs(dir, name, e.path(), e.extra());
-        counts.dirs++;
-        directories.explicit(node, p, e);
-    }
-
-    private void special(Entry e) throws IOException, Refused {
-        SafePath p = notRoot(SafePath.parse(e.path()), e);
-        int type = switch (e.type()) {
-            case FIFO -> Stat.S_IFIFO;
-            case CHAR_DEVICE -> Stat.S_IFCHR;
-            default -> Stat.S_IFBLK;
-        };
-        if (type != Stat.S_IFIFO && !root) { // left out: the run is not complete (exit 3)
-            failures.failed(e.path(), "device not created: not root");
-            return;
-        }
-        int dir = entries.parentOf(p);
-        byte[] name = p.lastName();
-        try {
-            Posix.mknodAt(dir, name, type | 0600, e.devMajor(), e.devMinor());
-        } catch (PosixException x) {
-            if (x.errno() == Errno.EEXIST) throw new Refused("exists");
-            throw x;
-        }
-        counts.specials++;
-        links.madeHere(dir, name);
-        meta.byName(dir, name, e, true);
     }
 
     // ---- finish -------------------------------------------------------------------------------
@@ -369,13 +274,14 @@ public final class DiskSink implements EntrySink {
     /** Applies directory metadata, deepest first, then releases every descriptor. */
     @Override
     public void finish() throws IOException {
-        inFlight.settleAll();
         usable();
         try {
+            if (lanes != null) lanes.finish();
+            for (EntryWriter w : writers) w.settleAll();
+            failures.check();
             // Walk afresh: descriptors kept while extracting are not trusted for the last step.
-            entries.close();
+            for (EntryWriter w : writers) w.close();
             lookups.close();
-            links.close();
             directories.apply();
             finished = true;
         } finally {
@@ -387,11 +293,11 @@ public final class DiskSink implements EntrySink {
     @Override
     public void close() {
         if (closed) return;
-        inFlight.close(); // files in flight are finished and settled before the descriptors go
+        if (lanes != null) lanes.close(); // entries still queued are skipped
+        for (EntryWriter w : writers) w.close(); // files in flight are finished and settled before the descriptors go
+        if (dataThreads != null) dataThreads.close();
         closed = true;
-        entries.close();
         lookups.close();
-        links.close();
         Posix.close(rootFd);
         if (!finished && createdRoot != null) {
             try {
@@ -402,35 +308,37 @@ public final class DiskSink implements EntrySink {
         }
     }
 
-    public Counts counts() { return counts.snapshot(); }
+    /**
+     * Waits until every entry accepted so far is made or refused, its data written and its
+     * problems reported (with one lane and no data threads, accept already did all that).
+     *
+     * @throws IOException what the target or a content failed with meanwhile (as accept would)
+     */
+    public void drain() throws IOException {
+        usable();
+        if (lanes != null) lanes.awaitIdle(); // the lanes are idle: their writers are this thread's until the next accept
+        for (EntryWriter w : writers) w.settleAll();
+    }
+
+    /** What was made so far (it waits for the entries accepted so far, as {@link #drain} does). */
+    public Counts counts() {
+        if (!closed && !finished) {
+            try {
+                drain();
+            } catch (IOException ignored) {
+                // a failed run: what was made until then is counted all the same
+            }
+        }
+        java.util.List<MadeCounts> all = new java.util.ArrayList<>();
+        all.add(counts);
+        for (EntryWriter w : writers) all.add(w.counts());
+        return MadeCounts.sum(all);
+    }
 
     // ---- helpers ------------------------------------------------------------------------------
 
     private void usable() throws TargetWriteException {
         failures.check();
         if (closed || finished) throw new IllegalStateException("disk sink already " + (finished ? "finished" : "closed"));
-    }
-
-    static SafePath notRoot(SafePath p, Entry e) throws Refused {
-        if (p.isRoot()) throw new Refused("the root '.' can only be a directory, not " + e.type());
-        return p;
-    }
-
-    /** Creates a regular file at dir/name, exclusively and without following: an existing name is refused. */
-    static int create(int dir, byte[] name, int perm) throws PosixException, Refused {
-        try {
-            return Posix.openat(dir, name, FILE_FLAGS, perm);
-        } catch (PosixException x) {
-            if (x.errno() == Errno.EEXIST) throw new Refused("exists");
-            throw x;
-        }
-    }
-
-    static void unlinkQuietly(int dir, byte[] name) {
-        try {
-            Posix.unlinkAt(dir, name, 0);
-        } catch (PosixException ignored) {
-            // Nothing more to do: the entry is already reported as failed.
-        }
     }
 }

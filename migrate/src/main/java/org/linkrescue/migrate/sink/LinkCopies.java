@@ -12,6 +12,11 @@ import java.util.Map;
  */
 final class LinkCopies {
     private final Map<Key, SafePath> copies = new HashMap<>();
+    /** Whether any copy was made: read without the owner's lock, so an ordinary run never takes it. */
+    private volatile boolean any;
+
+    /** Whether no copy was made so far: then every link goes where it names (safe to ask on any thread). */
+    boolean none() { return !any; }
 
     /** The path a hard link naming target must actually link to. */
     SafePath resolve(SafePath target) {
@@ -22,6 +27,7 @@ final class LinkCopies {
 
     void put(SafePath target, SafePath copy) {
         copies.put(new Key(target.bytes()), copy);
+        any = true;
     }
 
     int size() { return copies.size(); }

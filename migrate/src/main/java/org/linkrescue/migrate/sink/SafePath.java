@@ -15,6 +15,9 @@ final class SafePath {
 
     private final byte[] bytes;
     private final int[] ends;
+    /** {@link CreatedPaths#hash} of bytes, once asked (a link's target is looked up twice, on two threads maybe). */
+    private long hash;
+    private volatile boolean hashed;
 
     private SafePath(byte[] bytes, int[] ends) {
         this.bytes = bytes;
@@ -65,6 +68,15 @@ final class SafePath {
 
     boolean isRoot() { return ends.length == 0; }
 
+    /** {@link CreatedPaths#hash} of {@link #bytes}, computed once. */
+    long hash() {
+        if (hashed) return hash;
+        long h = CreatedPaths.hash(bytes);
+        hash = h;
+        hashed = true; // a volatile write after the plain one: who sees hashed sees hash
+        return h;
+    }
+
     int count() { return ends.length; }
 
     /** The cleaned path, "a/b/c"; empty for the root. */
@@ -78,6 +90,14 @@ final class SafePath {
     byte[] name(int i) { return Arrays.copyOfRange(bytes, start(i), ends[i]); }
 
     byte[] lastName() { return name(ends.length - 1); }
+
+    /** The last component NUL-terminated, for a system call that takes it as it is ({@link org.linkrescue.migrate.fs.Posix#linkAtZ}). */
+    byte[] lastNameZ() {
+        int i = ends.length - 1, s = start(i);
+        byte[] z = new byte[ends[i] - s + 1];
+        System.arraycopy(bytes, s, z, 0, z.length - 1);
+        return z;
+    }
 
     /** The first n components, "a/b", as a new array (for messages and queued fix-ups). */
     byte[] prefix(int n) { return n == 0 ? Names.DOT : Arrays.copyOf(bytes, ends[n - 1]); }

@@ -12,7 +12,7 @@ import org.linkrescue.migrate.fs.PosixException;
  * file was finished and its times set. {@link #replace} lets that inode go: a fresh file in the
  * same directory gets the bytes written before the lost chunk and then takes over the name, so
  * the late write lands in an inode without a name. Links to the file are made only once it is
- * settled (see {@link InFlightFiles}), so none can point at the inode let go.
+ * written and kept (see {@link LinkTargets}), so none can point at the inode let go.
  */
 final class TargetFile implements AutoCloseable {
     private static final AtomicLong NAMES = new AtomicLong();

@@ -66,7 +66,8 @@ final class XattrWriter {
      */
     record Deferred(byte[] path, Xattr acl) {}
 
-    private final List<Deferred> deferred = new java.util.ArrayList<>();
+    /** Synchronized: the sink's lanes make directories at once. */
+    private final List<Deferred> deferred = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     /**
      * Sets the attributes of a directory just made, dirFd/name (name null: dirFd itself), but

@@ -21,23 +21,29 @@
  *       (after chown, which clears setuid) and nanosecond mtime, each only when the new file does
  *       not have it already (a file is made with its permission bits) ({@code MetadataWriter},
  *       {@code XattrWriter});</li>
- *   <li>lets a hard link name only a regular file whose inode this run created
- *       ({@code CreatedInodes}), or a path this run made and kept ({@code CreatedPaths}, bounded:
- *       no lstat then); link-target directories are kept open by path ({@code DirCache}), since
- *       the targets of one snapshot's links lie in every earlier snapshot; at the target's link
- *       limit (EMLINK) writes a separate copy read back from the target and sends later links
- *       there ({@code LinkCopies}); all in {@code HardLinks};</li>
+ *   <li>lets a hard link name only a regular file whose inode an earlier entry of this run
+ *       created ({@code CreatedInodes}), or a path an earlier entry made and kept
+ *       ({@code CreatedPaths}, bounded: no lstat then, and the link is made from the latest link
+ *       to that path, whose directory is open already); link-target directories are kept open by
+ *       path ({@code DirCache}); at the target's link limit (EMLINK) writes a separate copy read
+ *       back from the target and sends later links there ({@code LinkCopies}); all in
+ *       {@code HardLinks}, over the tables every lane shares ({@code LinkTargets});</li>
  *   <li>keeps each directory's mode, owner, mtime and ACLs in a tree of names (a node per
  *       directory, never its whole path: depth costs linear time and memory) and applies them in
  *       {@code finish()}, children before parents, by a fresh no-follow walk of that tree that
  *       holds a bounded number of descriptors and climbs back by ".." checked against the
  *       device and inode it let go ({@code DirTree}, {@code DirectoryFinisher}).</li>
  * </ol>
+ * Entries are made by {@code EntryWriter}, on the caller's thread or, with lanes, by one thread
+ * per core, each in directories of its own ({@code Lanes}, {@code LaneMap}: within a directory
+ * in stream order; across lanes each entry waits for what it depends on), so several lanes make
+ * the tree, refusals and link partition one thread makes.
  * A refused entry is reported FAILED and its data still consumed so the stream stays in step;
  * metadata that cannot be restored is a WARN; a full, read-only or failing target (ENOSPC,
  * EDQUOT, EROFS, EIO) is FATAL and thrown as {@link org.linkrescue.migrate.sink.TargetWriteException}.
  *
- * <p>Not guaranteed: protection against another process that renames or swaps directories inside
+ * <p>Not guaranteed: with lanes, that problems are reported in the entries' order, or that an
+ * entry is made when accept returns ({@code DiskSink.drain} waits for that); protection against another process that renames or swaps directories inside
  * the target while an extraction runs (descriptors kept between entries would follow a moved
  * directory; the final metadata pass re-walks, but the window is not closed); atime (left as the
  * time of extraction); extended attributes or ACLs the target refuses (each a WARN); a file whose source ended early

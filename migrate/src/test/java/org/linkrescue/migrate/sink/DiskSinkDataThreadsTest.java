@@ -132,7 +132,8 @@ class DiskSinkDataThreadsTest {
 
     @Test
     void aHardLinkToAFileStillBeingWrittenWaitsForItsBytes() throws Exception {
-        open(base.resolve("t"), 1);
+        target = base.resolve("t");
+        sink = DiskSink.open(Names.bytes(target.toString()), DiskSink.Options.defaults().withDataThreads(1).withLanes(1), problems);
         CountDownLatch gate = new CountDownLatch(1);
         Held h = new Held(Names.bytes("late bytes"), gate, 10);
         sink.accept(file("a", h.size()), h);
