@@ -253,6 +253,21 @@ public final class TarReader extends InputStream {
         return position();
     }
 
+    /** Whether the current FILE entry is sparse: its archive stores only its data runs. */
+    public boolean isSparse() { return currentHasData && sparse != null; }
+
+    /**
+     * Skips the hole the current entry's data is in, if any, and returns the offset in the file
+     * of the next byte {@link #read} gives (its size at the end). A sink that keeps holes reads
+     * a sparse entry as: skipHole, read to the end of that run, skipHole, ... so a file of 1 TiB
+     * with a few bytes of data costs a few bytes, not a TiB of zeros. A plain entry has no hole.
+     */
+    public long skipHole() {
+        if (!currentHasData) return logicalPos;
+        if (sparse != null) logicalPos = sparse.nextDataAt(logicalPos);
+        return logicalPos;
+    }
+
     /**
      * Reads the current FILE entry's data; -1 at its end (and for entries without data). A
      * sparse entry reads as the whole file: zeros in its holes.

@@ -34,7 +34,8 @@
  * <li>atime, ctime, comment and charset records are read and dropped; GNU sparse pax 0.0,
  *     GNU dump directories, volume labels and multi-volume pieces are refused
  *     ({@link org.linkrescue.archive.UnsupportedEntryException}, recoverable).</li>
- * <li>Sparseness on output: a sparse entry is read as the whole file, holes as zeros.</li>
+ * <li>That a reader keeps holes: {@code read} gives a sparse entry as the whole file, zeros in
+ *     its holes; a caller that writes holes asks {@code skipHole} where the next data is.</li>
  * </ul>
  */
 package org.linkrescue.archive;

@@ -308,7 +308,26 @@ public final class Posix {
     /** The most one sendfile(2) call moves (Linux caps every call there anyway). */
     private static final long SENDFILE_MAX = 0x7ffff000L;
 
-    public static final int SEEK_SET = 0, SEEK_CUR = 1;
+    public static final int SEEK_SET = 0, SEEK_CUR = 1, SEEK_DATA = 3, SEEK_HOLE = 4;
+
+    /**
+     * Where the next data at or after from lies in fd's file (lseek SEEK_DATA): from itself when
+     * from is in data, the end of the next hole otherwise; -1 when only a hole follows (ENXIO).
+     * A file system without hole tracking reports all of the file as data.
+     */
+    public static long nextData(int fd, long from) throws PosixException {
+        long r = C.lseek(fd, from, SEEK_DATA);
+        if (r >= 0) return r;
+        if (errno() == Errno.ENXIO) return -1;
+        throw fail("lseek", null);
+    }
+
+    /** Where the hole at or after from begins (lseek SEEK_HOLE); the file's end counts as one. */
+    public static long nextHole(int fd, long from) throws PosixException {
+        long r = C.lseek(fd, from, SEEK_HOLE);
+        if (r < 0) throw fail("lseek", null);
+        return r;
+    }
 
     /** lseek(2): the new file offset. ESPIPE for a pipe or a terminal. */
     public static long lseek(int fd, long offset, int whence) throws PosixException {

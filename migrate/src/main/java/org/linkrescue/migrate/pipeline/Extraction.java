@@ -118,7 +118,7 @@ public final class Extraction {
                     continue;
                 }
                 TarEntryContent c = new TarEntryContent(reader, e.size(), p, buffer);
-                if (e.size() > t.preReadMax()) {
+                if (e.size() > t.preReadMax() || reader.isSparse()) { // read ahead, a sparse file would be dense
                     out.acceptInStep(e, c);
                 } else {
                     out.accept(e, c);

@@ -8,6 +8,7 @@ import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.DirectCopy;
 import org.linkrescue.migrate.stream.PlainRange;
+import org.linkrescue.migrate.stream.SparseData;
 
 /**
  * Writes the bytes of one file into a freshly created, empty target file: kernel-side from a
@@ -97,6 +98,8 @@ final class FileData implements Content.Chunks {
     long write(int out, Content content) throws IOException {
         PlainRange plain = content.as(PlainRange.class);
         if (plain != null) return copy(plain.fd(), plain.offset(), out, content.size());
+        SparseData sparse = content.as(SparseData.class);
+        if (sparse != null) return writeSparse(out, sparse, content.size());
         DirectCopy straight = content.as(DirectCopy.class);
         this.out = out;
         this.written = 0;
@@ -120,6 +123,41 @@ final class FileData implements Content.Chunks {
         }
         if (writeError != null) throw writeError;
         return written;
+    }
+
+    /**
+     * Writes only a sparse content's data, each run at its offset, and sets the size with
+     * ftruncate: the holes hold no blocks (seeking past them, as bsdtar and GNU tar do).
+     */
+    private long writeSparse(int out, SparseData sparse, long size) throws IOException {
+        this.out = out;
+        this.written = 0;
+        this.writeError = null;
+        long[] at = {0}; // where the file position is
+        try {
+            sparse.feedData((offset, buf, off, len) -> {
+                if (writeError != null) return; // the rest is consumed: the stream stays in step
+                try {
+                    if (offset != at[0]) Posix.lseek(out, offset, Posix.SEEK_SET);
+                    Posix.writeFully(out, buf, off, len);
+                    at[0] = offset + len;
+                    written += len;
+                } catch (PosixException x) {
+                    writeError = x;
+                    if (TargetWriteException.isTargetFailure(x.errno())) throw x;
+                }
+            });
+            if (writeError == null) Posix.ftruncate(out, size);
+        } catch (PosixException x) {
+            if (writeError == null) writeError = x;
+        } catch (IOException e) {
+            if (writeError != null) throw writeError;
+            throw new ContentFailed(e);
+        } finally {
+            this.out = -1;
+        }
+        if (writeError != null) throw writeError;
+        return size;
     }
 
     @Override
@@ -152,7 +190,12 @@ final class FileData implements Content.Chunks {
     /** Consumes a content whose entry is not written, so the producer's stream stays in step. */
     static void discard(Content content) throws ContentFailed {
         if (content.as(PlainRange.class) != null) return; // a plain source has nothing to skip
+        SparseData sparse = content.as(SparseData.class);
         try {
+            if (sparse != null) { // its data alone: a TiB of holes is not fed as zeros
+                sparse.feedData((at, buf, off, len) -> { });
+                return;
+            }
             content.feed((buf, off, len) -> { });
         } catch (IOException e) {
             throw new ContentFailed(e);
