@@ -129,6 +129,16 @@ final class SparseMap {
                     + ": " + sum + " bytes mapped, " + stored + " stored");
     }
 
+    /** The chunks as (offset, length) pairs, in file order. */
+    long[] runs() {
+        long[] r = new long[2 * n];
+        for (int i = 0; i < n; i++) {
+            r[2 * i] = off[i];
+            r[2 * i + 1] = len[i];
+        }
+        return r;
+    }
+
     /** pos itself when pos is inside a chunk, else where the next chunk starts (or the end). */
     long nextDataAt(long pos) {
         while (idx < n && off[idx] + len[idx] <= pos) idx++;

@@ -256,6 +256,9 @@ public final class TarReader extends InputStream {
     /** Whether the current FILE entry is sparse: its archive stores only its data runs. */
     public boolean isSparse() { return currentHasData && sparse != null; }
 
+    /** The current sparse entry's data runs as (offset, length) pairs in file order; null for a plain entry. */
+    public long[] sparseRuns() { return isSparse() ? sparse.runs() : null; }
+
     /**
      * Skips the hole the current entry's data is in, if any, and returns the offset in the file
      * of the next byte {@link #read} gives (its size at the end). A sink that keeps holes reads

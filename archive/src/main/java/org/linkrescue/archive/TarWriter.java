@@ -80,6 +80,62 @@ public final class TarWriter extends OutputStream {
      * whose data is complete is closed implicitly.
      */
     public void putEntry(Entry e) throws IOException {
+        putEntry(e, null);
+    }
+
+    /**
+     * Writes a FILE entry with holes as a GNU pax sparse 1.0 entry (GNU tar --sparse-version=1.0,
+     * which GNU tar, bsdtar and our reader extract with the holes): the header names
+     * "DIR/GNUSparseFile.0/NAME", so a reader that knows no sparse files extracts the stored form
+     * under that name instead of a wrong file under the real one; GNU.sparse.name and
+     * GNU.sparse.realsize give the real ones; the data starts with the map ("count\n" then
+     * "offset\nlength\n" per run, NUL-padded to a block). Then exactly the runs' bytes, back to
+     * back, must follow ({@link #write}), and {@link #closeEntry}.
+     *
+     * @param runs (offset, length) pairs in file order, inside e.size(); none: a file all hole
+     */
+    public void putSparseEntry(Entry e, long[] runs) throws IOException {
+        if (e.type() != EntryType.FILE) throw new IllegalArgumentException("a sparse " + e.type() + ": " + Names.display(e.path()));
+        byte[] map = sparseMap(runs, e.size());
+        long data = 0;
+        for (int i = 1; i < runs.length; i += 2) data += runs[i];
+        byte[] p = e.path();
+        int slash = p.length - 1;
+        while (slash >= 0 && p[slash] != '/') slash--;
+        byte[] fake = Names.join(slash < 0 ? Names.bytes("GNUSparseFile.0") : Names.join(Arrays.copyOf(p, slash), Names.bytes("GNUSparseFile.0")),
+                Arrays.copyOfRange(p, slash + 1, p.length));
+        Entry stored = new Entry(fake, EntryType.FILE, e.mode(), e.uid(), e.gid(), e.uname(), e.gname(), map.length + data,
+                e.mtimeSec(), e.mtimeNsec(), null, 0, 0, e.extra());
+        putEntry(stored, new Sparse(p, e.size()));
+        write(map, 0, map.length);
+    }
+
+    /**
+     * The pax 1.0 map of runs, padded with NULs to a whole block. A file that ends in a hole
+     * (an all-hole file too) gets an empty run at its end, as GNU tar writes it: GNU tar sets
+     * the size of what it extracts from the last run, not from GNU.sparse.realsize.
+     */
+    static byte[] sparseMap(long[] runs, long size) {
+        if (runs.length % 2 != 0) throw new IllegalArgumentException("runs come in (offset, length) pairs");
+        long end = 0;
+        for (int i = 0; i < runs.length; i += 2) {
+            if (runs[i] < end || runs[i + 1] < 0 || runs[i] + runs[i + 1] > size)
+                throw new IllegalArgumentException("sparse runs out of order or past the end");
+            end = runs[i] + runs[i + 1];
+        }
+        long[] r = end < size || runs.length == 0 ? Arrays.copyOf(runs, runs.length + 2) : runs;
+        if (r != runs) r[runs.length] = size;
+        StringBuilder b = new StringBuilder().append(r.length / 2).append('\n');
+        for (long v : r) b.append(v).append('\n');
+        byte[] text = Names.bytes(b.toString());
+        return Arrays.copyOf(text, (text.length + BLOCK - 1) / BLOCK * BLOCK);
+    }
+
+    /** The real name and size of a pax 1.0 sparse entry (see {@link #putSparseEntry}). */
+    private record Sparse(byte[] path, long size) {}
+
+    /** @param sparse null for a plain entry */
+    private void putEntry(Entry e, Sparse sparse) throws IOException {
         ensureOpen();
         if (current != null) closeEntry();
         checkNoNul(e.path(), "path", e);
@@ -100,6 +156,7 @@ public final class TarWriter extends OutputStream {
         if (paxLink) binary |= !isAscii(e.linkTarget(), e.linkTarget().length);
         if (paxUname) binary |= !isAscii(e.uname(), e.uname().length);
         if (paxGname) binary |= !isAscii(e.gname(), e.gname().length);
+        if (sparse != null) binary |= !isAscii(sparse.path(), sparse.path().length);
         if (binary) pax.add("hdrcharset", BINARY);
         if (paxPath) pax.add("path", name, 0, nameLen);
         if (paxLink) pax.add("linkpath", e.linkTarget());
@@ -114,6 +171,12 @@ public final class TarWriter extends OutputStream {
             if (e.mtimeNsec() < 0 || e.mtimeNsec() > 999_999_999)
                 throw new IllegalArgumentException("nanoseconds " + e.mtimeNsec() + " out of range for " + Names.display(e.path()));
             pax.addTime("mtime", e.mtimeSec(), e.mtimeNsec());
+        }
+        if (sparse != null) {
+            pax.add("GNU.sparse.major", ONE);
+            pax.add("GNU.sparse.minor", ZERO);
+            pax.add("GNU.sparse.name", sparse.path());
+            pax.addDecimal("GNU.sparse.realsize", sparse.size());
         }
         for (Map.Entry<String, byte[]> x : e.extra().entrySet()) {
             checkExtraKey(x.getKey(), e);
@@ -155,6 +218,7 @@ public final class TarWriter extends OutputStream {
     }
 
     private static final byte[] BINARY = Names.bytes("BINARY");
+    private static final byte[] ONE = {'1'}, ZERO = {'0'};
 
     /** A pax header of the given type holding {@link #pax}, and its body. */
     private void writePax(byte type, byte[] name, long mtimeSec) throws IOException {

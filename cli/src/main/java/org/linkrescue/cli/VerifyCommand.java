@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        customSynopsis = {"linkrescue verify SOURCE TARGET [--rescue-report FILE] [--json FILE] [--read-timeout SECONDS] [-q]",
+        customSynopsis = {"linkrescue verify SOURCE TARGET [--rescue-report FILE] [--json FILE] [--read-timeout SECONDS] [--sparse] [-q]",
                 "                  [--ddrescue-map MAPFILE [--image-offset BYTES]] [--cross-check --alternate KIND=DIR ...]",
                 "linkrescue verify --archive FILE SOURCE [--json FILE] [--read-timeout SECONDS] [--max-...] [-q]",
                 "                  [--ddrescue-map MAPFILE [--image-offset BYTES]]"},
@@ -66,6 +66,10 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = {"-q", "--quiet"}, description = "No progress line.")
     boolean quiet;
+
+    @Option(names = "--sparse", description = {"Also compare where the data lies: a hole of SOURCE (whole 4 KiB blocks) that",
+            "holds data in TARGET, or that the archive stores as data, is a difference (kind sparse)."})
+    boolean sparse;
 
     /** SOURCE may be the failing drive: a read of it hanging longer is abandoned, the rest of that file unverifiable. */
     @Mixin ReadTimeoutOption readTimeout = new ReadTimeoutOption();
@@ -136,12 +140,12 @@ final class VerifyCommand implements Callable<Integer> {
             try (TerminalLine progress = WalkProgress.startIf(console, quiet, tally, "verify", problemLog);
                  TimedReads reads = new TimedReads(drive, timeout, ReadThrough.CHUNK)) {
                 if (archive == null) {
-                    new TreeVerifier(log, log.errorsTo(problemLog), rescue, tally, reads).filter(exclusions)
+                    new TreeVerifier(log, log.errorsTo(problemLog), rescue, tally, reads).filter(exclusions).checkHoles(sparse)
                             .verify(Args.bytes(paths.get(0)), Args.bytes(paths.get(1)));
                 } else {
                     try (InputStream raw = Args.openInput(archive, console)) {
                         InputStream plain = Compression.decompressDetected(new BufferedInputStream(raw, 1 << 16));
-                        new ArchiveVerifier(log, log.errorsTo(problemLog), tally, reads).excluding(exclusions)
+                        new ArchiveVerifier(log, log.errorsTo(problemLog), tally, reads).excluding(exclusions).checkHoles(sparse)
                                 .verify(new TarReader(plain, readLimits), Args.bytes(paths.get(0)));
                     }
                 }

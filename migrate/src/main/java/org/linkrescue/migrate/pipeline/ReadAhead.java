@@ -9,6 +9,7 @@ import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.DirectCopy;
 import org.linkrescue.migrate.stream.EntrySink;
 import org.linkrescue.migrate.stream.PlainRange;
+import org.linkrescue.migrate.stream.SparseData;
 
 /**
  * Decouples the reading side (scan, open, and for small files the read itself) from the writing
@@ -167,8 +168,10 @@ final class ReadAhead implements EntrySink {
                 awaitContentRoom();
                 counted = true;
             }
-            // A content the sink can copy kernel-side (a plain range) gains nothing from a trip through memory.
-            if (content != null && ring != null && content.as(PlainRange.class) == null && content.size() <= preReadMax && content.size() > 0) {
+            // A content the sink can copy kernel-side (a plain range) gains nothing from a trip
+            // through memory; one with holes would come out of the ring without them.
+            if (content != null && ring != null && content.as(PlainRange.class) == null && content.size() <= preReadMax && content.size() > 0
+                    && content.as(SparseData.class) == null) {
                 if (!ring.fits(content.size())) queue.nudge(); // room comes only as the sink frees it
                 DirectCopy direct = content.as(DirectCopy.class);
                 boolean inHand = direct != null && direct.readAlready();

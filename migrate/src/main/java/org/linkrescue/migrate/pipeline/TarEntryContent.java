@@ -35,6 +35,8 @@ final class TarEntryContent implements Content, SparseData {
         return Content.super.as(ability);
     }
 
+    @Override public long[] runs() { return reader.sparseRuns(); }
+
     @Override
     public void feedData(DataChunks out) throws IOException {
         long at = reader.skipHole();

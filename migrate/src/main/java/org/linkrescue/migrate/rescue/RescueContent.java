@@ -11,6 +11,7 @@ import java.util.List;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.BadRanges;
 import org.linkrescue.migrate.drive.ChunkCopies;
+import org.linkrescue.migrate.drive.Holes;
 import org.linkrescue.migrate.drive.KernelCopies;
 import org.linkrescue.migrate.drive.ReadTimeoutException;
 import org.linkrescue.migrate.drive.RescueReader;
@@ -22,6 +23,7 @@ import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.DirectCopy;
 import org.linkrescue.migrate.stream.Provenance;
 import org.linkrescue.migrate.stream.Retainable;
+import org.linkrescue.migrate.stream.SparseData;
 
 /**
  * The data of one inode read through a failing drive. The normal path streams 1 MiB reads
@@ -44,7 +46,7 @@ import org.linkrescue.migrate.stream.Retainable;
  * pipe was measured slower than this on a 6.18 kernel: its copy into the target ran at a third
  * of write(2)'s speed.)
  */
-public final class RescueContent implements Content, DirectCopy, Retainable {
+public final class RescueContent implements Content, DirectCopy, Retainable, SparseData {
     private final RescueContentSource src;
     private final byte[] path;
     private final Stat stat;
@@ -62,6 +64,9 @@ public final class RescueContent implements Content, DirectCopy, Retainable {
     /** Handed to a sink's data thread ({@link #retain}); settled once that thread is done with it. */
     private boolean retained;
     private volatile boolean settled = true;
+    /** A source with holes: its data runs (found once, on first ask); null for a file without. */
+    private long[] runs;
+    private boolean runsKnown;
 
     /**
      * The outcome of a rescue, ready to be delivered from the spool.
@@ -89,6 +94,85 @@ public final class RescueContent implements Content, DirectCopy, Retainable {
     }
 
     @Override public long size() { return stat.size(); }
+
+    /** A source with holes offers its data runs alone ({@link SparseData}): holes are never read. */
+    @Override
+    public <A> A as(Class<A> ability) {
+        if (ability == SparseData.class && runs() == null) return null;
+        return Content.super.as(ability);
+    }
+
+    /**
+     * The data runs of a source with holes, found with SEEK_DATA/SEEK_HOLE before any byte is
+     * read ({@link Holes}); null for a file without holes, and for one already read or rescued.
+     */
+    @Override
+    public long[] runs() {
+        if (!runsKnown) {
+            runsKnown = true;
+            runs = fd >= 0 && resolved == null && !fed && copied == 0 ? Holes.of(fd, stat) : null;
+        }
+        return runs;
+    }
+
+    /**
+     * Reads the data runs alone, chunk by chunk as {@link #feedFrom} reads a whole file; a hole
+     * is never read, so it can never be a bad block. At the first read that fails the rescue
+     * takes over as for any file, reading only data runs: its bytes are delivered clipped to the
+     * runs (the spool holds zeros in the holes, as the file does).
+     */
+    @Override
+    public void feedData(DataChunks out) throws IOException {
+        if (fed) throw new IllegalStateException("content of " + Names.display(path) + " fed twice");
+        long[] r = runs();
+        if (r == null) throw new IllegalStateException("content of " + Names.display(path) + " has no holes");
+        fed = true;
+        byte[] buf = src.buffer();
+        for (int i = 0; i < r.length; i += 2) {
+            long off = r[i], end = r[i] + r[i + 1];
+            boolean zeroOnce = false;
+            while (off < end) {
+                String failure = null;
+                boolean hung = false, ended = false;
+                int n = 0;
+                try {
+                    n = src.reads().pread(fd, buf, 0, (int) Math.min(buf.length, end - off), off);
+                } catch (ReadTimeoutException e) {
+                    hung = true;
+                } catch (PosixException e) {
+                    failure = "read: " + e.reason();
+                }
+                if (n == 0 && failure == null && !hung) {
+                    if (!zeroOnce) {
+                        zeroOnce = true;
+                        continue;
+                    }
+                    ended = true;
+                }
+                if (failure != null || hung || ended) {
+                    rescue(off, failure, hung, ended, clippedTo(r, off, out));
+                    return;
+                }
+                zeroOnce = false;
+                out.accept(off, buf, 0, n);
+                off += n;
+            }
+        }
+        src.reportRef().clean(stat.size());
+    }
+
+    /** The bytes from byte from on, as a dense delivery gives them, cut to the data runs (the rest is holes, zeros). */
+    private static Chunks clippedTo(long[] runs, long from, DataChunks out) {
+        long[] at = {from};
+        return (b, off, len) -> {
+            long s = at[0], e = s + len;
+            for (int i = 0; i < runs.length; i += 2) {
+                long rs = Math.max(s, runs[i]), re = Math.min(e, runs[i] + runs[i + 1]);
+                if (rs < re) out.accept(rs, b, off + (int) (rs - s), (int) (re - rs));
+            }
+            at[0] = e;
+        };
+    }
 
     /** Its bytes came with the open and are still there: a read-ahead takes them on this thread, now. */
     @Override public boolean readAlready() {
@@ -334,12 +418,14 @@ public final class RescueContent implements Content, DirectCopy, Retainable {
             if (failure != null) errors.add(failure + " at byte " + firstFail);
             if (hung) { o.hungAt = firstFail; bad.add(firstFail, size); }
             else if (ended) { o.endedAt = firstFail; bad.add(firstFail, size); }
-            else reader.read(fd, firstFail, size, size, spool, bad, o, true);
+            else readData(reader, firstFail, size, spool, bad, o, true);
+            if (runs != null) bad = clip(bad); // a hole is not read, so it is never bad
             if (firstFail > 0) {
                 if (o.hungAt >= 0) notCompared.add(0, firstFail); // no more reads of a file that hung once
                 else {
                     RescueReader.Outcome again = new RescueReader.Outcome();
-                    reader.read(fd, 0, firstFail, firstFail, spool, notCompared, again, false);
+                    readData(reader, 0, firstFail, spool, notCompared, again, false);
+                    if (runs != null) notCompared = clip(notCompared);
                     if (again.hungAt >= 0) src.reportRef().lostWorker();
                     if (!notCompared.isEmpty())
                         errors.add("bytes " + notCompared + " were delivered, then failed to read again;"
@@ -353,6 +439,32 @@ public final class RescueContent implements Content, DirectCopy, Retainable {
         } finally {
             spool.close();
         }
+    }
+
+    /**
+     * Reads [from, to) into the spool: all of it, or for a source with holes its data runs
+     * alone (the spool reads back zeros in the holes). failedAtFrom: a read at from just failed.
+     */
+    private void readData(RescueReader reader, long from, long to, Spool spool, BadRanges bad, RescueReader.Outcome o,
+                          boolean failedAtFrom) throws IOException {
+        long size = stat.size();
+        if (runs == null) {
+            reader.read(fd, from, to, size, spool, bad, o, failedAtFrom);
+            return;
+        }
+        for (int i = 0; i < runs.length && o.hungAt < 0 && o.endedAt < 0; i += 2) {
+            long s = Math.max(from, runs[i]), e = Math.min(to, runs[i] + runs[i + 1]);
+            if (s < e) reader.read(fd, s, e, size, spool, bad, o, failedAtFrom && s == from);
+        }
+    }
+
+    /** ranges within the data runs only. */
+    private BadRanges clip(BadRanges ranges) {
+        BadRanges in = new BadRanges();
+        for (org.linkrescue.migrate.drive.ByteRange b : ranges.list()) {
+            for (int i = 0; i < runs.length; i += 2) in.add(Math.max(b.offset(), runs[i]), Math.min(b.end(), runs[i] + runs[i + 1]));
+        }
+        return in;
     }
 
     /** Delivers [from, size) of a resolved rescue, settles provenance and hash, and records the inode. */
@@ -386,6 +498,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable {
     @Override
     public Content retain() {
         if (retained || fd < 0 || fed || copied > 0 || early != null || resolved != null) return null;
+        if (runs() != null) return null; // its holes are kept by the sink's own thread
         if (!src.reads().reader().seekFree(fd, stat)) return null;
         retained = true;
         settled = false;

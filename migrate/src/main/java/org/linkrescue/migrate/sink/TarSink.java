@@ -9,6 +9,7 @@ import org.linkrescue.archive.Compression;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.TarWriter;
 import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.SparseData;
 import org.linkrescue.migrate.stream.EntrySink;
 import org.linkrescue.migrate.stream.Provenance;
 
@@ -56,13 +57,18 @@ public final class TarSink implements EntrySink {
 
     @Override
     public void accept(Entry entry, Content content) throws IOException {
-        begin(entry, content);
-        if (content != null) content.feed(toTar);
+        SparseData sparse = content == null ? null : content.as(SparseData.class);
+        begin(entry, content, sparse);
+        if (sparse != null) sparse.feedData((at, b, off, len) -> tar.write(b, off, len));
+        else if (content != null) content.feed(toTar);
         end();
     }
 
-    /** Writes the header of entry (with provenance records when its content has them already). */
-    void begin(Entry entry, Content content) throws IOException {
+    /**
+     * Writes the header of entry (with provenance records when its content has them already);
+     * a content with holes as a pax 1.0 sparse entry of its runs, its data runs to follow.
+     */
+    void begin(Entry entry, Content content, SparseData sparse) throws IOException {
         open = entry;
         openContent = content;
         recordsInHeader = false;
@@ -75,7 +81,8 @@ public final class TarSink implements EntrySink {
                 recordsInHeader = true;
             }
         }
-        tar.putEntry(entry);
+        if (sparse != null) tar.putSparseEntry(entry, sparse.runs());
+        else tar.putEntry(entry);
     }
 
     /** Receives the current entry's bytes (for a tee that feeds disk and tar from one read). */

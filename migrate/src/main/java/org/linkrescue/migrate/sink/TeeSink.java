@@ -3,6 +3,7 @@ package org.linkrescue.migrate.sink;
 import java.io.IOException;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.SparseData;
 import org.linkrescue.migrate.stream.EntrySink;
 import org.linkrescue.migrate.stream.Provenance;
 
@@ -29,10 +30,14 @@ public final class TeeSink implements EntrySink {
             disk.accept(entry, null);
             return;
         }
-        tar.begin(entry, content);
-        Both both = new Both(content, tar.data());
+        SparseData sparse = content.as(SparseData.class);
+        tar.begin(entry, content, sparse);
+        Both both = new Both(content, sparse, tar.data());
         disk.accept(entry, both);
-        if (!both.fed) content.feed(tar.data());
+        if (!both.fed) {
+            if (sparse != null) sparse.feedData((at, b, off, len) -> tar.data().accept(b, off, len));
+            else content.feed(tar.data());
+        }
         tar.end();
     }
 
@@ -54,15 +59,37 @@ public final class TeeSink implements EntrySink {
         }
     }
 
-    /** The content as the disk side sees it: bytes only, each one also written to the archive. */
-    private static final class Both implements Content {
+    /**
+     * The content as the disk side sees it: bytes only, each one also written to the archive;
+     * with holes, the data runs alone, for both.
+     */
+    private static final class Both implements Content, SparseData {
         private final Content inner;
+        private final SparseData sparse;
         private final Chunks tar;
         boolean fed;
 
-        Both(Content inner, Chunks tar) {
+        Both(Content inner, SparseData sparse, Chunks tar) {
             this.inner = inner;
+            this.sparse = sparse;
             this.tar = tar;
+        }
+
+        @Override
+        public <A> A as(Class<A> ability) {
+            return ability == SparseData.class && sparse == null ? null : Content.super.as(ability);
+        }
+
+        @Override public long[] runs() { return sparse.runs(); }
+
+        @Override
+        public void feedData(DataChunks out) throws IOException {
+            if (fed) throw new IllegalStateException("content fed twice");
+            fed = true;
+            sparse.feedData((at, b, off, len) -> {
+                tar.accept(b, off, len);
+                out.accept(at, b, off, len);
+            });
         }
 
         @Override public long size() { return inner.size(); }

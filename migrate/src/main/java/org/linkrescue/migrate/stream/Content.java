@@ -13,7 +13,8 @@ import java.io.IOException;
  * that a sink asks for with {@link #as}: {@link PlainRange} (its bytes lie as they are in a
  * plain file, for a kernel-side copy), {@link DirectCopy} (it hands its leading bytes over from
  * native memory, or writes them into the target itself), {@link Retainable} (a sink may write
- * it on a thread of its own, after accept returns).
+ * it on a thread of its own, after accept returns), {@link SparseData} (it has holes: its data
+ * runs alone, each at its offset).
  */
 public interface Content extends Closeable {
     long size();

@@ -11,6 +11,13 @@ import java.io.IOException;
  */
 public interface SparseData {
     /**
+     * Where the data lies, known before any byte is fed: (offset, length) pairs in file order,
+     * not touching; everything else of size() is a hole. {@link #feedData} delivers exactly
+     * these bytes (an archive's sparse map is written from them first).
+     */
+    long[] runs();
+
+    /**
      * Delivers only the data, in order, each chunk with the offset in the file of its first
      * byte; what no chunk covers is a hole, up to size(). Use instead of {@link Content#feed}, at
      * most once.

@@ -35,6 +35,7 @@ import org.linkrescue.migrate.stream.Problems.Grade;
 public final class ArchiveVerifier {
     private final Findings out;
     private final Problems problems;
+    private boolean holes;
     private final Tally tally;
     private final MetadataCheck meta;
     private final XattrCheck xattrs;
@@ -55,6 +56,12 @@ public final class ArchiveVerifier {
     }
 
     private Exclusions exclusions = Exclusions.of(List.of());
+
+    /** Also compares where the data lies: a hole of SOURCE the archive stores as data is a difference (--sparse). */
+    public ArchiveVerifier checkHoles(boolean on) {
+        this.holes = on;
+        return this;
+    }
 
     public ArchiveVerifier(Findings out, Problems problems, Tally tally) {
         this(out, problems, tally, null);
@@ -215,6 +222,7 @@ public final class ArchiveVerifier {
 
     private void fileContent(Entry e, TarReader archive, TreeLookup.Found f, Stat st, TreeInode ti) throws IOException {
         byte[] path = e.path();
+        long[] runs = archive.sparseRuns(); // before its data is read
         if (e.size() != st.size()) {
             out.difference(new Difference(DiffKind.CONTENT, path,
                     Describe.both("size", Long.toString(st.size()), Long.toString(e.size()), "the archive")));
@@ -257,8 +265,19 @@ public final class ArchiveVerifier {
             ContentReader.Source s = new ContentReader.Source(h.digest(), r.bad(), r.firstError());
             if (ti != null) ti.source = s;
             report(path, s, mismatch < 0 ? null : "first differing byte at offset " + mismatch);
+            if (holes && st.blocks() * 512 < size) holes(path, fd, runs, size);
         } finally {
             Posix.close(fd);
+        }
+    }
+
+    /** verify --archive --sparse: a hole of SOURCE the archive stores as data is a difference. */
+    private void holes(byte[] path, int fd, long[] runs, long size) {
+        try {
+            String stored = HoleCheck.storedAsData(fd, runs, size);
+            if (stored != null) out.difference(new Difference(DiffKind.SPARSE, path, stored));
+        } catch (PosixException x) {
+            problems.report(Grade.FAILED, path, "holes not compared: " + x.call() + ": " + x.reason());
         }
     }
 

@@ -28,7 +28,9 @@ public enum DiffKind {
     /** Paths share an inode in TARGET that did not share one in SOURCE. */
     MERGED_LINK,
     /** A spliced inode's content in TARGET is not what the rescue report says it wrote. */
-    RESCUE_HASH;
+    RESCUE_HASH,
+    /** verify --sparse: a hole of SOURCE holds data in TARGET (the bytes may well be equal). */
+    SPARSE;
 
     public String word() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
 }

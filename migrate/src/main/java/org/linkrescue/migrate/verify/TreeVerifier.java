@@ -39,6 +39,7 @@ public final class TreeVerifier {
     private final ContentReader content;
     private final MetadataCheck meta;
     private final XattrCheck xattrs;
+    private boolean holes;
     private final InodeMap<SrcInode> srcLinks = new InodeMap<>();
     private final InodeMap<TgtInode> tgtLinks = new InodeMap<>();
     private long srcRootDev, tgtRootDev;
@@ -90,6 +91,12 @@ public final class TreeVerifier {
         this.content = new ContentReader(tally, reads);
         this.meta = new MetadataCheck(out, "TARGET");
         this.xattrs = new XattrCheck(out, problems, "TARGET");
+    }
+
+    /** Also compares where the data lies: a hole of SOURCE that holds data in TARGET is a difference (verify --sparse). */
+    public TreeVerifier checkHoles(boolean on) {
+        this.holes = on;
+        return this;
     }
 
     /**
@@ -362,6 +369,23 @@ public final class TreeVerifier {
         if (v == null) return;
         if (si != null && si.tgtDev == ts.devId() && si.tgtIno == ts.ino()) si.verdict = v;
         report(path, v);
+        // Only a file holding fewer blocks than its size can have holes: no call for the others.
+        if (holes && ss.blocks() * 512 < ss.size()) holes(path, sDir, tDir, name, ss.size());
+    }
+
+    private void holes(byte[] path, int sDir, int tDir, byte[] name, long size) {
+        int s = -1, t = -1;
+        try {
+            s = Posix.openat(sDir, name, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
+            t = Posix.openat(tDir, name, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
+            String filled = HoleCheck.filled(s, t, size);
+            if (filled != null) out.difference(new Difference(DiffKind.SPARSE, path, filled));
+        } catch (PosixException e) {
+            problems.report(Grade.FAILED, path, "holes not compared: " + e.call() + ": " + e.reason());
+        } finally {
+            Posix.close(s);
+            Posix.close(t);
+        }
     }
 
     private void report(byte[] path, Verdict v) {

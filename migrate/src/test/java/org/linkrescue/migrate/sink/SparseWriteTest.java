@@ -40,6 +40,16 @@ class SparseWriteTest {
             @Override public void feed(Chunks out) { fedWhole = true; throw new AssertionError("fed whole: " + size + " bytes"); }
 
             @Override
+            public long[] runs() {
+                long[] r = new long[runs.length];
+                for (int i = 0; i < runs.length; i += 2) {
+                    r[i] = (Long) runs[i];
+                    r[i + 1] = ((String) runs[i + 1]).length();
+                }
+                return r;
+            }
+
+            @Override
             public void feedData(DataChunks out) throws IOException {
                 for (int i = 0; i < runs.length; i += 2) {
                     byte[] b = Names.bytes((String) runs[i + 1]);
