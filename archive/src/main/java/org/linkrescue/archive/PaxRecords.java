@@ -1,5 +1,6 @@
 package org.linkrescue.archive;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -118,7 +119,7 @@ final class PaxRecords {
             int eq = k;
             while (eq < end - 1 && b[eq] != '=') eq++;
             if (eq == k || b[eq] != '=') return null;
-            String key = new String(b, k, eq - k, java.nio.charset.StandardCharsets.ISO_8859_1);
+            String key = new String(b, k, eq - k, StandardCharsets.ISO_8859_1);
             m.put(key, Arrays.copyOfRange(b, eq + 1, end - 1));
             p = end;
         }

@@ -3,8 +3,10 @@ package org.linkrescue.archive;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a POSIX pax tar stream, one entry at a time: {@link #putEntry}, the entry's data
@@ -271,7 +273,7 @@ public final class TarWriter extends OutputStream {
 
     private static final byte[] GLOBAL_NAME = Names.bytes("././@PaxGlobalHeader");
     /** Keys (wire form) earlier late headers wrote; a later one without them deletes them. */
-    private final java.util.Set<String> lateKeys = new java.util.LinkedHashSet<>();
+    private final Set<String> lateKeys = new LinkedHashSet<>();
 
     /** Magic, version and checksum: the fields every header shares. */
     private void finishHeader() {

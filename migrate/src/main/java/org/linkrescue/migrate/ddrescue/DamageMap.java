@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.linkrescue.migrate.fs.Fiemap;
+import org.linkrescue.migrate.fs.FileExtent;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
@@ -140,7 +141,7 @@ public final class DamageMap {
     }
 
     /** The damage of a file of size bytes with these extents. */
-    public FileDamage of(List<org.linkrescue.migrate.fs.FileExtent> extents, long size) {
+    public FileDamage of(List<FileExtent> extents, long size) {
         return mapper.map(extents, size);
     }
 

@@ -1,6 +1,7 @@
 package org.linkrescue.migrate.drive;
 
 import java.nio.ByteBuffer;
+import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 
@@ -28,7 +29,7 @@ public interface BlockReader {
      * kernel: the bytes copied, fewer than len where the file ends or a bad block starts.
      */
     default long sendfile(int out, int in, long inOff, int len) throws PosixException {
-        return org.linkrescue.migrate.fs.Posix.sendfileOnce(out, in, inOff, len);
+        return Posix.sendfileOnce(out, in, inOff, len);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.linkrescue.migrate.drive;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ public final class RescueReader {
         public final Map<String, Integer> errors = new LinkedHashMap<>();
 
         public List<String> notes(long size) {
-            List<String> out = new java.util.ArrayList<>();
+            List<String> out = new ArrayList<>();
             errors.forEach((e, n) -> out.add(e + (n > 1 ? " (" + n + " failed reads)" : "")));
             if (hungAt >= 0) out.add("read at byte " + hungAt + " hung; the rest of the file counts as unreadable");
             if (endedAt >= 0) out.add("file ended at byte " + endedAt + " of " + size + " (shrank since the scan)");

@@ -3,6 +3,7 @@ package org.linkrescue.migrate.fs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,7 +27,7 @@ public final class Fiemap {
         byte[] buf = new byte[HEAD + BATCH * EXTENT];
         while (true) {
             ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
-            java.util.Arrays.fill(buf, (byte) 0);
+            Arrays.fill(buf, (byte) 0);
             b.putLong(0, start).putLong(8, -1L /* FIEMAP_MAX_OFFSET */ - start).putInt(16, FIEMAP_FLAG_SYNC)
                     .putInt(24, BATCH);
             Posix.ioctl(fd, FS_IOC_FIEMAP, buf, "fiemap");

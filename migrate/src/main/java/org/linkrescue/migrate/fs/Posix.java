@@ -1,6 +1,13 @@
 package org.linkrescue.migrate.fs;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.LibraryOption;
 import jnr.ffi.Pointer;
@@ -73,10 +80,10 @@ public final class Posix {
      */
     public static int umask() {
         try {
-            for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (l.startsWith("Umask:")) return Integer.parseInt(l.substring(6).strip(), 8);
             }
-        } catch (java.io.IOException | NumberFormatException e) {
+        } catch (IOException | NumberFormatException e) {
             // an old kernel (before 4.7) or no /proc: the usual default
         }
         return 022;
@@ -137,7 +144,7 @@ public final class Posix {
     public static long mountId(int fd) {
         byte[] buf = new byte[256];
         if (C.statx(fd, new byte[1], AT_EMPTY_PATH, STATX_MNT_ID, buf) != 0) return -1;
-        ByteBuffer b = ByteBuffer.wrap(buf).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
         return (b.getInt(0) & STATX_MNT_ID) == 0 ? -1 : b.getLong(144); // stx_mask, stx_mnt_id
     }
 
@@ -154,7 +161,7 @@ public final class Posix {
             byte[] buf = new byte[size];
             long n = C.readlinkat(dirfd, p, buf, size);
             if (n < 0) throw fail("readlink", name);
-            if (n < size) return java.util.Arrays.copyOf(buf, (int) n);
+            if (n < size) return Arrays.copyOf(buf, (int) n);
         }
     }
 
@@ -162,11 +169,11 @@ public final class Posix {
      * Lists a directory's names (without . and ..), unsorted. The directory is opened afresh
      * through dirfd ("."), so dirfd, its position included, is left as it was.
      */
-    public static java.util.List<byte[]> listDir(int dirfd) throws PosixException {
+    public static List<byte[]> listDir(int dirfd) throws PosixException {
         int dup = openat(dirfd, Names.DOT, O_RDONLY | O_DIRECTORY, 0);
         Pointer dir = C.fdopendir(dup);
         if (dir == null) { PosixException e = fail("opendir", null); close(dup); throw e; }
-        java.util.ArrayList<byte[]> names = new java.util.ArrayList<>();
+        ArrayList<byte[]> names = new ArrayList<>();
         try {
             while (true) {
                 jnr.ffi.LastError.setLastError(RT, 0);
@@ -429,7 +436,7 @@ public final class Posix {
     public static long fsType(int fd) throws PosixException {
         byte[] buf = new byte[128]; // struct statfs is 120 bytes on x86_64 and aarch64; f_type first, a long on both
         if (C.fstatfs(fd, buf) != 0) throw fail("statfs", null);
-        return java.nio.ByteBuffer.wrap(buf).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+        return ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
     }
 
     /** cachestat on x86_64 and aarch64 (one syscall table for new calls). */

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.ddrescue.ExtentScan;
 import org.linkrescue.migrate.drive.BlockReader;
+import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.rescue.DamagedInodeRecord;
 import org.linkrescue.migrate.rescue.RescueContentSource;
@@ -180,7 +181,7 @@ public final class Inventory {
                 bytesRead += len;
                 tally.bytes(len);
             });
-        } catch (org.linkrescue.migrate.fs.PosixException e) {
+        } catch (PosixException e) {
             // the rescue reader recorded the inode as damaged (cannot be opened) before throwing
             if (report.record(st.devId(), st.ino()) == null)
                 problems.report(Grade.FAILED, p.path(), "read test: " + e.reason());

@@ -1,5 +1,6 @@
 package org.linkrescue.migrate.pipeline;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
@@ -40,7 +41,7 @@ public final class EntryMaker {
     /** Names per numeric id, remembered; the last id asked for is answered without a lookup. */
     private static final class IdNames {
         private final boolean users;
-        private final java.util.HashMap<Integer, byte[]> known = new java.util.HashMap<>();
+        private final HashMap<Integer, byte[]> known = new HashMap<>();
         private int lastId = Integer.MIN_VALUE;
         private byte[] lastName;
 

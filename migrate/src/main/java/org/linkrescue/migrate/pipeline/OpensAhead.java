@@ -1,7 +1,9 @@
 package org.linkrescue.migrate.pipeline;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.scan.LinkTable;
@@ -30,8 +32,8 @@ final class OpensAhead {
     private final long readUpTo;
     /** Runs started ahead with a path still waiting. */
     private int runs;
-    private final java.util.List<ContentSource.OpenRequest> requests = new java.util.ArrayList<>(RUN_FILES);
-    private final java.util.List<SourceStream.Waiting> members = new java.util.ArrayList<>(RUN_FILES);
+    private final List<ContentSource.OpenRequest> requests = new ArrayList<>(RUN_FILES);
+    private final List<SourceStream.Waiting> members = new ArrayList<>(RUN_FILES);
     /** Waiting paths not looked at yet, in scan order (a suffix of the waiting queue). */
     private final ArrayDeque<SourceStream.Waiting> unseen = new ArrayDeque<>();
     /** Inodes of linked files looked at and not yet taken, by key: a second path in the window is not the first. */
@@ -69,7 +71,7 @@ final class OpensAhead {
             requests.add(new ContentSource.OpenRequest(w.path.path(), w.path.parentFd(), w.path.name(), st));
         }
         if (members.isEmpty()) return;
-        java.util.List<ContentSource.Opening> opened = source.startOpens(requests, readUpTo);
+        List<ContentSource.Opening> opened = source.startOpens(requests, readUpTo);
         int[] left = {members.size()};
         for (int i = 0; i < members.size(); i++) {
             members.get(i).opening = opened.get(i);

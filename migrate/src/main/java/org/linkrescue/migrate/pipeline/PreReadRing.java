@@ -3,7 +3,9 @@ package org.linkrescue.migrate.pipeline;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.DirectCopy;
@@ -29,7 +31,7 @@ final class PreReadRing {
     private static final ThreadLocal<byte[]> ARRAYS = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
     private long head, tail; // bytes ever reserved / ever freed; head - tail <= capacity
     /** Regions reserved and not yet freed, oldest first. */
-    private final java.util.ArrayDeque<Replay> live = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Replay> live = new ArrayDeque<>();
 
     PreReadRing(int capacity) {
         this.ring = ByteBuffer.allocateDirect(capacity);
@@ -104,7 +106,7 @@ final class PreReadRing {
         private final Content original;
         private final AtomicBoolean taken = new AtomicBoolean();
         /** Holders of the region: the pipeline, plus each handle a sink {@link #retain}ed. */
-        private final java.util.concurrent.atomic.AtomicInteger holders = new java.util.concurrent.atomic.AtomicInteger(1);
+        private final AtomicInteger holders = new AtomicInteger(1);
         private boolean freed; // guarded by the ring
         private boolean filled;
         private Throwable failure;

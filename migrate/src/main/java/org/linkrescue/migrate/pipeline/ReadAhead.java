@@ -2,7 +2,15 @@ package org.linkrescue.migrate.pipeline;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.migrate.concurrent.Handoff;
 import org.linkrescue.migrate.stream.Content;
@@ -27,7 +35,7 @@ final class ReadAhead implements EntrySink {
      * dev/ino are set for a later path of a linked inode (for the listener), else 0; taken is
      * counted down once the sink is done with the entry, for a producer that must wait for it.
      */
-    private record Item(Entry entry, Content content, long dev, long ino, java.util.concurrent.CountDownLatch taken) {}
+    private record Item(Entry entry, Content content, long dev, long ino, CountDownLatch taken) {}
 
     private final EntrySink sink;
     /** Longest a few entries wait before the sleeping writer is woken for them. */
@@ -41,22 +49,22 @@ final class ReadAhead implements EntrySink {
     private final Handoff<Item> queue;
     private final int contentsMax;
     /** Contents queued or being written: counted up by the producer, down by the sink thread. */
-    private final java.util.concurrent.atomic.AtomicInteger contentsHeld = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger contentsHeld = new AtomicInteger();
     private volatile Thread waitingForRoom;
     /** A producer's entry it waits to see taken ({@link #acceptInStep}), for the writer to let go if it ends first. */
-    private volatile java.util.concurrent.CountDownLatch inStep;
+    private volatile CountDownLatch inStep;
     /** The writer thread has ended: nothing queued will be taken any more. */
     private volatile boolean writerEnded;
     /**
      * Who closes the sink: the one that ends first of the writer and an interrupted
      * {@link #close} hands it to the other, so the sink is never closed while the writer runs.
      */
-    private final java.util.concurrent.atomic.AtomicInteger sinkCloser =
-            new java.util.concurrent.atomic.AtomicInteger(WRITER_RUNS);
+    private final AtomicInteger sinkCloser =
+            new AtomicInteger(WRITER_RUNS);
     private static final int WRITER_RUNS = 0, WRITER_ENDED = 1, LEFT_TO_WRITER = 2;
     private final PreReadRing ring;
     private final long preReadMax;
-    private final java.util.concurrent.ExecutorService readers;
+    private final ExecutorService readers;
     private final Thread writer;
     private final Evacuation.LaterPathListener laterPaths;
     private final Evacuation.ReadOrder order;
@@ -91,8 +99,8 @@ final class ReadAhead implements EntrySink {
         this.preReadMax = Math.min(preReadMax, ringBytes);
         int n = Math.max(1, readerThreads);
         // A priority queue: the waiting fill with the lowest key goes first (see Fill).
-        this.readers = ring == null || readerThreads == 0 ? null : new java.util.concurrent.ThreadPoolExecutor(n, n,
-                0, TimeUnit.MILLISECONDS, new java.util.concurrent.PriorityBlockingQueue<>(), r -> {
+        this.readers = ring == null || readerThreads == 0 ? null : new ThreadPoolExecutor(n, n,
+                0, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "linkrescue-preread");
             t.setDaemon(true);
             return t;
@@ -126,7 +134,7 @@ final class ReadAhead implements EntrySink {
      * producer may read on.
      */
     void acceptInStep(Entry entry, Content content) throws IOException {
-        java.util.concurrent.CountDownLatch taken = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch taken = new CountDownLatch(1);
         put(entry, content, 0, 0, taken, 0);
         queue.nudge(); // nothing more comes until the sink has taken it
         inStep = taken; // a writer that ends without taking it lets it go (see drain)
@@ -159,7 +167,7 @@ final class ReadAhead implements EntrySink {
         if (laterPaths != null) laterPaths.laterPath(dev, ino, path);
     }
 
-    private void put(Entry entry, Content content, long dev, long ino, java.util.concurrent.CountDownLatch taken,
+    private void put(Entry entry, Content content, long dev, long ino, CountDownLatch taken,
                      long readKey) throws IOException {
         boolean counted = false;
         try {
@@ -201,7 +209,7 @@ final class ReadAhead implements EntrySink {
             rethrow();
             queue.nudge(); // what is queued is all the sink gets until it frees room
             waitingForRoom = Thread.currentThread();
-            if (contentsHeld.get() >= contentsMax && !writerEnded) java.util.concurrent.locks.LockSupport.park(this);
+            if (contentsHeld.get() >= contentsMax && !writerEnded) LockSupport.park(this);
             waitingForRoom = null;
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
@@ -225,7 +233,7 @@ final class ReadAhead implements EntrySink {
     private void contentDone() {
         if (contentsHeld.decrementAndGet() <= contentsMax / 2) {
             Thread t = waitingForRoom;
-            if (t != null) java.util.concurrent.locks.LockSupport.unpark(t);
+            if (t != null) LockSupport.unpark(t);
         }
     }
 
@@ -285,8 +293,8 @@ final class ReadAhead implements EntrySink {
     private void ended() {
         writerEnded = true;
         Thread t = waitingForRoom;
-        if (t != null) java.util.concurrent.locks.LockSupport.unpark(t);
-        java.util.concurrent.CountDownLatch l = inStep;
+        if (t != null) LockSupport.unpark(t);
+        CountDownLatch l = inStep;
         if (l != null) l.countDown();
         if (ring != null) ring.wakeReservers();
         if (!sinkCloser.compareAndSet(WRITER_RUNS, WRITER_ENDED)) {
@@ -357,8 +365,8 @@ final class ReadAhead implements EntrySink {
      */
     private void stopReaders() {
         if (readers == null) return;
-        java.util.List<Runnable> notStarted = new java.util.ArrayList<>();
-        ((java.util.concurrent.ThreadPoolExecutor) readers).getQueue().drainTo(notStarted);
+        List<Runnable> notStarted = new ArrayList<>();
+        ((ThreadPoolExecutor) readers).getQueue().drainTo(notStarted);
         readers.shutdown();
         for (Runnable r : notStarted) ((Fill) r).replay().drop();
         boolean interrupted = false;

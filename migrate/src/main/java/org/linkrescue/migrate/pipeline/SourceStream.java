@@ -1,10 +1,12 @@
 package org.linkrescue.migrate.pipeline;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.read.XattrReader;
 import org.linkrescue.migrate.scan.LinkTable;
 import org.linkrescue.migrate.scan.ScannedPath;
 import org.linkrescue.migrate.scan.TreeScanner;
@@ -25,7 +27,7 @@ final class SourceStream implements TreeScanner.Visitor {
      * while the drive answers; this many at most before the scan waits for the open.
      */
     private static final int WAITING_MAX = 256;
-    private final java.util.ArrayDeque<Waiting> waiting = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     /** The oldest open in flight, whose entry is the next to go out, or null. */
     private Pending pending;
     /**
@@ -51,7 +53,7 @@ final class SourceStream implements TreeScanner.Visitor {
 
     private final EntryMaker maker = new EntryMaker();
     private final LinkTable links = new LinkTable();
-    private final org.linkrescue.migrate.read.XattrReader xattrs;
+    private final XattrReader xattrs;
     private final ContentSource source;
     private final ReadAhead out;
     private final Problems problems;
@@ -60,7 +62,7 @@ final class SourceStream implements TreeScanner.Visitor {
         this.source = source;
         this.out = out;
         this.problems = problems;
-        this.xattrs = new org.linkrescue.migrate.read.XattrReader(problems);
+        this.xattrs = new XattrReader(problems);
         this.ahead = new OpensAhead(source, links, Math.max(0, source.opensInFlight() - 1), out.readWithOpenMax());
     }
 

@@ -105,7 +105,7 @@ final class InodeRepairer {
         List<String> failed = new ArrayList<>();
         for (DirTimes t : dirs) {
             String why = t.restore(rootFd);
-            if (why != null) failed.add(org.linkrescue.archive.Names.display(t.dir()) + ": " + why);
+            if (why != null) failed.add(Names.display(t.dir()) + ": " + why);
         }
         return failed;
     }

@@ -2,6 +2,7 @@ package org.linkrescue.migrate.repair;
 
 import java.util.Arrays;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 
@@ -13,7 +14,7 @@ import org.linkrescue.migrate.fs.PosixException;
 record ParentDir(int fd, byte[] name) implements AutoCloseable {
     static ParentDir open(int rootFd, byte[] relPath) throws PosixException {
         byte[][] parts = Names.split(relPath);
-        if (parts.length == 0) throw new PosixException("open", relPath, org.linkrescue.migrate.fs.Errno.EINVAL);
+        if (parts.length == 0) throw new PosixException("open", relPath, Errno.EINVAL);
         int fd = Posix.openDir(rootFd, Names.DOT);
         try {
             for (int i = 0; i < parts.length - 1; i++) {

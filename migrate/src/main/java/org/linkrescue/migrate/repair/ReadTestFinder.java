@@ -1,6 +1,7 @@
 package org.linkrescue.migrate.repair;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.linkrescue.archive.Names;
@@ -30,7 +31,7 @@ public final class ReadTestFinder implements DamageFinder {
 
     /** With a fault seam between the reader and the drive: unit tests only. */
     public ReadTestFinder(RescueOptions options, BlockReader reader, Problems problems) {
-        this.options = options.withAlternates(java.util.List.of());
+        this.options = options.withAlternates(List.of());
         this.reader = reader;
         this.problems = problems;
     }

@@ -1,6 +1,7 @@
 package org.linkrescue.migrate.repair;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -34,7 +35,7 @@ public final class ScanJsonFinder implements DamageFinder {
         }
         Object root;
         try {
-            root = JsonReader.parse(new java.io.StringReader(text));
+            root = JsonReader.parse(new StringReader(text));
         } catch (IOException e) {
             throw new IOException("--from-scan " + json + ": " + e.getMessage());
         }

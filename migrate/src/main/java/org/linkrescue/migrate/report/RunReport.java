@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.linkrescue.migrate.stream.Json;
 import org.linkrescue.migrate.stream.Problems.Grade;
 
@@ -52,7 +53,7 @@ public final class RunReport {
         j.beginObject();
         j.field("command", command);
         for (String[] pl : places) j.field(pl[0], pl[1]);
-        j.field("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT));
+        j.field("outcome", outcome.name().toLowerCase(Locale.ROOT));
         j.field("exitCode", exitCode);
         j.name("totals").beginObject()
                 .field("paths", t.paths())

@@ -1,6 +1,7 @@
 package org.linkrescue.migrate.rescue;
 
 import java.util.Arrays;
+import java.util.Locale;
 import org.linkrescue.archive.Names;
 
 /**
@@ -15,7 +16,7 @@ public record Alternate(Kind kind, byte[] dir) {
     public enum Kind {
         MIRROR, ORIGINAL;
 
-        public String word() { return name().toLowerCase(java.util.Locale.ROOT); }
+        public String word() { return name().toLowerCase(Locale.ROOT); }
     }
 
     public Alternate {

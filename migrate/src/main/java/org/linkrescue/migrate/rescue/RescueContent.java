@@ -17,6 +17,7 @@ import org.linkrescue.migrate.drive.ReadTimeoutException;
 import org.linkrescue.migrate.drive.RescueReader;
 import org.linkrescue.migrate.drive.SeekFreeReads;
 import org.linkrescue.migrate.drive.TimedOpens;
+import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.stream.Content;
@@ -239,7 +240,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
                 break;
             } catch (PosixException e) {
                 if (kernel.refused(e.errno())) break; // these two cannot (not asked again): the workers' copy does the rest
-                if (org.linkrescue.migrate.fs.Errno.isTargetOnly(e.errno())) target.writeFailed(e);
+                if (Errno.isTargetOnly(e.errno())) target.writeFailed(e);
                 break; // EIO and the like may be either side's: the workers' copy tells
             }
             off += n;

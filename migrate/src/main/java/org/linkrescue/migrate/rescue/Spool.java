@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import org.linkrescue.migrate.drive.ByteStore;
 
 /**
@@ -45,7 +46,7 @@ final class Spool implements ByteStore, AutoCloseable {
         while (bb.hasRemaining()) {
             int n = ch.read(bb, off + (bb.position() - from));
             if (n < 0) { // beyond what was written: a hole at the end
-                java.util.Arrays.fill(b, bb.position(), from + len, (byte) 0);
+                Arrays.fill(b, bb.position(), from + len, (byte) 0);
                 return;
             }
         }

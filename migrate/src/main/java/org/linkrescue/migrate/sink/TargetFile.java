@@ -1,5 +1,7 @@
 package org.linkrescue.migrate.sink;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.Posix;
@@ -73,7 +75,7 @@ final class TargetFile implements AutoCloseable {
                 throw (PosixException) s.getCause();
             } catch (PosixException x) {
                 throw x;
-            } catch (java.io.IOException x) {
+            } catch (IOException x) {
                 throw new PosixException("copy", name, Errno.EIO);
             }
             if (n != keep) throw new PosixException("copy", name, Errno.EIO);
@@ -95,7 +97,7 @@ final class TargetFile implements AutoCloseable {
     /** A name in the file's directory no entry of an archive is likely to have. */
     private byte[] tempName() {
         return (".linkrescue-replace-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet())
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.linkrescue.migrate.stream;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.linkrescue.migrate.fs.Stat;
 
 /**
@@ -61,8 +63,8 @@ public interface ContentSource {
      * may hand the run to the drive in one go. The run counts as one of the {@link
      * #opensInFlight}; its openings are finished in order.
      */
-    default java.util.List<Opening> startOpens(java.util.List<OpenRequest> files, long readUpTo) {
-        java.util.List<Opening> out = new java.util.ArrayList<>(files.size());
+    default List<Opening> startOpens(List<OpenRequest> files, long readUpTo) {
+        List<Opening> out = new ArrayList<>(files.size());
         for (OpenRequest f : files) out.add(startOpen(f.path(), f.parentFd(), f.name(), f.stat(), readUpTo));
         return out;
     }

@@ -1,6 +1,7 @@
 package org.linkrescue.migrate.verify;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 
 /**
@@ -29,7 +30,7 @@ public final class BigStack {
         } catch (InterruptedException e) {
             t.interrupt();
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted");
+            throw new InterruptedIOException("interrupted");
         }
         Throwable f = failure[0];
         if (f == null) return;

@@ -1,10 +1,12 @@
 package org.linkrescue.migrate.verify;
 
+import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import org.linkrescue.migrate.drive.BadRanges;
 import org.linkrescue.migrate.drive.ByteRange;
 import org.linkrescue.migrate.drive.TimedReads;
+import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 
@@ -35,7 +37,7 @@ final class ContentReader {
      * @throws PosixException the open failed
      * @throws IOException    it hung past the timeout (or was interrupted): nothing to read
      */
-    int openSource(int dirFd, byte[] name) throws java.io.IOException {
+    int openSource(int dirFd, byte[] name) throws IOException {
         int flags = Posix.O_RDONLY | Posix.O_NOFOLLOW;
         return reads == null ? Posix.openat(dirFd, name, flags, 0) : reads.opens().open(dirFd, name, flags).fd();
     }
@@ -123,7 +125,7 @@ final class ContentReader {
         while (got < n) {
             if (got > 0 && tmp == buf) tmp = new byte[n];
             int k = Posix.pread(fd, tmp, n - got, off + got);
-            if (k == 0) throw new PosixException("read (file shrank at byte " + (off + got) + ")", null, org.linkrescue.migrate.fs.Errno.EIO);
+            if (k == 0) throw new PosixException("read (file shrank at byte " + (off + got) + ")", null, Errno.EIO);
             if (tmp != buf) System.arraycopy(tmp, 0, buf, got, k);
             got += k;
         }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.ByteRange;
 import org.linkrescue.migrate.stream.Json;
 import org.linkrescue.migrate.stream.Problems;
@@ -64,7 +65,7 @@ public final class FindingLog implements Findings {
         return (grade, path, what) -> {
             if (grade != Problems.Grade.WARN) {
                 errors++;
-                String line = (path == null ? "" : org.linkrescue.archive.Names.display(path) + ": ") + what;
+                String line = (path == null ? "" : Names.display(path) + ": ") + what;
                 if (firstErrors.size() < examples) firstErrors.add(line);
                 if (json != null) write(() -> json.beginObject().field("kind", "error").pathField("path", path)
                         .field("detail", what).endObject());

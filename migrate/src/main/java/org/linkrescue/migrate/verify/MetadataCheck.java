@@ -1,6 +1,7 @@
 package org.linkrescue.migrate.verify;
 
 import java.util.Arrays;
+import org.linkrescue.migrate.fs.Stat;
 
 /**
  * Compares what two sides say of one path beyond its type and content: mode (setuid, setgid,
@@ -27,13 +28,13 @@ record MetadataCheck(Findings out, String other) {
         if (s.linkTarget() != null && !Arrays.equals(s.linkTarget(), o.linkTarget()))
             out.difference(new Difference(DiffKind.SYMLINK_TARGET, path, Describe.both("target",
                     Describe.target(s.linkTarget()), o.linkTarget() == null ? "none" : Describe.target(o.linkTarget()), other)));
-        boolean device = s.type() == org.linkrescue.migrate.fs.Stat.S_IFCHR || s.type() == org.linkrescue.migrate.fs.Stat.S_IFBLK;
+        boolean device = s.type() == Stat.S_IFCHR || s.type() == Stat.S_IFBLK;
         if (device && (s.devMajor() != o.devMajor() || s.devMinor() != o.devMinor()))
             out.difference(new Difference(DiffKind.DEVICE, path, Describe.both("device",
                     s.devMajor() + ":" + s.devMinor(), o.devMajor() + ":" + o.devMinor(), other)));
     }
 
-    static Meta of(org.linkrescue.migrate.fs.Stat st, byte[] linkTarget) {
+    static Meta of(Stat st, byte[] linkTarget) {
         return new Meta(st.type(), st.perm(), st.uid(), st.gid(), st.mtimeSec(), st.mtimeNsec(), linkTarget,
                 st.rdevMajor(), st.rdevMinor());
     }

@@ -1,5 +1,8 @@
 package org.linkrescue.migrate.verify;
 
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
 import org.linkrescue.migrate.drive.BadRanges;
 import org.linkrescue.migrate.drive.ReadTimeoutException;
 import org.linkrescue.migrate.drive.TimedReads;
@@ -58,7 +61,7 @@ public final class ReadThrough {
                 n = pread(len);
             } catch (ReadTimeoutException e) {
                 hungAt(e);
-                java.util.Arrays.fill(b, filled, want, (byte) 0);
+                Arrays.fill(b, filled, want, (byte) 0);
                 off += want - filled;
                 return want;
             } catch (PosixException e) {
@@ -67,14 +70,14 @@ public final class ReadThrough {
             if (n == 0) { // the file ended before its lstat size
                 note("file shrank while read: " + off + " of " + size + " bytes");
                 bad.add(off, off + (want - filled));
-                java.util.Arrays.fill(b, filled, want, (byte) 0);
+                Arrays.fill(b, filled, want, (byte) 0);
                 off += want - filled;
                 return want;
             }
             if (n > 0) System.arraycopy(scratch, 0, b, filled, n);
             else { // -n bad bytes, zeros
                 n = -n;
-                java.util.Arrays.fill(b, filled, filled + n, (byte) 0);
+                Arrays.fill(b, filled, filled + n, (byte) 0);
             }
             filled += n;
             off += n;
@@ -84,14 +87,14 @@ public final class ReadThrough {
 
     /** One read at off into scratch; a hung file reads as nothing more (the caller zeroes it). */
     private int pread(int len) throws PosixException, ReadTimeoutException {
-        if (hung) throw new ReadTimeoutException("read", off, java.time.Duration.ZERO);
+        if (hung) throw new ReadTimeoutException("read", off, Duration.ZERO);
         if (reads == null) return Posix.pread(fd, scratch, len, off);
         try {
             return reads.pread(fd, scratch, 0, len, off);
         } catch (PosixException | ReadTimeoutException e) {
             throw e;
-        } catch (java.io.IOException e) { // interrupted: taken as a hang, the worker is gone
-            throw new ReadTimeoutException("read", off, java.time.Duration.ZERO);
+        } catch (IOException e) { // interrupted: taken as a hang, the worker is gone
+            throw new ReadTimeoutException("read", off, Duration.ZERO);
         }
     }
 

@@ -1,10 +1,12 @@
 package org.linkrescue.migrate.verify;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -23,8 +25,8 @@ public final class RescueHashes {
     private int records;
 
     private record Key(byte[] path) {
-        @Override public boolean equals(Object o) { return o instanceof Key k && java.util.Arrays.equals(k.path, path); }
-        @Override public int hashCode() { return java.util.Arrays.hashCode(path); }
+        @Override public boolean equals(Object o) { return o instanceof Key k && Arrays.equals(k.path, path); }
+        @Override public int hashCode() { return Arrays.hashCode(path); }
     }
 
     /** Reads the report; a file that is not such a report is an IOException with a one-line reason. */
@@ -77,7 +79,7 @@ public final class RescueHashes {
 
     /** The bytes a {@link Names#display} rendering stands for. */
     static byte[] undisplay(String s) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); ) {
             char c = s.charAt(i);
             if (c == '\\' && i + 1 < s.length()) {

@@ -1,5 +1,6 @@
 package org.linkrescue.migrate.verify;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ record XattrCheck(Findings out, Problems problems, String other) {
         try {
             List<byte[]> names = XattrsAt.list(dirFd, name);
             if (names.isEmpty()) return List.of();
-            List<Xattr> xs = new java.util.ArrayList<>(names.size());
+            List<Xattr> xs = new ArrayList<>(names.size());
             for (byte[] n : names) {
                 try {
                     xs.add(new Xattr(n, XattrsAt.get(dirFd, name, n)));

@@ -37,6 +37,28 @@ class TimedCallsTest {
         return value;
     }
 
+    /** The real drive, but a read returns only once let go, when its worker has long been given up. */
+    final class LateDrive implements BlockReader {
+        final AtomicReference<Thread> worker = new AtomicReference<>();
+
+        @Override public int open(int dirFd, byte[] name, int flags) throws PosixException { return REAL.open(dirFd, name, flags); }
+        @Override public Stat fstat(int fd) throws PosixException { return REAL.fstat(fd); }
+        @Override public void close(int fd) { REAL.close(fd); }
+
+        @Override public int pread(int fd, ByteBuffer direct, int len, long off) throws PosixException {
+            worker.set(Thread.currentThread());
+            held(0);
+            return REAL.pread(fd, direct, len, off);
+        }
+
+        /** Lets the read return and waits until its worker, given up, has ended. */
+        void letGo() throws InterruptedException {
+            release.countDown();
+            worker.get().join(5000);
+            assertFalse(worker.get().isAlive());
+        }
+    }
+
     @Test void t01_aCallReturnsItsResultAndThrowsItsErrorOnTheCallersThread() throws Exception {
         try (TimedCalls calls = new TimedCalls(SHORT)) {
             Thread caller = Thread.currentThread();
@@ -138,25 +160,13 @@ class TimedCallsTest {
         byte[] data = new byte[8192];
         Arrays.fill(data, (byte) 'x');
         Files.write(f, data);
-        AtomicReference<Thread> lateWorker = new AtomicReference<>();
-        BlockReader late = new BlockReader() {
-            @Override public int open(int dirFd, byte[] name, int flags) throws PosixException { return REAL.open(dirFd, name, flags); }
-            @Override public Stat fstat(int fd) throws PosixException { return REAL.fstat(fd); }
-            @Override public void close(int fd) { REAL.close(fd); }
-            @Override public int pread(int fd, ByteBuffer direct, int len, long off) throws PosixException {
-                lateWorker.set(Thread.currentThread());
-                held(0);
-                return REAL.pread(fd, direct, len, off);
-            }
-        };
+        LateDrive late = new LateDrive();
         int fd = Posix.openat(Posix.AT_FDCWD, Names.bytes(f.toString()), Posix.O_RDONLY, 0);
         try (TimedReads reads = new TimedReads(late, SHORT, 8192)) {
             byte[] dst = new byte[8192];
             ReadTimeoutException e = assertThrows(ReadTimeoutException.class, () -> reads.pread(fd, dst, 0, 8192, 0));
             assertEquals("read at byte 0 did not return within 0.3 s", e.getMessage());
-            release.countDown();
-            lateWorker.get().join(5000); // the lost worker has returned and ended: nothing more can follow
-            assertFalse(lateWorker.get().isAlive());
+            late.letGo(); // the lost worker has returned and ended: nothing more can follow
             assertArrayEquals(new byte[8192], dst, "the caller's array is untouched: no need to throw it away");
         } finally {
             Posix.close(fd);
@@ -169,25 +179,13 @@ class TimedCallsTest {
         Arrays.fill(data, (byte) 'y');
         Files.write(in, data);
         Files.write(out, new byte[0]);
-        AtomicReference<Thread> lateWorker = new AtomicReference<>();
-        BlockReader late = new BlockReader() {
-            @Override public int open(int dirFd, byte[] name, int flags) throws PosixException { return REAL.open(dirFd, name, flags); }
-            @Override public Stat fstat(int fd) throws PosixException { return REAL.fstat(fd); }
-            @Override public void close(int fd) { REAL.close(fd); }
-            @Override public int pread(int fd, ByteBuffer direct, int len, long off) throws PosixException {
-                lateWorker.set(Thread.currentThread());
-                held(0);
-                return REAL.pread(fd, direct, len, off);
-            }
-        };
+        LateDrive late = new LateDrive();
         int inFd = Posix.openat(Posix.AT_FDCWD, Names.bytes(in.toString()), Posix.O_RDONLY, 0);
         int outFd = Posix.openat(Posix.AT_FDCWD, Names.bytes(out.toString()), Posix.O_RDWR, 0);
         try (TimedReads reads = new TimedReads(late, SHORT, 4096)) {
             ChunkCopies.Copy c = reads.copies().startCopy(false, inFd, outFd, 0, 4096);
             assertThrows(ReadTimeoutException.class, () -> reads.copies().finishCopy(c));
-            release.countDown();
-            lateWorker.get().join(5000);
-            assertFalse(lateWorker.get().isAlive());
+            late.letGo();
             assertEquals(0, Files.size(out), "given up while reading: written never");
         } finally {
             Posix.close(inFd);

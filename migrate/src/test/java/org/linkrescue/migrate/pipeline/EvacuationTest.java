@@ -170,6 +170,7 @@ class EvacuationTest {
         List<Long> fed = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicInteger opens = new AtomicInteger();
         PlainContentSource plain = new PlainContentSource(log);
+        Thread scan = Thread.currentThread();
         ContentSource gated = (p, fd, name, st) -> {
             Content c = plain.open(p, fd, name, st);
             if (opens.incrementAndGet() == n) allOpened.countDown();
@@ -181,7 +182,9 @@ class EvacuationTest {
                     if (fed.isEmpty()) { // the first fill waits until every file waits behind it
                         try {
                             allOpened.await();
-                            Thread.sleep(200);
+                            // until the scan waits for the writer at the end: every fill is queued
+                            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                            while (scan.getState() != Thread.State.WAITING && System.nanoTime() < deadline) Thread.onSpinWait();
                         } catch (InterruptedException e) {
                             throw new java.io.InterruptedIOException();
                         }
@@ -392,6 +395,7 @@ class EvacuationTest {
         PlainContentSource plain = new PlainContentSource(log);
         AtomicInteger open = new AtomicInteger();
         java.util.concurrent.CountDownLatch slowReadStarted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch sinkFailed = new java.util.concurrent.CountDownLatch(1);
         ContentSource slowLater = (p, fd, n, st) -> {
             Content c = plain.open(p, fd, n, st);
             if (!Names.latin1(p).equals("d/a20")) return countingOpen(c, open);
@@ -399,8 +403,8 @@ class EvacuationTest {
                 @Override public long size() { return c.size(); }
                 @Override public void feed(Chunks out) throws IOException {
                     slowReadStarted.countDown();
-                    try {
-                        Thread.sleep(300);
+                    try { // still reading when the sink fails, and for a while after
+                        sinkFailed.await(10, java.util.concurrent.TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -412,14 +416,19 @@ class EvacuationTest {
         };
         RecordingSink failing = new RecordingSink() {
             @Override public void accept(org.linkrescue.archive.Entry e, Content c) throws IOException {
-                if (entries.size() == 5) {
+                boolean failsNow = entries.size() == 5;
+                if (failsNow) {
                     try {
                         slowReadStarted.await(); // the slow file is being read ahead when the sink fails
                     } catch (InterruptedException x) {
                         Thread.currentThread().interrupt();
                     }
                 }
-                super.accept(e, c);
+                try {
+                    super.accept(e, c);
+                } finally {
+                    if (failsNow) sinkFailed.countDown(); // the slow read goes on while the run gives up
+                }
             }
         };
         failing.failAt = 5;

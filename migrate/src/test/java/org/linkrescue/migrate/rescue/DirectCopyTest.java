@@ -204,8 +204,7 @@ class DirectCopyTest {
         assertEquals(2 * MiB, c.kernelBytes());
         byte[] rescued = zeroed(data, 2 * MiB, 4 * MiB); // a hung file is not read again: the rest is the rescue's
         assertArrayEquals(rescued, c.bytes());
-        drive.release.countDown(); // the hung read returns now: its worker must not write
-        Thread.sleep(500);
+        drive.letGoAndAwaitLostWorkers(); // the hung read returns now: its worker must not write
         assertArrayEquals(rescued, Files.readAllBytes(out), "nothing written after the worker was given up");
     }
 

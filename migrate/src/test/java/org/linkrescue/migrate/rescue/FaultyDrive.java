@@ -28,6 +28,8 @@ final class FaultyDrive implements BlockReader {
     private final Map<String, Boolean> lateOpen = new ConcurrentHashMap<>();
     private final Map<Integer, String> names = new ConcurrentHashMap<>();
     final CountDownLatch release = new CountDownLatch(1);
+    /** The threads that waited for {@link #release} inside a call. */
+    private final java.util.Set<Thread> held = ConcurrentHashMap.newKeySet();
     final List<String> reads = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /** Reads of [from, to) (widened to whole 4 KiB blocks) of every file called name fail, always. */
@@ -104,11 +106,9 @@ final class FaultyDrive implements BlockReader {
     @Override public int open(int dirFd, byte[] name, int flags) throws PosixException {
         String n = Names.latin1(name);
         if (eioOnOpen.containsKey(n)) throw new PosixException("open", name, Errno.EIO);
-        if (lateOpen.containsKey(n)) {
-            try { release.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
-        }
+        if (lateOpen.containsKey(n)) held();
         if (hangOnOpen.containsKey(n)) {
-            try { release.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            held();
             throw new PosixException("open", name, Errno.EIO);
         }
         int fd = REAL.open(dirFd, name, flags);
@@ -118,6 +118,29 @@ final class FaultyDrive implements BlockReader {
     }
 
     @Override public Stat fstat(int fd) throws PosixException { return REAL.fstat(fd); }
+
+    /** A call that stalls: it waits for {@link #release}. */
+    private void held() {
+        held.add(Thread.currentThread());
+        try {
+            release.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Lets every stalled call go, and waits until each worker that made one has ended: a
+     * worker given up for lost ends once its call returns, so whatever the late call was to do
+     * (write a chunk, hand a descriptor over) is done or never done by then.
+     */
+    void letGoAndAwaitLostWorkers() throws InterruptedException {
+        release.countDown();
+        for (Thread t : held) {
+            t.join(10_000);
+            if (t.isAlive()) throw new AssertionError(t.getName() + " did not end: it was not given up, or its call did not return");
+        }
+    }
 
     @Override public int pread(int fd, ByteBuffer direct, int len, long off) throws PosixException {
         return REAL.pread(fd, direct, allowed(fd, len, off), off);
@@ -140,7 +163,7 @@ final class FaultyDrive implements BlockReader {
         if (h != null && off <= h && h < off + len && hangsOnce.containsKey(n) && hangsOnce.put(n, false) == Boolean.FALSE)
             h = null; // hung once already
         if (h != null && off <= h && h < off + len) {
-            try { release.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            held();
             if (!readsLate.containsKey(n)) throw new PosixException("read", null, Errno.EIO);
         }
         int limit = len;

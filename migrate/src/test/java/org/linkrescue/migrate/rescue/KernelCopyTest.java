@@ -104,8 +104,7 @@ class KernelCopyTest {
         assertArrayEquals(a, copied(), "read again after the stall: the drive's own bytes");
         assertEquals(0, m.totals.damagedInodes(), "a stall is not damage");
         Object ino = ino("2024-01/a");
-        m.drive.release.countDown(); // the stalled copy goes through now, into the file let go
-        Thread.sleep(500);
+        m.drive.letGoAndAwaitLostWorkers(); // the stalled copy goes through now, into the file let go
         assertArrayEquals(a, copied());
         assertEquals(SOURCE_MTIME, mtime(), "the late write did not touch the file with the name");
         assertEquals(ino, ino("2024-01/a"));
@@ -120,8 +119,7 @@ class KernelCopyTest {
         byte[] rescued = zeroed(a, 2 * MiB, a.length); // a hung file is not read again: the rest is the rescue's
         assertArrayEquals(rescued, copied());
         assertEquals(1, m.totals.damagedInodes());
-        m.drive.release.countDown();
-        Thread.sleep(500);
+        m.drive.letGoAndAwaitLostWorkers();
         assertArrayEquals(rescued, copied(), "the late kernel copy wrote into the inode let go");
         assertEquals(SOURCE_MTIME, mtime());
         assertEquals(ino("2024-01/a"), ino("2024-02/a"));

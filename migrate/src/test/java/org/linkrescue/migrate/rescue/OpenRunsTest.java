@@ -185,10 +185,8 @@ class OpenRunsTest {
         TimedOpens.PendingOpen[] run = start("a", "late");
         Posix.close(reads.opens().finishOpen(run[0]).fd());
         assertThrows(ReadTimeoutException.class, () -> reads.opens().finishOpen(run[1]));
-        faults.release.countDown(); // the open now returns a descriptor nobody waits for
-        for (int i = 0; i < 100 && faults.lateOpened.get() == 0; i++) Thread.sleep(50);
+        faults.letGoAndAwaitLostWorkers(); // the open now returns a descriptor nobody waits for
         assertEquals(1, faults.lateOpened.get(), "the late open happened");
-        Thread.sleep(300); // its worker closes it right after
         String real = late.toRealPath().toString();
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {
             assertEquals(0, fds.filter(f -> {
@@ -205,15 +203,20 @@ class OpenRunsTest {
         file(tmp.resolve("d/slow"), bytes(10, 1));
         file(tmp.resolve("d/b"), bytes(10, 2));
         file(tmp.resolve("d/c"), bytes(10, 3));
+        file(tmp.resolve("d/probe"), bytes(10, 4));
         faults.lateOpen("slow");
         TimedOpens.PendingOpen[] run = start("slow", "b", "c");
         assertTrue(reads.opens().cancel(run[2]));
         assertTrue(reads.opens().cancel(run[1]));
         faults.release.countDown();
         Posix.close(reads.opens().finishOpen(run[0]).fd());
-        Thread.sleep(100);
-        assertEquals(List.of("slow"), openedOn.stream().map(s -> s.substring(0, s.indexOf('@'))).toList(),
+        // The run is settled, so its lane is free again: the next open goes to the same worker,
+        // which takes it only once it is done with the run.
+        Posix.close(reads.opens().open(dir, Names.bytes("probe"), Posix.O_RDONLY).fd());
+        assertEquals(List.of("slow", "probe"), openedOn.stream().map(s -> s.substring(0, s.indexOf('@'))).toList(),
                 "the given-up opens never reach the drive");
+        assertEquals(1, openedOn.stream().map(s -> s.substring(s.indexOf('@'))).distinct().count(),
+                "a cancelled run releases its lane: the same worker took the next open");
         assertFalse(reads.opens().cancel(run[0]), "one under way or done is finished, not given up");
     }
 }

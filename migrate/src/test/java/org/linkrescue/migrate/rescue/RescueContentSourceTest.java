@@ -166,13 +166,11 @@ class RescueContentSourceTest {
                 Names.bytes(a.getParent().toString()), org.linkrescue.migrate.fs.Posix.O_RDONLY | org.linkrescue.migrate.fs.Posix.O_DIRECTORY, 0);
         try {
             assertThrows(ContentSource.Reported.class, () -> s.open(Names.bytes("2024-01/a"), dir, Names.bytes("a"), lstat(a)));
-            drive.release.countDown(); // the hung open now returns a descriptor nobody waits for
-            for (int i = 0; i < 100 && drive.lateOpened.get() == 0; i++) Thread.sleep(50);
+            drive.letGoAndAwaitLostWorkers(); // the hung open now returns a descriptor nobody waits for
         } finally {
             org.linkrescue.migrate.fs.Posix.close(dir);
         }
         assertEquals(1, drive.lateOpened.get(), "the late open happened");
-        Thread.sleep(300); // its worker hands over or closes right after
         String real = a.toRealPath().toString();
         long open;
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {

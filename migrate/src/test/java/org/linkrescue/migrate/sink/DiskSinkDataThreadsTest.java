@@ -137,17 +137,14 @@ class DiskSinkDataThreadsTest {
         CountDownLatch gate = new CountDownLatch(1);
         Held h = new Held(Names.bytes("late bytes"), gate, 10);
         sink.accept(file("a", h.size()), h);
-        new Thread(() -> {
-            try {
-                Thread.sleep(300);
-            } catch (InterruptedException ignored) {
-                // the test fails on the gate's own timeout
-            }
+        Thread sinkThread = Thread.currentThread();
+        new Thread(() -> { // the bytes come once the sink's thread waits for them
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (sinkThread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) Thread.onSpinWait();
             gate.countDown();
         }).start();
-        long t0 = System.nanoTime();
         sink.accept(hardLink("b", "a"), null);
-        assertTrue(System.nanoTime() - t0 > TimeUnit.MILLISECONDS.toNanos(200), "the link waited for the data");
+        assertEquals(0, gate.getCount(), "the link waited for the data");
         sink.finish();
         assertEquals("late bytes", Files.readString(target.resolve("b")));
         assertEquals("2", TreeSnapshot.run(List.of("stat", "-c", "%h", target.resolve("a").toString())).strip());
@@ -179,12 +176,10 @@ class DiskSinkDataThreadsTest {
             byte[] big = new byte[2 << 20];
             Held h = new Held(big, new CountDownLatch(0), big.length);
             sink.accept(file("big", big.length), h);
-            TargetWriteException e = assertThrows(TargetWriteException.class, () -> {
-                for (int i = 0; i < 1000; i++) {
-                    sink.accept(dir("later" + i), null); // the failure surfaces at the next accept
-                    Thread.sleep(5);
-                }
-            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (h.open.get() > 0 && System.nanoTime() < deadline) Thread.onSpinWait(); // the data thread is done with it
+            TargetWriteException e = assertThrows(TargetWriteException.class,
+                    () -> sink.accept(dir("later"), null)); // the failure surfaces at the next accept
             assertEquals("cannot write the target at 'big': write: ENOSPC (No space left on device)", e.getMessage());
             assertEquals(Grade.FATAL, problems.only("big").grade());
             assertThrows(TargetWriteException.class, () -> sink.finish(), "nothing more is accepted");

@@ -2,6 +2,7 @@ package org.linkrescue.migrate.sink;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,9 +17,11 @@ import org.linkrescue.migrate.fs.Posix;
 
 /**
  * FileData's kernel-side copy of a range at an offset (an entry inside an archive file): the
- * same bytes on one file system (copy_file_range) and across two (ext4 to tmpfs: where the
- * kernel refuses copy_file_range across file systems, sendfile), and the source descriptor's
- * own position never moves (the tar reader reads the same descriptor meanwhile).
+ * same bytes on one disk file system (copy_file_range) and across two (the disk's to tmpfs:
+ * where the kernel refuses copy_file_range across file systems, sendfile), and the source
+ * descriptor's own position never moves (the tar reader reads the same descriptor meanwhile).
+ * Each test first checks, by statfs(2) and the device, that its directories are the pairing
+ * its name claims.
  */
 class FileDataTest {
     static final Path EXT4 = Path.of("/var/tmp"), TMPFS = Path.of("/dev/shm");
@@ -40,6 +43,23 @@ class FileDataTest {
         new Random(seed).nextBytes(b);
         return b;
     }
+
+    /** statfs(2)'s f_type of the file system dir is on. */
+    private static long fsType(Path dir) throws IOException {
+        int fd = Posix.openDir(Posix.AT_FDCWD, Names.bytes(dir.toString()));
+        try {
+            return Posix.fsType(fd);
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    /** The device dir is on. */
+    private static long device(Path dir) throws IOException {
+        return Posix.lstatAt(Posix.AT_FDCWD, Names.bytes(dir.toString())).devId();
+    }
+
+    private static final long TMPFS_MAGIC = 0x01021994L;
 
     private static int open(Path p, int flags) throws IOException {
         return Posix.openat(Posix.AT_FDCWD, Names.bytes(p.toString()), flags, 0600);
@@ -75,12 +95,18 @@ class FileDataTest {
 
     @Test
     void t01_aRangeAtAnOffsetIsCopiedAcrossFileSystems() throws IOException {
+        assertEquals(TMPFS_MAGIC, fsType(shmDir), shmDir + " is a tmpfs");
+        assertNotEquals(TMPFS_MAGIC, fsType(diskDir), diskDir + " is a disk's file system, not a tmpfs");
+        assertNotEquals(device(diskDir), device(shmDir), "two file systems");
         copiesTheRangeAndLeavesTheSourcePositionAlone(shmDir);
     }
 
     @Test
     void t02_aRangeAtAnOffsetIsCopiedOnOneFileSystem() throws IOException {
-        copiesTheRangeAndLeavesTheSourcePositionAlone(diskDir);
+        Path targets = Files.createDirectory(diskDir.resolve("targets"));
+        assertEquals(device(diskDir), device(targets), "one file system");
+        assertNotEquals(TMPFS_MAGIC, fsType(targets), targets + " is a disk's file system, not a tmpfs");
+        copiesTheRangeAndLeavesTheSourcePositionAlone(targets);
     }
 
     @Test
