@@ -18,7 +18,6 @@ import org.linkrescue.migrate.rescue.CandidateFinder;
 import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.scan.ScannedPath;
 import org.linkrescue.migrate.scan.TreeScanner;
-import org.linkrescue.migrate.verify.BigStack;
 import org.linkrescue.migrate.verify.InodeMap;
 import org.linkrescue.migrate.verify.ReadThrough;
 import org.linkrescue.migrate.verify.Tally;
@@ -89,7 +88,7 @@ public final class CrossCheck {
     /** Walks root and compares; walk errors are left to the run's own walk, which reports them. */
     public CrossCheckReport run(byte[] root) throws IOException {
         try (TimedReads reads = new TimedReads(drive, options.readTimeout(), CHUNK)) {
-            BigStack.run(() -> new TreeScanner((g, p, w) -> { }).walk(root, p -> visit(p, reads)));
+            new TreeScanner((g, p, w) -> { }).walk(root, p -> visit(p, reads));
         }
         return new CrossCheckReport(new ArrayList<>(findings.values()), names, inodesCompared, inodesWithoutCopy,
                 bytesFromSource, bytesFromAlternates, bytesNotCompared, copyErrors);

@@ -21,7 +21,6 @@ import org.linkrescue.migrate.scan.TreeScanner;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
-import org.linkrescue.migrate.verify.BigStack;
 import org.linkrescue.migrate.verify.InodeMap;
 import org.linkrescue.migrate.verify.Tally;
 
@@ -116,7 +115,7 @@ public final class Inventory {
         report = new RescueReport();
         Problems held = (g, p, w) -> pending.add(() -> problems.report(g, p, w));
         try (RescueContentSource reader = readTest ? new RescueContentSource(rescueOptions, held, report, drive) : null) {
-            BigStack.run(() -> new TreeScanner(problems, filter).walk(root, p -> visit(p, reader)));
+            new TreeScanner(problems, filter).walk(root, p -> visit(p, reader));
         }
         closeSnapshot();
         if (mapped != null) mapped.finish(root);

@@ -1,8 +1,11 @@
 package org.linkrescue.migrate.scan;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.List;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.DirWindow;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
@@ -15,6 +18,11 @@ import org.linkrescue.migrate.stream.Problems.Grade;
  * never follows a symlink and never crosses into another filesystem: a mount point is reported
  * and left out. Each directory is opened relative to its parent's descriptor, so paths of any
  * length work. Errors on a path are reported and the walk goes on.
+ *
+ * <p>Any depth the file system allows: the walk keeps its own stack (one small frame per level,
+ * never the thread's), and at most {@link DirWindow#LIMIT} of its directories open; past that
+ * the shallowest is closed (the visitor is told first, see {@link Visitor#closing}) and opened
+ * again on the way back up.
  */
 public final class TreeScanner {
     /**
@@ -28,10 +36,27 @@ public final class TreeScanner {
         default void leave(ScannedPath dir) throws IOException {}
 
         /**
-         * Called before the walk closes a directory's descriptor (the root's too): work still
-         * using it as a {@link ScannedPath#parentFd()} must end here.
+         * Called before the walk closes a directory's descriptor (the root's too, and an
+         * ancestor's that a deep tree gives up for a while): work still using it as a
+         * {@link ScannedPath#parentFd()} must end here.
          */
         default void closing(int dirFd) throws IOException {}
+    }
+
+    /** One directory on the walk's stack. */
+    private static final class Frame {
+        final ScannedPath dir;
+        /** Its path below the root, "" for the root itself (names are joined to it). */
+        final byte[] path;
+        /** Null for the root, whose descriptor the walk holds outside the window. */
+        final DirWindow.Dir held;
+        Iterator<byte[]> names;
+
+        Frame(ScannedPath dir, byte[] path, DirWindow.Dir held) {
+            this.dir = dir;
+            this.path = path;
+            this.held = held;
+        }
     }
 
     private final Problems problems;
@@ -55,80 +80,100 @@ public final class TreeScanner {
      */
     public void walk(byte[] rootPath, Visitor v) throws IOException {
         int root = Posix.openat(Posix.AT_FDCWD, rootPath, Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+        DirWindow window = new DirWindow(v::closing);
         try {
             Stat st = Posix.fstat(root);
             rootDev = st.devId();
             ScannedPath rp = new ScannedPath(Names.DOT, Names.DOT, root, st, null);
             v.visit(rp);
-            walkDir(root, new byte[0], v);
-            v.closing(root);
-            v.leave(rp);
+            ArrayDeque<Frame> stack = new ArrayDeque<>();
+            stack.push(new Frame(rp, new byte[0], null));
+            while (!stack.isEmpty()) {
+                Frame top = stack.peek();
+                int fd = top.held == null ? root : top.held.fd();
+                if (top.names == null) top.names = list(fd, top.path);
+                if (fd >= 0 && top.names.hasNext()) {
+                    Frame sub = next(fd, top.path, top.names.next(), v, window);
+                    if (sub != null) stack.push(sub);
+                    continue;
+                }
+                stack.pop();
+                if (top.held == null) {
+                    v.closing(root);
+                } else {
+                    Frame parent = stack.peek();
+                    if (parent.held != null) {
+                        String why = window.reopen(parent.held, top.held);
+                        if (why != null) problems.report(Grade.FAILED, parent.path, "cannot open directory again after"
+                                + " its deeper levels: " + why + "; the rest of it is not read");
+                    }
+                    window.close(top.held);
+                }
+                v.leave(top.dir);
+            }
         } finally {
+            window.closeAll();
             Posix.close(root);
         }
     }
 
-    private void walkDir(int dirFd, byte[] dirPath, Visitor v) throws IOException {
+    private Iterator<byte[]> list(int fd, byte[] dirPath) {
+        if (fd < 0) return List.<byte[]>of().iterator();
         List<byte[]> names;
         try {
-            names = Posix.listDir(dirFd);
+            names = Posix.listDir(fd);
         } catch (PosixException e) {
-            problems.report(Grade.FAILED, dirPath.length == 0 ? Names.DOT : dirPath,
-                    "cannot read directory: " + e.reason());
-            return;
+            problems.report(Grade.FAILED, dirPath.length == 0 ? Names.DOT : dirPath, "cannot read directory: " + e.reason());
+            return List.<byte[]>of().iterator();
         }
         names.sort(Names::compare);
-        for (byte[] name : names) {
-            byte[] path = Names.join(dirPath, name);
-            if (filter.excludes(path)) continue;
-            Stat st;
+        return names.iterator();
+    }
+
+    /** Visits one name of the directory at dirFd; returns the frame to descend into when it is a directory. */
+    private Frame next(int dirFd, byte[] dirPath, byte[] name, Visitor v, DirWindow window) throws IOException {
+        byte[] path = Names.join(dirPath, name);
+        if (filter.excludes(path)) return null;
+        Stat st;
+        try {
+            st = Posix.lstatAt(dirFd, name);
+        } catch (PosixException e) {
+            problems.report(Grade.FAILED, path, "lstat: " + e.reason());
+            return null;
+        }
+        String leftOut = filter.leaveOut(path, st);
+        if (leftOut != null) {
+            problems.report(Grade.WARN, path, leftOut);
+            return null;
+        }
+        int type = st.type();
+        if (type == Stat.S_IFSOCK) {
+            problems.report(Grade.WARN, path, "socket ignored");
+            return null;
+        }
+        byte[] target = null;
+        if (type == Stat.S_IFLNK) {
             try {
-                st = Posix.lstatAt(dirFd, name);
+                target = Posix.readlinkAt(dirFd, name);
             } catch (PosixException e) {
-                problems.report(Grade.FAILED, path, "lstat: " + e.reason());
-                continue;
-            }
-            String leftOut = filter.leaveOut(path, st);
-            if (leftOut != null) {
-                problems.report(Grade.WARN, path, leftOut);
-                continue;
-            }
-            int type = st.type();
-            if (type == Stat.S_IFSOCK) {
-                problems.report(Grade.WARN, path, "socket ignored");
-                continue;
-            }
-            byte[] target = null;
-            if (type == Stat.S_IFLNK) {
-                try {
-                    target = Posix.readlinkAt(dirFd, name);
-                } catch (PosixException e) {
-                    problems.report(Grade.FAILED, path, "readlink: " + e.reason());
-                    continue;
-                }
-            }
-            if (type == Stat.S_IFDIR && st.devId() != rootDev) {
-                problems.report(Grade.WARN, path, "mount point of another filesystem: not crossed, left out");
-                continue;
-            }
-            ScannedPath sp = new ScannedPath(path, name, dirFd, st, target);
-            v.visit(sp);
-            if (type == Stat.S_IFDIR) {
-                int sub;
-                try {
-                    sub = Posix.openDir(dirFd, name);
-                } catch (PosixException e) {
-                    problems.report(Grade.FAILED, path, "cannot open directory: " + e.reason());
-                    continue;
-                }
-                try {
-                    walkDir(sub, path, v);
-                    v.closing(sub);
-                } finally {
-                    Posix.close(sub);
-                }
-                v.leave(sp);
+                problems.report(Grade.FAILED, path, "readlink: " + e.reason());
+                return null;
             }
         }
+        if (type == Stat.S_IFDIR && st.devId() != rootDev) {
+            problems.report(Grade.WARN, path, "mount point of another filesystem: not crossed, left out");
+            return null;
+        }
+        ScannedPath sp = new ScannedPath(path, name, dirFd, st, target);
+        v.visit(sp);
+        if (type != Stat.S_IFDIR) return null;
+        int sub;
+        try {
+            sub = Posix.openDir(dirFd, name);
+        } catch (PosixException e) {
+            problems.report(Grade.FAILED, path, "cannot open directory: " + e.reason());
+            return null;
+        }
+        return new Frame(sp, path, window.opened(sub, st));
     }
 }

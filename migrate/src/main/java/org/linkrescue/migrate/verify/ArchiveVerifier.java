@@ -321,11 +321,11 @@ public final class ArchiveVerifier {
 
     /** Every path of the tree that the archive does not hold. */
     private void missing(byte[] source) throws IOException {
-        BigStack.run(() -> new TreeScanner(problems, exclusions).walk(source, p -> {
+        new TreeScanner(problems, exclusions).walk(source, p -> {
             if (!seen.contains(p.path()))
                 out.difference(new Difference(DiffKind.MISSING, p.path(), Describe.type(p.stat().type())
                         + " in SOURCE, not in the archive"));
-        }));
+        });
     }
 
     static int typeOf(EntryType t) {

@@ -1,12 +1,14 @@
 package org.linkrescue.migrate.verify;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.BadRanges;
 import org.linkrescue.migrate.drive.ByteRange;
 import org.linkrescue.migrate.drive.TimedReads;
+import org.linkrescue.migrate.fs.DirWindow;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
@@ -115,7 +117,7 @@ public final class TreeVerifier {
                 tally.path();
                 meta.compare(Names.DOT, MetadataCheck.of(ss, null), MetadataCheck.of(ts, null));
                 compareXattrs(s, t, Names.DOT, Names.DOT);
-                BigStack.run(() -> walkPair(s, t, new byte[0]));
+                walk(s, t);
             } finally {
                 Posix.close(t);
             }
@@ -163,25 +165,121 @@ public final class TreeVerifier {
         }
     }
 
-    private void walkPair(int sFd, int tFd, byte[] dir) throws IOException {
-        List<byte[]> sn = list(sFd, dir, "SOURCE");
-        List<byte[]> tn = list(tFd, dir, "TARGET");
-        if (sn == null || tn == null) return;
-        int i = 0, j = 0;
-        while (i < sn.size() || j < tn.size()) {
-            int c = i == sn.size() ? 1 : j == tn.size() ? -1 : Names.compare(sn.get(i), tn.get(j));
-            if (c == 0) {
-                both(sFd, tFd, sn.get(i), Names.join(dir, sn.get(i)));
-                i++;
-                j++;
-            } else if (c < 0) {
-                oneSide(sFd, sn.get(i), Names.join(dir, sn.get(i)), true, true);
-                i++;
-            } else {
-                oneSide(tFd, tn.get(j), Names.join(dir, tn.get(j)), false, true);
-                j++;
-            }
+    /**
+     * One directory level of the walk: a pair of directories, or a directory on one side only
+     * (everything below it is missing or extra). The walk keeps these on its own stack, never
+     * the thread's, so a tree of any depth verifies; their descriptors live in a
+     * {@link DirWindow}.
+     */
+    private static final class Level {
+        final byte[] path;
+        /** The directories on each side; null where that side has none here (or for the roots). */
+        final DirWindow.Dir s, t;
+        /** The roots' descriptors (the first level only), held outside the window; else -1. */
+        final int rootS, rootT;
+        List<byte[]> sn, tn;
+        int i, j;
+        boolean done;
+
+        Level(byte[] path, DirWindow.Dir s, DirWindow.Dir t, int rootS, int rootT) {
+            this.path = path;
+            this.s = s;
+            this.t = t;
+            this.rootS = rootS;
+            this.rootT = rootT;
         }
+
+        boolean hasSource() { return s != null || rootS >= 0; }
+        boolean hasTarget() { return t != null || rootT >= 0; }
+        int sFd() { return s != null ? s.fd() : rootS; }
+        int tFd() { return t != null ? t.fd() : rootT; }
+    }
+
+    private void walk(int sRoot, int tRoot) throws IOException {
+        DirWindow window = new DirWindow(fd -> { });
+        ArrayDeque<Level> stack = new ArrayDeque<>();
+        stack.push(new Level(new byte[0], null, null, sRoot, tRoot));
+        try {
+            while (!stack.isEmpty()) {
+                Level top = stack.peek();
+                if (!top.done) {
+                    Level sub = step(top, window);
+                    if (sub != null) stack.push(sub);
+                    continue;
+                }
+                stack.pop();
+                Level parent = stack.peek();
+                if (parent != null) {
+                    reopen(stack, parent.s, top.s, window, "SOURCE");
+                    reopen(stack, parent.t, top.t, window, "TARGET");
+                }
+                if (top.s != null) window.close(top.s);
+                if (top.t != null) window.close(top.t);
+            }
+        } finally {
+            window.closeAll();
+        }
+    }
+
+    /** Compares the next name of a level (or lists it first); returns a level to descend into, or null. */
+    private Level step(Level l, DirWindow window) throws IOException {
+        if ((l.hasSource() && l.sFd() < 0) || (l.hasTarget() && l.tFd() < 0)) { // could not be reopened: said so
+            l.done = true;
+            return null;
+        }
+        if (l.sn == null && l.hasSource()) l.sn = list(l.sFd(), l.path, "SOURCE");
+        if (l.tn == null && l.hasTarget()) l.tn = list(l.tFd(), l.path, "TARGET");
+        if ((l.hasSource() && l.sn == null) || (l.hasTarget() && l.tn == null)) {
+            l.done = true;
+            return null;
+        }
+        List<byte[]> sn = l.hasSource() ? l.sn : List.of(), tn = l.hasTarget() ? l.tn : List.of();
+        if (l.i == sn.size() && l.j == tn.size()) {
+            l.done = true;
+            return null;
+        }
+        int c = l.i == sn.size() ? 1 : l.j == tn.size() ? -1 : Names.compare(sn.get(l.i), tn.get(l.j));
+        if (c == 0) {
+            byte[] name = sn.get(l.i++);
+            l.j++;
+            return both(l.sFd(), l.tFd(), name, Names.join(l.path, name), window);
+        }
+        if (c < 0) {
+            byte[] name = sn.get(l.i++);
+            return oneSide(l.sFd(), name, Names.join(l.path, name), true, window);
+        }
+        byte[] name = tn.get(l.j++);
+        return oneSide(l.tFd(), name, Names.join(l.path, name), false, window);
+    }
+
+    /**
+     * Opens a side of the level below the top of the stack again, given up while the walk was
+     * deeper: through ".." of the level just left when it has that side, else down from the
+     * nearest level above whose directory on that side is open (the root always is).
+     */
+    private void reopen(ArrayDeque<Level> stack, DirWindow.Dir parent, DirWindow.Dir child, DirWindow window, String side)
+            throws IOException {
+        if (parent == null || parent.isOpen()) return;
+        Level at = stack.peek();
+        String why = child != null && child.isOpen() ? window.reopen(parent, child) : null;
+        if (child == null || !child.isOpen()) {
+            boolean source = side.equals("SOURCE");
+            int depth = 0;
+            int fd = -1;
+            for (Level l : stack) { // top first
+                int f = source ? (l.hasSource() ? l.sFd() : -1) : (l.hasTarget() ? l.tFd() : -1);
+                if (f >= 0 && l != at) {
+                    fd = f;
+                    depth = Names.split(l.path).length;
+                    break;
+                }
+            }
+            byte[][] names = Names.split(at.path);
+            why = fd < 0 ? "no directory above it is open"
+                    : window.reopenBelow(parent, fd, Arrays.asList(names).subList(depth, names.length));
+        }
+        if (why != null) problems.report(Grade.FAILED, at.path.length == 0 ? Names.DOT : at.path,
+                "cannot open directory in " + side + " again after its deeper levels: " + why + "; the rest of it is not compared");
     }
 
     private Stat lstat(int dirFd, byte[] name, byte[] path, String side) {
@@ -203,20 +301,20 @@ public final class TreeVerifier {
         }
     }
 
-    private void both(int sFd, int tFd, byte[] name, byte[] path) throws IOException {
+    private Level both(int sFd, int tFd, byte[] name, byte[] path, DirWindow window) throws IOException {
         Stat ss = lstat(sFd, name, path, "SOURCE");
         Stat ts = lstat(tFd, name, path, "TARGET");
-        if (ss == null || ts == null) return;
+        if (ss == null || ts == null) return null;
         tally.path();
         byte[] sl = readlink(sFd, name, path, ss, "SOURCE");
         byte[] tl = readlink(tFd, name, path, ts, "TARGET");
-        if ((ss.isSymlink() && sl == null) || (ts.isSymlink() && tl == null)) return;
+        if ((ss.isSymlink() && sl == null) || (ts.isSymlink() && tl == null)) return null;
         if (ss.type() != ts.type()) {
             out.difference(new Difference(DiffKind.TYPE, path,
                     Describe.both("a", Describe.type(ss.type()), Describe.type(ts.type()), "TARGET")));
-            oneSideBelow(sFd, name, path, ss, true);
-            oneSideBelow(tFd, name, path, ts, false);
-            return;
+            Level below = oneSideBelow(sFd, name, path, ss, true, window); // different types: one directory at most
+            Level other = oneSideBelow(tFd, name, path, ts, false, window);
+            return below != null ? below : other;
         }
         meta.compare(path, MetadataCheck.of(ss, sl), MetadataCheck.of(ts, tl));
         if (ss.isDir()) {
@@ -224,22 +322,17 @@ public final class TreeVerifier {
             if (ss.devId() != srcRootDev || ts.devId() != tgtRootDev) {
                 problems.report(Grade.WARN, path, "mount point of another filesystem in "
                         + (ss.devId() != srcRootDev ? "SOURCE" : "TARGET") + ": not crossed, contents not compared");
-                return;
+                return null;
             }
             int sub = openDir(sFd, name, path, "SOURCE");
-            if (sub < 0) return;
-            try {
-                int tsub = openDir(tFd, name, path, "TARGET");
-                if (tsub < 0) return;
-                try {
-                    walkPair(sub, tsub, path);
-                } finally {
-                    Posix.close(tsub);
-                }
-            } finally {
+            if (sub < 0) return null;
+            int tsub = openDir(tFd, name, path, "TARGET");
+            if (tsub < 0) {
                 Posix.close(sub);
+                return null;
             }
-            return;
+            DirWindow.Dir sd = window.opened(sub, ss);
+            return new Level(path, sd, window.opened(tsub, ts), -1, -1);
         }
         SrcInode si = srcVisit(ss, path);
         TgtInode ti = tgtVisit(ts, path);
@@ -251,6 +344,7 @@ public final class TreeVerifier {
             srcDone(ss, si);
             tgtDone(ts, ti);
         }
+        return null;
     }
 
     private void compareXattrs(int sFd, int tFd, byte[] name, byte[] path) {
@@ -268,37 +362,34 @@ public final class TreeVerifier {
     }
 
     /** A path on one side only: it and everything below it is missing (SOURCE) or extra (TARGET). */
-    private void oneSide(int dirFd, byte[] name, byte[] path, boolean source, boolean self) throws IOException {
+    private Level oneSide(int dirFd, byte[] name, byte[] path, boolean source, DirWindow window)
+            throws IOException {
         String side = source ? "SOURCE" : "TARGET";
         Stat st = lstat(dirFd, name, path, side);
-        if (st == null) return;
+        if (st == null) return null;
         tally.path();
         out.difference(new Difference(source ? DiffKind.MISSING : DiffKind.EXTRA, path,
                 Describe.type(st.type()) + (source ? " in SOURCE, not in TARGET" : " in TARGET, not in SOURCE")));
-        oneSideBelow(dirFd, name, path, st, source);
+        return oneSideBelow(dirFd, name, path, st, source, window);
     }
 
-    /** After a path was found on one side only (or with another type): its links and contents. */
-    private void oneSideBelow(int dirFd, byte[] name, byte[] path, Stat st, boolean source) throws IOException {
+    /** After a path was found on one side only (or with another type): its links, and the level of its contents. */
+    private Level oneSideBelow(int dirFd, byte[] name, byte[] path, Stat st, boolean source, DirWindow window)
+            throws IOException {
         String side = source ? "SOURCE" : "TARGET";
         if (!st.isDir()) {
             if (source) srcDone(st, srcVisit(st, path));
             else tgtDone(st, tgtVisit(st, path));
-            return;
+            return null;
         }
         if (st.devId() != (source ? srcRootDev : tgtRootDev)) {
             problems.report(Grade.WARN, path, "mount point of another filesystem in " + side + ": not crossed");
-            return;
+            return null;
         }
         int sub = openDir(dirFd, name, path, side);
-        if (sub < 0) return;
-        try {
-            List<byte[]> names = list(sub, path, side);
-            if (names == null) return;
-            for (byte[] n : names) oneSide(sub, n, Names.join(path, n), source, true);
-        } finally {
-            Posix.close(sub);
-        }
+        if (sub < 0) return null;
+        DirWindow.Dir d = window.opened(sub, st);
+        return source ? new Level(path, d, null, -1, -1) : new Level(path, null, d, -1, -1);
     }
 
     private SrcInode srcVisit(Stat st, byte[] path) {
