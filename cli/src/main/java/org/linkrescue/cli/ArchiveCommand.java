@@ -66,7 +66,7 @@ final class ArchiveCommand implements Callable<Integer> {
                 OutputStream raw = new BufferedOutputStream(partial == null ? Args.openOutput(file, console) : partial.stream(), 64 * 1024);
                 TarSink sink = TarSink.open(raw, compression, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
                 PathFilter filter = exclusions.and(Args.notTheArchive(file));
-                s.estimate(src, filter);
+                s.estimate(src);
                 r.evacuation(readOrder, filter).run(src, sink, Evacuation.SinkKind.CONSUMES_BYTES);
                 if (partial != null) partial.commit();
                 boolean lost = r.finish();

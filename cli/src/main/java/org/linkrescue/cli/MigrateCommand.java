@@ -82,7 +82,7 @@ final class MigrateCommand implements Callable<Integer> {
                 }
                 kind = Evacuation.SinkKind.CONSUMES_BYTES;
             }
-            s.estimate(src, filter);
+            s.estimate(src);
             r.evacuation(readOrder, filter).run(src, sink, kind);
             if (copy != null) copy.commit();
             boolean lost = r.finish();

@@ -12,7 +12,6 @@ import org.linkrescue.migrate.report.ProblemLog;
 import org.linkrescue.migrate.report.RunReport;
 import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.report.Summary;
-import org.linkrescue.migrate.scan.PathFilter;
 
 /**
  * What every run command does around its pipeline: one problem log, the totals, a progress
@@ -38,9 +37,12 @@ final class Session implements AutoCloseable {
         if (console.terminal() && !options.quiet) progress = new Progress(console.err(), totals, problems);
     }
 
-    /** Lets the progress line show a total (and an ETA) for a tree it can pre-scan. */
-    void estimate(byte[] sourceRoot, PathFilter filter) {
-        if (progress != null) SizeEstimate.start(sourceRoot, totals, filter);
+    /**
+     * Lets the progress line show a total (and an ETA): the file system's blocks in use until
+     * the scan ends, then its exact sum (see SizeEstimate: the drive is not walked twice).
+     */
+    void estimate(byte[] sourceRoot) {
+        if (progress != null) totals.expectBytes(SizeEstimate.usedBytes(sourceRoot));
     }
 
     /**

@@ -154,6 +154,24 @@ public final class Posix {
         return Stat.parse(buf);
     }
 
+    /**
+     * What fstatfs(2) says of the file system holding fd: the size of its blocks, how many it
+     * has and how many are free, how many inodes and how many of them are free. Asks the
+     * kernel's counters, not the drive: a dying disk is not read for it.
+     */
+    public record FsUsage(long blockSize, long blocks, long freeBlocks, long inodes, long freeInodes) {
+        public long usedBytes() { return (blocks - freeBlocks) * blockSize; }
+        public long usedInodes() { return inodes - freeInodes; }
+    }
+
+    public static FsUsage fstatfs(int fd) throws PosixException {
+        byte[] buf = new byte[120]; // struct statfs: the same 64-bit layout on x86_64 and aarch64
+        if (C.fstatfs(fd, buf) != 0) throw fail("statfs", null);
+        ByteBuffer b = ByteBuffer.wrap(buf).order(java.nio.ByteOrder.nativeOrder());
+        long frsize = b.getLong(72);
+        return new FsUsage(frsize > 0 ? frsize : b.getLong(8), b.getLong(16), b.getLong(24), b.getLong(40), b.getLong(48));
+    }
+
     /** Reads a symlink's target, however long, as bytes. */
     public static byte[] readlinkAt(int dirfd, byte[] name) throws PosixException {
         byte[] p = Names.cstr(name);

@@ -108,13 +108,14 @@ public final class Evacuation {
     public void run(byte[] sourceRoot, EntrySink sink, SinkKind kind) throws IOException {
         int ring = kind == SinkKind.CONSUMES_BYTES ? tuning.ringBytes() : 0;
         try (ReadAhead ahead = new ReadAhead(new CountingSink(sink, totals), tuning.depth(), ring, tuning.preReadMax(), tuning.readers(), laterPaths, tuning.order())) {
-            SourceStream stream = new SourceStream(source, ahead, problems);
+            SourceStream stream = new SourceStream(source, ahead, problems, totals);
             try {
                 new TreeScanner(problems, filter).walk(sourceRoot, stream);
             } catch (IOException | RuntimeException | Error e) {
                 stream.abandon();
                 throw e;
             }
+            totals.scanEnded();
             ahead.finish();
         } finally {
             totals.stop();

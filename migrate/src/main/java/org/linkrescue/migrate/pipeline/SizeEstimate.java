@@ -1,37 +1,54 @@
 package org.linkrescue.migrate.pipeline;
 
-import java.io.IOException;
-import org.linkrescue.migrate.report.RunTotals;
-import org.linkrescue.migrate.scan.PathFilter;
-import org.linkrescue.migrate.scan.ScannedPath;
-import org.linkrescue.migrate.scan.TreeScanner;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.Posix;
+import org.linkrescue.migrate.fs.PosixException;
+import org.linkrescue.migrate.fs.Stat;
 
 /**
- * A quick metadata-only walk, beside the real run, that tells the progress display how many
- * bytes to expect. Each path adds size/nlink, so an inode linked from n paths counts once in
- * all without a link table (exact when all its links are inside the tree). Problems of this walk
- * are ignored: the real run reports them. Only started when someone watches the progress.
+ * How many bytes a run will read, for the progress line's total and ETA, from what costs the
+ * failing drive nothing: the file system's own counters (statfs: blocks in use) while the scan
+ * is under way, then the scan's exact sum once it has ended ({@link
+ * org.linkrescue.migrate.report.RunTotals#expectedBytes}). A second walk of the tree beside the
+ * scan would double the drive's metadata reads and seeks, on a drive that may not have many
+ * left.
+ *
+ * <p>The file system's count fits only when SOURCE is its root (a backup drive's mount point):
+ * below it, the file system holds more than the run reads, and no total is shown until the scan
+ * ends. Blocks in use also count metadata and sparse files' holes not at all: the total is
+ * shown as approximate.
  */
 public final class SizeEstimate {
     private SizeEstimate() {}
 
-    /** Starts the walk on a daemon thread; it sets totals.expectBytes when done. */
-    public static Thread start(byte[] root, RunTotals totals, PathFilter filter) {
-        Thread t = new Thread(() -> {
-            double[] sum = {0};
-            try {
-                new TreeScanner((g, p, w) -> { }, filter).walk(root, new TreeScanner.Visitor() {
-                    @Override public void visit(ScannedPath p) {
-                        if (p.stat().isRegular()) sum[0] += (double) p.stat().size() / Math.max(1, p.stat().nlink());
-                    }
-                });
-                totals.expectBytes(Math.round(sum[0]));
-            } catch (IOException | RuntimeException e) {
-                // no estimate: progress shows bytes and rate without a total
-            }
-        }, "linkrescue-estimate");
-        t.setDaemon(true);
-        t.start();
-        return t;
+    /** Bytes in use on the file system whose root is root, or -1 when root is not a file system's root. */
+    public static long usedBytes(byte[] root) {
+        int fd;
+        try {
+            fd = Posix.openat(Posix.AT_FDCWD, root, Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+        } catch (PosixException e) {
+            return -1;
+        }
+        try {
+            if (!isMountRoot(fd)) return -1;
+            return Posix.fstatfs(fd).usedBytes();
+        } catch (PosixException e) {
+            return -1;
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    /** Whether the directory at fd is the root of a mount: its parent is on another mount (or it is /). */
+    static boolean isMountRoot(int fd) throws PosixException {
+        int parent = Posix.openat(fd, Names.bytes(".."), Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+        try {
+            Stat self = Posix.fstat(fd), up = Posix.fstat(parent);
+            if (self.devId() != up.devId() || self.ino() == up.ino()) return true;
+            long mine = Posix.mountId(fd);
+            return mine >= 0 && mine != Posix.mountId(parent);
+        } finally {
+            Posix.close(parent);
+        }
     }
 }

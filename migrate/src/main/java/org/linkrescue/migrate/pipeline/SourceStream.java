@@ -7,6 +7,7 @@ import org.linkrescue.archive.EntryType;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.read.XattrReader;
+import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.scan.LinkTable;
 import org.linkrescue.migrate.scan.ScannedPath;
 import org.linkrescue.migrate.scan.TreeScanner;
@@ -57,9 +58,12 @@ final class SourceStream implements TreeScanner.Visitor {
     private final ContentSource source;
     private final ReadAhead out;
     private final Problems problems;
+    /** Told each inode's size as the scan first meets it: the progress line's total, without a second walk. */
+    private final RunTotals totals;
 
-    SourceStream(ContentSource source, ReadAhead out, Problems problems) {
+    SourceStream(ContentSource source, ReadAhead out, Problems problems, RunTotals totals) {
         this.source = source;
+        this.totals = totals;
         this.out = out;
         this.problems = problems;
         this.xattrs = new XattrReader(problems);
@@ -154,6 +158,7 @@ final class SourceStream implements TreeScanner.Visitor {
             out.accept(e, null);
             return;
         }
+        totals.scanned(st.size());
         pending = new Pending(e, p, started != null ? started
                 : source.startOpen(p.path(), p.parentFd(), p.name(), st, out.readWithOpenMax()));
     }
