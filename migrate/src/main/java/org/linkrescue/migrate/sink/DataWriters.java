@@ -45,6 +45,15 @@ final class DataWriters<R> implements AutoCloseable {
      */
     private final ConcurrentLinkedQueue<Job<R>> shared = new ConcurrentLinkedQueue<>();
     /**
+     * Large files waiting in {@link #shared} at most: each holds three descriptors (the drive's
+     * file, the target's, its directory's) until it is written, and a run of large files off a
+     * slow drive would otherwise queue them all. Two: whichever thread frees first has the next
+     * at hand, and the read-ahead's bound of 256 descriptors stays the bound of the run.
+     */
+    static final int SHARED_MAX = 2;
+    /** The submitter waiting for room in the shared queue (submissions are one at a time). */
+    private volatile Thread waitingForRoom;
+    /**
      * A thread for large files only, made when the first large file finds every data thread
      * busy: it takes from the shared queue, so one large file more copies at once. A large
      * file's copy is mostly the kernel's work, and often waits (page cache to allocate, on a VM
@@ -71,7 +80,17 @@ final class DataWriters<R> implements AutoCloseable {
      */
     private record Job<R>(Supplier<R> work, DataWriters<R>.Client to, boolean shared) {}
 
-    private Job<?> takeShared() { return shared.poll(); }
+    private Job<?> takeShared() {
+        Job<?> j = shared.poll();
+        if (j != null) roomMade();
+        return j;
+    }
+
+    /** Wakes a submitter waiting for room in the shared queue, or for an idle thread. */
+    private void roomMade() {
+        Thread t = waitingForRoom;
+        if (t != null) LockSupport.unpark(t);
+    }
 
     /** A submitter of its own: its jobs' results, and a wait for its jobs alone. */
     Client client() { return new Client(); }
@@ -152,10 +171,26 @@ final class DataWriters<R> implements AutoCloseable {
                     return;
                 }
             }
+            if (largeOnly == null) largeOnly = new Worker(1); // it finds the shared queue on its first look
+            while (shared.size() >= SHARED_MAX) { // full: wait for room, or for a thread with nothing to do
+                waitingForRoom = Thread.currentThread();
+                for (Worker c : workers) {
+                    if (c.unfinished() == 0) {
+                        waitingForRoom = null;
+                        give(c, new Job<>(work, to, false));
+                        return;
+                    }
+                }
+                if (shared.size() >= SHARED_MAX) LockSupport.parkNanos(this, ROOM_WAIT_NANOS);
+                waitingForRoom = null;
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for a data writer");
+                }
+            }
             to.submitted++;
             shared.add(new Job<>(work, to, true));
-            if (largeOnly == null) largeOnly = new Worker(1); // it finds the shared queue on its first look
-            else largeOnly.queue.wake();
+            largeOnly.queue.wake();
             for (Worker c : workers) c.queue.wake(); // whichever runs out of work first takes it
             return;
         }
@@ -246,7 +281,7 @@ final class DataWriters<R> implements AutoCloseable {
             while (true) {
                 Job<?> job;
                 try {
-                    job = queue.takeOr(DataWriters.this::takeShared);
+                    job = queue.takeOr(this::takeShared);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -257,6 +292,18 @@ final class DataWriters<R> implements AutoCloseable {
                 }
                 run(job);
             }
+        }
+
+        /**
+         * A large file from the shared queue, counted as this thread's before it is taken: the
+         * submitter, seeing this thread idle in between, would give it one more large file, and
+         * the bound of large files in flight would not hold.
+         */
+        private Job<?> takeShared() {
+            runningShared = true;
+            Job<?> j = DataWriters.this.takeShared();
+            if (j == null) runningShared = false;
+            return j;
         }
 
         private void run(Job<?> job) {
@@ -271,6 +318,7 @@ final class DataWriters<R> implements AutoCloseable {
                 if (j.shared()) runningShared = false;
                 else ended = ended + 1;
                 j.to().finishedOne(r);
+                roomMade(); // a thread with nothing to do may take a large file directly
             }
         }
     }

@@ -146,10 +146,16 @@ final class FaultyDrive implements BlockReader {
         return REAL.pread(fd, direct, allowed(fd, len, off), off);
     }
 
+    /** Every read takes at least this long: a slow drive, under the timeout. */
+    volatile long readMillis;
+
     /** How much of a read of len bytes at off may go through; throws or hangs where the faults say. */
     private int allowed(int fd, int len, long off) throws PosixException {
         String n = names.get(fd);
         reads.add(n + "@" + off + "+" + len);
+        if (readMillis > 0) {
+            try { Thread.sleep(readMillis); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        }
         if (n != null && n.equals(awaitedName)) awaitedRead.countDown();
         if (n != null && n.equals(heldName) && off >= heldFrom) {
             try {

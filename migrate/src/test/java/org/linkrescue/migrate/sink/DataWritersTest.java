@@ -164,6 +164,47 @@ class DataWritersTest {
         w.close();
     }
 
+    /**
+     * Large files off a slow drive: each holds three descriptors until written, so however many
+     * come, at most one per thread runs and {@link DataWriters#SHARED_MAX} wait; the sink waits
+     * for room instead of queueing them all.
+     */
+    @Test
+    void t06_largeFilesInFlightAreBoundedHoweverManyCome() throws Exception {
+        DataWriters<String> w = new DataWriters<>(2, 8);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger started = new AtomicInteger(), handedOver = new AtomicInteger();
+        int n = 20;
+        Thread submitter = new Thread(() -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    w.submit(() -> {
+                        started.incrementAndGet();
+                        held(gate);
+                        return "large";
+                    }, true);
+                    handedOver.incrementAndGet();
+                }
+            } catch (java.io.InterruptedIOException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        submitter.start();
+        Thread.sleep(500);
+        int threads = 3; // two data threads and the one for large files only
+        assertEquals(threads, started.get(), "one large file per thread at a time");
+        assertEquals(threads + DataWriters.SHARED_MAX, handedOver.get(), "the rest wait with the sink, holding nothing");
+        assertTrue(submitter.isAlive());
+        gate.countDown();
+        submitter.join(10_000);
+        w.awaitIdle();
+        int got = 0;
+        while (w.poll() != null) got++;
+        assertEquals(n, got);
+        assertEquals(n, started.get());
+        w.close();
+    }
+
     /** A job's wait for gate (a job may not throw): interrupted, it ends early. */
     static void held(java.util.concurrent.CountDownLatch gate) {
         try {
