@@ -52,7 +52,6 @@ final class ArchiveCommand implements Callable<Integer> {
                 : Args.isStdio(file) ? Compression.NONE : Compression.fromFileName(file);
         Exclusions exclusions = exclude.exclusions();
         byte[] src = Args.bytes(source);
-        Sources.checkSource(src, source);
         RescueOptions options = rescue.options();
         BlockReader drive = ddrescue.drive(src, false, console.err());
         CrossCheckReport cc = crossCheck.run(src, options, drive, console, common.quiet);
@@ -61,18 +60,21 @@ final class ArchiveCommand implements Callable<Integer> {
             ddrescue.place(s.report);
             s.report.place("source", Args.display(source)).place("archive", Args.display(file))
                     .place("compression", compression.cliName());
-            // A file is written under FILE.partial and renamed once complete; stdout cannot be.
-            try (PartialArchive partial = Args.isStdio(file) ? null : PartialArchive.create(Path.of(file))) {
-                OutputStream raw = new BufferedOutputStream(partial == null ? Args.openOutput(file, console) : partial.stream(), 64 * 1024);
-                TarSink sink = TarSink.open(raw, compression, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
-                PathFilter filter = exclusions.and(Args.notTheArchive(file));
-                s.estimate(src);
-                r.evacuation(readOrder, filter).run(src, sink, Evacuation.SinkKind.CONSUMES_BYTES);
-                if (partial != null) partial.commit();
-                boolean lost = r.finish();
-                CrossCheckOption.tell(cc, s);
-                return s.finish(lost);
-            }
+            return s.run(() -> {
+                Sources.checkSource(src, source);
+                // A file is written under FILE.partial and renamed once complete; stdout cannot be.
+                try (PartialArchive partial = Args.isStdio(file) ? null : PartialArchive.create(Path.of(file))) {
+                    OutputStream raw = new BufferedOutputStream(partial == null ? Args.openOutput(file, console) : partial.stream(), 64 * 1024);
+                    TarSink sink = TarSink.open(raw, compression, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
+                    PathFilter filter = exclusions.and(Args.notTheArchive(file));
+                    s.estimate(src);
+                    r.evacuation(readOrder, filter).run(src, sink, Evacuation.SinkKind.CONSUMES_BYTES);
+                    if (partial != null) partial.commit();
+                    boolean lost = r.finish();
+                    CrossCheckOption.tell(cc, s);
+                    return s.finish(lost);
+                }
+            });
         }
     }
 }

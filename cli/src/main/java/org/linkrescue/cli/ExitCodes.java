@@ -25,35 +25,36 @@ final class ExitCodes {
         return switch (o) {
             case COMPLETE -> OK;
             case INCOMPLETE -> INCOMPLETE;
+            case FAILED -> FATAL;
         };
     }
 
     /** Prints what went wrong and returns the exit code for it. */
     static int forException(Throwable t, PrintStream err) {
-        if (t instanceof UsageException u) {
-            err.println("linkrescue: " + u.getMessage());
-            return USAGE;
-        }
-        if (outOfMemory(t)) {
-            err.println(outOfMemoryLine());
-            return FATAL;
-        }
-        if (t instanceof LimitExceededException l) {
-            err.println("linkrescue: archive refused: " + oneLine(t.getMessage()) + " ("
-                    + ArchiveLimitsOptions.optionFor(l.limit()) + " raises the limit)");
-            return FATAL;
-        }
-        if (t instanceof TarFormatException) {
-            err.println("linkrescue: bad archive: " + oneLine(t.getMessage()));
-            return FATAL;
-        }
-        if (t instanceof java.io.IOException || t instanceof UserError) {
-            err.println("linkrescue: " + oneLine(t.getMessage()));
-            return FATAL;
+        String line = line(t);
+        if (line != null) {
+            err.println(line);
+            return t instanceof UsageException ? USAGE : FATAL;
         }
         err.println("linkrescue: internal error (a bug in linkrescue; please report it with this trace):");
         t.printStackTrace(err);
         return FATAL;
+    }
+
+    /**
+     * The one line ("linkrescue: ...") that says what stopped a run and what to do, for every
+     * throwable that is the user's situation (a bad argument, a full target, a bad archive, out
+     * of memory); null for a bug in linkrescue, which gets its trace.
+     */
+    static String line(Throwable t) {
+        if (t instanceof UsageException u) return "linkrescue: " + u.getMessage();
+        if (outOfMemory(t)) return outOfMemoryLine(t);
+        if (t instanceof LimitExceededException l)
+            return "linkrescue: archive refused: " + oneLine(t.getMessage()) + " ("
+                    + ArchiveLimitsOptions.optionFor(l.limit()) + " raises the limit)";
+        if (t instanceof TarFormatException) return "linkrescue: bad archive: " + oneLine(t.getMessage());
+        if (t instanceof java.io.IOException || t instanceof UserError) return "linkrescue: " + oneLine(t.getMessage());
+        return null;
     }
 
     /** t, or what it wraps, is the JVM running out of memory: the user's situation, not a bug. */
@@ -66,6 +67,20 @@ final class ExitCodes {
     static String outOfMemoryLine() {
         return "linkrescue: out of memory (the JVM's heap is " + (Runtime.getRuntime().maxMemory() >> 20)
                 + " MiB): give it more with LINKRESCUE_JAVA_OPTS=-Xmx<size>";
+    }
+
+    /**
+     * As {@link #outOfMemoryLine()}, for the error met: native memory for file data (direct
+     * buffers) has a limit of its own, -XX:MaxDirectMemorySize, the heap's size unless set.
+     */
+    static String outOfMemoryLine(Throwable t) {
+        for (int i = 0; t != null && i < 16; t = t.getCause(), i++) {
+            String m = t instanceof OutOfMemoryError ? t.getMessage() : null;
+            if (m != null && m.contains("direct buffer memory"))
+                return "linkrescue: out of memory for file data (direct buffers: " + (org.linkrescue.migrate.pipeline.DirectMemory.max() >> 20)
+                        + " MiB): give the JVM more with LINKRESCUE_JAVA_OPTS=-Xmx<size> or -XX:MaxDirectMemorySize=<size>";
+        }
+        return outOfMemoryLine();
     }
 
     private static String oneLine(String s) {

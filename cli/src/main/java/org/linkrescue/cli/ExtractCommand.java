@@ -46,45 +46,47 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
         org.linkrescue.archive.ReadLimits readLimits = limits.limits();
         try (Session s = new Session(console, common, "extract")) {
             s.report.place("archive", Args.display(file)).place("target", Args.display(target));
-            List<Object[]> damaged = new ArrayList<>();
-            Extraction.ProvenanceListener marked = (path, p) -> {
-                if (p.damaged()) {
-                    s.problems.report(Grade.WARN, path, "the archive marks this file as damaged: "
-                            + lostBytes(p) + " bytes were lost when it was made (zero-filled)");
+            return s.run(() -> {
+                List<Object[]> damaged = new ArrayList<>();
+                Extraction.ProvenanceListener marked = (path, p) -> {
+                    if (p.damaged()) {
+                        s.problems.report(Grade.WARN, path, "the archive marks this file as damaged: "
+                                + lostBytes(p) + " bytes were lost when it was made (zero-filled)");
+                    }
+                    damaged.add(new Object[] {path, p});
+                };
+                Extraction extraction = new Extraction(s.problems, s.totals, ProvenanceRecords::parse, readLimits);
+                // An uncompressed archive file is read by offset (its data copied kernel-side);
+                // anything else (compressed, a pipe, unreadable) as a stream, as before.
+                ArchiveFile plain = Args.openPlainArchive(file, console);
+                DiskSink sink;
+                if (plain != null) {
+                    try (plain) { // closed by run; here too if the target cannot be opened
+                        sink = sink(s);
+                        extraction.run(plain, sink, marked);
+                    }
+                } else {
+                    try (var in = Args.openInput(file, console)) {
+                        sink = sink(s);
+                        extraction.run(in, sink, marked);
+                    }
                 }
-                damaged.add(new Object[] {path, p});
-            };
-            Extraction extraction = new Extraction(s.problems, s.totals, ProvenanceRecords::parse, readLimits);
-            // An uncompressed archive file is read by offset (its data copied kernel-side);
-            // anything else (compressed, a pipe, unreadable) as a stream, as before.
-            ArchiveFile plain = Args.openPlainArchive(file, console);
-            DiskSink sink;
-            if (plain != null) {
-                try (plain) { // closed by run; here too if the target cannot be opened
-                    sink = sink(s);
-                    extraction.run(plain, sink, marked);
-                }
-            } else {
-                try (var in = Args.openInput(file, console)) {
-                    sink = sink(s);
-                    extraction.run(in, sink, marked);
-                }
-            }
-            DiskSink.Counts made = sink.counts(); // the summary names what is in TARGET, not what was refused
-            s.totals.made(made.files(), made.links() + made.linkCopies(), made.dirs(), made.symlinks(), made.specials(), made.bytes());
-            s.report.section("markedEntries", j -> {
-                j.beginArray();
-                for (Object[] d : damaged) {
-                    Provenance p = (Provenance) d[1];
-                    j.beginObject().pathField("path", (byte[]) d[0]).field("damaged", p.damaged());
-                    j.name("ranges").beginArray();
-                    for (Provenance.Range r : p.ranges())
-                        j.beginObject().field("offset", r.offset()).field("length", r.length()).field("origin", r.origin()).endObject();
-                    j.endArray().endObject();
-                }
-                j.endArray();
+                DiskSink.Counts made = sink.counts(); // the summary names what is in TARGET, not what was refused
+                s.totals.made(made.files(), made.links() + made.linkCopies(), made.dirs(), made.symlinks(), made.specials(), made.bytes());
+                s.report.section("markedEntries", j -> {
+                    j.beginArray();
+                    for (Object[] d : damaged) {
+                        Provenance p = (Provenance) d[1];
+                        j.beginObject().pathField("path", (byte[]) d[0]).field("damaged", p.damaged());
+                        j.name("ranges").beginArray();
+                        for (Provenance.Range r : p.ranges())
+                            j.beginObject().field("offset", r.offset()).field("length", r.length()).field("origin", r.origin()).endObject();
+                        j.endArray().endObject();
+                    }
+                    j.endArray();
+                });
+                return s.finish(false);
             });
-            return s.finish(false);
         }
     }
 

@@ -63,7 +63,7 @@ public final class Main implements Callable<Integer> {
         try {
             code = run(new Console(System.in, out, err, isTerminal), args);
         } catch (OutOfMemoryError e) { // outside a command (picocli's own work): the same line
-            err.println(ExitCodes.outOfMemoryLine());
+            err.println(ExitCodes.outOfMemoryLine(e));
             code = ExitCodes.FATAL;
         }
         out.flush();
@@ -79,7 +79,7 @@ public final class Main implements Callable<Integer> {
     private static void oneLineOnOutOfMemory(PrintStream err) {
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
             if (ExitCodes.outOfMemory(e)) {
-                err.println(ExitCodes.outOfMemoryLine());
+                err.println(ExitCodes.outOfMemoryLine(e));
                 err.flush();
                 Runtime.getRuntime().halt(ExitCodes.FATAL);
             }

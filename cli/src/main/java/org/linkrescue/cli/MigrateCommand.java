@@ -52,44 +52,47 @@ final class MigrateCommand implements Callable<Integer> {
         if (archiveCopy != null) Args.notToTerminal(archiveCopy, console);
         Exclusions exclusions = exclude.exclusions();
         byte[] src = Args.bytes(source);
-        Sources.checkApart(Sources.checkSource(src, source), source, target);
         RescueOptions options = rescue.options();
         BlockReader drive = ddrescue.drive(src, false, console.err());
         CrossCheckReport cc = crossCheck.run(src, options, drive, console, common.quiet);
         drive = CrossCheckOption.zeroedBlocksFailing(drive, cc);
-        PartialArchive copy = null;
         try (Session s = new Session(console, common, "migrate"); Sources.Rescue r = new Sources.Rescue(options, s, drive)) {
             ddrescue.place(s.report);
             s.report.place("source", Args.display(source)).place("target", Args.display(target));
-            EntrySink sink = DiskSink.open(Args.bytes(target), DiskSink.Options.defaults(), s.problems).allowLinksToNonRegular();
-            // The rescue source offers no descriptor to copy from (a kernel copy cannot be timed out or
-            // resumed block by block), so the bytes pass through memory: read them ahead.
-            Evacuation.SinkKind kind = Evacuation.SinkKind.CONSUMES_BYTES;
-            PathFilter filter = exclusions;
-            if (archiveCopy != null) {
-                s.report.place("archive", Args.display(archiveCopy));
+            return s.run(() -> {
+                Sources.checkApart(Sources.checkSource(src, source), source, target);
+                EntrySink sink = DiskSink.open(Args.bytes(target), DiskSink.Options.defaults(), s.problems).allowLinksToNonRegular();
+                // The rescue source offers no descriptor to copy from (a kernel copy cannot be timed out or
+                // resumed block by block), so the bytes pass through memory: read them ahead.
+                Evacuation.SinkKind kind = Evacuation.SinkKind.CONSUMES_BYTES;
+                PathFilter filter = exclusions;
+                PartialArchive copy = null;
                 try {
-                    Compression c = Args.isStdio(archiveCopy) ? Compression.NONE : Compression.fromFileName(archiveCopy);
-                    // Written under FILE.partial and renamed once complete, as archive -f does.
-                    if (!Args.isStdio(archiveCopy)) copy = PartialArchive.create(Path.of(archiveCopy));
-                    TarSink tar = TarSink.open(new BufferedOutputStream(copy == null ? Args.openOutput(archiveCopy, console) : copy.stream(), 64 * 1024),
-                            c, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
-                    sink = new TeeSink(sink, tar);
-                    filter = exclusions.and(Args.notTheArchive(archiveCopy));
-                } catch (Exception e) {
-                    sink.close();
-                    throw e;
+                    if (archiveCopy != null) {
+                        s.report.place("archive", Args.display(archiveCopy));
+                        try {
+                            Compression c = Args.isStdio(archiveCopy) ? Compression.NONE : Compression.fromFileName(archiveCopy);
+                            // Written under FILE.partial and renamed once complete, as archive -f does.
+                            if (!Args.isStdio(archiveCopy)) copy = PartialArchive.create(Path.of(archiveCopy));
+                            TarSink tar = TarSink.open(new BufferedOutputStream(copy == null ? Args.openOutput(archiveCopy, console) : copy.stream(), 64 * 1024),
+                                    c, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
+                            sink = new TeeSink(sink, tar);
+                            filter = exclusions.and(Args.notTheArchive(archiveCopy));
+                        } catch (Exception e) {
+                            sink.close();
+                            throw e;
+                        }
+                    }
+                    s.estimate(src);
+                    r.evacuation(readOrder, filter).run(src, sink, kind);
+                    if (copy != null) copy.commit();
+                    boolean lost = r.finish();
+                    CrossCheckOption.tell(cc, s);
+                    return s.finish(lost);
+                } finally {
+                    if (copy != null) copy.close();
                 }
-                kind = Evacuation.SinkKind.CONSUMES_BYTES;
-            }
-            s.estimate(src);
-            r.evacuation(readOrder, filter).run(src, sink, kind);
-            if (copy != null) copy.commit();
-            boolean lost = r.finish();
-            CrossCheckOption.tell(cc, s);
-            return s.finish(lost);
-        } finally {
-            if (copy != null) copy.close();
+            });
         }
     }
 }

@@ -33,8 +33,9 @@ public final class Evacuation {
      *                   queue of 256 left the writer idle a tenth of the time on two cores). Of
      *                   these, at most {@link ReadAhead#CONTENTS_MAX} hold a file's descriptor,
      *                   far below the descriptor limit (1024 by default)
-     * @param ringBytes  pre-read memory: 64 MiB holds hundreds of typical files and keeps the heap
-     *                   small enough for -Xmx256m
+     * @param ringBytes  pre-read memory (native): 64 MiB holds hundreds of typical files; by
+     *                   default a quarter of the JVM's direct memory up to that
+     *                   ({@link DirectMemory#ringBytes}), so -Xmx64m works too
      * @param preReadMax files up to 16 MiB are read ahead, so damage found while reading them is
      *                   known before their tar header is written (and goes into it as PAX
      *                   records); bigger ones stream after their header
@@ -44,7 +45,7 @@ public final class Evacuation {
      *                   stream's order) by default; INODE reads far fewer seeks on a spinning disk
      */
     public record Tuning(int depth, int ringBytes, long preReadMax, int readers, ReadOrder order) {
-        public static final Tuning DEFAULT = new Tuning(4096, 64 << 20, 16 << 20, 2, ReadOrder.NAME);
+        public static final Tuning DEFAULT = new Tuning(4096, DirectMemory.ringBytes(), 16 << 20, 2, ReadOrder.NAME);
 
         public Tuning(int depth, int ringBytes, long preReadMax, int readers) {
             this(depth, ringBytes, preReadMax, readers, ReadOrder.NAME);

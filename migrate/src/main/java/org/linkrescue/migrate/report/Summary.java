@@ -9,8 +9,12 @@ public final class Summary {
 
     public static String line(String command, Outcome outcome, RunTotals t, ProblemLog p) {
         StringBuilder sb = new StringBuilder("linkrescue: ").append(command)
-                .append(outcome == Outcome.COMPLETE ? " done" : " finished with losses")
-                .append(" in ").append(seconds(t.elapsedNanos())).append(": ")
+                .append(switch (outcome) {
+                    case COMPLETE -> " done";
+                    case INCOMPLETE -> " finished with losses";
+                    case FAILED -> " stopped by a fatal error";
+                })
+                .append(outcome == Outcome.FAILED ? " after " : " in ").append(seconds(t.elapsedNanos())).append(": ")
                 .append(t.paths()).append(" paths (")
                 .append(t.files()).append(" files, ")
                 .append(t.hardLinks()).append(" hard links, ")
