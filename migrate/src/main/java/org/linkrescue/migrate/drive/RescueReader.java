@@ -102,6 +102,7 @@ public final class RescueReader {
                 out.hungAt = off + got;
                 return got;
             } catch (PosixException e) {
+                org.linkrescue.migrate.fs.MachineLimitException.check(e, null);
                 out.errors.merge("read: " + e.reason(), 1, Integer::sum);
                 return got;
             }

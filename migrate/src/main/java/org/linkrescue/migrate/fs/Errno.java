@@ -4,8 +4,8 @@ package org.linkrescue.migrate.fs;
 public final class Errno {
     public static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, ENXIO = 6, EBADF = 9,
             EAGAIN = 11, ENOMEM = 12, EACCES = 13, EEXIST = 17, EXDEV = 18, ENODEV = 19,
-            ENOTDIR = 20, EISDIR = 21, EINVAL = 22, EFBIG = 27, ENOSPC = 28, EROFS = 30,
-            EMLINK = 31, ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40,
+            ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23, EMFILE = 24, EFBIG = 27,
+            ENOSPC = 28, EROFS = 30, EMLINK = 31, ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40,
             ENODATA = 61, EOPNOTSUPP = 95, EDQUOT = 122, ESTALE = 116, ERANGE = 34;
 
     private Errno() {}
@@ -13,6 +13,15 @@ public final class Errno {
     /** Errors no source of a copy causes (a full, over-quota or read-only target), whichever call reported them. */
     public static boolean isTargetOnly(int e) {
         return e == ENOSPC || e == EDQUOT || e == EROFS;
+    }
+
+    /**
+     * Limits of this machine, not failures of a file or a drive: out of descriptors (the
+     * process's, the system's) or out of memory. Whichever call met them, going on would fail
+     * the next call the same way.
+     */
+    public static boolean isMachineLimit(int e) {
+        return e == EMFILE || e == ENFILE || e == ENOMEM;
     }
 
     /** A kernel-side copy (copy_file_range, sendfile) cannot be made between these two files at all. */
@@ -28,6 +37,7 @@ public final class Errno {
             case EAGAIN -> "EAGAIN"; case ENOMEM -> "ENOMEM"; case EACCES -> "EACCES";
             case EEXIST -> "EEXIST"; case EXDEV -> "EXDEV"; case ENODEV -> "ENODEV";
             case ENOTDIR -> "ENOTDIR"; case EISDIR -> "EISDIR"; case EINVAL -> "EINVAL";
+            case ENFILE -> "ENFILE"; case EMFILE -> "EMFILE";
             case EFBIG -> "EFBIG"; case ENOSPC -> "ENOSPC"; case EROFS -> "EROFS";
             case EMLINK -> "EMLINK"; case ENAMETOOLONG -> "ENAMETOOLONG"; case ENOSYS -> "ENOSYS";
             case ENOTEMPTY -> "ENOTEMPTY"; case ELOOP -> "ELOOP"; case ENODATA -> "ENODATA";

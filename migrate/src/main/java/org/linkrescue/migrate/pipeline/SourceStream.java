@@ -173,6 +173,8 @@ final class SourceStream implements TreeScanner.Visitor {
         } catch (ContentSource.Reported ex) {
             failed(p, st, null); // the source said it already
             return;
+        } catch (org.linkrescue.migrate.fs.MachineLimitException ex) {
+            throw ex; // this machine's limit, not the file's: the run stops
         } catch (PosixException ex) {
             failed(p, st, ex.call() + ": " + ex.reason());
             return;

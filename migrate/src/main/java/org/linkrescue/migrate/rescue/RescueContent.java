@@ -18,6 +18,7 @@ import org.linkrescue.migrate.drive.RescueReader;
 import org.linkrescue.migrate.drive.SeekFreeReads;
 import org.linkrescue.migrate.drive.TimedOpens;
 import org.linkrescue.migrate.fs.Errno;
+import org.linkrescue.migrate.fs.MachineLimitException;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.stream.Content;
@@ -284,6 +285,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
                     writeFailure = e.error();
                     break;
                 } catch (PosixException e) {
+                    MachineLimitException.check(e, path);
                     failedWith = "read: " + e.reason();
                     break;
                 }
@@ -328,6 +330,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
                     hungAt = true;
                     break;
                 } catch (PosixException e) {
+                    MachineLimitException.check(e, path);
                     failedWith = "read: " + e.reason();
                     break;
                 } finally {
@@ -388,6 +391,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
                 hung = true; // buf is untouched: a read is copied into it only when it came back in time
                 break;
             } catch (PosixException e) {
+                MachineLimitException.check(e, path);
                 failure = "read: " + e.reason();
                 break;
             }

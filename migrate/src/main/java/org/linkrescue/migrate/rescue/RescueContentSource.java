@@ -12,6 +12,7 @@ import org.linkrescue.migrate.drive.RescueReader;
 import org.linkrescue.migrate.drive.TimedOpens;
 import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.fs.Errno;
+import org.linkrescue.migrate.fs.MachineLimitException;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
@@ -128,6 +129,7 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
                     report.lostWorker();
                     return standIn(path, scanned, "open: " + e.getMessage(), e);
                 } catch (PosixException e) {
+                    MachineLimitException.check(e, path); // no file would open: not this one's damage
                     return standIn(path, scanned, e.call() + ": " + e.reason(), e);
                 }
                 return opened(path, scanned, o);

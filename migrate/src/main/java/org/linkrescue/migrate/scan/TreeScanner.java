@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.fs.DirWindow;
+import org.linkrescue.migrate.fs.MachineLimitException;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
@@ -117,12 +118,13 @@ public final class TreeScanner {
         }
     }
 
-    private Iterator<byte[]> list(int fd, byte[] dirPath) {
+    private Iterator<byte[]> list(int fd, byte[] dirPath) throws MachineLimitException {
         if (fd < 0) return List.<byte[]>of().iterator();
         List<byte[]> names;
         try {
             names = Posix.listDir(fd);
         } catch (PosixException e) {
+            MachineLimitException.check(e, dirPath.length == 0 ? Names.DOT : dirPath);
             problems.report(Grade.FAILED, dirPath.length == 0 ? Names.DOT : dirPath, "cannot read directory: " + e.reason());
             return List.<byte[]>of().iterator();
         }
@@ -138,6 +140,7 @@ public final class TreeScanner {
         try {
             st = Posix.lstatAt(dirFd, name);
         } catch (PosixException e) {
+            MachineLimitException.check(e, path);
             problems.report(Grade.FAILED, path, "lstat: " + e.reason());
             return null;
         }
@@ -156,6 +159,7 @@ public final class TreeScanner {
             try {
                 target = Posix.readlinkAt(dirFd, name);
             } catch (PosixException e) {
+                MachineLimitException.check(e, path);
                 problems.report(Grade.FAILED, path, "readlink: " + e.reason());
                 return null;
             }
@@ -171,6 +175,7 @@ public final class TreeScanner {
         try {
             sub = Posix.openDir(dirFd, name);
         } catch (PosixException e) {
+            MachineLimitException.check(e, path);
             problems.report(Grade.FAILED, path, "cannot open directory: " + e.reason());
             return null;
         }

@@ -24,6 +24,7 @@ public final class TargetWriteException extends IOException {
      * would only fail again on every later entry, or write onto a dying disk.
      */
     public static boolean isTargetFailure(int errno) {
-        return errno == Errno.ENOSPC || errno == Errno.EDQUOT || errno == Errno.EROFS || errno == Errno.EIO;
+        return errno == Errno.ENOSPC || errno == Errno.EDQUOT || errno == Errno.EROFS || errno == Errno.EIO
+                || Errno.isMachineLimit(errno); // the next file would fail the same way: not one path's problem
     }
 }

@@ -71,6 +71,11 @@ final class FaultyDrive implements BlockReader {
 
     FaultyDrive eioOnOpen(String name) { eioOnOpen.put(name, true); return this; }
 
+    /** Opening name fails with errno, always. */
+    FaultyDrive failOpen(String name, int errno) { openErrno.put(name, errno); return this; }
+
+    private final Map<String, Integer> openErrno = new ConcurrentHashMap<>();
+
     /** Opening name never returns (until {@link #release} counts down). */
     FaultyDrive hangOnOpen(String name) { hangOnOpen.put(name, true); return this; }
 
@@ -106,6 +111,7 @@ final class FaultyDrive implements BlockReader {
     @Override public int open(int dirFd, byte[] name, int flags) throws PosixException {
         String n = Names.latin1(name);
         if (eioOnOpen.containsKey(n)) throw new PosixException("open", name, Errno.EIO);
+        if (openErrno.containsKey(n)) throw new PosixException("open", name, openErrno.get(n));
         if (lateOpen.containsKey(n)) held();
         if (hangOnOpen.containsKey(n)) {
             held();

@@ -111,6 +111,21 @@ class RescueContentSourceTest {
                 fx.problems);
     }
 
+    @Test void t05b_anOpenFailingForAMachinesLimitStopsTheRunInsteadOfLeavingTheFileOut() throws Exception {
+        for (int errno : new int[] {org.linkrescue.migrate.fs.Errno.EMFILE, org.linkrescue.migrate.fs.Errno.ENFILE,
+                org.linkrescue.migrate.fs.Errno.ENOMEM}) {
+            file(src().resolve("2024-01/a"), bytes(10_000, 5));
+            drive.failOpen("a", errno);
+            org.linkrescue.migrate.fs.MachineLimitException e = assertThrows(org.linkrescue.migrate.fs.MachineLimitException.class,
+                    () -> read(source(), src(), "2024-01/a", null));
+            assertTrue(e.getMessage().startsWith("reading the source at '2024-01/a': open: "), e.getMessage());
+            assertTrue(e.getMessage().contains("a limit of this machine, not damage of the drive"), e.getMessage());
+            assertEquals(List.of(), report.records(), "no damage recorded");
+            assertEquals(List.of(), fx.problems);
+            source.close();
+        }
+    }
+
     @Test void t06_eioOnOpenIsRecoveredWholeFromAMirrorOfTheSameSizeAndMtime() throws Exception {
         byte[] data = bytes(10_000, 6);
         file(src().resolve("2024-01/a"), data);
