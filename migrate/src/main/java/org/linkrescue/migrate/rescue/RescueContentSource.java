@@ -154,9 +154,9 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
             problems.report(Grade.WARN, path, "unverifiable: " + unverifiable);
         }
         if (o.early() != null && now.size() == scanned.size()) // read whole already: nothing more to advise
-            return new RescueContent(this, path, scanned, o.fd(), null).withEarly(o.early());
+            return new RescueContent(this, path, scanned, o.fd(), null).withEarly(o.early()).openedAs(now);
         if (scanned.size() > 0) Posix.fadvise(o.fd(), 0, 0, Posix.POSIX_FADV_SEQUENTIAL);
-        return new RescueContent(this, path, scanned, o.fd(), null);
+        return new RescueContent(this, path, scanned, o.fd(), null).openedAs(now);
     }
 
     /**
@@ -197,6 +197,16 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
             if (v.accepted()) break;
         }
         return verdicts;
+    }
+
+    /** A file that changed while it was read (GNU tar's words): a warning; what changed says how. */
+    void changedWhileRead(byte[] path, String what) {
+        problems.report(Grade.WARN, path, "file changed as we read it: " + what);
+    }
+
+    /** A damaged file whose bytes moved under the rescue: none can be vouched for, nor any copy checked against them. */
+    void unverifiable(byte[] path, Stat stat, String why) {
+        report.unverifiable(stat.devId(), stat.ino(), path, stat.size(), why);
     }
 
     /** Records a damaged inode in the report and tells the run's problem policy. */
