@@ -44,6 +44,7 @@ class SmallMemoryTest {
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         assertTrue(r.err().contains("out of memory for file data (direct buffers: 2 MiB)"), r.err());
         assertTrue(r.err().contains("-XX:MaxDirectMemorySize="), r.err());
+        assertFalse(r.err().contains("did not return"), "opens fail at once, not after a timeout each: " + r.err());
         assertTrue(Files.readString(tmp.resolve("r.json")).contains("\"outcome\":\"failed\""), "the report says the run failed");
     }
 }

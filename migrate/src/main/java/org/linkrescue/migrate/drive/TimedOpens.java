@@ -143,7 +143,18 @@ public final class TimedOpens {
         run.worker = w;
         w.begin(() -> {
             int packed = 0; // bytes of the worker's buffer holding earlier files of the run
-            ByteBuffer buffer = w.buffer();
+            ByteBuffer buffer;
+            try {
+                buffer = w.buffer();
+            } catch (Throwable e) { // no memory for it: every open of the run fails so, at once (not after a timeout each)
+                for (PendingOpen p : opens) {
+                    if (!p.state.start()) break;
+                    p.error = e;
+                    p.done = true;
+                }
+                w.wakeCaller();
+                return null;
+            }
             for (PendingOpen p : opens) {
                 if (w.lost() || !p.state.start()) break; // the caller opens the rest itself
                 try {
