@@ -90,7 +90,7 @@ final class Sources {
 
         Evacuation evacuation(Evacuation.ReadOrder order, PathFilter filter) {
             return new Evacuation(source, session.problems, session.totals, Evacuation.Tuning.DEFAULT.withOrder(order))
-                    .onLaterPath(report::addPath).filter(filter);
+                    .onLaterPath(report::addPath).filter(filter).scanWith(source.scanCalls());
         }
 
         /** Prints the rescue's summary (when anything was damaged) and says whether bytes were lost. */

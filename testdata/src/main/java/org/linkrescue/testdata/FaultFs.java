@@ -27,6 +27,10 @@ import java.util.stream.Collectors;
  * call to the file system, a short answer is kept short, and a reader stalled there sits in the
  * kernel's {@code request_wait_answer}, where no signal reaches it.
  *
+ * <p>A call held in a directory holds every lookup and listing of that directory (libfuse 2
+ * does not offer FUSE_PARALLEL_DIROPS, so the kernel serialises them): to stall one lstat, give
+ * the file a directory of its own, or its neighbours stall too.
+ *
  * <p>{@link #close} releases every stall, unmounts ({@code fusermount -u}, else lazily) and
  * ends the daemon, also after a failed test; if the JVM dies, the daemon sees its input end
  * and unmounts itself.

@@ -3,6 +3,7 @@ package org.linkrescue.migrate.pipeline;
 import java.io.IOException;
 import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.scan.PathFilter;
+import org.linkrescue.migrate.scan.ScanCalls;
 import org.linkrescue.migrate.scan.TreeScanner;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.ContentSource;
@@ -74,6 +75,7 @@ public final class Evacuation {
     private final Tuning tuning;
     private LaterPathListener laterPaths;
     private PathFilter filter = PathFilter.NONE;
+    private ScanCalls scanCalls = ScanCalls.DIRECT;
 
     public Evacuation(ContentSource source, Problems problems, RunTotals totals, Tuning tuning) {
         this.source = source;
@@ -97,6 +99,15 @@ public final class Evacuation {
         return this;
     }
 
+    /**
+     * Makes the scan's calls on the drive (listings, lookups, directory opens, attributes)
+     * through calls: timed ones on a failing drive, as its reads are (see TimedScanCalls).
+     */
+    public Evacuation scanWith(ScanCalls calls) {
+        this.scanCalls = calls;
+        return this;
+    }
+
     public interface LaterPathListener {
         void laterPath(long dev, long ino, byte[] path);
     }
@@ -109,9 +120,9 @@ public final class Evacuation {
     public void run(byte[] sourceRoot, EntrySink sink, SinkKind kind) throws IOException {
         int ring = kind == SinkKind.CONSUMES_BYTES ? tuning.ringBytes() : 0;
         try (ReadAhead ahead = new ReadAhead(new CountingSink(sink, totals), tuning.depth(), ring, tuning.preReadMax(), tuning.readers(), laterPaths, tuning.order())) {
-            SourceStream stream = new SourceStream(source, ahead, problems, totals);
+            SourceStream stream = new SourceStream(source, ahead, problems, totals, scanCalls);
             try {
-                new TreeScanner(problems, filter).walk(sourceRoot, stream);
+                new TreeScanner(problems, filter, scanCalls).walk(sourceRoot, stream);
             } catch (IOException | RuntimeException | Error e) {
                 stream.abandon();
                 throw e;

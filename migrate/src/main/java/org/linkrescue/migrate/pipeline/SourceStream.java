@@ -61,12 +61,12 @@ final class SourceStream implements TreeScanner.Visitor {
     /** Told each inode's size as the scan first meets it: the progress line's total, without a second walk. */
     private final RunTotals totals;
 
-    SourceStream(ContentSource source, ReadAhead out, Problems problems, RunTotals totals) {
+    SourceStream(ContentSource source, ReadAhead out, Problems problems, RunTotals totals, org.linkrescue.migrate.scan.ScanCalls calls) {
         this.source = source;
         this.totals = totals;
         this.out = out;
         this.problems = problems;
-        this.xattrs = new XattrReader(problems);
+        this.xattrs = new XattrReader(problems, calls);
         this.ahead = new OpensAhead(source, links, Math.max(0, source.opensInFlight() - 1), out.readWithOpenMax());
     }
 

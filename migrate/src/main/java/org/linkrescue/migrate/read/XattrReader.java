@@ -1,5 +1,6 @@
 package org.linkrescue.migrate.read;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.linkrescue.archive.Entry;
@@ -9,6 +10,7 @@ import org.linkrescue.archive.XattrRecords.Xattr;
 import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.XattrsAt;
+import org.linkrescue.migrate.scan.ScanCalls;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
 
@@ -25,9 +27,16 @@ import org.linkrescue.migrate.stream.Problems.Grade;
  */
 public final class XattrReader {
     private final Problems problems;
+    private final ScanCalls calls;
 
     public XattrReader(Problems problems) {
+        this(problems, ScanCalls.DIRECT);
+    }
+
+    /** Making its calls through calls: timed ones on a failing drive, where an inode's attributes stall as its data does. */
+    public XattrReader(Problems problems, ScanCalls calls) {
         this.problems = problems;
+        this.calls = calls;
     }
 
     /** e with the attributes of dirFd/name added to its extra records, or e itself when it has none. */
@@ -40,10 +49,13 @@ public final class XattrReader {
     public List<Xattr> read(int dirFd, byte[] name, byte[] path) {
         List<byte[]> names;
         try {
-            names = XattrsAt.list(dirFd, name);
+            names = calls.call("listxattr", () -> XattrsAt.list(dirFd, name));
         } catch (PosixException x) {
             if (x.errno() != Errno.EOPNOTSUPP) // a filesystem without attributes has none to lose
                 problems.report(Grade.WARN, path, "extended attributes not read: listxattr: " + x.reason());
+            return List.of();
+        } catch (IOException x) { // did not return in time
+            problems.report(Grade.WARN, path, "extended attributes not read: " + x.getMessage());
             return List.of();
         }
         if (names.isEmpty()) return List.of();
@@ -55,11 +67,13 @@ public final class XattrReader {
                 continue;
             }
             try {
-                out.add(new Xattr(attr, XattrsAt.get(dirFd, name, attr)));
+                out.add(new Xattr(attr, calls.call("getxattr", () -> XattrsAt.get(dirFd, name, attr))));
             } catch (PosixException x) {
                 if (x.errno() == Errno.ENODATA) continue; // removed since the list: nothing to carry
                 problems.report(Grade.WARN, path, "extended attribute '" + Names.display(attr)
                         + "' not read: getxattr: " + x.reason());
+            } catch (IOException x) { // did not return in time
+                problems.report(Grade.WARN, path, "extended attribute '" + Names.display(attr) + "' not read: " + x.getMessage());
             }
         }
         return out;

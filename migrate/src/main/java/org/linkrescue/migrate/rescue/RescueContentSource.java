@@ -16,6 +16,8 @@ import org.linkrescue.migrate.fs.MachineLimitException;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.scan.ScanCalls;
+import org.linkrescue.migrate.scan.TimedScanCalls;
 import org.linkrescue.migrate.read.PlainContentSource.SourceChangedException;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.ContentSource;
@@ -238,6 +240,9 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
             return reads.opens().open(parentFd, name, FLAGS);
         }
     }
+
+    /** The scan's calls on this drive, on workers timed as its reads are: the same read timeout. */
+    public ScanCalls scanCalls() { return new TimedScanCalls(reads); }
 
     RescueOptions options() { return options; }
     KernelCopies kernelCopies() { return kernelCopies; }

@@ -3,6 +3,7 @@ package org.linkrescue.migrate.scan;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import org.linkrescue.migrate.drive.ReadTimeoutException;
 import java.util.List;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.fs.DirWindow;
@@ -51,7 +52,10 @@ public final class TreeScanner {
         final byte[] path;
         /** Null for the root, whose descriptor the walk holds outside the window. */
         final DirWindow.Dir held;
-        Iterator<byte[]> names;
+        /** Its names, sorted, and what looking each up found; null until listed. */
+        List<byte[]> names;
+        ScanCalls.Looked[] looked;
+        int next;
 
         Frame(ScannedPath dir, byte[] path, DirWindow.Dir held) {
             this.dir = dir;
@@ -62,16 +66,24 @@ public final class TreeScanner {
 
     private final Problems problems;
     private final PathFilter filter;
+    private final ScanCalls calls;
     private long rootDev;
 
+    /** A scan whose calls on the drive are made as they are (a healthy tree, a target). */
     public TreeScanner(Problems problems) {
         this(problems, PathFilter.NONE);
     }
 
     /** A walk that leaves out what filter says (a directory with everything below it). */
     public TreeScanner(Problems problems, PathFilter filter) {
+        this(problems, filter, ScanCalls.DIRECT);
+    }
+
+    /** As {@link #TreeScanner(Problems, PathFilter)}, its calls on the drive made through calls (timed ones for a failing drive). */
+    public TreeScanner(Problems problems, PathFilter filter, ScanCalls calls) {
         this.problems = problems;
         this.filter = filter;
+        this.calls = calls;
     }
 
     /**
@@ -92,9 +104,10 @@ public final class TreeScanner {
             while (!stack.isEmpty()) {
                 Frame top = stack.peek();
                 int fd = top.held == null ? root : top.held.fd();
-                if (top.names == null) top.names = list(fd, top.path);
-                if (fd >= 0 && top.names.hasNext()) {
-                    Frame sub = next(fd, top.path, top.names.next(), v, window);
+                if (top.names == null) list(top, fd);
+                if (fd >= 0 && top.next < top.names.size()) {
+                    int i = top.next++;
+                    Frame sub = next(fd, top.path, top.names.get(i), top.looked[i], v, window);
                     if (sub != null) stack.push(sub);
                     continue;
                 }
@@ -118,30 +131,36 @@ public final class TreeScanner {
         }
     }
 
-    private Iterator<byte[]> list(int fd, byte[] dirPath) throws MachineLimitException {
-        if (fd < 0) return List.<byte[]>of().iterator();
+    /** Lists the directory of f (sorted) and looks up every name; a listing that fails or hangs leaves it empty, reported. */
+    private void list(Frame f, int fd) throws IOException {
+        f.names = List.of();
+        f.looked = new ScanCalls.Looked[0];
+        if (fd < 0) return;
+        byte[] shown = f.path.length == 0 ? Names.DOT : f.path;
         List<byte[]> names;
         try {
-            names = Posix.listDir(fd);
+            names = calls.list(fd);
         } catch (PosixException e) {
-            MachineLimitException.check(e, dirPath.length == 0 ? Names.DOT : dirPath);
-            problems.report(Grade.FAILED, dirPath.length == 0 ? Names.DOT : dirPath, "cannot read directory: " + e.reason());
-            return List.<byte[]>of().iterator();
+            MachineLimitException.check(e, shown);
+            problems.report(Grade.FAILED, shown, "cannot read directory: " + e.reason());
+            return;
+        } catch (ReadTimeoutException e) {
+            problems.report(Grade.FAILED, shown, "cannot read directory: " + e.getMessage());
+            return;
         }
+        names.removeIf(n -> filter.excludes(Names.join(f.path, n))); // by name: an excluded path costs the drive no lstat
         names.sort(Names::compare);
-        return names.iterator();
+        f.names = names;
+        f.looked = calls.look(fd, names);
     }
 
     /** Visits one name of the directory at dirFd; returns the frame to descend into when it is a directory. */
-    private Frame next(int dirFd, byte[] dirPath, byte[] name, Visitor v, DirWindow window) throws IOException {
+    private Frame next(int dirFd, byte[] dirPath, byte[] name, ScanCalls.Looked looked, Visitor v, DirWindow window)
+            throws IOException {
         byte[] path = Names.join(dirPath, name);
-        if (filter.excludes(path)) return null;
-        Stat st;
-        try {
-            st = Posix.lstatAt(dirFd, name);
-        } catch (PosixException e) {
-            MachineLimitException.check(e, path);
-            problems.report(Grade.FAILED, path, "lstat: " + e.reason());
+        Stat st = looked.stat();
+        if (st == null) {
+            problems.report(Grade.FAILED, path, looked.error());
             return null;
         }
         String leftOut = filter.leaveOut(path, st);
@@ -154,15 +173,10 @@ public final class TreeScanner {
             problems.report(Grade.WARN, path, "socket ignored");
             return null;
         }
-        byte[] target = null;
-        if (type == Stat.S_IFLNK) {
-            try {
-                target = Posix.readlinkAt(dirFd, name);
-            } catch (PosixException e) {
-                MachineLimitException.check(e, path);
-                problems.report(Grade.FAILED, path, "readlink: " + e.reason());
-                return null;
-            }
+        byte[] target = looked.target();
+        if (type == Stat.S_IFLNK && target == null) {
+            problems.report(Grade.FAILED, path, looked.error());
+            return null;
         }
         if (type == Stat.S_IFDIR && st.devId() != rootDev) {
             problems.report(Grade.WARN, path, "mount point of another filesystem: not crossed, left out");
@@ -173,10 +187,13 @@ public final class TreeScanner {
         if (type != Stat.S_IFDIR) return null;
         int sub;
         try {
-            sub = Posix.openDir(dirFd, name);
+            sub = calls.openDir(dirFd, name);
         } catch (PosixException e) {
             MachineLimitException.check(e, path);
             problems.report(Grade.FAILED, path, "cannot open directory: " + e.reason());
+            return null;
+        } catch (ReadTimeoutException e) {
+            problems.report(Grade.FAILED, path, "cannot open directory: " + e.getMessage());
             return null;
         }
         return new Frame(sp, path, window.opened(sub, st));

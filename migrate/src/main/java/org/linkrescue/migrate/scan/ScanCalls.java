@@ -1,0 +1,91 @@
+package org.linkrescue.migrate.scan;
+
+import java.io.IOException;
+import java.util.List;
+import org.linkrescue.migrate.drive.TimedCalls;
+import org.linkrescue.migrate.fs.Posix;
+import org.linkrescue.migrate.fs.PosixException;
+import org.linkrescue.migrate.fs.Stat;
+
+/**
+ * The calls the scan makes on the drive: list a directory, look up its names (lstat, and
+ * readlink for a symlink), open a subdirectory. {@link #DIRECT} makes them on the scanning
+ * thread; {@link TimedScanCalls} on workers that give a call up past the read timeout, since a
+ * dying drive stalls an inode's or a directory's metadata as readily as a file's data.
+ */
+public interface ScanCalls {
+    /** What the lookup of one name found: its lstat and, for a symlink, its target; or why not. */
+    record Looked(Stat stat, byte[] target, String error) {
+        static Looked failed(String why) { return new Looked(null, null, why); }
+    }
+
+    /**
+     * The names in the directory at dirFd (without . and ..), unsorted.
+     *
+     * @throws IOException the listing failed or did not return in time (the message says which)
+     */
+    List<byte[]> list(int dirFd) throws IOException;
+
+    /**
+     * Looks up every name of names (in the directory at dirFd), one result per name in order: a
+     * name whose lstat or readlink fails or hangs gets its reason, and the rest are still
+     * looked up.
+     *
+     * @throws org.linkrescue.migrate.fs.MachineLimitException a lookup met this machine's limit
+     */
+    Looked[] look(int dirFd, List<byte[]> names) throws IOException;
+
+    /**
+     * Opens the directory name below dirFd (never following a symlink).
+     *
+     * @throws IOException it failed or did not return in time
+     */
+    int openDir(int dirFd, byte[] name) throws IOException;
+
+    /**
+     * Runs another metadata call of the drive (extended attributes) the way these are run.
+     *
+     * @param what names it in a timeout's message ("listxattr")
+     */
+    <T> T call(String what, TimedCalls.Call<T> call) throws IOException;
+
+    /** The calls made as they are, on the calling thread. */
+    ScanCalls DIRECT = new ScanCalls() {
+        @Override public List<byte[]> list(int dirFd) throws IOException { return Posix.listDir(dirFd); }
+
+        @Override public Looked[] look(int dirFd, List<byte[]> names) throws IOException {
+            Looked[] out = new Looked[names.size()];
+            for (int i = 0; i < out.length; i++) out[i] = lookUp(dirFd, names.get(i));
+            return out;
+        }
+
+        @Override public int openDir(int dirFd, byte[] name) throws IOException { return Posix.openDir(dirFd, name); }
+
+        @Override public <T> T call(String what, TimedCalls.Call<T> call) throws IOException { return call.run(); }
+    };
+
+    /** lstat, and readlink for a symlink, of one name; a failure is the result, unless it is this machine's limit. */
+    static Looked lookUp(int dirFd, byte[] name) throws IOException {
+        return lookUp(dirFd, name, call -> { });
+    }
+
+    /** As {@link #lookUp(int, byte[])}, telling calling which call ("lstat", "readlink") it makes next. */
+    static Looked lookUp(int dirFd, byte[] name, java.util.function.Consumer<String> calling) throws IOException {
+        calling.accept("lstat");
+        Stat st;
+        try {
+            st = Posix.lstatAt(dirFd, name);
+        } catch (PosixException e) {
+            org.linkrescue.migrate.fs.MachineLimitException.check(e, null);
+            return Looked.failed("lstat: " + e.reason());
+        }
+        if (st.type() != Stat.S_IFLNK) return new Looked(st, null, null);
+        calling.accept("readlink");
+        try {
+            return new Looked(st, Posix.readlinkAt(dirFd, name), null);
+        } catch (PosixException e) {
+            org.linkrescue.migrate.fs.MachineLimitException.check(e, null);
+            return new Looked(st, null, "readlink: " + e.reason());
+        }
+    }
+}
