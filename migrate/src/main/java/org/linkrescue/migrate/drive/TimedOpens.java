@@ -39,8 +39,10 @@ public final class TimedOpens {
      * to read a small file at once and could (else null), in the worker's buffer, valid only
      * until this caller's next call here and only on the calling thread ({@link Early}).
      */
-    public record Opened(int fd, Stat stat, Early early) {
-        public Opened(int fd, Stat stat) { this(fd, stat, null); }
+    public record Opened(int fd, Stat stat, Early early, boolean firstReadHung) {
+        public Opened(int fd, Stat stat) { this(fd, stat, null, false); }
+
+        public Opened(int fd, Stat stat, Early early) { this(fd, stat, early, false); }
     }
 
     /** Bytes an open read at once, in a worker's buffer that the worker's next call overwrites. */
@@ -83,6 +85,12 @@ public final class TimedOpens {
         private volatile boolean done;
         private Opened result; // published by done
         private Throwable error;
+        /**
+         * The open, handed over to the caller before the small file's read that goes with it:
+         * if that read hangs, the descriptor is the caller's all the same, and the file is not
+         * mistaken for one whose open hung.
+         */
+        private volatile Opened handedOver;
 
         private PendingOpen(Run run, int dirFd, byte[] name) {
             this.run = run;
@@ -158,7 +166,9 @@ public final class TimedOpens {
             for (PendingOpen p : opens) {
                 if (w.lost() || !p.state.start()) break; // the caller opens the rest itself
                 try {
-                    Opened o = openAndStat(p.dirFd, p.name, run.flags);
+                    Opened o = handOver(openAndStat(p.dirFd, p.name, run.flags), p.state);
+                    p.handedOver = o;
+                    w.wakeCaller(); // one waiting past its deadline takes the descriptor, should the read hang
                     long size = o.stat().size();
                     if (size > 0 && size <= run.readUpTo && packed + size <= buffer.capacity()) {
                         ByteBuffer into = buffer.slice(packed, (int) size);
@@ -173,7 +183,7 @@ public final class TimedOpens {
                             packed += n;
                         }
                     }
-                    p.result = handOver(o, p.state);
+                    p.result = o;
                 } catch (Throwable e) {
                     p.error = e;
                 }
@@ -204,6 +214,12 @@ public final class TimedOpens {
                             calls.giveUp(w);
                             if (interrupted) Thread.currentThread().interrupt();
                             throw calls.timedOut("open", -1);
+                        }
+                        Opened opened = p.handedOver;
+                        if (opened != null) { // opened, and the read that came with it hangs: a read's hang, not the open's
+                            calls.giveUp(w);
+                            if (interrupted) Thread.currentThread().interrupt();
+                            return new Opened(opened.fd(), opened.stat(), null, true);
                         }
                         LockSupport.park(this); // handed over already: the descriptor is on its way
                     } else {

@@ -97,6 +97,15 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
         return this;
     }
 
+    /**
+     * The read that came with the open hung at byte 0: the file is read no more (as after any
+     * hang), and the rescue takes all of it as the range that hung.
+     */
+    RescueContent hungAtStart() {
+        this.hungAt = true;
+        return this;
+    }
+
     /** What fstat said of the file when it was opened, before any byte was read: compared after the last one. */
     RescueContent openedAs(Stat st) {
         this.before = st;
@@ -239,7 +248,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
      */
     @Override
     public long copyPrefix(DirectTarget target) throws IOException {
-        if (fed || copied > 0 || resolved != null || fd < 0) return 0;
+        if (fed || copied > 0 || resolved != null || fd < 0 || hungAt) return 0;
         long off = target.descriptor() >= 0 ? copyByWorkers(target) : copyThroughBuffers(target);
         copied = off;
         if (off == stat.size()) {

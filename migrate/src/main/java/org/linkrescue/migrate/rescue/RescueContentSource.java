@@ -155,6 +155,9 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
             report.unverifiable(scanned.devId(), scanned.ino(), path, scanned.size(), unverifiable);
             problems.report(Grade.WARN, path, "unverifiable: " + unverifiable);
         }
+        if (o.firstReadHung()) { // the open returned; its first read did not: a hang over the whole file, as an EIO there would be
+            return new RescueContent(this, path, scanned, o.fd(), null).openedAs(now).hungAtStart();
+        }
         if (o.early() != null && now.size() == scanned.size()) // read whole already: nothing more to advise
             return new RescueContent(this, path, scanned, o.fd(), null).withEarly(o.early()).openedAs(now);
         if (scanned.size() > 0) Posix.fadvise(o.fd(), 0, 0, Posix.POSIX_FADV_SEQUENTIAL);

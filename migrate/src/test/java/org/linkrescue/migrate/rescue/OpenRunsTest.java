@@ -93,10 +93,12 @@ class OpenRunsTest {
     }
 
     @Test void t02_runsInFlightGoToWorkersOfTheirOwn_aFinishedRunsWorkerIsReused() throws Exception {
-        for (int i = 0; i < 4; i++) file(tmp.resolve("d/f" + i), bytes(100, i));
+        for (int i = 0; i < 5; i++) file(tmp.resolve("d/f" + i), bytes(100, i));
         TimedOpens.PendingOpen[] first = start("f0", "f1");
         TimedOpens.PendingOpen[] second = start("f2", "f3");
-        TimedOpens.PendingOpen[] third = start("f0"); // more than the lanes planned: one more worker, for good
+        // More than the lanes planned: one more worker, for good. A file of its own, so the first
+        // run's worker is told by f0 whichever run's worker happens to start first.
+        TimedOpens.PendingOpen[] third = start("f4");
         for (TimedOpens.PendingOpen p : first) Posix.close(reads.opens().finishOpen(p).fd());
         TimedOpens.PendingOpen[] fourth = start("f1"); // the first run is finished: its worker is free again
         for (TimedOpens.PendingOpen p : second) Posix.close(reads.opens().finishOpen(p).fd());
