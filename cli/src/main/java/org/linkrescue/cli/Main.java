@@ -67,6 +67,7 @@ public final class Main implements Callable<Integer> {
             code = ExitCodes.FATAL;
         }
         out.flush();
+        sayStuckReads(err);
         err.flush();
         System.exit(code);
     }
@@ -86,6 +87,18 @@ public final class Main implements Callable<Integer> {
             err.print("Exception in thread \"" + thread.getName() + "\" ");
             e.printStackTrace(err);
         });
+    }
+
+    /**
+     * The run is over (target, report and summary done) but reads it gave up for hanging are
+     * still held by the kernel: the process cannot end until the drive answers them, and no
+     * signal ends it sooner. Said once, so nobody waits without knowing why.
+     */
+    static void sayStuckReads(PrintStream err) {
+        int stuck = org.linkrescue.migrate.drive.TimedCalls.stuckInKernel();
+        if (stuck > 0)
+            err.println("linkrescue: finished; the process ends once the drive answers " + stuck + " read"
+                    + (stuck == 1 ? "" : "s") + " stuck in the kernel (given up for hanging; nothing more is read or written)");
     }
 
     /** In-process entry for tests: stdin is System.in, no progress line. */

@@ -63,6 +63,13 @@ public final class TimedCalls implements AutoCloseable {
         return await(w, System.nanoTime() + timeoutNanos, what, -1);
     }
 
+    /**
+     * Calls given up for hanging that the kernel still holds, in the whole process: the process
+     * cannot end before they return (a thread in an uninterruptible read does not die, even
+     * from SIGKILL), however finished the run is.
+     */
+    public static int stuckInKernel() { return TimedWorker.stuckCalls(); }
+
     /** Workers given up for lost so far (each blocked in a call, or ended since). */
     public int lostWorkers() { return lost.get(); }
 

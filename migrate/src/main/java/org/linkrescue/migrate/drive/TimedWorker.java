@@ -23,6 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class TimedWorker implements Runnable {
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** Calls given up while still inside the kernel, that have not returned since: the process cannot end before they do. */
+    private static final AtomicInteger STUCK = new AtomicInteger();
 
     /** Drops a worker given up for lost from wherever its caller keeps it. */
     interface Forget {
@@ -179,9 +181,21 @@ final class TimedWorker implements Runnable {
     void giveUp() {
         lost = true;
         begun = false;
+        synchronized (this) {
+            if (!done && !stuck) {
+                stuck = true;
+                STUCK.incrementAndGet();
+            }
+        }
         forget.forget(this);
         LockSupport.unpark(thread);
     }
+
+    /** Whether this worker's call was given up while it had not returned, and still has not. Guarded by this. */
+    private boolean stuck;
+
+    /** Calls given up that have not returned yet, in the whole process. */
+    static int stuckCalls() { return STUCK.get(); }
 
     /** Ends the thread once it is idle (at once when it is). */
     void end() {
@@ -204,7 +218,13 @@ final class TimedWorker implements Runnable {
             } catch (Throwable e) {
                 error = e;
             }
-            done = true;
+            synchronized (this) {
+                done = true;
+                if (stuck) {
+                    stuck = false;
+                    STUCK.decrementAndGet();
+                }
+            }
             wakeCaller();
         }
     }

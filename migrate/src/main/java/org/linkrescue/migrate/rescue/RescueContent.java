@@ -287,6 +287,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
             try {
                 n = copies.finishKernelCopy(copies.startKernelCopy(fd, target.descriptor(), off, len));
             } catch (ReadTimeoutException e) {
+                src.reportRef().lostWorker(); // a hung kernel copy is an abandoned read like any other
                 target.replace(off);
                 break;
             } catch (PosixException e) {

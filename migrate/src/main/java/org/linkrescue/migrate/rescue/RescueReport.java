@@ -42,6 +42,9 @@ public final class RescueReport {
 
     synchronized void lostWorker() { lostWorkers++; }
 
+    /** Reads (and kernel copies) given up for hanging: the report's abandonedReads. */
+    public synchronized long abandonedReads() { return lostWorkers; }
+
     synchronized void unverifiable(long devId, long ino, byte[] path, long size, String why) {
         unverifiable.putIfAbsent(new Key(devId, ino), new Unverifiable(ino, new ArrayList<>(List.of(path.clone())), size, why));
     }

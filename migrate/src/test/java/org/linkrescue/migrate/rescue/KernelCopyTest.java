@@ -103,6 +103,7 @@ class KernelCopyTest {
         migrate(Duration.ofSeconds(1));
         assertArrayEquals(a, copied(), "read again after the stall: the drive's own bytes");
         assertEquals(0, m.totals.damagedInodes(), "a stall is not damage");
+        assertEquals(1, m.report.abandonedReads(), "the hung kernel copy counts as an abandoned read");
         Object ino = ino("2024-01/a");
         m.drive.letGoAndAwaitLostWorkers(); // the stalled copy goes through now, into the file let go
         assertArrayEquals(a, copied());
@@ -119,6 +120,7 @@ class KernelCopyTest {
         byte[] rescued = zeroed(a, 2 * MiB, a.length); // a hung file is not read again: the rest is the rescue's
         assertArrayEquals(rescued, copied());
         assertEquals(1, m.totals.damagedInodes());
+        assertEquals(2, m.report.abandonedReads(), "the hung kernel copy and the read that hung after it");
         m.drive.letGoAndAwaitLostWorkers();
         assertArrayEquals(rescued, copied(), "the late kernel copy wrote into the inode let go");
         assertEquals(SOURCE_MTIME, mtime());
