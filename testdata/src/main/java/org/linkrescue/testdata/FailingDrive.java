@@ -36,6 +36,10 @@ public final class FailingDrive implements AutoCloseable {
     private boolean solidState;
     private boolean mounted;
     private final List<byte[]> toBreak = new ArrayList<>();
+    /** Inode numbers of directories whose listing to break at the next {@link #breakBlocks}. */
+    private final List<Long> listingsToBreak = new ArrayList<>();
+    /** Metadata with one copy ({@link #createSingleMetadata}): a broken leaf stays broken. */
+    private final boolean singleMetadata;
 
     /** Whether this process may build a failing drive (root, with btrfs tools and loop devices). */
     public static String unavailableReason() {
@@ -54,7 +58,19 @@ public final class FailingDrive implements AutoCloseable {
 
     /** Makes a 256 MiB btrfs image under dir, attaches it to a free loop device, mounts it read-write. */
     public static FailingDrive create(Path dir) throws IOException {
-        FailingDrive d = new FailingDrive(dir);
+        return create(dir, false);
+    }
+
+    /**
+     * As {@link #create}, with metadata in one copy ({@code -m single}), so a metadata block
+     * can be broken for good: see {@link #breakListing}.
+     */
+    public static FailingDrive createSingleMetadata(Path dir) throws IOException {
+        return create(dir, true);
+    }
+
+    private static FailingDrive create(Path dir, boolean singleMetadata) throws IOException {
+        FailingDrive d = new FailingDrive(dir, singleMetadata);
         try {
             d.setUp();
             return d;
@@ -64,8 +80,9 @@ public final class FailingDrive implements AutoCloseable {
         }
     }
 
-    private FailingDrive(Path dir) {
+    private FailingDrive(Path dir, boolean singleMetadata) {
         this.dir = dir;
+        this.singleMetadata = singleMetadata;
         this.image = dir.resolve("drive.img");
         this.mnt = dir.resolve("mnt");
     }
@@ -75,7 +92,7 @@ public final class FailingDrive implements AutoCloseable {
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
             f.setLength(256L << 20);
         }
-        run("mkfs.btrfs", "-q", "-f", "-d", "single", "-m", "dup", image.toString());
+        run("mkfs.btrfs", "-q", "-f", "-d", "single", "-m", singleMetadata ? "single" : "dup", image.toString());
         loop = run("losetup", "-f", "--show", image.toString()).trim();
         run("mount", "-t", "btrfs", loop, mnt.toString());
         mounted = true;
@@ -132,6 +149,58 @@ public final class FailingDrive implements AutoCloseable {
     }
 
     /**
+     * Names a directory whose listing to break at the next {@link #breakBlocks} (a drive made by
+     * {@link #createSingleMetadata}): one fs-tree leaf holding nothing but the directory's name
+     * items, some of its index (DIR_INDEX, what getdents reads) among them, gets a changed byte,
+     * so getdents of it fails with EIO, while the directory's own inode and every other
+     * directory still read. The directory needs a few hundred names, for its index to fill a leaf of its
+     * own (found with {@code btrfs inspect-internal dump-tree}).
+     */
+    public void breakListing(Path dirInImage) throws IOException {
+        if (!singleMetadata) throw new IllegalStateException("metadata in two copies heals a broken leaf: use createSingleMetadata");
+        listingsToBreak.add((Long) Files.getAttribute(dirInImage, "unix:ino"));
+    }
+
+    /** The logical address of a leaf of the fs tree holding only name items of directory ino, some of its index among them. */
+    private long leafOfListing(long ino) throws IOException {
+        String dump = run("btrfs", "inspect-internal", "dump-tree", "-t", "5", image.toString());
+        java.util.regex.Pattern leafLine = java.util.regex.Pattern.compile("^leaf (\\d+) items (\\d+)");
+        java.util.regex.Pattern itemLine = java.util.regex.Pattern.compile("item \\d+ key \\((\\d+) (\\S+) ");
+        long leaf = -1, found = -1;
+        int items = 0, names = 0, index = 0;
+        for (String line : (dump + "\nleaf 0 items 0").split("\n")) {
+            java.util.regex.Matcher m = leafLine.matcher(line);
+            if (m.find()) {
+                // Only the directory's name items (DIR_ITEM, DIR_INDEX), some of its index among them:
+                // not its inode item, nor anything of another inode.
+                if (leaf >= 0 && items > 0 && names == items && index > 0) found = leaf;
+                leaf = Long.parseLong(m.group(1));
+                items = 0;
+                names = 0;
+                index = 0;
+                continue;
+            }
+            m = itemLine.matcher(line);
+            if (m.find()) {
+                items++;
+                if (!m.group(1).equals(Long.toString(ino))) continue;
+                if (m.group(2).equals("DIR_INDEX")) { names++; index++; }
+                else if (m.group(2).equals("DIR_ITEM")) names++;
+            }
+        }
+        if (found < 0) throw new IOException("no leaf holds only the listing of inode " + ino + ": give the directory more names");
+        return found;
+    }
+
+    /** Where logical address lies in the image file (one device, one copy). */
+    private long physical(long logical) throws IOException {
+        String out = run("btrfs-map-logical", "-l", Long.toString(logical), image.toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("mirror 1 logical \\d+ physical (\\d+)").matcher(out);
+        if (!m.find()) throw new IOException("btrfs-map-logical said: " + out.strip());
+        return Long.parseLong(m.group(1));
+    }
+
+    /**
      * Syncs and unmounts, changes one byte in the middle of every named block in the image,
      * mounts read-only and drops the page cache, so every read goes to the (now failing) image.
      */
@@ -149,6 +218,17 @@ public final class FailingDrive implements AutoCloseable {
             ch.force(true);
         }
         toBreak.clear();
+        for (long ino : listingsToBreak) {
+            long at = physical(leafOfListing(ino)) + 2000; // inside the leaf, past its header: its checksum no longer fits
+            try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                ByteBuffer one = ByteBuffer.allocate(1);
+                ch.read(one, at);
+                one.put(0, (byte) (one.get(0) ^ 0x5a)).rewind();
+                ch.write(one, at);
+                ch.force(true);
+            }
+        }
+        listingsToBreak.clear();
         run("mount", "-t", "btrfs", "-o", "ro", loop, mnt.toString());
         mounted = true;
         dropCaches();

@@ -120,7 +120,7 @@ public final class Evacuation {
     public void run(byte[] sourceRoot, EntrySink sink, SinkKind kind) throws IOException {
         int ring = kind == SinkKind.CONSUMES_BYTES ? tuning.ringBytes() : 0;
         try (ReadAhead ahead = new ReadAhead(new CountingSink(sink, totals), tuning.depth(), ring, tuning.preReadMax(), tuning.readers(), laterPaths, tuning.order())) {
-            SourceStream stream = new SourceStream(source, ahead, problems, totals, scanCalls);
+            SourceStream stream = new SourceStream(source, ahead, problems, totals, scanCalls, source.alternates(sourceRoot));
             try {
                 new TreeScanner(problems, filter, scanCalls).walk(sourceRoot, stream);
             } catch (IOException | RuntimeException | Error e) {

@@ -58,15 +58,19 @@ final class SourceStream implements TreeScanner.Visitor {
     private final ContentSource source;
     private final ReadAhead out;
     private final Problems problems;
+    /** Fills what the drive could not list or lstat from its copies. */
+    private final Refill refill;
     /** Told each inode's size as the scan first meets it: the progress line's total, without a second walk. */
     private final RunTotals totals;
 
-    SourceStream(ContentSource source, ReadAhead out, Problems problems, RunTotals totals, org.linkrescue.migrate.scan.ScanCalls calls) {
+    SourceStream(ContentSource source, ReadAhead out, Problems problems, RunTotals totals, org.linkrescue.migrate.scan.ScanCalls calls,
+                 org.linkrescue.migrate.stream.Alternates alternates) {
         this.source = source;
         this.totals = totals;
         this.out = out;
         this.problems = problems;
         this.xattrs = new XattrReader(problems, calls);
+        this.refill = new Refill(alternates, maker, links, out, problems);
         this.ahead = new OpensAhead(source, links, Math.max(0, source.opensInFlight() - 1), out.readWithOpenMax());
     }
 
@@ -76,6 +80,20 @@ final class SourceStream implements TreeScanner.Visitor {
         waiting.add(w);
         ahead.queued(w);
         pump(false);
+    }
+
+    /** A directory the drive could not open or list: in stream order, it and what a copy of it holds. */
+    @Override
+    public void unreadableDir(ScannedPath dir, String why) throws IOException {
+        pump(true);
+        refill.directory(dir, why);
+    }
+
+    /** A name the drive could not lstat: in stream order, what a copy of it is. */
+    @Override
+    public void unreadableEntry(byte[] path, int parentFd, byte[] name, String why) throws IOException {
+        pump(true);
+        refill.name(path, why);
     }
 
     /** Nothing may use the closing directory's descriptor afterwards: everything waiting is done now. */

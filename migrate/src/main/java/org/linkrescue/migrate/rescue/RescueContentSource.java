@@ -244,6 +244,12 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
         }
     }
 
+    /** The alternates, for what the scan of sourceRoot could not list or lstat (see {@link DriveAlternates}). */
+    @Override
+    public org.linkrescue.migrate.stream.Alternates alternates(byte[] sourceRoot) {
+        return new DriveAlternates(finder, sourceRoot, options.snapshotDepth(), reads, report);
+    }
+
     /** The scan's calls on this drive, on workers timed as its reads are: the same read timeout. */
     public ScanCalls scanCalls() { return new TimedScanCalls(reads); }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.ByteRange;
+import org.linkrescue.migrate.stream.Alternates;
 import org.linkrescue.migrate.stream.Json;
 import org.linkrescue.migrate.stream.Provenance;
 
@@ -22,6 +23,8 @@ public final class RescueReport {
     /** Inodes copied as read whose bytes nothing could vouch for (see {@link BlockReader#unverifiable}). */
     private final Map<Key, Unverifiable> unverifiable = new LinkedHashMap<>();
     private long inodesRead, bytesRead, lostWorkers;
+    /** Directories the drive could not list, and names it could not lstat, with what became of each. */
+    private final List<Alternates.Unreadable> unreadable = new ArrayList<>();
 
     private record Key(long dev, long ino) {}
 
@@ -50,6 +53,10 @@ public final class RescueReport {
     }
 
     public synchronized List<Unverifiable> unverifiable() { return new ArrayList<>(unverifiable.values()); }
+
+    synchronized void unreadable(Alternates.Unreadable u) { unreadable.add(u); }
+
+    public synchronized List<Alternates.Unreadable> unreadable() { return new ArrayList<>(unreadable); }
 
     /**
      * Names one more path of an inode (a later hard link). Returns whether the inode is a
@@ -92,9 +99,10 @@ public final class RescueReport {
 
     /**
      * 0: every byte came from SOURCE or a verified alternate; 3: some bytes could not be
-     * recovered, or could not be checked (an unverifiable file is never counted good).
+     * recovered, or could not be checked (an unverifiable file is never counted good), or a
+     * directory or name could not be read at all (what it held is known only from copies).
      */
-    public synchronized int exitCode() { return bytesLost() > 0 || !unverifiable.isEmpty() ? 3 : 0; }
+    public synchronized int exitCode() { return bytesLost() > 0 || !unverifiable.isEmpty() || !unreadable.isEmpty() ? 3 : 0; }
 
     /** A few lines for stderr at the end of the run. */
     public synchronized List<String> summary() {
@@ -124,6 +132,20 @@ public final class RescueReport {
                         + ": " + u.why());
             }
         }
+        if (!unreadable.isEmpty()) {
+            long dirs = unreadable.stream().filter(Alternates.Unreadable::directory).count();
+            long filled = unreadable.stream().mapToLong(Alternates.Unreadable::pathsFilled).sum();
+            long verified = unreadable.stream().mapToLong(Alternates.Unreadable::pathsVerified).sum();
+            out.add("rescue: " + dirs + " directories and " + (unreadable.size() - dirs) + " names could not be read; "
+                    + filled + " paths filled from copies (" + verified + " verified against the drive, "
+                    + (filled - verified) + " unverified)");
+            int shown = 0;
+            for (Alternates.Unreadable u : unreadable) {
+                if (shown++ == 10) { out.add("  ... (see the report)"); break; }
+                out.add("  " + Names.display(u.path()) + (u.directory() ? "/" : "") + ": "
+                        + (u.filledFrom() == null ? "nothing could fill it" : u.pathsFilled() + " paths from " + Names.display(Names.bytes(u.filledFrom()))));
+            }
+        }
         return out;
     }
 
@@ -136,6 +158,11 @@ public final class RescueReport {
                 .field("bytesSpliced", bytesSpliced()).field("bytesLost", bytesLost())
                 .field("damagedInodes", damaged.size()).field("inodesWithLoss", inodesWithLoss())
                 .field("abandonedReads", lostWorkers).field("unverifiableInodes", unverifiable.size())
+                .field("unreadableDirs", unreadable.stream().filter(Alternates.Unreadable::directory).count())
+                .field("unreadableNames", unreadable.stream().filter(u -> !u.directory()).count())
+                .field("pathsFilled", unreadable.stream().mapToLong(Alternates.Unreadable::pathsFilled).sum())
+                .field("pathsVerified", unreadable.stream().mapToLong(Alternates.Unreadable::pathsVerified).sum())
+                .field("pathsUnverified", unreadable.stream().mapToLong(Alternates.Unreadable::pathsUnverified).sum())
                 .endObject();
         j.field("exitCode", exitCode());
         j.name("damaged").beginArray();
@@ -146,6 +173,17 @@ public final class RescueReport {
             j.beginObject().name("paths").beginArray();
             for (byte[] p : u.paths()) j.path(p);
             j.endArray().field("ino", u.ino()).field("size", u.size()).field("why", u.why()).endObject();
+        }
+        j.endArray();
+        j.name("unreadable").beginArray();
+        for (Alternates.Unreadable u : unreadable) {
+            j.beginObject().pathField("path", u.path()).field("kind", u.directory() ? "directory" : "name")
+                    .field("error", u.error()).field("filledFrom", u.filledFrom() == null ? null : Names.display(Names.bytes(u.filledFrom())))
+                    .field("pathsFilled", u.pathsFilled()).field("pathsVerified", u.pathsVerified())
+                    .field("pathsUnverified", u.pathsUnverified());
+            j.name("unverifiedPaths").beginArray();
+            for (byte[] p : u.unverified()) j.path(p);
+            j.endArray().endObject();
         }
         j.endArray();
         j.endObject();

@@ -43,6 +43,22 @@ public final class TreeScanner {
          * {@link ScannedPath#parentFd()} must end here.
          */
         default void closing(int dirFd) throws IOException {}
+
+        /**
+         * A directory whose own lstat worked but which could not be opened or listed (EIO, a
+         * stall past the timeout): instead of {@link #visit}, and nothing below it is walked.
+         * The walk has reported it already. The default visits it as it is (an empty
+         * directory with its own metadata).
+         */
+        default void unreadableDir(ScannedPath dir, String why) throws IOException { visit(dir); }
+
+        /**
+         * A name in a listing whose lstat (or readlink) failed or stalled: nothing is known of
+         * it but its name. The walk has reported it already; the default does nothing more.
+         *
+         * @param parentFd the directory holding it, valid as for {@link ScannedPath#parentFd()}
+         */
+        default void unreadableEntry(byte[] path, int parentFd, byte[] name, String why) throws IOException {}
     }
 
     /** One directory on the walk's stack. */
@@ -52,7 +68,7 @@ public final class TreeScanner {
         final byte[] path;
         /** Null for the root, whose descriptor the walk holds outside the window. */
         final DirWindow.Dir held;
-        /** Its names, sorted, and what looking each up found; null until listed. */
+        /** Its names, sorted, and what looking each up found; null until listed (at once for all but the root). */
         List<byte[]> names;
         ScanCalls.Looked[] looked;
         int next;
@@ -131,27 +147,34 @@ public final class TreeScanner {
         }
     }
 
-    /** Lists the directory of f (sorted) and looks up every name; a listing that fails or hangs leaves it empty, reported. */
-    private void list(Frame f, int fd) throws IOException {
+    /**
+     * Lists the directory of f (sorted) and looks up every name; returns why it could not be
+     * listed (reported here), else null. An unlisted directory has no names.
+     */
+    private String list(Frame f, int fd) throws IOException {
         f.names = List.of();
         f.looked = new ScanCalls.Looked[0];
-        if (fd < 0) return;
+        if (fd < 0) return "not open";
         byte[] shown = f.path.length == 0 ? Names.DOT : f.path;
         List<byte[]> names;
         try {
             names = calls.list(fd);
         } catch (PosixException e) {
             MachineLimitException.check(e, shown);
-            problems.report(Grade.FAILED, shown, "cannot read directory: " + e.reason());
-            return;
+            return unreadable(shown, "cannot read directory: " + e.reason());
         } catch (ReadTimeoutException e) {
-            problems.report(Grade.FAILED, shown, "cannot read directory: " + e.getMessage());
-            return;
+            return unreadable(shown, "cannot read directory: " + e.getMessage());
         }
         names.removeIf(n -> filter.excludes(Names.join(f.path, n))); // by name: an excluded path costs the drive no lstat
         names.sort(Names::compare);
         f.names = names;
         f.looked = calls.look(fd, names);
+        return null;
+    }
+
+    private String unreadable(byte[] path, String why) {
+        problems.report(Grade.FAILED, path, why);
+        return why;
     }
 
     /** Visits one name of the directory at dirFd; returns the frame to descend into when it is a directory. */
@@ -161,6 +184,7 @@ public final class TreeScanner {
         Stat st = looked.stat();
         if (st == null) {
             problems.report(Grade.FAILED, path, looked.error());
+            v.unreadableEntry(path, dirFd, name, looked.error());
             return null;
         }
         String leftOut = filter.leaveOut(path, st);
@@ -183,19 +207,31 @@ public final class TreeScanner {
             return null;
         }
         ScannedPath sp = new ScannedPath(path, name, dirFd, st, target);
-        v.visit(sp);
-        if (type != Stat.S_IFDIR) return null;
+        if (type != Stat.S_IFDIR) {
+            v.visit(sp);
+            return null;
+        }
+        // A directory is opened and listed before it is visited: one that cannot be is no
+        // empty directory, and its visitor is told so instead.
         int sub;
         try {
             sub = calls.openDir(dirFd, name);
         } catch (PosixException e) {
             MachineLimitException.check(e, path);
-            problems.report(Grade.FAILED, path, "cannot open directory: " + e.reason());
+            v.unreadableDir(sp, unreadable(path, "cannot open directory: " + e.reason()));
             return null;
         } catch (ReadTimeoutException e) {
-            problems.report(Grade.FAILED, path, "cannot open directory: " + e.getMessage());
+            v.unreadableDir(sp, unreadable(path, "cannot open directory: " + e.getMessage()));
             return null;
         }
-        return new Frame(sp, path, window.opened(sub, st));
+        Frame f = new Frame(sp, path, window.opened(sub, st));
+        String why = list(f, sub);
+        if (why != null) {
+            window.close(f.held);
+            v.unreadableDir(sp, why);
+            return null;
+        }
+        v.visit(sp);
+        return f;
     }
 }

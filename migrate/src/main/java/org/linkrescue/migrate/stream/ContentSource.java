@@ -52,6 +52,12 @@ public interface ContentSource {
         return startOpen(path, parentFd, name, stat);
     }
 
+    /**
+     * Where copies of what the drive could not read may be, for a scan of the tree at
+     * sourceRoot (see {@link Alternates}); the default has none.
+     */
+    default Alternates alternates(byte[] sourceRoot) { return Alternates.NONE; }
+
     /** How many opens (or runs of opens, see {@link #startOpens}) a caller may have in flight at once. */
     default int opensInFlight() { return 1; }
 
