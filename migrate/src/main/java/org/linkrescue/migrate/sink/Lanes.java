@@ -115,7 +115,12 @@ final class Lanes implements AutoCloseable {
      * @throws IOException a lane failed on an earlier entry (or, waiting for content, on this one)
      */
     long dispatch(Entry e, SafePath p, SafePath target, Content content, boolean owned, boolean reads) throws IOException {
-        rethrow();
+        try {
+            rethrow();
+        } catch (IOException | RuntimeException | Error stopped) {
+            if (owned) closeQuietly(content); // it never reaches a lane, which would have closed it
+            throw stopped;
+        }
         long seq = next++;
         map.place(seq, p, e.type() == EntryType.DIRECTORY, target);
         Lane lane = lanes[map.lane];
@@ -124,8 +129,10 @@ final class Lanes implements AutoCloseable {
         lane.put++;
         lane.last = seq;
         while (!lane.queue.put(it, ROOM_WAIT_NANOS)) {
-            if (!lane.thread.isAlive()) throw new IllegalStateException("lane " + lane.index + " ended");
-            if (Thread.interrupted()) {
+            boolean ended = !lane.thread.isAlive();
+            if (ended || Thread.interrupted()) {
+                if (owned) closeQuietly(content);
+                if (ended) throw new IllegalStateException("lane " + lane.index + " ended");
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted");
             }

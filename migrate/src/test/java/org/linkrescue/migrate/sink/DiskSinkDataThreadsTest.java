@@ -50,7 +50,7 @@ class DiskSinkDataThreadsTest {
     }
 
     /** Bytes in memory a sink may keep past accept; feeding the retained handle waits for gate. */
-    static final class Held implements Content, Retainable {
+    static class Held implements Content, Retainable {
         final byte[] bytes;
         final CountDownLatch gate;
         final AtomicInteger open = new AtomicInteger();

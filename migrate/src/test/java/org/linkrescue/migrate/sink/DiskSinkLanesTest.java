@@ -253,6 +253,46 @@ class DiskSinkLanesTest {
     }
 
     @Test
+    void aHandleKeptForAnEntryRefusedBecauseALaneFailedIsClosed() throws Exception {
+        open(base.resolve("t"), 2);
+        IOException eio = new org.linkrescue.migrate.fs.PosixException("read", Names.bytes("src/f"), 5);
+        CountDownLatch failed = new CountDownLatch(1);
+        sink.accept(dir("a"), null);
+        class Failing implements Content, org.linkrescue.migrate.stream.Retainable { // a lane's own failure, met after accept returned
+            @Override public long size() { return 10; }
+            @Override public org.linkrescue.migrate.stream.Provenance provenance() { return org.linkrescue.migrate.stream.Provenance.CLEAN; }
+            @Override public void feed(Chunks out) throws IOException { throw eio; }
+
+            @Override
+            public Content retain() {
+                return new Content() {
+                    @Override public long size() { return 10; }
+                    @Override public org.linkrescue.migrate.stream.Provenance provenance() { return org.linkrescue.migrate.stream.Provenance.CLEAN; }
+                    @Override public void feed(Chunks out) throws IOException { failed.countDown(); throw eio; }
+                };
+            }
+        }
+        sink.accept(file("a/bad", 10), new Failing());
+        // The next entry's bytes are kept (retained) before the sink learns that a lane failed: the
+        // window the run's stop falls into when a lane fails while the caller is between entries.
+        Held late = new Held("late") {
+            @Override
+            public Content retain() {
+                try {
+                    assertTrue(failed.await(10, TimeUnit.SECONDS));
+                    Thread.sleep(200); // the lane records its failure right after feed throws
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                return super.retain();
+            }
+        };
+        assertSame(eio, assertThrows(IOException.class, () -> sink.accept(file("a/late", 4), late)));
+        sink.close();
+        assertEquals(0, late.open.get(), "the handle kept for the refused entry was closed");
+    }
+
+    @Test
     void aFullTargetMetOnOneLaneStopsEveryLaneOnce() throws Exception {
         assumeTrue(Posix.isRoot(), "needs root to mount a 1 MiB tmpfs; skipped");
         Path mnt = Files.createDirectory(base.resolve("small"));
