@@ -62,6 +62,40 @@ class PeerExtractTest {
         assertContents(s, out);
     }
 
+    /**
+     * A hard link's header carries no pax mtime (TarWriter): both tools give the inode the
+     * nanoseconds of its file entry all the same, as they set nothing from a link's header.
+     */
+    @Test
+    void t02b_bothToolsGiveALinkedInodeItsFileEntrysNanosecondsThoughTheLinkHeaderHasNone() throws IOException {
+        Entry f = new Entry(b("d/f"), EntryType.FILE, 0644, 0, 0, null, null, 3, 1_700_000_000L, 123_456_789,
+                null, 0, 0, null);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (TarWriter w = new TarWriter(bytes)) {
+            w.putEntry(new Entry(b("d"), EntryType.DIRECTORY, 0755, 0, 0, null, null, 0, 1_600_000_000L, 0, null, 0, 0, null));
+            w.closeEntry();
+            w.putEntry(f);
+            w.write(b("abc"), 0, 3);
+            w.closeEntry();
+            w.putEntry(f.withPath(b("d/g")).asHardLinkTo(b("d/f")));
+            w.closeEntry();
+            w.finish();
+        }
+        Path a = tmp.resolve("links.tar");
+        Files.write(a, bytes.toByteArray());
+        for (String tool : new String[] {"tar", "bsdtar"}) {
+            Path out = Files.createDirectory(tmp.resolve(tool));
+            Peer.Result r = Peer.run(out, null, tool, "-xpf", a.toString());
+            assertEquals("", r.err(), tool);
+            assertEquals(0, r.rc(), tool);
+            for (String p : new String[] {"d/f", "d/g"}) {
+                java.nio.file.attribute.FileTime t = Files.getLastModifiedTime(out.resolve(p));
+                assertEquals(java.time.Instant.ofEpochSecond(1_700_000_000L, 123_456_789), t.toInstant(), tool + " " + p);
+            }
+            assertEquals(2, Files.getAttribute(out.resolve("d/g"), "unix:nlink"), tool);
+        }
+    }
+
     @Test
     void t03_bothToolsListOurOwnerNamesIncludingOnesOver32Bytes() throws IOException {
         Path a = archive(Specimen.oddTree());
