@@ -56,8 +56,23 @@ final class DirCache implements AutoCloseable {
         int len = p.end(n - 1);
         byte[] b = p.bytes();
         if (len == lastLen && Arrays.equals(lastBytes, 0, len, b, 0, len)) return lastFd;
-        // The deepest directory already open on the way: the longest key that is a prefix of p
-        // ending at a component. The keys are compared, not each level's prefix copied and
+        // The directory itself, open already: one hash of its path (the links of a snapshot's
+        // directory come from a few directories, each asked for again and again in turn).
+        Integer held = open.get(new Key(b, len)); // get: the most recently used now
+        if (held != null) {
+            lastBytes = b;
+            lastLen = len;
+            lastFd = held;
+            return held;
+        }
+        // Else its parent, open already (the next directory of a snapshot's tree): one hash more.
+        if (n >= 2) {
+            int up = p.end(n - 2);
+            Integer parent = open.get(new Key(b, up));
+            if (parent != null) return openBelow(p, n - 1, parent, b, len);
+        }
+        // Else the deepest directory already open on the way: the longest key that is a prefix
+        // of p ending at a component. The keys are compared, not each level's prefix copied and
         // hashed: a path N levels deep costs N bytes per key, not N prefixes of up to N bytes.
         Key best = null;
         for (Key k : open.keySet()) {
@@ -67,6 +82,12 @@ final class DirCache implements AutoCloseable {
         }
         int level = best == null ? 0 : levelEndingAt(p, best.bytes.length);
         int dir = best == null ? rootFd : open.get(best); // get: the most recently used now
+        return openBelow(p, level, dir, b, len);
+    }
+
+    /** Opens p's parent directory's levels from level on, below dir (level's parent), and keeps them. */
+    private int openBelow(SafePath p, int level, int dir, byte[] b, int len) throws Refused, PosixException {
+        int n = p.count() - 1;
         // Open the rest below it; only the deepest levels are kept (as many as the cache holds).
         for (int k = level; k < n; k++) {
             int next;

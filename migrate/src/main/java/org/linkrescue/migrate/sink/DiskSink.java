@@ -85,11 +85,13 @@ public final class DiskSink implements EntrySink {
          * ring); modes exactly (migrate copies the user's own tree; extract decides for itself);
          * a lane per core, up to 4 (a snapshot tree is nearly all hard links, which one thread
          * makes no faster than the kernel makes them in one directory: two threads in different
-         * directories make them almost twice as fast on two cores).
+         * directories make them almost twice as fast on two cores). The system property
+         * linkrescue.lanes sets the lanes (for measuring: 1 makes every entry on one thread).
          */
         public static Options defaults() {
             int cores = Runtime.getRuntime().availableProcessors();
-            return new Options(false, Posix.isRoot(), 32, cores > 1 ? 2 : 0, true, Math.max(1, Math.min(cores, 4)));
+            int lanes = Math.max(1, Math.min(Integer.getInteger("linkrescue.lanes", Math.min(cores, 4)), 64));
+            return new Options(false, Posix.isRoot(), 32, cores > 1 ? 2 : 0, true, lanes);
         }
 
         public Options withAllowExisting(boolean allow) {

@@ -96,7 +96,7 @@ final class HardLinks implements AutoCloseable {
         int dir = entries.parentOf(p);
         byte[] name = p.lastNameZ();
         while (true) {
-            byte[] fromName = from.lastNameZ();
+            byte[] fromName = from.sameLastName(p) ? name : from.lastNameZ();
             int fromDir;
             try {
                 fromDir = linkDirs.parentOf(from);

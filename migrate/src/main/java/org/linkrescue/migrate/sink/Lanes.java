@@ -84,6 +84,8 @@ final class Lanes implements AutoCloseable {
     }
 
     private final Lane[] lanes;
+    /** Entries handed to each lane, and the number of each lane's last; the dispatcher's only. */
+    private final long[] put, last;
     private final LaneMap map;
     /** Who waits for which lane to reach which entry: a slot per lane, and one for the dispatcher. */
     private final Waiter[] waiters;
@@ -95,12 +97,15 @@ final class Lanes implements AutoCloseable {
     Lanes(EntryWriter[] writers) {
         if (writers.length > TICKET_LANES) throw new IllegalArgumentException(writers.length + " lanes");
         this.lanes = new Lane[writers.length];
+        this.put = new long[writers.length];
+        this.last = new long[writers.length];
+        java.util.Arrays.fill(last, -1);
         this.waiters = new Waiter[writers.length + 1];
         for (int i = 0; i < waiters.length; i++) waiters[i] = new Waiter();
         for (int i = 0; i < writers.length; i++) lanes[i] = new Lane(i, writers[i]);
         this.map = new LaneMap(writers.length, new LaneMap.Load() {
-            @Override public long pending(int lane) { return lanes[lane].put - lanes[lane].made; }
-            @Override public long done(int lane) { return lanes[lane].done; }
+            @Override public long pending(int lane) { return put[lane] - lanes[lane].progress.made; }
+            @Override public long done(int lane) { return lanes[lane].progress.done; }
         }, MAX_KNOWN);
         for (Lane l : lanes) l.thread.start();
     }
@@ -126,8 +131,8 @@ final class Lanes implements AutoCloseable {
         Lane lane = lanes[map.lane];
         boolean awaited = content != null && !owned;
         Item it = new Item(seq, e, p, target, content, owned, reads, awaited, map.waitLane1, map.waitSeq1, map.waitLane2, map.waitSeq2);
-        lane.put++;
-        lane.last = seq;
+        put[lane.index]++;
+        last[lane.index] = seq;
         while (!lane.queue.put(it, ROOM_WAIT_NANOS)) {
             boolean ended = !lane.thread.isAlive();
             if (ended || Thread.interrupted()) {
@@ -159,7 +164,7 @@ final class Lanes implements AutoCloseable {
      * @throws IOException the first failure on any lane
      */
     void awaitIdle() throws IOException {
-        for (Lane l : lanes) await(waiters[lanes.length], l.index, l.last);
+        for (Lane l : lanes) await(waiters[lanes.length], l.index, last[l.index]);
         rethrow();
     }
 
@@ -219,18 +224,31 @@ final class Lanes implements AutoCloseable {
      */
     private void await(Waiter w, int l, long seq) {
         Lane lane = lanes[l];
-        if (lane.done >= seq) return;
+        Progress progress = lane.progress;
+        if (progress.done >= seq) return;
         lane.queue.nudge(); // a lane asleep over a short queue would otherwise wait out the linger
         w.lane = l;
         w.seq = seq;
         w.thread = Thread.currentThread(); // after lane and seq: a lane that sees the thread sees them
         boolean interrupted = false;
-        while (lane.done < seq) {
+        while (progress.done < seq) {
             LockSupport.park(this);
             if (Thread.interrupted()) interrupted = true;
         }
         w.thread = null;
         if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /**
+     * A lane's entries made (or skipped) and the number of the last, written by the lane alone,
+     * each in a cache line of its own: on a line with anything the dispatcher writes or reads per
+     * entry, every entry would move that line between the two cores twice.
+     */
+    @SuppressWarnings("unused")
+    private static final class Progress {
+        long p0, p1, p2, p3, p4, p5, p6;
+        volatile long made, done = -1;
+        long q0, q1, q2, q3, q4, q5, q6;
     }
 
     /** A thread waiting for a lane: woken by that lane once it has made the entry waited for. */
@@ -245,10 +263,8 @@ final class Lanes implements AutoCloseable {
         final EntryWriter writer;
         final Handoff<Item> queue = new Handoff<>(QUEUE, WAKE_AT, LINGER_NANOS);
         final Thread thread;
-        /** Entries handed to this lane, and the number of the last; the dispatcher's only. */
-        long put, last = -1;
-        /** Entries made (or skipped), and the number of the last; this lane's only. */
-        volatile long made, done = -1;
+        /** Written by this lane only. */
+        final Progress progress = new Progress();
 
         Lane(int index, EntryWriter writer) {
             this.index = index;
@@ -283,8 +299,8 @@ final class Lanes implements AutoCloseable {
                 } catch (Throwable t) {
                     fail(t);
                 } finally {
-                    made = made + 1;
-                    done = it.seq;
+                    progress.made = progress.made + 1;
+                    progress.done = it.seq;
                     wake(index, it.seq);
                 }
             }

@@ -91,6 +91,13 @@ final class SafePath {
 
     byte[] lastName() { return name(ends.length - 1); }
 
+    /** Whether o's last component is this one's (a file linked from its copy in the snapshot before has its name). */
+    boolean sameLastName(SafePath o) {
+        int i = ends.length - 1, j = o.ends.length - 1;
+        if (i < 0 || j < 0) return false;
+        return Arrays.equals(bytes, start(i), ends[i], o.bytes, o.start(j), o.ends[j]);
+    }
+
     /** The last component NUL-terminated, for a system call that takes it as it is ({@link org.linkrescue.migrate.fs.Posix#linkAtZ}). */
     byte[] lastNameZ() {
         int i = ends.length - 1, s = start(i);
