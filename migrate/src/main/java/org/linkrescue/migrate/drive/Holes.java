@@ -1,5 +1,7 @@
 package org.linkrescue.migrate.drive;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.Arrays;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
@@ -19,28 +21,69 @@ public final class Holes {
 
     private Holes() {}
 
+    /** Where data and holes begin: the file system's lseek, or a test's. */
+    interface Seeks {
+        Seeks POSIX = new Seeks() {
+            @Override public long nextData(int fd, long from) throws PosixException { return Posix.nextData(fd, from); }
+            @Override public long nextHole(int fd, long from) throws PosixException { return Posix.nextHole(fd, from); }
+        };
+
+        long nextData(int fd, long from) throws PosixException;
+
+        long nextHole(int fd, long from) throws PosixException;
+    }
+
     /**
      * The data runs of fd's file as (offset, length) pairs in order, up to st's size; null when
      * it has no hole worth keeping, or when the file system cannot say (then it is read whole).
      */
     public static long[] of(int fd, Stat st) {
-        long size = st.size();
-        if (size < SMALLEST || st.blocks() * 512 >= size) return null;
-        long[] runs = new long[16];
-        int n = 0;
+        if (!mayHaveHoles(st)) return null;
         try {
-            long off = 0;
-            while (off < size) {
-                long data = Posix.nextData(fd, off);
-                if (data < 0 || data >= size) break; // a hole to the end
-                long hole = Math.min(size, Posix.nextHole(fd, data));
-                if (n == runs.length) runs = Arrays.copyOf(runs, 2 * n);
-                runs[n++] = data;
-                runs[n++] = hole - data;
-                off = hole;
-            }
+            return runs(fd, st.size(), Seeks.POSIX);
         } catch (PosixException e) {
             return null; // EINVAL (no SEEK_DATA here), EIO...: read it whole, as any file
+        }
+    }
+
+    /**
+     * As {@link #of(int, Stat)}, with the lseek calls made on calls' timed worker: finding the
+     * holes walks the file's extent tree, which lies on the failing drive as its data does, and
+     * a stall there must cost the timeout, not the run. A file whose holes could not be found in
+     * time is read whole; its reads are timed, and a hang among them is handled as one.
+     */
+    public static long[] of(int fd, Stat st, TimedCalls calls) {
+        return of(fd, st, calls, Seeks.POSIX);
+    }
+
+    static long[] of(int fd, Stat st, TimedCalls calls, Seeks seeks) {
+        if (!mayHaveHoles(st)) return null;
+        try {
+            return calls.call("lseek SEEK_DATA", () -> runs(fd, st.size(), seeks));
+        } catch (InterruptedIOException e) {
+            Thread.currentThread().interrupt(); // the run is stopping: the next timed call says so
+            return null;
+        } catch (IOException e) {
+            return null; // timed out, EINVAL, EIO: read it whole
+        }
+    }
+
+    private static boolean mayHaveHoles(Stat st) {
+        return st.size() >= SMALLEST && st.blocks() * 512 < st.size();
+    }
+
+    private static long[] runs(int fd, long size, Seeks seeks) throws PosixException {
+        long[] runs = new long[16];
+        int n = 0;
+        long off = 0;
+        while (off < size) {
+            long data = seeks.nextData(fd, off);
+            if (data < 0 || data >= size) break; // a hole to the end
+            long hole = Math.min(size, seeks.nextHole(fd, data));
+            if (n == runs.length) runs = Arrays.copyOf(runs, 2 * n);
+            runs[n++] = data;
+            runs[n++] = hole - data;
+            off = hole;
         }
         if (n == 2 && runs[0] == 0 && runs[1] == size) return null;
         return Arrays.copyOf(runs, n);

@@ -162,7 +162,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
     public long[] runs() {
         if (!runsKnown) {
             runsKnown = true;
-            runs = fd >= 0 && resolved == null && !fed && copied == 0 ? Holes.of(fd, stat) : null;
+            runs = fd >= 0 && resolved == null && !fed && copied == 0 ? Holes.of(fd, stat, src.reads().calls()) : null;
         }
         return runs;
     }
