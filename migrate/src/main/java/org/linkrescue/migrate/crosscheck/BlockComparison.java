@@ -3,6 +3,7 @@ package org.linkrescue.migrate.crosscheck;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.linkrescue.migrate.drive.BadRanges;
 import org.linkrescue.migrate.drive.ByteRange;
 
@@ -60,7 +61,7 @@ final class BlockComparison {
     }
 
     private void extend(long s, long e, long differing, List<String> zeros, String agreement, boolean srcZero) {
-        if (runStart >= 0 && runEnd == s && zeros.equals(runZeros) && java.util.Objects.equals(agreement, runAgreement)) {
+        if (runStart >= 0 && runEnd == s && zeros.equals(runZeros) && Objects.equals(agreement, runAgreement)) {
             runEnd = e;
             runDiffering += differing;
             return;

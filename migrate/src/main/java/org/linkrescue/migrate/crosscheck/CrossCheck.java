@@ -2,6 +2,7 @@ package org.linkrescue.migrate.crosscheck;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,7 +140,7 @@ public final class CrossCheck {
             inodesCompared++;
             ReadThrough in = new ReadThrough(fd, st.size(), reads);
             BlockComparison cmp = new BlockComparison(SECTOR, usedNames);
-            byte[][] bufs = java.util.Arrays.copyOf(copyBufs, fds.length);
+            byte[][] bufs = Arrays.copyOf(copyBufs, fds.length);
             for (long off = 0; off < st.size(); ) {
                 int n = in.readFully(src);
                 for (int i = 0; i < fds.length; i++) readCopy(fds[i], bufs[i], n, off, used.get(i));

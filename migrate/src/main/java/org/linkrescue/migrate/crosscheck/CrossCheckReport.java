@@ -3,8 +3,10 @@ package org.linkrescue.migrate.crosscheck;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.ByteRange;
 import org.linkrescue.migrate.report.Summary;
@@ -32,8 +34,8 @@ public record CrossCheckReport(List<Finding> findings, List<String> alternates, 
      * The ranges of each inode where SOURCE holds zeros of whole blocks and a copy does not:
      * "devId:ino" -> ranges (what migrate --cross-check treats as bad).
      */
-    public java.util.Map<String, List<ByteRange>> sourceZeros() {
-        java.util.Map<String, List<ByteRange>> out = new java.util.HashMap<>();
+    public Map<String, List<ByteRange>> sourceZeros() {
+        Map<String, List<ByteRange>> out = new HashMap<>();
         for (Finding f : findings) {
             List<ByteRange> r = new ArrayList<>();
             for (Disagreement d : f.ranges()) if (d.sourceZeros()) r.add(d.range());
