@@ -56,7 +56,7 @@ final class ArchiveCommand implements Callable<Integer> {
         BlockReader drive = ddrescue.drive(src, false, console.err());
         CrossCheckReport cc = crossCheck.run(src, options, drive, console, common.quiet);
         drive = CrossCheckOption.zeroedBlocksFailing(drive, cc);
-        try (Session s = new Session(console, common, "archive"); Sources.Rescue r = new Sources.Rescue(options, s, drive)) {
+        try (Session s = new Session(console, common, "archive"); Sources.Rescue r = new Sources.Rescue(options, rescue.passes(), s, drive)) {
             ddrescue.place(s.report);
             s.report.place("source", Args.display(source)).place("archive", Args.display(file))
                     .place("compression", compression.cliName());
@@ -65,7 +65,8 @@ final class ArchiveCommand implements Callable<Integer> {
                 // A file is written under FILE.partial and renamed once complete; stdout cannot be.
                 try (PartialArchive partial = Args.isStdio(file) ? null : PartialArchive.create(Path.of(file))) {
                     OutputStream raw = new BufferedOutputStream(partial == null ? Args.openOutput(file, console) : partial.stream(), 64 * 1024);
-                    TarSink sink = TarSink.open(raw, compression, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
+                    TarSink sink = TarSink.open(raw, compression, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of)
+                            .holdPendingIn(options.spoolDir()); // damaged files go last, once their bad areas are settled
                     PathFilter filter = exclusions.and(Args.notTheArchive(file));
                     s.estimate(src);
                     r.evacuation(readOrder, filter).run(src, sink, Evacuation.SinkKind.CONSUMES_BYTES);

@@ -56,7 +56,7 @@ final class MigrateCommand implements Callable<Integer> {
         BlockReader drive = ddrescue.drive(src, false, console.err());
         CrossCheckReport cc = crossCheck.run(src, options, drive, console, common.quiet);
         drive = CrossCheckOption.zeroedBlocksFailing(drive, cc);
-        try (Session s = new Session(console, common, "migrate"); Sources.Rescue r = new Sources.Rescue(options, s, drive)) {
+        try (Session s = new Session(console, common, "migrate"); Sources.Rescue r = new Sources.Rescue(options, rescue.passes(), s, drive)) {
             ddrescue.place(s.report);
             s.report.place("source", Args.display(source)).place("target", Args.display(target));
             return s.run(() -> {
@@ -75,7 +75,7 @@ final class MigrateCommand implements Callable<Integer> {
                             // Written under FILE.partial and renamed once complete, as archive -f does.
                             if (!Args.isStdio(archiveCopy)) copy = PartialArchive.create(Path.of(archiveCopy));
                             TarSink tar = TarSink.open(new BufferedOutputStream(copy == null ? Args.openOutput(archiveCopy, console) : copy.stream(), 64 * 1024),
-                                    c, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of);
+                                    c, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of).holdPendingIn(options.spoolDir());
                             sink = new TeeSink(sink, tar);
                             filter = exclusions.and(Args.notTheArchive(archiveCopy));
                         } catch (Exception e) {

@@ -2,6 +2,7 @@ package org.linkrescue.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.linkrescue.migrate.report.ProblemLog;
 import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.report.Summary;
@@ -18,6 +19,7 @@ final class Progress implements AutoCloseable {
     private long lastBytes;
     private long lastNanos = System.nanoTime();
     private double rate; // bytes/s, smoothed
+    private volatile Supplier<String> rescue = () -> null;
 
     Progress(PrintStream err, RunTotals totals, ProblemLog problems) {
         this.totals = totals;
@@ -38,6 +40,9 @@ final class Progress implements AutoCloseable {
         return line(bytes);
     }
 
+    /** What the line ends with: a rescue in passes says its pass, untried and bad bytes. */
+    void rescueStatus(Supplier<String> status) { rescue = status; }
+
     String line(long bytes) {
         long expected = totals.expectedBytes();
         StringBuilder sb = new StringBuilder();
@@ -50,6 +55,8 @@ final class Progress implements AutoCloseable {
             long eta = (long) ((expected - bytes) / rate);
             sb.append(String.format(Locale.ROOT, "  ETA %d:%02d:%02d", eta / 3600, eta / 60 % 60, eta % 60));
         }
+        String r = rescue.get();
+        if (r != null) sb.append("  ").append(r);
         return sb.toString();
     }
 

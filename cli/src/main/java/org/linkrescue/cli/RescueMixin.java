@@ -1,6 +1,8 @@
 package org.linkrescue.cli;
 
 import java.nio.file.Path;
+import java.util.Set;
+import org.linkrescue.migrate.rescue.Pass;
 import org.linkrescue.migrate.rescue.RescueOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,6 +23,20 @@ final class RescueMixin {
     @Option(names = "--spool-dir", paramLabel = "DIR",
             description = "Where a damaged file's readable bytes wait while copies are checked (default: the temp dir; a healthy disk).")
     String spoolDir;
+
+    @Option(names = "--passes", paramLabel = "LIST",
+            description = {"The rescue's passes, comma-separated: copy, scrape, retry, splice, or all (default: all).",
+                    "copy alone reads the tree once, skipping past bad areas: the healthy data is out fast, damaged files keep zeros there (reported)."})
+    String passes;
+
+    /** The passes to run; a wrong list is a usage error. */
+    Set<Pass> passes() {
+        try {
+            return passes == null ? Pass.ALL : Pass.parse(passes);
+        } catch (IllegalArgumentException e) {
+            throw new ExitCodes.UsageException(e.getMessage());
+        }
+    }
 
     /** The options; a wrong value is a usage error. */
     RescueOptions options() {

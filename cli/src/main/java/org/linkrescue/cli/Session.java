@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.linkrescue.migrate.pipeline.SizeEstimate;
 import org.linkrescue.migrate.report.Outcome;
 import org.linkrescue.migrate.report.ProblemLog;
@@ -37,6 +38,11 @@ final class Session implements AutoCloseable {
         this.problems = new ProblemLog(console.err());
         this.report = new RunReport(command);
         if (console.terminal() && !options.quiet) progress = new Progress(console.err(), totals, problems);
+    }
+
+    /** Lets the progress line end with what status says of the rescue (null: nothing). */
+    void rescueStatus(Supplier<String> status) {
+        if (progress != null) progress.rescueStatus(status);
     }
 
     /**

@@ -9,6 +9,9 @@ import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.scan.PathFilter;
 import org.linkrescue.migrate.pipeline.Evacuation;
+import java.util.Set;
+import org.linkrescue.migrate.rescue.LaterPasses;
+import org.linkrescue.migrate.rescue.Pass;
 import org.linkrescue.migrate.rescue.RescueContentSource;
 import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.rescue.RescueReport;
@@ -82,10 +85,12 @@ final class Sources {
         private final RescueContentSource source;
         private final Session session;
 
-        Rescue(RescueOptions options, Session session, BlockReader drive) {
+        /** @param passes the rescue's passes (good data first, bad areas last: see {@link LaterPasses}) */
+        Rescue(RescueOptions options, Set<Pass> passes, Session session, BlockReader drive) {
             this.session = session;
-            this.source = new RescueContentSource(options, session.problems, report, drive);
+            this.source = new RescueContentSource(options, session.problems, report, drive).inPasses(passes);
             session.report.rawSection("rescue", report::write);
+            session.rescueStatus(new PassProgress(source)::line);
         }
 
         Evacuation evacuation(Evacuation.ReadOrder order, PathFilter filter) {

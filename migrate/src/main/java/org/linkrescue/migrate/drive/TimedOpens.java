@@ -35,8 +35,8 @@ public final class TimedOpens {
     public int lanes() { return lanes; }
 
     /**
-     * An open file and what fstat said of it; early: its whole content when the open was asked
-     * to read a small file at once and could (else null), in the worker's buffer, valid only
+     * An open file and what fstat said of it; early: its content, as far as the drive gave it,
+     * when the open was asked to read a small file at once (else null), in the worker's buffer, valid only
      * until this caller's next call here and only on the calling thread ({@link Early}).
      */
     public record Opened(int fd, Stat stat, Early early, boolean firstReadHung) {
@@ -45,19 +45,34 @@ public final class TimedOpens {
         public Opened(int fd, Stat stat, Early early) { this(fd, stat, early, false); }
     }
 
-    /** Bytes an open read at once, in a worker's buffer that the worker's next call overwrites. */
+    /**
+     * Bytes an open read at once, in a worker's buffer that the worker's next call overwrites:
+     * the whole file, or (a read that failed or came back short) as much as the drive gave.
+     */
     public static final class Early {
         private final TimedWorker worker;
         private final long call;
         private final Thread caller;
         private final ByteBuffer bytes;
+        private final String failure;
 
-        private Early(TimedWorker worker, long call, Thread caller, ByteBuffer bytes) {
+        private Early(TimedWorker worker, long call, Thread caller, ByteBuffer bytes, String failure) {
             this.worker = worker;
             this.call = call;
             this.caller = caller;
             this.bytes = bytes;
+            this.failure = failure;
         }
+
+        /** Whether the read gave the whole file. */
+        public boolean whole() { return failure == null; }
+
+        /**
+         * Why the read stopped before the end: "read: EIO (...)" when it failed (at the end of
+         * the bytes it gave), "" when it came back short (a bad block starts there, on a failing
+         * drive); null for the whole file.
+         */
+        public String failure() { return failure; }
 
         /** The bytes, or null when the buffer may have been reused since (or this is another thread). */
         public ByteBuffer bytes() {
@@ -128,7 +143,7 @@ public final class TimedOpens {
     /**
      * {@link #startOpen}, and when the file turns out to hold 1 to readUpTo bytes (at most the
      * buffer size), also reads it whole into the worker's buffer in the same call. A read that
-     * fails or comes back short is dropped silently: the content reads again the usual way.
+     * fails or comes back short gives what it got and why it stopped ({@link Early#failure}).
      */
     public PendingOpen startOpenAndRead(int dirFd, byte[] name, int flags, long readUpTo) {
         return startOpens(new int[] {dirFd}, new byte[][] {name}, flags, readUpTo)[0];
@@ -173,15 +188,17 @@ public final class TimedOpens {
                     if (size > 0 && size <= run.readUpTo && packed + size <= buffer.capacity()) {
                         ByteBuffer into = buffer.slice(packed, (int) size);
                         int n = 0;
+                        String failure = null;
                         try {
                             n = reader.pread(o.fd(), into, (int) size, 0);
+                            if (n < size) failure = "";
                         } catch (PosixException e) {
-                            // the drive's error is met again, and handled, by the usual read
+                            failure = "read: " + e.reason();
                         }
-                        if (n == size) {
-                            o = new Opened(o.fd(), o.stat(), new Early(w, w.calls(), caller, into.duplicate().position(0).limit(n)));
-                            packed += n;
-                        }
+                        // What a failed read gave is kept too: a rescue in passes goes on from
+                        // there instead of reading the bad block a second time.
+                        o = new Opened(o.fd(), o.stat(), new Early(w, w.calls(), caller, into.duplicate().position(0).limit(n), failure));
+                        packed += n;
                     }
                     p.result = o;
                 } catch (Throwable e) {

@@ -251,6 +251,19 @@ public final class Posix {
         }
     }
 
+    /** Writes all len bytes of buf[off..] at file offset pos, staged as {@link #writeFully(int, byte[], int, int)} stages them. */
+    public static void pwriteFully(int fd, byte[] buf, int off, int len, long pos) throws PosixException {
+        ByteBuffer staging = WRITE_STAGING.get();
+        int done = 0;
+        while (done < len) {
+            int n = Math.min(staging.capacity(), len - done);
+            staging.clear();
+            staging.put(buf, off + done, n).flip();
+            pwriteFully(fd, staging, n, pos + done);
+            done += n;
+        }
+    }
+
     /** Writes len bytes of a direct buffer (from its position) at file offset off; the file position stays. */
     public static void pwriteFully(int fd, ByteBuffer direct, int len, long off) throws PosixException {
         int done = 0;

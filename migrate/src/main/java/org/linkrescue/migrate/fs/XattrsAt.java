@@ -68,6 +68,33 @@ public final class XattrsAt {
         }
     }
 
+    /** The value of attribute attr of the open file fd; null when it has none (ENODATA). */
+    public static byte[] getOf(int fd, byte[] attr) throws PosixException {
+        byte[] cattr = Names.cstr(attr);
+        for (int attempt = 0; ; attempt++) {
+            long need = Posix.c().fgetxattr(fd, cattr, null, 0);
+            if (need < 0) {
+                if (Posix.errno() == Errno.ENODATA) return null;
+                throw new PosixException("getxattr", null, Posix.errno());
+            }
+            byte[] buf = new byte[(int) need];
+            if (need == 0) return buf;
+            long n = Posix.c().fgetxattr(fd, cattr, buf, buf.length);
+            if (n < 0) {
+                if (Posix.errno() == Errno.ERANGE && attempt < 5) continue;
+                if (Posix.errno() == Errno.ENODATA) return null;
+                throw new PosixException("getxattr", null, Posix.errno());
+            }
+            return n == buf.length ? buf : Arrays.copyOf(buf, (int) n);
+        }
+    }
+
+    /** Sets (creates or replaces) attribute attr of the open file fd. */
+    public static void setOf(int fd, byte[] attr, byte[] value) throws PosixException {
+        if (Posix.c().fsetxattr(fd, Names.cstr(attr), value, value.length, 0) != 0)
+            throw new PosixException("setxattr", null, Posix.errno());
+    }
+
     /** Sets (creates or replaces) attribute attr of dirFd/name. */
     public static void set(int dirFd, byte[] name, byte[] attr, byte[] value) throws PosixException {
         if (Posix.c().lsetxattr(procPath(dirFd, name), Names.cstr(attr), value, value.length, 0) != 0)

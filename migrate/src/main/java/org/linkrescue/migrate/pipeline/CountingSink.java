@@ -5,16 +5,20 @@ import java.util.ArrayDeque;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.stream.Content;
-import org.linkrescue.migrate.stream.Retainable;
 import org.linkrescue.migrate.stream.EntrySink;
+import org.linkrescue.migrate.stream.PendingFiles;
+import org.linkrescue.migrate.stream.Provenance;
+import org.linkrescue.migrate.stream.Retainable;
 
 /**
  * Counts what the sink took, for totals, progress and the exit code (damaged contents). A
  * content the sink still writes on a thread of its own (not {@link Retainable#settled()}) counts
  * its bytes and its damage once that ends: it is looked at again after each later entry, and
- * at the latest once the sink has finished.
+ * at the latest once the sink has finished. A content a rescue in passes left pending counts its
+ * damage when its bytes are final ({@link PendingFiles.PendingFile#complete}), not the zeros it
+ * was delivered with.
  */
-final class CountingSink implements EntrySink {
+final class CountingSink implements EntrySink, PendingFiles {
     private final EntrySink sink;
     private final RunTotals totals;
     /** In the order taken; a few at a time: the sink's data threads hold that many files at most. */
@@ -38,7 +42,26 @@ final class CountingSink implements EntrySink {
 
     private void countContent(Content c) {
         totals.addBytes(c.size());
-        totals.inodeRead(c.provenance().damaged());
+        Provenance p = c.provenance();
+        totals.inodeRead(p.damaged() && !p.pending());
+    }
+
+    /** The sink's pending file (when it takes late bytes), its final damage counted. */
+    @Override
+    public PendingFile reopen(byte[] path) throws IOException {
+        PendingFile f = sink instanceof PendingFiles files ? files.reopen(path) : null;
+        if (f == null) return null;
+        return new PendingFile() {
+            @Override public void read(long off, byte[] b, int from, int len) throws IOException { f.read(off, b, from, len); }
+            @Override public void write(long off, byte[] b, int from, int len) throws IOException { f.write(off, b, from, len); }
+            @Override public void close() throws IOException { f.close(); }
+
+            @Override
+            public void complete(Provenance p) throws IOException {
+                f.complete(p);
+                if (p.damaged()) totals.damagedAfterRead();
+            }
+        };
     }
 
     @Override

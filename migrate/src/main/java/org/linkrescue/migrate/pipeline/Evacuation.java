@@ -13,7 +13,10 @@ import org.linkrescue.migrate.stream.Problems;
 /**
  * archive and migrate: scan -> link table -> content -> sink, in one pass. The scan (with the
  * opening, and for a sink that consumes bytes, the reading of small files) runs on the calling
- * thread; the sink runs on its own thread behind a bounded queue.
+ * thread; the sink runs on its own thread behind a bounded queue. Once the sink has taken every
+ * entry, the source settles what it left pending (a rescue in passes reads and splices the bad
+ * areas it skipped, into the sink, see {@link ContentSource#settlePending}), and then the sink
+ * is finished.
  */
 public final class Evacuation {
     /**
@@ -119,7 +122,8 @@ public final class Evacuation {
      */
     public void run(byte[] sourceRoot, EntrySink sink, SinkKind kind) throws IOException {
         int ring = kind == SinkKind.CONSUMES_BYTES ? tuning.ringBytes() : 0;
-        try (ReadAhead ahead = new ReadAhead(new CountingSink(sink, totals), tuning.depth(), ring, tuning.preReadMax(), tuning.readers(), laterPaths, tuning.order())) {
+        CountingSink counted = new CountingSink(sink, totals);
+        try (ReadAhead ahead = new ReadAhead(counted, tuning.depth(), ring, tuning.preReadMax(), tuning.readers(), laterPaths, tuning.order())) {
             SourceStream stream = new SourceStream(source, ahead, problems, totals, scanCalls, source.alternates(sourceRoot));
             try {
                 new TreeScanner(problems, filter, scanCalls).walk(sourceRoot, stream);
@@ -128,7 +132,7 @@ public final class Evacuation {
                 throw e;
             }
             totals.scanEnded();
-            ahead.finish();
+            ahead.finish(() -> source.settlePending(sourceRoot, counted)); // a rescue in passes: passes 2-4, into the sink
         } finally {
             totals.stop();
         }

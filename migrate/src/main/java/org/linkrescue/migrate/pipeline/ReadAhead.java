@@ -310,6 +310,16 @@ final class ReadAhead implements EntrySink {
     /** Waits for the sink thread to take every entry, then finishes the sink. */
     @Override
     public void finish() throws IOException {
+        finish(() -> {});
+    }
+
+    /** What runs between the last entry taken and the sink's finish, on the caller's thread. */
+    interface BeforeFinish {
+        void run() throws IOException;
+    }
+
+    /** {@link #finish()}, with before run once the sink has taken every entry and before it is finished. */
+    void finish(BeforeFinish before) throws IOException {
         try {
             while (!queue.put(END, CHECK_NANOS)) checkWriter();
             queue.nudge();
@@ -320,6 +330,7 @@ final class ReadAhead implements EntrySink {
         }
         rethrow();
         if (readers != null) readers.shutdown();
+        before.run();
         sink.finish();
     }
 

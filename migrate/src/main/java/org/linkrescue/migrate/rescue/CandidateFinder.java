@@ -1,8 +1,11 @@
 package org.linkrescue.migrate.rescue;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.fs.Posix;
@@ -14,7 +17,8 @@ import org.linkrescue.migrate.fs.Stat;
  * {@code snapshotDepth} components, naming the snapshot) yields, for each alternate in the order
  * given: a mirror's DIR/S/R, then DIR/S'/R for every other snapshot S' the mirror holds (sorted
  * bytewise; rsnapshot rotates daily.N names, so an old mirror keeps the file under another
- * name); an original's DIR/R. A mirror's snapshot directories are listed once and kept.
+ * name); an original's DIR/R. An inode with several paths has the candidates of each
+ * ({@link #candidates(List)}). A mirror's snapshot directories are listed once and kept.
  *
  * It only names candidates; whether one exists or fits is the verifier's business.
  */
@@ -31,20 +35,36 @@ public final class CandidateFinder {
 
     /** @param path the damaged file's path relative to SOURCE */
     public List<Candidate> candidates(byte[] path) {
-        byte[][] parts = Names.split(path);
-        int s = Math.min(depth, parts.length);
-        byte[] snap = joinAll(parts, 0, s), rest = joinAll(parts, s, parts.length);
+        return candidates(List.of(path));
+    }
+
+    /**
+     * The candidates of an inode through every one of its paths (relative to SOURCE, its first
+     * path first), each file named once: for each alternate in order, a mirror's DIR/S/R of every
+     * path, then DIR/S'/R of every path for every other snapshot S'; an original's DIR/R of every
+     * path. A file renamed in a later snapshot thus offers the mirror's copy under either name.
+     */
+    public List<Candidate> candidates(List<byte[]> paths) {
         List<Candidate> out = new ArrayList<>();
+        Set<ByteBuffer> seen = new HashSet<>();
         for (Alternate a : alternates) {
-            if (a.kind() == Alternate.Kind.ORIGINAL) {
-                if (rest.length > 0) out.add(new Candidate(a, rest));
-                continue;
+            List<Candidate> sameSnapshot = new ArrayList<>(), otherSnapshots = new ArrayList<>();
+            for (byte[] path : paths) {
+                byte[][] parts = Names.split(path);
+                int s = Math.min(depth, parts.length);
+                byte[] snap = joinAll(parts, 0, s), rest = joinAll(parts, s, parts.length);
+                if (a.kind() == Alternate.Kind.ORIGINAL) {
+                    if (rest.length > 0) sameSnapshot.add(new Candidate(a, rest));
+                    continue;
+                }
+                sameSnapshot.add(new Candidate(a, joinAll(parts, 0, parts.length)));
+                if (rest.length == 0 || s < depth) continue; // not below a snapshot: no other snapshot holds it
+                for (byte[] other : snapshotsOf(a)) {
+                    if (!Arrays.equals(other, snap)) otherSnapshots.add(new Candidate(a, Names.join(other, rest)));
+                }
             }
-            out.add(new Candidate(a, joinAll(parts, 0, parts.length)));
-            if (rest.length == 0 || s < depth) continue; // not below a snapshot: no other snapshot holds it
-            for (byte[] other : snapshotsOf(a)) {
-                if (!Arrays.equals(other, snap)) out.add(new Candidate(a, Names.join(other, rest)));
-            }
+            for (List<Candidate> list : List.of(sameSnapshot, otherSnapshots))
+                for (Candidate c : list) if (seen.add(ByteBuffer.wrap(Names.bytes(c.origin())))) out.add(c);
         }
         return out;
     }

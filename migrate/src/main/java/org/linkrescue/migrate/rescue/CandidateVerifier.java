@@ -18,9 +18,10 @@ import org.linkrescue.migrate.fs.Stat;
  * candidate has no sub-second part (its filesystem keeps less). A different mtime with equal
  * readable bytes passes only with acceptMtimeMismatch, and the verdict says so.
  *
- * While comparing, the candidate's bytes for the bad ranges are written into the spool, so the
- * splice needs no second read of the candidate. A rejected candidate may leave bytes there; the
- * next one overwrites them, and the splice never reads bad ranges that no candidate filled.
+ * While comparing, the candidate's bytes for the bad ranges are kept ({@link DamagedBytes#fill}),
+ * so the splice needs no second read of the candidate. A rejected candidate may leave bytes
+ * there; the next one overwrites them, and the splice never reads bad ranges that no candidate
+ * filled.
  */
 final class CandidateVerifier {
     private static final int CHUNK = 1 << 20;
@@ -38,7 +39,7 @@ final class CandidateVerifier {
      * @param notCompared ranges that were delivered from the drive but could not be read again
      *                    for the comparison (neither compared nor filled)
      */
-    Verdict verify(Candidate c, Stat inode, Spool spool, BadRanges bad, BadRanges notCompared) {
+    Verdict verify(Candidate c, Stat inode, DamagedBytes spool, BadRanges bad, BadRanges notCompared) {
         try (CandidateFile f = CandidateFile.find(c)) {
             Stat st = f.stat();
             if (st.size() != inode.size()) return reject(c, "size " + st.size() + " != " + inode.size());
@@ -59,7 +60,7 @@ final class CandidateVerifier {
     private static String mtime(long sec, int nsec) { return sec + "." + String.format("%09d", nsec); }
 
     /** Returns null when every compared byte is equal, else the reason; fills bad ranges into the spool. */
-    private static String compare(int fd, long size, Spool spool, BadRanges bad, BadRanges notCompared) throws IOException {
+    private static String compare(int fd, long size, DamagedBytes spool, BadRanges bad, BadRanges notCompared) throws IOException {
         ByteBuffer direct = ByteBuffer.allocateDirect(CHUNK);
         byte[] cand = new byte[CHUNK], mine = new byte[CHUNK];
         List<ByteRange> badList = bad.list(), skipList = notCompared.list();
@@ -85,7 +86,7 @@ final class CandidateVerifier {
                 long segEnd = end;
                 if (b != null && b.offset() <= p) { // a bad range: take the candidate's bytes
                     segEnd = Math.min(end, b.end());
-                    spool.write(p, cand, (int) (p - off), (int) (segEnd - p));
+                    spool.fill(p, cand, (int) (p - off), (int) (segEnd - p));
                 } else if (s != null && s.offset() <= p) {
                     segEnd = Math.min(end, s.end());
                 } else {

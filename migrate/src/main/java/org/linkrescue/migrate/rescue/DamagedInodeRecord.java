@@ -12,16 +12,26 @@ import org.linkrescue.migrate.stream.Provenance;
  * @param sha256 hex SHA-256 of the bytes written, or null when it could not be computed (bytes
  *               delivered once could not be read again) or nothing was written (leftOut)
  * @param leftOut the file could not be opened and no alternate stood in: no entry was written
+ * @param untried  the part of badRanges a rescue in passes never read block by block (its
+ *                 later passes were left out: --passes copy); a later run may still read it
  */
 public record DamagedInodeRecord(long devId, long ino, List<byte[]> paths, long size, long mtimeSec,
                                  int mtimeNsec, List<ByteRange> badRanges, List<String> errors,
                                  List<Verdict> candidates, Provenance provenance, String sha256,
-                                 boolean leftOut) {
+                                 boolean leftOut, List<ByteRange> untried) {
     public DamagedInodeRecord {
         paths = new ArrayList<>(paths); // grows by addPath, under the report's lock
         badRanges = List.copyOf(badRanges);
         errors = List.copyOf(errors);
         candidates = List.copyOf(candidates);
+        untried = List.copyOf(untried);
+    }
+
+    /** A record with nothing left untried (every rescue but one in passes stopped early). */
+    public DamagedInodeRecord(long devId, long ino, List<byte[]> paths, long size, long mtimeSec, int mtimeNsec,
+                              List<ByteRange> badRanges, List<String> errors, List<Verdict> candidates,
+                              Provenance provenance, String sha256, boolean leftOut) {
+        this(devId, ino, paths, size, mtimeSec, mtimeNsec, badRanges, errors, candidates, provenance, sha256, leftOut, List.of());
     }
 
     /** Bytes written as zeros (or not written at all when left out). */

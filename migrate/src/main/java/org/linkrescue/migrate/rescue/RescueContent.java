@@ -10,9 +10,14 @@ import java.util.HexFormat;
 import java.util.List;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.BadRanges;
+import org.linkrescue.migrate.drive.BlockStatus;
+import org.linkrescue.migrate.drive.ByteRange;
+import org.linkrescue.migrate.drive.ByteStore;
 import org.linkrescue.migrate.drive.ChunkCopies;
 import org.linkrescue.migrate.drive.Holes;
 import org.linkrescue.migrate.drive.KernelCopies;
+import org.linkrescue.migrate.drive.PassReader;
+import org.linkrescue.migrate.drive.RangeStates;
 import org.linkrescue.migrate.drive.ReadTimeoutException;
 import org.linkrescue.migrate.drive.RescueReader;
 import org.linkrescue.migrate.drive.SeekFreeReads;
@@ -22,6 +27,7 @@ import org.linkrescue.migrate.fs.MachineLimitException;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.Deferrable;
 import org.linkrescue.migrate.stream.DirectCopy;
 import org.linkrescue.migrate.stream.Provenance;
 import org.linkrescue.migrate.stream.Retainable;
@@ -48,7 +54,7 @@ import org.linkrescue.migrate.stream.SparseData;
  * pipe was measured slower than this on a 6.18 kernel: its copy into the target ran at a third
  * of write(2)'s speed.)
  */
-public final class RescueContent implements Content, DirectCopy, Retainable, SparseData {
+public final class RescueContent implements Content, DirectCopy, Retainable, SparseData, Deferrable {
     private final RescueContentSource src;
     private final byte[] path;
     private final Stat stat;
@@ -71,6 +77,21 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
     /** A source with holes: its data runs (found once, on first ask); null for a file without. */
     private long[] runs;
     private boolean runsKnown;
+    /**
+     * A rescue in passes: the consumer asked for damage to be settled on the spot all the same
+     * ({@link #settleNow}). Otherwise, at the first failed read, pass 1 skips past the damage,
+     * delivers zeros there for now and leaves the inode pending.
+     */
+    private boolean settleNow;
+    /**
+     * Where the failed (or short) read that stopped copyPrefix was to end, in a rescue in
+     * passes: that much is non-trimmed, and not read again in pass 1; -1 when it did not stop so.
+     */
+    private long failedTo = -1;
+    /** A chunk in flight beside the one that failed, which failed too (read once already, in vain). */
+    private final List<ByteRange> readBefore = new ArrayList<>();
+    /** That chunk hung: nothing more of the file is read. */
+    private boolean aheadHung;
 
     /**
      * The outcome of a rescue, ready to be delivered from the spool.
@@ -147,6 +168,12 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
 
     @Override public long size() { return stat.size(); }
 
+    /** A consumer that cannot take late bytes (a tar stream whose header is out) has damage settled on the spot. */
+    @Override public void settleNow() { settleNow = true; }
+
+    /** Whether damage is skipped past and left for the later passes (a rescue in passes, not settled now). */
+    private boolean deferring() { return src.passes() != null && !settleNow; }
+
     /** A source with holes offers its data runs alone ({@link SparseData}): holes are never read. */
     @Override
     public <A> A as(Class<A> ability) {
@@ -201,13 +228,19 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
                     }
                     ended = true;
                 }
+                int want = (int) Math.min(buf.length, end - off);
                 if (failure != null || hung || ended) {
-                    rescue(off, failure, hung, ended, clippedTo(r, off, out));
+                    if (deferring()) copyPass(off, off + want, failure, hung, ended, clippedTo(r, off, out));
+                    else rescue(off, failure, hung, ended, clippedTo(r, off, out));
                     return;
                 }
                 zeroOnce = false;
                 out.accept(off, buf, 0, n);
                 off += n;
+                if (n < want && off < end && deferring()) { // short: a bad block starts here, which pass 1 does not read
+                    copyPass(off, off - n + want, null, false, false, clippedTo(r, off, out));
+                    return;
+                }
             }
         }
         src.reportRef().clean(stat.size());
@@ -261,7 +294,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
     /** Kernel-side copies where the target allows them, then the workers' copy from where they stopped. */
     private long copyByWorkers(DirectTarget target) throws IOException {
         long from = target.replaceable() ? copyInKernel(target) : 0;
-        return from == stat.size() ? from : copyByWorkers(target, from);
+        return from == stat.size() || failedTo >= 0 ? from : copyByWorkers(target, from);
     }
 
     /**
@@ -293,10 +326,17 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
             } catch (PosixException e) {
                 if (kernel.refused(e.errno())) break; // these two cannot (not asked again): the workers' copy does the rest
                 if (Errno.isTargetOnly(e.errno())) target.writeFailed(e);
+                if (deferring()) { // pass 1 reads no block twice: taken for the drive's, pass 2 reads it plainly
+                    failedWith = "read: " + e.reason();
+                    failedTo = off + len;
+                }
                 break; // EIO and the like may be either side's: the workers' copy tells
             }
             off += n;
-            if (n < len) break; // the end of the file, early, or a bad block: the workers' copy finds out which
+            if (n < len) { // the end of the file, early, or a bad block: the workers' copy finds out which
+                if (deferring() && off < size) failedTo = off - n + len; // pass 1 takes it for a bad block
+                break;
+            }
         }
         return off;
     }
@@ -338,6 +378,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
                 } catch (PosixException e) {
                     MachineLimitException.check(e, path);
                     failedWith = "read: " + e.reason();
+                    failedTo = c.offset() + c.length();
                     break;
                 }
                 if (n < 0) { // read back just after the timeout gave it up: treated as hung
@@ -345,7 +386,10 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
                     break;
                 }
                 off += n;
-                if (n < c.length()) break; // end of file early, or a bad block starts at off
+                if (n < c.length()) { // end of file early, or a bad block starts at off
+                    if (deferring() && off < size) failedTo = c.offset() + c.length();
+                    break;
+                }
                 if (next < size) {
                     inFlight.add(copies.startCopy(onSecond, fd, out, next, (int) Math.min(chunk, size - next)));
                     onSecond = !onSecond;
@@ -353,7 +397,10 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
                 }
             }
         } finally {
-            for (ChunkCopies.Copy c : inFlight) settleQuietly(copies, c);
+            for (ChunkCopies.Copy c : inFlight) {
+                if (deferring() && failedTo >= 0) readAlready(copies, c);
+                else settleQuietly(copies, c);
+            }
         }
         if (writeFailure != null) target.writeFailed(writeFailure);
         return off;
@@ -362,16 +409,26 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
     private long copyThroughBuffers(DirectTarget target) throws IOException {
         long size = stat.size();
         ByteBuffer whole = early == null ? null : early.bytes();
+        String earlyFailure = early == null ? null : early.failure();
         early = null;
         if (whole != null && whole.remaining() == size) {
             target.fromBuffer(whole);
             return size;
         }
+        if (whole != null && earlyFailure != null && deferring()) {
+            // The open's read failed or came back short: pass 1 goes on from there, and does not read it again.
+            int n = whole.remaining();
+            if (n > 0) target.fromBuffer(whole);
+            failedTo = size;
+            if (!earlyFailure.isEmpty()) failedWith = earlyFailure;
+            return n;
+        }
         ChunkCopies copies = src.reads().copies();
         int chunk = src.options().chunkSize();
         long off = 0;
         // The next chunk is read while this one is written: a large file's reading and writing overlap.
-        ChunkCopies.DirectRead next = copies.startDirect(fd, 0, (int) Math.min(chunk, size));
+        int asked = (int) Math.min(chunk, size);
+        ChunkCopies.DirectRead next = copies.startDirect(fd, 0, asked);
         try {
             while (next != null) {
                 ByteBuffer b;
@@ -383,15 +440,22 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
                 } catch (PosixException e) {
                     MachineLimitException.check(e, path);
                     failedWith = "read: " + e.reason();
+                    failedTo = off + asked;
                     break;
                 } finally {
                     next = null;
                 }
                 int n = b.remaining();
                 if (n == 0) break; // an early end: feedFrom finds out whether the file shrank
-                if (off + n < size) next = copies.startDirect(fd, off + n, (int) Math.min(chunk, size - off - n));
+                boolean shortRead = n < asked && off + n < size && deferring(); // a bad block starts there: pass 1 does not read it
+                if (off + n < size && !shortRead) {
+                    asked = (int) Math.min(chunk, size - off - n);
+                    next = copies.startDirect(fd, off + n, asked);
+                }
                 target.fromBuffer(b);
+                if (shortRead) failedTo = off + asked;
                 off += n;
+                if (shortRead) break;
             }
         } finally {
             if (next != null) settleQuietly(copies, next); // the target failed: this thread's worker must be free again
@@ -405,6 +469,30 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
             copies.finishDirect(r);
         } catch (IOException ignored) {
             // Its bytes were not wanted; a hung worker is already given up for lost.
+        }
+    }
+
+    /**
+     * A chunk in flight past the one that failed, in pass 1 of a rescue in passes: its read
+     * counts, so what of it failed is not read again in pass 1 (its bytes, written or not, lie
+     * past where feedFrom starts, which delivers them again from a fresh read).
+     */
+    private void readAlready(ChunkCopies copies, ChunkCopies.Copy c) {
+        long end = c.offset() + c.length();
+        try {
+            int n = copies.finishCopy(c);
+            if (n < 0) { // given up just after the timeout: as hung
+                readBefore.add(new ByteRange(c.offset(), stat.size() - c.offset()));
+                aheadHung = true;
+            }
+            else if (n < c.length()) readBefore.add(new ByteRange(c.offset() + n, end - c.offset() - n));
+        } catch (ReadTimeoutException e) {
+            readBefore.add(new ByteRange(c.offset(), stat.size() - c.offset()));
+            aheadHung = true;
+        } catch (ChunkCopies.CopyWriteFailed e) {
+            // the target's failure: the drive's bytes there are unknown, and read again
+        } catch (IOException e) {
+            readBefore.add(new ByteRange(c.offset(), c.length()));
         }
     }
 
@@ -433,7 +521,8 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
         String failure = failedWith;
         boolean hung = hungAt, ended = false;
         boolean zeroOnce = false;
-        while (off < size && failure == null && !hung) {
+        long failTo = failedTo;
+        while (off < size && failure == null && !hung && failTo < 0) {
             int want = (int) Math.min(buf.length, size - off);
             int n;
             try {
@@ -444,6 +533,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
             } catch (PosixException e) {
                 MachineLimitException.check(e, path);
                 failure = "read: " + e.reason();
+                failTo = off + want;
                 break;
             }
             if (n == 0) {
@@ -454,12 +544,92 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
             zeroOnce = false;
             out.accept(buf, 0, n);
             off += n;
+            if (n < want && off < size && deferring()) failTo = off - n + want; // short: a bad block starts here
         }
         if (off == size) {
             readClean();
             return;
         }
-        rescue(off, failure, hung, ended, out);
+        if (deferring()) copyPass(off, failTo, failure, hung, ended, out);
+        else rescue(off, failure, hung, ended, out);
+    }
+
+    /**
+     * Pass 1 of a rescue in passes, from the read at at that failed (or came back short, or
+     * hung, or found the file ended): the rest of the file is read in large reads with a growing
+     * skip past each failure ({@link PassReader#copy}), its readable bytes delivered and zeros
+     * where it did not read; the inode is left pending for the later passes, its provenance
+     * says so. No byte of it is read twice here.
+     */
+    private void copyPass(long at, long failTo, String failure, boolean hung, boolean ended, Chunks out) throws IOException {
+        long size = stat.size();
+        RangeStates states = new RangeStates(size, BlockStatus.FINISHED); // before at, and holes: never to be read again
+        RescueReader.Outcome o = new RescueReader.Outcome();
+        List<String> errors = new ArrayList<>();
+        if (failure != null) errors.add(failure + " at byte " + at);
+        InOrder delivery = new InOrder(at, out);
+        long[] r = runs != null ? runs : new long[] {0, size};
+        if (hung || ended) {
+            if (hung) o.hungAt = at;
+            else o.endedAt = at;
+            for (int i = 0; i < r.length; i += 2) {
+                long s = Math.max(at, r[i]), e = r[i] + r[i + 1];
+                if (s < e) states.set(s, e, BlockStatus.BAD);
+            }
+        } else {
+            if (failTo < 0) failTo = Math.min(size, at + src.options().chunkSize());
+            src.newPassReader().copy(fd, runs, at, failTo, readBefore, states, delivery, o);
+            if (aheadHung && o.hungAt < 0) o.hungAt = readBefore.get(readBefore.size() - 1).offset();
+        }
+        delivery.zerosTo(size);
+        boolean givenUp = o.hungAt >= 0 || o.endedAt >= 0;
+        if (givenUp) { // nothing more is read of a file that hung or ended: what it did not give is bad
+            for (RangeStates.Span sp : states.spans(BlockStatus.NON_TRIED, BlockStatus.NON_TRIMMED, BlockStatus.NON_SCRAPED))
+                states.set(sp.offset(), sp.end(), BlockStatus.BAD);
+        }
+        if (o.hungAt >= 0) src.reportRef().lostWorker();
+        errors.addAll(o.notes(size));
+        PendingInode pending = new PendingInode(stat, path, states, errors, givenUp);
+        String changed = changedWhileRead();
+        if (changed != null) { // the bytes read are not one version of the file: nothing to check a copy against
+            pending.note("file changed as we read it: " + changed + "; unverifiable, no copy checked against it");
+            pending.unverifiable();
+            src.changedWhileRead(path, changed + "; unverifiable: no copy is checked against it");
+            src.unverifiable(path, stat, "file changed as we read it: " + changed);
+        }
+        src.reportRef().pending(pending);
+        provenance = Splicer.provenance(size, states.unfinished(), null).asPending();
+    }
+
+    /**
+     * Delivers bytes given at increasing offsets, from byte from on, as one run: zeros where
+     * none were given (pass 1 did not read there; the later passes fill what they can).
+     */
+    private static final class InOrder implements ByteStore {
+        private static final byte[] ZEROS = new byte[64 * 1024];
+        private final Chunks out;
+        private long at;
+
+        InOrder(long from, Chunks out) {
+            this.at = from;
+            this.out = out;
+        }
+
+        @Override
+        public void write(long off, byte[] b, int from, int len) throws IOException {
+            if (off < at) throw new IllegalStateException("bytes at " + off + " after " + at + " were delivered");
+            zerosTo(off);
+            out.accept(b, from, len);
+            at = off + len;
+        }
+
+        void zerosTo(long end) throws IOException {
+            while (at < end) {
+                int n = (int) Math.min(ZEROS.length, end - at);
+                out.accept(ZEROS, 0, n);
+                at += n;
+            }
+        }
     }
 
     /** The read at firstFail failed: read the rest (and the delivered prefix again) into a spool, then splice. */
@@ -526,7 +696,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
     /** ranges within the data runs only. */
     private BadRanges clip(BadRanges ranges) {
         BadRanges in = new BadRanges();
-        for (org.linkrescue.migrate.drive.ByteRange b : ranges.list()) {
+        for (ByteRange b : ranges.list()) {
             for (int i = 0; i < runs.length; i += 2) in.add(Math.max(b.offset(), runs[i]), Math.min(b.end(), runs[i] + runs[i + 1]));
         }
         return in;

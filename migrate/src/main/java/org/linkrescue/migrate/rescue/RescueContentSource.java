@@ -3,14 +3,19 @@ package org.linkrescue.migrate.rescue;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.BadRanges;
 import org.linkrescue.migrate.drive.BlockReader;
+import org.linkrescue.migrate.drive.BlockStatus;
+import org.linkrescue.migrate.drive.ByteRange;
 import org.linkrescue.migrate.drive.KernelCopies;
+import org.linkrescue.migrate.drive.PassReader;
 import org.linkrescue.migrate.drive.ReadTimeoutException;
 import org.linkrescue.migrate.drive.RescueReader;
 import org.linkrescue.migrate.drive.TimedOpens;
 import org.linkrescue.migrate.drive.TimedReads;
+import org.linkrescue.migrate.drive.WatchedDrive;
 import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.MachineLimitException;
 import org.linkrescue.migrate.fs.Posix;
@@ -21,6 +26,7 @@ import org.linkrescue.migrate.scan.TimedScanCalls;
 import org.linkrescue.migrate.read.PlainContentSource.SourceChangedException;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.ContentSource;
+import org.linkrescue.migrate.stream.EntrySink;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
 import org.linkrescue.migrate.stream.Provenance;
@@ -36,7 +42,7 @@ import org.linkrescue.migrate.stream.Provenance;
  */
 public final class RescueContentSource implements ContentSource, AutoCloseable {
     /** O_NONBLOCK: a FIFO swapped in since the scan must not hang the open. */
-    private static final int FLAGS = Posix.O_RDONLY | Posix.O_NOFOLLOW | Posix.O_NONBLOCK | Posix.O_NOCTTY;
+    static final int FLAGS = Posix.O_RDONLY | Posix.O_NOFOLLOW | Posix.O_NONBLOCK | Posix.O_NOCTTY;
 
     /**
      * Opens (runs of them, see {@link #startOpens}) a scan may have in flight, each on a read
@@ -49,6 +55,9 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
     private final Problems problems;
     private final RescueReport report;
     private final TimedReads reads;
+    private final WatchedDrive drive;
+    /** A rescue in passes: what runs after the stream; null for the inline rescue. */
+    private volatile LaterPasses passes;
     private final KernelCopies kernelCopies = new KernelCopies();
     private final CandidateFinder finder;
     private final CandidateVerifier verifier;
@@ -63,13 +72,38 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
         this.options = options;
         this.problems = problems;
         this.report = report;
-        this.reads = new TimedReads(reader, options.readTimeout(), options.chunkSize(), OPENS_IN_FLIGHT);
+        this.drive = new WatchedDrive(reader);
+        this.reads = new TimedReads(drive, options.readTimeout(), options.chunkSize(), OPENS_IN_FLIGHT);
         this.finder = new CandidateFinder(options.alternates(), options.snapshotDepth());
         this.verifier = new CandidateVerifier(options.acceptMtimeMismatch());
         this.buffers = ThreadLocal.withInitial(() -> new byte[options.chunkSize()]);
     }
 
     public RescueReport report() { return report; }
+
+    /**
+     * Rescues in passes, as GNU ddrescue does (see {@link LaterPasses}): damage met while the
+     * tree streams is skipped past and left for after it, when the plan's later passes read and
+     * splice it. Without this call every damaged file is rescued inline, at once. Call before
+     * the first open.
+     */
+    public RescueContentSource inPasses(Set<Pass> plan) {
+        this.passes = new LaterPasses(this, plan);
+        return this;
+    }
+
+    /** The passes of a rescue in passes (what is under way, for a progress line); null for the inline rescue. */
+    public LaterPasses passes() { return passes; }
+
+    /** System.nanoTime() of the drive's last read that gave bytes. */
+    public long lastGoodRead() { return drive.lastGoodRead(); }
+
+    /** The later passes over what the stream left pending (a rescue in passes), before the sink is finished. */
+    @Override
+    public void settlePending(byte[] sourceRoot, EntrySink sink) throws IOException {
+        LaterPasses p = passes;
+        if (p != null) p.run(sourceRoot, sink);
+    }
 
     @Override public int opensInFlight() { return reads.opens().lanes(); }
 
@@ -158,7 +192,8 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
         if (o.firstReadHung()) { // the open returned; its first read did not: a hang over the whole file, as an EIO there would be
             return new RescueContent(this, path, scanned, o.fd(), null).openedAs(now).hungAtStart();
         }
-        if (o.early() != null && now.size() == scanned.size()) // read whole already: nothing more to advise
+        boolean useEarly = o.early() != null && now.size() == scanned.size() && (o.early().whole() || passes != null);
+        if (useEarly) // read already (whole, or as far as a rescue in passes needs): nothing more to advise
             return new RescueContent(this, path, scanned, o.fd(), null).withEarly(o.early()).openedAs(now);
         if (scanned.size() > 0) Posix.fadvise(o.fd(), 0, 0, Posix.POSIX_FADV_SEQUENTIAL);
         return new RescueContent(this, path, scanned, o.fd(), null).openedAs(now);
@@ -216,22 +251,43 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
 
     /** Records a damaged inode in the report and tells the run's problem policy. */
     void recordDamage(byte[] path, Stat stat, RescueContent.Resolved r, Provenance prov, String sha, boolean leftOut) {
-        DamagedInodeRecord rec = new DamagedInodeRecord(stat.devId(), stat.ino(), List.of(path), stat.size(),
-                stat.mtimeSec(), stat.mtimeNsec(), r.bad().list(), r.errors(), r.verdicts(), prov, sha, leftOut);
-        report.damaged(rec, leftOut ? 0 : stat.size() - r.bad().bytes());
-        String ranges = r.bad().isEmpty() ? "" : " in " + r.bad();
-        String first = r.errors().isEmpty() ? "unreadable" : r.errors().get(0);
-        Verdict acc = r.accepted();
-        int rejected = r.verdicts().size() - (acc == null ? 0 : 1);
+        recordDamage(List.of(path), stat, r.bad(), r.errors(), r.verdicts(), List.of(), prov, sha, leftOut);
+    }
+
+    /** Records an inode the later passes are done with (its paths are all known by now). */
+    void recordPending(PendingInode p, BadRanges bad, List<Verdict> verdicts, Provenance prov, String sha) {
+        List<ByteRange> untried = p.givenUp() ? List.of()
+                : p.states().ranges(BlockStatus.NON_TRIED, BlockStatus.NON_TRIMMED, BlockStatus.NON_SCRAPED).list();
+        recordDamage(p.paths(), p.stat(), bad, p.errors(), verdicts, untried, prov, sha, false);
+    }
+
+    private void recordDamage(List<byte[]> paths, Stat stat, BadRanges bad, List<String> errors, List<Verdict> verdicts,
+                              List<ByteRange> untried, Provenance prov, String sha, boolean leftOut) {
+        byte[] path = paths.get(0);
+        DamagedInodeRecord rec = new DamagedInodeRecord(stat.devId(), stat.ino(), paths, stat.size(),
+                stat.mtimeSec(), stat.mtimeNsec(), bad.list(), errors, verdicts, prov, sha, leftOut, untried);
+        report.damaged(rec, leftOut ? 0 : stat.size() - bad.bytes());
+        String ranges = bad.isEmpty() ? "" : " in " + bad;
+        String first = errors.isEmpty() ? "unreadable" : errors.get(0);
+        Verdict acc = rec.accepted();
+        int rejected = verdicts.size() - (acc == null ? 0 : 1);
+        long untriedBytes = 0;
+        for (ByteRange u : untried) untriedBytes += u.length();
+        String notTried = untriedBytes == 0 ? "" : " (" + untriedBytes + " of them never read again: the passes that would were left out)";
         if (leftOut) {
             problems.report(Grade.FAILED, path, first + "; no alternate fits (" + rejected + " candidates rejected); left out");
         } else if (acc != null) {
-            problems.report(Grade.WARN, path, first + "; " + r.bad().bytes() + " unreadable bytes" + ranges
+            problems.report(Grade.WARN, path, first + "; " + bad.bytes() + " unreadable bytes" + ranges
                     + " spliced from " + acc.candidate() + (acc.reason().isEmpty() ? "" : " (" + acc.reason() + ")"));
         } else {
-            problems.report(Grade.FAILED, path, first + "; " + r.bad().bytes() + " unreadable bytes" + ranges
-                    + " zero-filled (" + rejected + " candidates rejected)");
+            problems.report(Grade.FAILED, path, first + "; " + bad.bytes() + " unreadable bytes" + ranges
+                    + " zero-filled (" + rejected + " candidates rejected)" + notTried);
         }
+    }
+
+    /** Opens name below dirFd for reading, timed, as the stream opens it (O_NOATIME where allowed). */
+    TimedOpens.Opened openFile(int dirFd, byte[] name) throws IOException {
+        return finishNoAtime(reads.opens().startOpen(dirFd, name, FLAGS | Posix.O_NOATIME), dirFd, name);
     }
 
     /** O_NOATIME keeps a rescue from writing to the failing drive, but only the owner (or root) may ask. */
@@ -258,6 +314,9 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
     RescueReport reportRef() { return report; }
     TimedReads reads() { return reads; }
     CandidateFinder finder() { return finder; }
+    CandidateVerifier verifier() { return verifier; }
+    Problems problems() { return problems; }
+    PassReader newPassReader() { return new PassReader(reads, options.chunkSize(), options.blockSize()); }
     RescueReader newReader() { return new RescueReader(reads, options.chunkSize(), options.blockSize(), options.retries()); }
 
     /** This thread's read buffer. */

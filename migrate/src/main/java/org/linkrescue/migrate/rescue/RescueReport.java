@@ -22,6 +22,8 @@ public final class RescueReport {
     private final Map<Key, DamagedInodeRecord> damaged = new LinkedHashMap<>();
     /** Inodes copied as read whose bytes nothing could vouch for (see {@link BlockReader#unverifiable}). */
     private final Map<Key, Unverifiable> unverifiable = new LinkedHashMap<>();
+    /** Damaged inodes a rescue in passes is still at: recorded as damaged once their passes end. */
+    private final Map<Key, PendingInode> pending = new LinkedHashMap<>();
     private long inodesRead, bytesRead, lostWorkers;
     /** Directories the drive could not list, and names it could not lstat, with what became of each. */
     private final List<Alternates.Unreadable> unreadable = new ArrayList<>();
@@ -40,7 +42,30 @@ public final class RescueReport {
     synchronized void damaged(DamagedInodeRecord r, long readableBytes) {
         inodesRead++;
         bytesRead += readableBytes;
-        damaged.put(new Key(r.devId(), r.ino()), r);
+        Key k = new Key(r.devId(), r.ino());
+        damaged.put(k, r);
+        pending.remove(k);
+    }
+
+    /** A damaged inode left for the later passes of a rescue; its later paths are added as they come. */
+    public synchronized void pending(PendingInode p) { pending.put(new Key(p.devId(), p.ino()), p); }
+
+    /** The damaged inodes still waiting for their later passes, in the order they were met. */
+    public synchronized List<PendingInode> pendingInodes() { return new ArrayList<>(pending.values()); }
+
+    /** Bytes of pending inodes the later passes still have to read. */
+    public synchronized long untriedBytes() {
+        long n = 0;
+        for (PendingInode p : pending.values()) n += p.untriedBytes();
+        return n;
+    }
+
+    /** Bytes of pending inodes found bad (or given up), and of damaged ones left unread. */
+    public synchronized long badBytes() {
+        long n = 0;
+        for (PendingInode p : pending.values()) n += p.badBytes();
+        for (DamagedInodeRecord r : damaged.values()) n += r.bytesLost();
+        return n;
     }
 
     synchronized void lostWorker() { lostWorkers++; }
@@ -66,6 +91,11 @@ public final class RescueReport {
         Key k = new Key(devId, ino);
         Unverifiable u = unverifiable.get(k);
         if (u != null) u.paths().add(path.clone());
+        PendingInode p = pending.get(k);
+        if (p != null) {
+            p.addPath(path);
+            return true;
+        }
         DamagedInodeRecord r = damaged.get(k);
         if (r == null) return false;
         r.paths().add(path.clone());
@@ -200,6 +230,11 @@ public final class RescueReport {
         j.name("badRanges").beginArray();
         for (ByteRange b : r.badRanges()) j.value(b.toString());
         j.endArray();
+        if (!r.untried().isEmpty()) {
+            j.name("untriedRanges").beginArray();
+            for (ByteRange b : r.untried()) j.value(b.toString());
+            j.endArray();
+        }
         j.name("errors").beginArray();
         for (String e : r.errors()) j.value(e);
         j.endArray();

@@ -15,7 +15,7 @@ import org.linkrescue.migrate.drive.ByteStore;
  * never sits in memory. Offsets never written read back as zeros (a sparse file). The file is
  * unlinked as soon as it is open, so nothing is left behind even if the JVM dies.
  */
-final class Spool implements ByteStore, AutoCloseable {
+final class Spool implements ByteStore, DamagedBytes, AutoCloseable {
     private final FileChannel ch;
     private final Path dir;
 
@@ -40,8 +40,12 @@ final class Spool implements ByteStore, AutoCloseable {
         }
     }
 
+    @Override
+    public void fill(long off, byte[] b, int from, int len) throws IOException { write(off, b, from, len); }
+
     /** Reads exactly len bytes at off (zeros where nothing was written). */
-    void read(long off, byte[] b, int from, int len) throws IOException {
+    @Override
+    public void read(long off, byte[] b, int from, int len) throws IOException {
         ByteBuffer bb = ByteBuffer.wrap(b, from, len);
         while (bb.hasRemaining()) {
             int n = ch.read(bb, off + (bb.position() - from));

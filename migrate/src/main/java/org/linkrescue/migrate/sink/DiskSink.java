@@ -1,6 +1,8 @@
 package org.linkrescue.migrate.sink;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
 import org.linkrescue.archive.Names;
@@ -10,6 +12,7 @@ import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.EntrySink;
+import org.linkrescue.migrate.stream.PendingFiles;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
 import org.linkrescue.migrate.stream.Retainable;
@@ -36,7 +39,7 @@ import org.linkrescue.migrate.stream.Retainable;
  * is FATAL, reported and thrown as {@link TargetWriteException}, after which the sink accepts
  * nothing more.
  */
-public final class DiskSink implements EntrySink {
+public final class DiskSink implements EntrySink, PendingFiles {
 
     /**
      * @param allowExisting merge into a target that already holds files (never overwriting any,
@@ -135,7 +138,7 @@ public final class DiskSink implements EntrySink {
     /** Walks to directories in the final pass; never creates one. */
     private final DirCursor lookups;
     private final DataWriters<DataThreadFiles.Written> dataThreads; // null: none
-    private final java.util.List<EntryWriter> writers = new java.util.ArrayList<>();
+    private final List<EntryWriter> writers = new ArrayList<>();
     /** One lane: entries made here, on the caller's thread. */
     private final EntryWriter single;
     /** More lanes: entries handed to them. */
@@ -268,6 +271,49 @@ public final class DiskSink implements EntrySink {
             return SafePath.parse(path);
         } catch (Refused r) {
             return null; // the lane refuses it, and says why
+        }
+    }
+
+    // ---- late bytes ---------------------------------------------------------------------------
+
+    /**
+     * The file this run made for the FILE entry at path, with every separate copy made of it at
+     * the link limit, open for bytes a rescue settled after the stream ({@link TargetPatch});
+     * null when the entry made no file (refused, or given up). Waits for every entry accepted so
+     * far first. Between the last entry and {@link #finish}, on the caller's thread.
+     */
+    @Override
+    public PendingFile reopen(byte[] path) throws IOException {
+        drain();
+        SafePath p;
+        try {
+            p = SafePath.parse(path);
+        } catch (Refused r) {
+            return null;
+        }
+        List<SafePath> all = new ArrayList<>();
+        all.add(p);
+        all.addAll(links.copiesOf(p));
+        TargetPatch patch = new TargetPatch();
+        try {
+            for (SafePath at : all) {
+                int dir;
+                try {
+                    dir = lookups.parentOf(at);
+                } catch (Refused r) {
+                    if (at == p) break;
+                    continue;
+                }
+                if (!patch.add(dir, at.lastName(), at.bytes(), links) && at == p) break;
+            }
+            if (!patch.any()) {
+                patch.close();
+                return null;
+            }
+            return patch;
+        } catch (IOException | RuntimeException e) {
+            patch.close();
+            throw e;
         }
     }
 

@@ -235,7 +235,7 @@ final class EntryWriter implements AutoCloseable {
         }
         if (!node.isMade()) return; // there before this run (--allow-existing): left as it is
         meta.directoryXattrs(dir, name, e.path(), e.extra());
-        counts.dirs++;
+        if (!node.isExplicit()) counts.dirs++; // an archive may state a directory again after files written last: one directory
         directories.explicit(node, p, e);
     }
 

@@ -1,7 +1,9 @@
 package org.linkrescue.migrate.sink;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,7 +13,8 @@ import java.util.Map;
  * run, so a lookup then costs nothing.
  */
 final class LinkCopies {
-    private final Map<Key, SafePath> copies = new HashMap<>();
+    /** Every copy made for a path, the newest last. */
+    private final Map<Key, List<SafePath>> copies = new HashMap<>();
     /** Whether any copy was made: read without the owner's lock, so an ordinary run never takes it. */
     private volatile boolean any;
 
@@ -21,13 +24,19 @@ final class LinkCopies {
     /** The path a hard link naming target must actually link to. */
     SafePath resolve(SafePath target) {
         if (copies.isEmpty()) return target;
-        SafePath copy = copies.get(new Key(target.bytes()));
-        return copy == null ? target : copy;
+        List<SafePath> made = copies.get(new Key(target.bytes()));
+        return made == null ? target : made.get(made.size() - 1);
     }
 
     void put(SafePath target, SafePath copy) {
-        copies.put(new Key(target.bytes()), copy);
+        copies.computeIfAbsent(new Key(target.bytes()), k -> new ArrayList<>()).add(copy);
         any = true;
+    }
+
+    /** Every separate copy made of target's inode, oldest first (each holds the same bytes). */
+    List<SafePath> all(SafePath target) {
+        List<SafePath> made = copies.get(new Key(target.bytes()));
+        return made == null ? List.of() : List.copyOf(made);
     }
 
     int size() { return copies.size(); }

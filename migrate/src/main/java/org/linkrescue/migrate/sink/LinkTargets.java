@@ -1,6 +1,7 @@
 package org.linkrescue.migrate.sink;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.linkrescue.migrate.fs.Stat;
 
@@ -52,6 +53,9 @@ final class LinkTargets {
             return copies.resolve(target);
         }
     }
+
+    /** The separate copies made of target's inode at the link limit, oldest first. */
+    synchronized List<SafePath> copiesOf(SafePath target) { return copies.all(target); }
 
     /** Links to target go to copy from now on. */
     synchronized void redirect(SafePath target, SafePath copy) {

@@ -2,16 +2,22 @@ package org.linkrescue.migrate.sink;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.linkrescue.archive.Compression;
 import org.linkrescue.archive.Entry;
+import org.linkrescue.archive.EntryType;
 import org.linkrescue.archive.TarWriter;
 import org.linkrescue.migrate.stream.Content;
-import org.linkrescue.migrate.stream.SparseData;
+import org.linkrescue.migrate.stream.Deferrable;
 import org.linkrescue.migrate.stream.EntrySink;
+import org.linkrescue.migrate.stream.PendingFiles;
 import org.linkrescue.migrate.stream.Provenance;
+import org.linkrescue.migrate.stream.SparseData;
 
 /**
  * Writes the entry stream as a tar archive (optionally compressed). A content whose provenance
@@ -22,10 +28,17 @@ import org.linkrescue.migrate.stream.Provenance;
  * records ({@link TarWriter#putLateRecords}, a pax global header naming the entry), which
  * extract reports the same way.
  *
+ * <p>A stream cannot be patched: with {@link #holdPendingIn}, a file whose bytes a rescue in
+ * passes has still to settle ({@link Provenance#pending}, known before its header because it was
+ * read ahead) is held back with every hard link to it, and written with its final bytes and
+ * provenance once the rescue gives them ({@link PendingFiles}), at the end of the archive; the
+ * directories they go into are written again after them, so an extractor that sets a
+ * directory's mtime as soon as it leaves it (GNU tar) sets it once more after their files.
+ *
  * <p>The archive is complete only after {@link #finish}: closing without it leaves the end
  * marker out, so a run that died cannot pass for a whole archive.
  */
-public final class TarSink implements EntrySink {
+public final class TarSink implements EntrySink, PendingFiles {
     private final OutputStream out;
     private final TarWriter tar;
     private final Function<Content, Map<String, byte[]>> provenanceRecords;
@@ -35,6 +48,14 @@ public final class TarSink implements EntrySink {
     private Entry open;
     private Content openContent;
     private boolean recordsInHeader;
+    /** Entries held back for a rescue in passes; null: a pending file is written as it comes. */
+    private HeldEntries held;
+    /** The held entry whose bytes are being taken now, else null. */
+    private HeldEntries.Held holding;
+    /** Where the current entry's bytes go: the tar stream, or the held entry's store. */
+    private Content.Chunks current;
+    /** The directory entries on the way down to the current entry (the stream is depth-first). */
+    private final ArrayDeque<Entry> dirs = new ArrayDeque<>();
 
     /**
      * @param out               where the archive goes; closed by {@link #close}
@@ -53,15 +74,63 @@ public final class TarSink implements EntrySink {
         this.tar = new TarWriter(out);
         this.provenanceRecords = provenanceRecords;
         this.toTar = tar::write;
+        this.current = toTar;
+    }
+
+    /**
+     * Holds back files whose bytes a rescue in passes settles after the stream (see the class
+     * comment), their bytes as first delivered kept in dir (a healthy disk) until then.
+     */
+    public TarSink holdPendingIn(Path dir) {
+        held = new HeldEntries(dir);
+        return this;
     }
 
     @Override
     public void accept(Entry entry, Content content) throws IOException {
+        if (content == null && heldAlong(entry)) return;
         SparseData sparse = content == null ? null : content.as(SparseData.class);
         begin(entry, content, sparse);
-        if (sparse != null) sparse.feedData((at, b, off, len) -> tar.write(b, off, len));
-        else if (content != null) content.feed(toTar);
+        Content.Chunks to = current;
+        if (sparse != null) sparse.feedData((at, b, off, len) -> to.accept(b, off, len));
+        else if (content != null) content.feed(to);
         end();
+    }
+
+    /**
+     * Keeps the directory path of the stream; a hard link to a held entry is held with it.
+     * Returns whether entry was held.
+     */
+    private boolean heldAlong(Entry entry) {
+        if (entry.type() == EntryType.DIRECTORY) {
+            while (!dirs.isEmpty() && !isAncestor(dirs.peek().path(), entry.path())) dirs.pop();
+            dirs.push(entry);
+            return false;
+        }
+        if (held == null || entry.type() != EntryType.HARDLINK) return false;
+        HeldEntries.Held h = held.get(entry.linkTarget());
+        if (h == null || h.written) return false;
+        h.links.add(entry);
+        heldParent(entry.path());
+        return true;
+    }
+
+    /** The directory entry path goes into, noted to be written again after the held entries. */
+    private void heldParent(byte[] path) {
+        int slash = path.length - 1;
+        while (slash >= 0 && path[slash] != '/') slash--;
+        byte[] parent = slash < 0 ? new byte[] {'.'} : Arrays.copyOf(path, slash);
+        for (Entry d : dirs) {
+            if (Arrays.equals(d.path(), parent)) {
+                held.parent(d);
+                return;
+            }
+        }
+    }
+
+    private static boolean isAncestor(byte[] dir, byte[] path) {
+        if (dir.length == 1 && dir[0] == '.') return true;
+        return path.length > dir.length && path[dir.length] == '/' && Arrays.equals(dir, 0, dir.length, path, 0, dir.length);
     }
 
     /**
@@ -72,7 +141,17 @@ public final class TarSink implements EntrySink {
         open = entry;
         openContent = content;
         recordsInHeader = false;
+        current = toTar;
+        if (content != null && held != null && content.provenance().pending()) { // read ahead, damage left for later
+            holding = held.hold(entry, sparse == null ? null : sparse.runs(), content.provenance());
+            heldParent(entry.path());
+            current = placed(holding);
+            return;
+        }
         if (content != null) {
+            // The header goes out before the bytes: damage met while they stream is settled on the spot.
+            Deferrable d = content.as(Deferrable.class);
+            if (d != null) d.settleNow();
             Provenance p = content.provenance();
             if (!p.isClean()) {
                 Map<String, byte[]> extra = new LinkedHashMap<>(entry.extra());
@@ -86,13 +165,46 @@ public final class TarSink implements EntrySink {
     }
 
     /** Receives the current entry's bytes (for a tee that feeds disk and tar from one read). */
-    Content.Chunks data() { return toTar; }
+    Content.Chunks data() { return current; }
+
+    /** A held entry's bytes, as a stream delivers them (a sparse file's data runs one after another), to their offsets. */
+    private Content.Chunks placed(HeldEntries.Held h) {
+        long[] r = h.runs != null ? h.runs : new long[] {0, h.entry.size()};
+        return new Content.Chunks() {
+            private int run;
+            private long inRun;
+
+            @Override
+            public void accept(byte[] b, int off, int len) throws IOException {
+                while (len > 0) {
+                    if (run >= r.length) throw new IllegalStateException("content of " + h.entry + " delivered more than its data");
+                    long room = r[run + 1] - inRun;
+                    if (room == 0) {
+                        run += 2;
+                        inRun = 0;
+                        continue;
+                    }
+                    int n = (int) Math.min(len, room);
+                    held.write(h, r[run] + inRun, b, off, n);
+                    inRun += n;
+                    off += n;
+                    len -= n;
+                }
+            }
+        };
+    }
 
     /**
      * Closes the entry; when its content turned out not clean only while its bytes were written,
      * its provenance records follow as late records.
      */
     void end() throws IOException {
+        if (holding != null) { // written once its bytes are settled
+            holding = null;
+            openContent = null;
+            current = toTar;
+            return;
+        }
         tar.closeEntry();
         Content c = openContent;
         openContent = null;
@@ -104,8 +216,74 @@ public final class TarSink implements EntrySink {
     /** Bytes of tar stream produced so far (before compression). */
     public long tarBytes() { return tar.bytesWritten(); }
 
+    /** The held entry at path, open for its settled bytes; null when none is held there (or it was written). */
+    @Override
+    public PendingFile reopen(byte[] path) {
+        HeldEntries.Held h = held == null ? null : held.get(path);
+        if (h == null || h.written) return null;
+        return new PendingFile() {
+            @Override public void read(long off, byte[] b, int from, int len) throws IOException { held.read(h, off, b, from, len); }
+            @Override public void write(long off, byte[] b, int from, int len) throws IOException { held.write(h, off, b, from, len); }
+            @Override public void complete(Provenance p) throws IOException { release(h, p); }
+            @Override public void close() {}
+        };
+    }
+
+    /** Writes a held entry, with provenance p in its header, then every hard link to it. */
+    private void release(HeldEntries.Held h, Provenance p) throws IOException {
+        if (h.written) return;
+        h.written = true;
+        Entry e = h.entry;
+        Provenance fin = new Provenance(p.ranges(), p.damaged(), p.sha256(), false);
+        if (!fin.isClean()) {
+            Map<String, byte[]> extra = new LinkedHashMap<>(e.extra());
+            extra.putAll(provenanceRecords.apply(new Settled(e.size(), fin)));
+            e = e.withExtra(extra);
+        }
+        long[] r = h.runs != null ? h.runs : new long[] {0, e.size()};
+        if (h.runs != null) tar.putSparseEntry(e, h.runs);
+        else tar.putEntry(e);
+        byte[] buf = new byte[(int) Math.min(1 << 20, Math.max(1, e.size()))];
+        for (int i = 0; i < r.length; i += 2) {
+            for (long off = r[i]; off < r[i] + r[i + 1]; ) {
+                int n = (int) Math.min(buf.length, r[i] + r[i + 1] - off);
+                held.read(h, off, buf, 0, n);
+                tar.write(buf, 0, n);
+                off += n;
+            }
+        }
+        tar.closeEntry();
+        for (Entry link : h.links) {
+            tar.putEntry(link);
+            tar.closeEntry();
+        }
+    }
+
+    /** A held entry's settled bytes as the provenance records see them. */
+    private record Settled(long size, Provenance provenance) implements Content {
+        @Override public void feed(Chunks out) { throw new IllegalStateException("held bytes are written by the sink"); }
+    }
+
+    /**
+     * Writes what is still held (its bytes as they were delivered, its damage as it stood) and
+     * then the directories held entries went into again, so they come after them.
+     */
+    private void releaseHeld() throws IOException {
+        if (held == null) return;
+        try {
+            for (HeldEntries.Held h : held.all()) if (!h.written) release(h, h.delivered);
+            for (Entry d : held.parents()) {
+                tar.putEntry(d);
+                tar.closeEntry();
+            }
+        } finally {
+            held.close();
+        }
+    }
+
     @Override
     public void finish() throws IOException {
+        releaseHeld();
         tar.finish();
         finished = true;
         closed = true;
@@ -116,6 +294,7 @@ public final class TarSink implements EntrySink {
     public void close() throws IOException {
         if (closed) return;
         closed = true;
+        if (held != null) held.close();
         out.close(); // without tar.finish(): no end marker on an unfinished archive
     }
 

@@ -5,6 +5,7 @@ import org.linkrescue.archive.Entry;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.SparseData;
 import org.linkrescue.migrate.stream.EntrySink;
+import org.linkrescue.migrate.stream.PendingFiles;
 import org.linkrescue.migrate.stream.Provenance;
 
 /**
@@ -14,7 +15,7 @@ import org.linkrescue.migrate.stream.Provenance;
  * never gets a descriptor to copy from (the bytes must pass through here once, for both). If the
  * disk sink leaves an entry's data unread (it refused the entry), the archive still gets it.
  */
-public final class TeeSink implements EntrySink {
+public final class TeeSink implements EntrySink, PendingFiles {
     private final EntrySink disk;
     private final TarSink tar;
 
@@ -39,6 +40,41 @@ public final class TeeSink implements EntrySink {
             else content.feed(tar.data());
         }
         tar.end();
+    }
+
+    /**
+     * The file both sides made or hold for the FILE entry at path: read from the disk's (the
+     * archive holds the same bytes), written to both, completed in both.
+     */
+    @Override
+    public PendingFile reopen(byte[] path) throws IOException {
+        PendingFile d = disk instanceof PendingFiles f ? f.reopen(path) : null;
+        PendingFile t = tar.reopen(path);
+        if (d == null || t == null) return d == null ? t : d;
+        return new PendingFile() {
+            @Override public void read(long off, byte[] b, int from, int len) throws IOException { d.read(off, b, from, len); }
+
+            @Override
+            public void write(long off, byte[] b, int from, int len) throws IOException {
+                d.write(off, b, from, len);
+                t.write(off, b, from, len);
+            }
+
+            @Override
+            public void complete(Provenance p) throws IOException {
+                d.complete(p);
+                t.complete(p);
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    d.close();
+                } finally {
+                    t.close();
+                }
+            }
+        };
     }
 
     @Override

@@ -58,6 +58,16 @@ public interface ContentSource {
      */
     default Alternates alternates(byte[] sourceRoot) { return Alternates.NONE; }
 
+    /**
+     * Called once the whole tree has streamed into sink (every entry taken), before the sink is
+     * finished: a source that left contents pending ({@link Provenance#pending}: a rescue in
+     * passes) reads and splices what it left, and gives sink the final bytes where it takes them
+     * ({@link PendingFiles}). The default has nothing pending.
+     *
+     * @param sourceRoot the tree's root, which the paths given to {@link #open} are relative to
+     */
+    default void settlePending(byte[] sourceRoot, EntrySink sink) throws IOException {}
+
     /** How many opens (or runs of opens, see {@link #startOpens}) a caller may have in flight at once. */
     default int opensInFlight() { return 1; }
 

@@ -24,12 +24,19 @@ final class FaultyMigration implements AutoCloseable {
 
     /** migrate src to target (a spool in spool) with options; the source stays open until {@link #closeSources}. */
     RescueContentSource run(Path src, Path target, Path spool, RescueOptions options) throws IOException {
+        return run(src, target, spool, options, null, LARGE_ABOVE_64_KIB);
+    }
+
+    /** The same as a rescue in passes (plan; null: inline), with the pipeline tuned so. */
+    RescueContentSource run(Path src, Path target, Path spool, RescueOptions options, java.util.Set<Pass> plan,
+                            Evacuation.Tuning tuning) throws IOException {
         RescueContentSource source = new RescueContentSource(options.withSpoolDir(spool), fx.policy, report, drive);
+        if (plan != null) source.inPasses(plan);
         sources.add(source);
         org.linkrescue.migrate.sink.DiskSink sink = org.linkrescue.migrate.sink.DiskSink.open(
                 org.linkrescue.archive.Names.bytes(target.toString()),
                 new org.linkrescue.migrate.sink.DiskSink.Options(false, org.linkrescue.migrate.fs.Posix.isRoot(), 32, 2), fx.policy);
-        new Evacuation(source, fx.policy, totals, LARGE_ABOVE_64_KIB).onLaterPath(report::addPath)
+        new Evacuation(source, fx.policy, totals, tuning).onLaterPath(report::addPath)
                 .run(org.linkrescue.archive.Names.bytes(src.toString()), sink, Evacuation.SinkKind.CONSUMES_BYTES);
         return source;
     }
