@@ -171,7 +171,7 @@ final class SourceStream implements TreeScanner.Visitor {
             }
         }
         // Only the first path of an inode gets here: hard links share its attributes.
-        e = xattrs.attach(e, p.parentFd(), p.name());
+        e = xattrs.attach(e, p);
         if (e.type() != EntryType.FILE) {
             out.accept(e, null);
             return;

@@ -11,6 +11,7 @@ import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.XattrsAt;
 import org.linkrescue.migrate.scan.ScanCalls;
+import org.linkrescue.migrate.scan.ScannedPath;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
 
@@ -41,14 +42,36 @@ public final class XattrReader {
 
     /** e with the attributes of dirFd/name added to its extra records, or e itself when it has none. */
     public Entry attach(Entry e, int dirFd, byte[] name) {
-        List<Xattr> xs = read(dirFd, name, e.path());
+        return attach(e, dirFd, name, null);
+    }
+
+    /**
+     * e with the attributes of the scanned path p added: their names as the scan listed them
+     * with its lstat when it did ({@link ScannedPath#xattrs}), else listed now.
+     */
+    public Entry attach(Entry e, ScannedPath p) {
+        return attach(e, p.parentFd(), p.name(), p.xattrs());
+    }
+
+    private Entry attach(Entry e, int dirFd, byte[] name, ScanCalls.ListedXattrs listed) {
+        List<Xattr> xs = read(dirFd, name, e.path(), listed);
         return xs.isEmpty() ? e : e.withExtra(XattrRecords.with(e.extra(), xs));
     }
 
     /** The attributes of dirFd/name, reporting (path) any that cannot be read or carried. */
     public List<Xattr> read(int dirFd, byte[] name, byte[] path) {
+        return read(dirFd, name, path, null);
+    }
+
+    /** @param listed the names the scan listed already, or null to list them here */
+    private List<Xattr> read(int dirFd, byte[] name, byte[] path, ScanCalls.ListedXattrs listed) {
         List<byte[]> names;
-        try {
+        if (listed != null && listed.stall() != null) {
+            problems.report(Grade.WARN, path, "extended attributes not read: " + listed.stall());
+            return List.of();
+        } else if (listed != null) {
+            names = listed.names();
+        } else try {
             names = calls.call("listxattr", () -> XattrsAt.list(dirFd, name));
         } catch (PosixException x) {
             if (x.errno() != Errno.EOPNOTSUPP) // a filesystem without attributes has none to lose

@@ -14,10 +14,27 @@ import org.linkrescue.migrate.fs.Stat;
  * dying drive stalls an inode's or a directory's metadata as readily as a file's data.
  */
 public interface ScanCalls {
-    /** What the lookup of one name found: its lstat and, for a symlink, its target; or why not. */
-    record Looked(Stat stat, byte[] target, String error) {
+    /**
+     * What the lookup of one name found: its lstat and, for a symlink, its target; or why not.
+     * When the lookup listed the inode's extended attributes too, xattrs has them (else null).
+     */
+    record Looked(Stat stat, byte[] target, String error, ListedXattrs xattrs) {
+        Looked(Stat stat, byte[] target, String error) { this(stat, target, error, null); }
+
         static Looked failed(String why) { return new Looked(null, null, why); }
+
+        Looked withXattrs(ListedXattrs listed) { return new Looked(stat, target, error, listed); }
     }
+
+    /**
+     * The names of an inode's extended attributes, listed with its lstat on the same worker
+     * call (one hand-off for a run of names instead of one more per inode); or why they could
+     * not be listed (the listing stalled), which is then reported as the reader's own listing would be.
+     *
+     * @param names the names in the kernel's order (empty: none), null when stalled
+     * @param stall what did not return in time ("listxattr did not return within 1.0 s"), else null
+     */
+    record ListedXattrs(List<byte[]> names, String stall) {}
 
     /**
      * The names in the directory at dirFd (without . and ..), unsorted.

@@ -11,7 +11,12 @@ import org.linkrescue.migrate.fs.Stat;
  *                   while the visitor runs, so data is opened then with openat(parentFd, name)
  * @param stat       lstat of the path: never follows a symlink
  * @param linkTarget a symlink's target bytes, else null
+ * @param xattrs     its extended attributes' names when the scan listed them with its lstat, else null
  */
-public record ScannedPath(byte[] path, byte[] name, int parentFd, Stat stat, byte[] linkTarget) {
+public record ScannedPath(byte[] path, byte[] name, int parentFd, Stat stat, byte[] linkTarget, ScanCalls.ListedXattrs xattrs) {
+    public ScannedPath(byte[] path, byte[] name, int parentFd, Stat stat, byte[] linkTarget) {
+        this(path, name, parentFd, stat, linkTarget, null);
+    }
+
     public boolean isRoot() { return path.length == 1 && path[0] == '.'; }
 }

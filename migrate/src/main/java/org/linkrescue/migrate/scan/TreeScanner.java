@@ -206,7 +206,7 @@ public final class TreeScanner {
             problems.report(Grade.WARN, path, "mount point of another filesystem: not crossed, left out");
             return null;
         }
-        ScannedPath sp = new ScannedPath(path, name, dirFd, st, target);
+        ScannedPath sp = new ScannedPath(path, name, dirFd, st, target, looked.xattrs());
         if (type != Stat.S_IFDIR) {
             v.visit(sp);
             return null;

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +23,15 @@ import org.linkrescue.archive.Compression;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.drive.BlockReader;
+import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.XattrsAt;
 import org.linkrescue.migrate.read.PlainContentSource;
 import org.linkrescue.migrate.report.RunTotals;
+import org.linkrescue.migrate.scan.TimedScanCalls;
 import org.linkrescue.migrate.sink.DiskSink;
 import org.linkrescue.migrate.sink.TarSink;
 import org.linkrescue.migrate.stream.BytesContent;
@@ -93,6 +97,31 @@ class XattrCarryTest {
         assertEquals(Files.readString(src.resolve("2024-01-01/f")), Files.readString(dst.resolve("2024-01-02/f")));
         assertEquals(sh("stat -c '%i' '" + dst.resolve("2024-01-01/f") + "'"), sh("stat -c '%i' '" + dst.resolve("2024-01-02/f") + "'"));
         assertEquals(mtimes(src), mtimes(dst), "setting xattrs leaves every mtime as the source had it");
+    }
+
+    /**
+     * On a failing drive the scan lists each inode's attributes on its lookup worker, with the
+     * lstat, where it meets the inode first; the path the stream sends first may be another one
+     * (d/inner below is sent before z, but the listing of the snapshot met z first): that one
+     * lists its own.
+     */
+    @Test
+    void t01b_migrateWithTheScanOnTimedWorkersKeepsTheSameXattrs_whereverALinkedInodeIsMetFirst() throws Exception {
+        Files.writeString(src.resolve("2024-01-01/d/inner"), "inner\n");
+        set(src, "2024-01-01/d/inner", "user.inner", "met at z first");
+        Files.createLink(src.resolve("2024-01-01/z"), src.resolve("2024-01-01/d/inner"));
+        Path dst = dir.resolve("dst");
+        DiskSink sink = DiskSink.open(Names.bytes(dst.toString()), DiskSink.Options.defaults(), log).allowLinksToNonRegular();
+        try (TimedReads reads = new TimedReads(BlockReader.REAL, Duration.ofSeconds(30), 64 * 1024)) {
+            new Evacuation(new PlainContentSource(log), log, new RunTotals(), Evacuation.Tuning.DEFAULT)
+                    .scanWith(new TimedScanCalls(reads))
+                    .run(Names.bytes(src.toString()), sink, Evacuation.SinkKind.COPIES_FROM_DESCRIPTOR);
+        }
+        assertEquals(List.of(), problems);
+        assertEquals(xattrs(src), xattrs(dst));
+        assertEquals(acls(src), acls(dst));
+        assertTrue(xattrs(dst).get("2024-01-01/z").contains("user.inner="), xattrs(dst).toString());
+        assertEquals(mtimes(src), mtimes(dst));
     }
 
     @Test
