@@ -2,6 +2,8 @@ package org.linkrescue.migrate.scan;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Predicate;
+import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.TimedCalls;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
@@ -51,6 +53,23 @@ public interface ScanCalls {
      * @throws org.linkrescue.migrate.fs.MachineLimitException a lookup met this machine's limit
      */
     Looked[] look(int dirFd, List<byte[]> names) throws IOException;
+
+    /** A directory's names, kept and sorted, and what looking each up found, in the same order. */
+    record Listing(List<byte[]> names, Looked[] looked) {}
+
+    /**
+     * Lists the directory at dirFd ({@link #list}), keeps the names keep accepts (before
+     * anything is asked of the drive about them), sorts them bytewise and looks them up
+     * ({@link #look}): in as few calls to the drive's workers as can be.
+     *
+     * @throws IOException the listing failed or did not return in time (the message says which)
+     */
+    default Listing listAndLook(int dirFd, Predicate<byte[]> keep) throws IOException {
+        List<byte[]> names = list(dirFd);
+        names.removeIf(keep.negate());
+        names.sort(Names::compare);
+        return new Listing(names, look(dirFd, names));
+    }
 
     /**
      * Opens the directory name below dirFd (never following a symlink).

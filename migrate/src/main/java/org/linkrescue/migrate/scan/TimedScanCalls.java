@@ -2,6 +2,8 @@ package org.linkrescue.migrate.scan;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Predicate;
+import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.ReadTimeoutException;
 import org.linkrescue.migrate.drive.TimedCalls;
 import org.linkrescue.migrate.drive.TimedReads;
@@ -17,7 +19,8 @@ import org.linkrescue.migrate.fs.XattrsAt;
  * is then unreadable, instead of hanging the run for as long as the drive does.
  *
  * <p>Names are looked up in runs on the worker, one hand-off per run, not per name: a hand-off
- * (two wake-ups) costs more than an lstat of a cached inode. A run ends with its directory's
+ * (two wake-ups) costs more than an lstat of a cached inode. The first run of a directory goes
+ * in the same call as its listing ({@link #listAndLook}). A run ends with its directory's
  * names, or once it has taken a quarter of the timeout (so a run of slow but answering lstats
  * stays well under a timeout), or at {@link #RUN} names. The same run lists the extended
  * attributes of every inode it meets first ({@link ScanCalls.ListedXattrs}): the reader would
@@ -61,7 +64,7 @@ public final class TimedScanCalls implements ScanCalls {
         final Looked[] part;
         /** Names whose lookup (attributes included) is complete. */
         volatile int done;
-        /** Names the worker got to before the run's time was up (set when it stops; -1 while it runs). */
+        /** Names the run looked up, set when it is over (all of them, or its time was up); -1 until then. */
         volatile int ended = -1;
         /** The call the worker is in ("lstat", "readlink", "listxattr"): what a stall is named after. */
         volatile String calling = "lstat";
@@ -73,44 +76,107 @@ public final class TimedScanCalls implements ScanCalls {
     @Override
     public Looked[] look(int dirFd, List<byte[]> names) throws IOException {
         Looked[] out = new Looked[names.size()];
-        int from = 0;
+        lookFrom(dirFd, names, out, 0);
+        return out;
+    }
+
+    /** What the worker of {@link #listAndLook} found: the kept names, then the first run over them. */
+    private static final class Listed {
+        volatile List<byte[]> names;
+        volatile Run run;
+    }
+
+    /**
+     * The listing and the first run of lookups in one call to the worker: one hand-off per
+     * directory of ordinary size, where list and look made two. A stall in the listing is the
+     * listing's (thrown, "getdents did not return ..."); one in a lookup is that name's, as in
+     * {@link #look}.
+     */
+    @Override
+    public Listing listAndLook(int dirFd, Predicate<byte[]> keep) throws IOException {
+        Listed listed = new Listed();
+        try {
+            reads.calls().call("getdents", () -> {
+                List<byte[]> names = Posix.listDir(dirFd);
+                names.removeIf(keep.negate());
+                names.sort(Names::compare);
+                Run run = new Run(Math.min(RUN, names.size()));
+                listed.run = run;
+                listed.names = names; // after the run: whoever sees the names sees their run
+                lookRun(dirFd, names, 0, run);
+                return null;
+            });
+        } catch (ReadTimeoutException e) {
+            if (listed.names == null) throw e; // the listing itself did not return
+            List<byte[]> names = listed.names;
+            Looked[] out = new Looked[names.size()];
+            lookFrom(dirFd, names, out, stalled(listed.run, out, 0));
+            return new Listing(names, out);
+        }
+        List<byte[]> names = listed.names;
+        Looked[] out = new Looked[names.size()];
+        Run run = listed.run;
+        System.arraycopy(run.part, 0, out, 0, run.ended);
+        lookFrom(dirFd, names, out, run.ended);
+        return new Listing(names, out);
+    }
+
+    /** Looks up names[from..] into out, run by run. */
+    private void lookFrom(int dirFd, List<byte[]> names, Looked[] out, int from) throws IOException {
         while (from < out.length) {
-            int base = from, n = Math.min(RUN, out.length - from);
-            Run run = new Run(n);
+            int base = from;
+            Run run = new Run(Math.min(RUN, out.length - from));
             try {
                 reads.calls().call("lstat", () -> {
-                    long start = System.nanoTime();
-                    int i = 0;
-                    while (i < n && !run.givenUp) {
-                        Looked l = ScanCalls.lookUp(dirFd, names.get(base + i), call -> run.calling = call);
-                        run.part[i] = l;
-                        if (firstMet(l)) {
-                            run.calling = "listxattr";
-                            run.part[i] = l.withXattrs(listXattrs(dirFd, names.get(base + i)));
-                        }
-                        run.done = ++i; // after the result: the caller takes up to done
-                        if (System.nanoTime() - start >= runNanos) break;
-                    }
-                    run.ended = i;
+                    lookRun(dirFd, names, base, run);
                     return null;
                 });
-                int got = run.ended;
-                System.arraycopy(run.part, 0, out, base, got);
-                from = base + got;
+                System.arraycopy(run.part, 0, out, base, run.ended);
+                from = base + run.ended;
             } catch (ReadTimeoutException e) {
-                run.givenUp = true;
-                int stalled = run.done; // every name before it has its result
-                String calling = run.calling;
-                System.arraycopy(run.part, 0, out, base, stalled);
-                String why = calling + " did not return within " + reads.calls().timeout().toMillis() / 1000.0 + " s";
-                Looked looked = run.part[stalled];
-                out[base + stalled] = calling.equals("listxattr") && looked != null
-                        ? looked.withXattrs(new ListedXattrs(null, why)) // its lstat came back: only the attributes are lost
-                        : Looked.failed(why);
-                from = base + stalled + 1;
+                from = stalled(run, out, base);
             }
         }
-        return out;
+    }
+
+    /** On the worker: looks up names from base on into run, until its names or its time are up. */
+    private void lookRun(int dirFd, List<byte[]> names, int base, Run run) throws IOException {
+        long start = System.nanoTime();
+        int n = run.part.length;
+        int i = 0;
+        while (i < n && !run.givenUp) {
+            Looked l = ScanCalls.lookUp(dirFd, names.get(base + i), call -> run.calling = call);
+            run.part[i] = l;
+            if (firstMet(l)) {
+                run.calling = "listxattr";
+                run.part[i] = l.withXattrs(listXattrs(dirFd, names.get(base + i)));
+            }
+            run.done = ++i; // after the result: the caller takes up to done
+            if (System.nanoTime() - start >= runNanos) break;
+        }
+        run.ended = i;
+    }
+
+    /**
+     * A run given up for a call that did not return: what it found before goes into out (from
+     * base), the stalled name gets why; returns where the next run starts (after it).
+     */
+    private int stalled(Run run, Looked[] out, int base) {
+        run.givenUp = true;
+        int ended = run.ended;
+        if (ended >= 0) { // the run was over, only its return came late: nothing stalled
+            System.arraycopy(run.part, 0, out, base, ended);
+            return base + ended;
+        }
+        int stalled = run.done; // every name before it has its result
+        String calling = run.calling;
+        System.arraycopy(run.part, 0, out, base, stalled);
+        String why = calling + " did not return within " + reads.calls().timeout().toMillis() / 1000.0 + " s";
+        Looked looked = stalled < run.part.length ? run.part[stalled] : null;
+        out[base + stalled] = calling.equals("listxattr") && looked != null
+                ? looked.withXattrs(new ListedXattrs(null, why)) // its lstat came back: only the attributes are lost
+                : Looked.failed(why);
+        return base + stalled + 1;
     }
 
     /** Whether l is an inode no run has met before (a directory, a single link, or the first of several). */

@@ -156,19 +156,18 @@ public final class TreeScanner {
         f.looked = new ScanCalls.Looked[0];
         if (fd < 0) return "not open";
         byte[] shown = f.path.length == 0 ? Names.DOT : f.path;
-        List<byte[]> names;
+        ScanCalls.Listing listing;
         try {
-            names = calls.list(fd);
+            // by name: an excluded path costs the drive no lstat
+            listing = calls.listAndLook(fd, n -> !filter.excludes(Names.join(f.path, n)));
         } catch (PosixException e) {
             MachineLimitException.check(e, shown);
             return unreadable(shown, "cannot read directory: " + e.reason());
         } catch (ReadTimeoutException e) {
             return unreadable(shown, "cannot read directory: " + e.getMessage());
         }
-        names.removeIf(n -> filter.excludes(Names.join(f.path, n))); // by name: an excluded path costs the drive no lstat
-        names.sort(Names::compare);
-        f.names = names;
-        f.looked = calls.look(fd, names);
+        f.names = listing.names();
+        f.looked = listing.looked();
         return null;
     }
 
