@@ -232,6 +232,8 @@ class MigrateRescueFailingDriveTest {
         assertEquals(3, a.code(), a.err());
         List<String> migrated = FindListing.of(target);
         damagedFilesAndTheirLinksComeLast(CliTestSupport.sh(null, "tar", "-tf", tar.toString()).lines().toList());
+        CliTestSupport.Result v = run("verify", "--archive", tar.toString(), target.toString(), "-q");
+        assertEquals(0, v.code(), "the archive, late entries and directories stated twice, is the migrated tree: " + v.outText() + v.err());
 
         Path g = Files.createDirectories(work.resolve("by-gnu-tar"));
         String gnuSays = CliTestSupport.sh(null, "tar", "-C", g.toString(), "-xpf", tar.toString());
