@@ -37,6 +37,7 @@ public final class LaterPasses {
     private final RescueContentSource src;
     private final Set<Pass> plan;
     private volatile Pass current = Pass.COPY;
+    private volatile PassListener listener = PassListener.NONE;
     private volatile int inPass, doneInPass;
 
     LaterPasses(RescueContentSource src, Set<Pass> plan) {
@@ -52,6 +53,11 @@ public final class LaterPasses {
     public int inodesDone() { return doneInPass; }
 
     public Set<Pass> plan() { return plan; }
+
+    /** Tells listener of each pass and each inode's states from now on (the rescue map keeps them). */
+    public void listener(PassListener l) { listener = l; }
+
+    PassListener listener() { return listener; }
 
     /** What one later pass does to one file, open on SOURCE: false when the file hung. */
     private interface FilePass {
@@ -84,12 +90,14 @@ public final class LaterPasses {
         current = Pass.SPLICE;
         inPass = all.size();
         doneInPass = 0;
+        listener.pass(Pass.SPLICE);
         SplicePass splice = plan.contains(Pass.SPLICE)
                 ? new SplicePass(src.finder(), src.verifier(), src.options().spoolDir()) : null;
         for (PendingInode p : all) {
             settle(p, files, splice);
             doneInPass++;
         }
+        listener.finished();
     }
 
     private void pass(Pass which, List<PendingInode> all, byte[] root, PendingFiles files, Predicate<PendingInode> wanted,
@@ -97,6 +105,7 @@ public final class LaterPasses {
         current = which;
         inPass = all.size();
         doneInPass = 0;
+        listener.pass(which);
         for (PendingInode p : all) {
             try {
                 if (files == null || !wanted.test(p)) continue;
@@ -109,6 +118,7 @@ public final class LaterPasses {
                     } finally {
                         src.reads().reader().close(fd);
                     }
+                    listener.states(p);
                 }
             } finally {
                 doneInPass++;

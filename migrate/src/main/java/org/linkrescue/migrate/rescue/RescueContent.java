@@ -598,6 +598,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
             src.unverifiable(path, stat, "file changed as we read it: " + changed);
         }
         src.reportRef().pending(pending);
+        src.passes().listener().states(pending);
         provenance = Splicer.provenance(size, states.unfinished(), null).asPending();
     }
 

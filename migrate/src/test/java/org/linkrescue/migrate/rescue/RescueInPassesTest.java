@@ -192,6 +192,34 @@ class RescueInPassesTest {
                 "a write removes file capabilities: they are put back");
     }
 
+    @Test void t09_eachPassTellsTheStatesItLeavesSoARescueMapCanKeepThem() throws Exception {
+        byte[] d = bytes(3 * MiB, 10);
+        file(src().resolve("2024-01/d"), d);
+        file(mirror().resolve("2024-01/d"), d);
+        m.drive.eio("d", MiB + 8192, MiB + 8193);
+        List<String> told = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        PassListener l = new PassListener() {
+            @Override public void pass(Pass p) { told.add(p.word); }
+            @Override public void states(PendingInode p) { told.add(p.states().spans().toString()); }
+            @Override public void finished() { told.add("finished"); }
+        };
+        RescueContentSource s = new RescueContentSource(withMirror().withSpoolDir(tmp), m.fx.policy, m.report, m.drive).inPasses(Pass.ALL);
+        s.passes().listener(l);
+        new Evacuation(s, m.fx.policy, m.totals, Evacuation.Tuning.DEFAULT).onLaterPath(m.report::addPath).run(Names.bytes(src().toString()),
+                org.linkrescue.migrate.sink.DiskSink.open(Names.bytes(target().toString()),
+                        org.linkrescue.migrate.sink.DiskSink.Options.defaults(), m.fx.policy), Evacuation.SinkKind.CONSUMES_BYTES);
+        s.close();
+        long bad = MiB + 8192;
+        assertEquals(List.of(
+                "[0+" + bad + ":+, " + bad + "+" + (2 * MiB - bad) + ":*, " + 2 * MiB + "+65536:?, " + (2 * MiB + 65536) + "+" + (MiB - 65536) + ":+]",
+                "scrape",
+                "[0+" + bad + ":+, " + bad + "+4096:-, " + (bad + 4096) + "+" + (3 * MiB - bad - 4096) + ":+]",
+                "retry",
+                "[0+" + bad + ":+, " + bad + "+4096:-, " + (bad + 4096) + "+" + (3 * MiB - bad - 4096) + ":+]",
+                "splice", "finished"), told);
+        assertArrayEquals(d, copied("2024-01/d"));
+    }
+
     /** Gives f a file capability (cap_net_bind_service); false where the file system or process cannot. */
     static boolean capability(Path f) {
         byte[] v2 = {0, 0, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}; // VFS_CAP_REVISION_2, permitted bit 10

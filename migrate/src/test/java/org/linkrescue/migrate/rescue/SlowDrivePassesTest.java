@@ -168,6 +168,22 @@ class SlowDrivePassesTest {
         }
     }
 
+    /** Reads (as the seam saw them: one pread, however FUSE splits it) that touched a bad block. */
+    long badReads(ReadLog log) { return log.reads().stream().filter(this::touchesABadBlock).count(); }
+
+    long badReadsBeforeTheHealthyAreOut(ReadLog log) {
+        int last = -1;
+        for (int i = 0; i < log.reads().size(); i++) if (!log.reads().get(i).name().startsWith("damaged")) last = i;
+        return log.reads().subList(0, last + 1).stream().filter(this::touchesABadBlock).count();
+    }
+
+    private boolean touchesABadBlock(ReadLog.Read r) {
+        int i = damagedNames.indexOf(r.name());
+        if (i < 0) return false;
+        for (long b : badBlocks.get(i)) if (r.touches(r.name(), b, b + 4096)) return true;
+        return false;
+    }
+
     @Test void t01_allHealthyFilesAreOutWithinAnErrorFreeRunPlusOneBadReadPerZone() throws Exception {
         fs.clear();
         Run clean = migrate("clean", true);
@@ -177,13 +193,16 @@ class SlowDrivePassesTest {
         Run inline = migrate("inline", false);
 
         int zones = DAMAGED * BAD_PER_FILE; // spread blocks: each its own zone
+        long[] badReads = {badReads(passes.log()), badReads(inline.log())};
         for (int i = 0; i < DAMAGED; i++) passes.log().noBadBlockTwiceBeforeTheHealthyFilesAreOut(n -> !n.startsWith("damaged"), damagedNames.get(i), badBlocks.get(i));
         double budget = clean.healthySeconds() + zones * DELAY_MILLIS / 1000.0;
         System.out.printf(java.util.Locale.ROOT,
                 "slow-drive: %d paths, %d bad blocks over %d files, %.2f s a bad read: all healthy files in TARGET after %.2f s in passes"
-                        + " (whole run %.2f s), %.2f s inline (whole run %.2f s), %.2f s error-free; budget (error-free + one bad read per zone) %.2f s%n",
+                        + " (whole run %.2f s), %.2f s inline (whole run %.2f s), %.2f s error-free; budget (error-free + one bad read per zone) %.2f s;"
+                        + " reads over a bad block: %d in passes (%d before the last healthy read), %d inline%n",
                 gen.paths(), zones, DAMAGED, DELAY_MILLIS / 1000.0, passes.healthySeconds(), passes.totalSeconds(),
-                inline.healthySeconds(), inline.totalSeconds(), clean.healthySeconds(), budget);
+                inline.healthySeconds(), inline.totalSeconds(), clean.healthySeconds(), budget,
+                badReads[0], badReadsBeforeTheHealthyAreOut(passes.log()), badReads[1]);
         // Timings on a shared machine: the exact claim is the read order above; here a loose bound.
         assertTrue(passes.healthySeconds() < budget + 2 + clean.healthySeconds(),
                 "healthy files out in " + passes.healthySeconds() + " s, budget " + budget + " s");

@@ -1,0 +1,22 @@
+package org.linkrescue.migrate.rescue;
+
+/**
+ * What a rescue in passes tells whoever keeps its state between runs (the rescue map): the pass
+ * under way, and a damaged inode's range states each time a pass has changed them (in pass 1
+ * once, when the stream leaves it pending; in each later pass after its reads of the inode).
+ * Pass 1's calls come from the threads that read the stream, the later passes' from the one
+ * that runs them: an implementation is thread-safe. {@link PendingInode#states()} is read at
+ * the call, not kept.
+ */
+public interface PassListener {
+    PassListener NONE = new PassListener() {};
+
+    /** The pass that begins now (COPY is under way from the start and not announced). */
+    default void pass(Pass pass) {}
+
+    /** p's range states as they stand now. */
+    default void states(PendingInode p) {}
+
+    /** Every pass of the plan has run and every pending inode is settled and reported. */
+    default void finished() {}
+}
