@@ -38,6 +38,8 @@ public final class LaterPasses {
     private final Set<Pass> plan;
     private volatile Pass current = Pass.COPY;
     private volatile PassListener listener = PassListener.NONE;
+    /** The first later pass to run (a resumed rescue skips those its stopped run finished). */
+    private volatile Pass from = Pass.SCRAPE;
     private volatile int inPass, doneInPass;
 
     LaterPasses(RescueContentSource src, Set<Pass> plan) {
@@ -53,6 +55,8 @@ public final class LaterPasses {
     public int inodesDone() { return doneInPass; }
 
     public Set<Pass> plan() { return plan; }
+
+    void from(Pass p) { from = p; }
 
     /** Tells listener of each pass and each inode's states from now on (the rescue map keeps them). */
     public void listener(PassListener l) { listener = l; }
@@ -74,13 +78,14 @@ public final class LaterPasses {
     void run(byte[] root, EntrySink sink) throws IOException {
         List<PendingInode> all = src.reportRef().pendingInodes();
         if (all.isEmpty()) return;
+        for (PendingInode p : all) listener.states(p); // with every path the stream met: a stop from here on keeps them
         PendingFiles files = sink instanceof PendingFiles f ? f : null;
         PassReader reader = src.newPassReader();
-        if (plan.contains(Pass.SCRAPE)) {
+        if (plan.contains(Pass.SCRAPE) && from.number <= Pass.SCRAPE.number) {
             pass(Pass.SCRAPE, all, root, files, p -> p.untriedBytes() > 0,
                     (fd, p, out) -> reader.trimAndScrape(fd, p.states(), out, p.reads()));
         }
-        if (plan.contains(Pass.RETRY)) {
+        if (plan.contains(Pass.RETRY) && from.number <= Pass.RETRY.number) {
             for (int i = 0; i < src.options().retries(); i++) {
                 boolean reverse = i % 2 == 1; // ddrescue turns round at each retry pass
                 pass(Pass.RETRY, all, root, files, p -> !p.givenUp() && p.states().bytes(BlockStatus.BAD) > 0,

@@ -3,7 +3,10 @@ package org.linkrescue.migrate.rescue;
 /**
  * What a rescue in passes tells whoever keeps its state between runs (the rescue map): the pass
  * under way, and a damaged inode's range states each time a pass has changed them (in pass 1
- * once, when the stream leaves it pending; in each later pass after its reads of the inode).
+ * once, when the stream leaves it pending; once more when the stream has ended, with every
+ * path it met; in each later pass after its reads of the inode). What is told is what a run
+ * needs to go on from there: {@link PendingInode#encode}, given back to a later run through
+ * {@link RescueContentSource#resumePending}.
  * Pass 1's calls come from the threads that read the stream, the later passes' from the one
  * that runs them: an implementation is thread-safe. {@link PendingInode#states()} is read at
  * the call, not kept.

@@ -1,5 +1,11 @@
 package org.linkrescue.migrate.rescue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -75,6 +81,66 @@ public final class PendingInode {
 
     /** Bytes the later passes still have to read. */
     public long untriedBytes() { return givenUp() ? 0 : states.untriedBytes(); }
+
+    /**
+     * Everything the later passes need of it, as bytes (a rescue map keeps them between runs:
+     * a run stopped before its later passes ended goes on from them, see {@link #decode}): its
+     * lstat, paths, what its reads said, whether it is given up or unverifiable, and its range
+     * states.
+     */
+    public synchronized byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            Stat t = stat;
+            out.writeInt(t.devMajor()); out.writeInt(t.devMinor()); out.writeLong(t.ino()); out.writeInt(t.mode());
+            out.writeInt(t.nlink()); out.writeInt(t.uid()); out.writeInt(t.gid()); out.writeLong(t.size()); out.writeLong(t.blocks());
+            out.writeInt(t.rdevMajor()); out.writeInt(t.rdevMinor()); out.writeLong(t.mtimeSec()); out.writeInt(t.mtimeNsec());
+            out.writeLong(t.atimeSec()); out.writeInt(t.atimeNsec()); out.writeLong(t.ctimeSec()); out.writeInt(t.ctimeNsec());
+            out.writeInt(paths.size());
+            for (byte[] p : paths) { out.writeInt(p.length); out.write(p); }
+            List<String> said = errors();
+            out.writeInt(said.size());
+            for (String e : said) out.writeUTF(e);
+            out.writeBoolean(givenUp());
+            out.writeBoolean(unverifiable);
+            List<RangeStates.Span> spans = states.spans();
+            out.writeInt(spans.size());
+            for (RangeStates.Span sp : spans) { out.writeLong(sp.offset()); out.writeLong(sp.length()); out.writeByte(sp.status().symbol); }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // into memory: cannot happen
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A pending inode as {@link #encode} wrote it. @throws IllegalArgumentException bytes that are not one */
+    public static PendingInode decode(byte[] b) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
+            if (in.readByte() != FORMAT) throw new IllegalArgumentException("not a pending inode of format " + FORMAT);
+            Stat t = new Stat(in.readInt(), in.readInt(), in.readLong(), in.readInt(), in.readInt(), in.readInt(), in.readInt(),
+                    in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readLong(), in.readInt(), in.readLong(), in.readInt(),
+                    in.readLong(), in.readInt());
+            List<byte[]> paths = new ArrayList<>();
+            for (int i = in.readInt(); i > 0; i--) paths.add(in.readNBytes(in.readInt()));
+            List<String> said = new ArrayList<>();
+            for (int i = in.readInt(); i > 0; i--) said.add(in.readUTF());
+            boolean givenUp = in.readBoolean(), unverifiable = in.readBoolean();
+            RangeStates states = new RangeStates(t.size(), BlockStatus.FINISHED);
+            for (int i = in.readInt(); i > 0; i--) {
+                long off = in.readLong(), len = in.readLong();
+                states.set(off, off + len, BlockStatus.of((char) in.readByte()));
+            }
+            if (in.available() != 0 || paths.isEmpty()) throw new IllegalArgumentException("a pending inode of format " + FORMAT + " is shorter");
+            PendingInode p = new PendingInode(t, paths.get(0), states, said, givenUp);
+            for (byte[] path : paths.subList(1, paths.size())) p.addPath(path);
+            if (unverifiable) p.unverifiable();
+            return p;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a whole pending inode: " + e.getMessage(), e);
+        }
+    }
+
+    private static final byte FORMAT = 1;
 
     /** Bytes found bad (or given up). */
     public long badBytes() { return states.bytes(BlockStatus.BAD) + (givenUp() ? states.untriedBytes() : 0); }

@@ -92,6 +92,20 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
         return this;
     }
 
+    /**
+     * A rescue in passes that a stopped run began: the damaged inodes it left pending (as
+     * {@link PendingInode#encode} kept them) wait for this run's later passes, from pass from on
+     * (a pass the stopped run finished is not run again; splice always is). Call after {@link
+     * #inPasses}, before the stream; an inode the stream meets again is pending as this run
+     * finds it.
+     */
+    public RescueContentSource resumePending(List<PendingInode> pending, Pass from) {
+        if (passes == null) throw new IllegalStateException("resumePending needs a rescue in passes");
+        for (PendingInode p : pending) report.pending(p);
+        passes.from(from);
+        return this;
+    }
+
     /** The passes of a rescue in passes (what is under way, for a progress line); null for the inline rescue. */
     public LaterPasses passes() { return passes; }
 

@@ -212,12 +212,69 @@ class RescueInPassesTest {
         long bad = MiB + 8192;
         assertEquals(List.of(
                 "[0+" + bad + ":+, " + bad + "+" + (2 * MiB - bad) + ":*, " + 2 * MiB + "+65536:?, " + (2 * MiB + 65536) + "+" + (MiB - 65536) + ":+]",
+                "[0+" + bad + ":+, " + bad + "+" + (2 * MiB - bad) + ":*, " + 2 * MiB + "+65536:?, " + (2 * MiB + 65536) + "+" + (MiB - 65536) + ":+]",
                 "scrape",
                 "[0+" + bad + ":+, " + bad + "+4096:-, " + (bad + 4096) + "+" + (3 * MiB - bad - 4096) + ":+]",
                 "retry",
                 "[0+" + bad + ":+, " + bad + "+4096:-, " + (bad + 4096) + "+" + (3 * MiB - bad - 4096) + ":+]",
                 "splice", "finished"), told);
         assertArrayEquals(d, copied("2024-01/d"));
+    }
+
+    @Test void t10_aRescueStoppedAfterPassOneGoesOnFromTheStatesItKept() throws Exception {
+        byte[] d = bytes(3 * MiB, 11);
+        file(src().resolve("2024-01/d"), d);
+        Files.createDirectories(src().resolve("2024-02"));
+        Files.createLink(src().resolve("2024-02/renamed"), src().resolve("2024-01/d"));
+        file(mirror().resolve("2024-02/renamed"), d); // found through its later path only
+        m.drive.eio("d", MiB + 8192, MiB + 8193).eio("d", 2 * MiB + 40960, 2 * MiB + 40961);
+        List<byte[]> kept = new java.util.ArrayList<>();
+        RescueContentSource first = new RescueContentSource(withMirror().withSpoolDir(tmp), m.fx.policy, m.report, m.drive).inPasses(EnumSet.of(Pass.COPY));
+        first.passes().listener(new PassListener() {
+            @Override public synchronized void states(PendingInode p) { kept.add(p.encode()); } // what a rescue map keeps
+        });
+        new Evacuation(first, m.fx.policy, m.totals, Evacuation.Tuning.DEFAULT).onLaterPath(m.report::addPath).run(Names.bytes(src().toString()),
+                org.linkrescue.migrate.sink.DiskSink.open(Names.bytes(target().toString()),
+                        org.linkrescue.migrate.sink.DiskSink.Options.defaults(), m.fx.policy), Evacuation.SinkKind.CONSUMES_BYTES);
+        first.close();
+        assertEquals(2, kept.size(), "told once in pass 1, once more with every path when the stream ended");
+        assertFalse(java.util.Arrays.equals(d, copied("2024-01/d")), "pass 1 alone left zeros");
+        int readsOfPassOne = m.drive.reads.size();
+
+        PendingInode stopped = PendingInode.decode(kept.get(1));
+        RescueReport report = new RescueReport();
+        try (RescueContentSource again = new RescueContentSource(withMirror().withSpoolDir(tmp), m.fx.policy, report, m.drive)
+                .inPasses(Pass.ALL).resumePending(List.of(stopped), Pass.SCRAPE)) {
+            again.settlePending(Names.bytes(src().toString()), new FilesInPlace(target()));
+        }
+        assertArrayEquals(d, copied("2024-01/d"), "scraped, then spliced from the mirror's later path");
+        DamagedInodeRecord r = report.records().get(0);
+        assertEquals(List.of(new ByteRange(MiB + 8192, 4096), new ByteRange(2 * MiB + 40960, 4096)), r.badRanges());
+        assertEquals(0, r.bytesLost());
+        assertTrue(r.accepted().candidate().toString().endsWith("mirror/2024-02/renamed"), r.candidates().toString());
+        List<String> later = m.drive.reads.subList(readsOfPassOne, m.drive.reads.size());
+        for (String read : later) {
+            ReadLog.Read x = ReadLog.Read.of(read);
+            assertFalse(x.off() < MiB + 8192 && x.name().equals("d"), "what pass 1 read is not read again: " + later);
+        }
+    }
+
+    /** TARGET's files as a later run finds them, late bytes written in place (as a resumed disk sink writes the files the map says it made). */
+    record FilesInPlace(Path root) implements org.linkrescue.migrate.stream.EntrySink, org.linkrescue.migrate.stream.PendingFiles {
+        @Override public void accept(org.linkrescue.archive.Entry e, org.linkrescue.migrate.stream.Content c) { throw new AssertionError("no entries"); }
+        @Override public void finish() {}
+        @Override public void close() {}
+
+        @Override
+        public PendingFile reopen(byte[] path) throws IOException {
+            java.io.RandomAccessFile f = new java.io.RandomAccessFile(root.resolve(Names.latin1(path)).toFile(), "rw");
+            return new PendingFile() {
+                @Override public void read(long off, byte[] b, int from, int len) throws IOException { f.seek(off); f.readFully(b, from, len); }
+                @Override public void write(long off, byte[] b, int from, int len) throws IOException { f.seek(off); f.write(b, from, len); }
+                @Override public void complete(org.linkrescue.migrate.stream.Provenance p) {}
+                @Override public void close() throws IOException { f.close(); }
+            };
+        }
     }
 
     /** Gives f a file capability (cap_net_bind_service); false where the file system or process cannot. */
