@@ -34,7 +34,7 @@ final class SparseHeaders {
         if (h.typeFlag() == 'S' && h.magic() == UstarHeader.Magic.GNU) {
             return new Sparse(oldGnuMap(h, in, budget), h.number(483, 12, "GNU sparse real size"), path);
         }
-        if (pax.keySet().stream().noneMatch(k -> k.startsWith("GNU.sparse."))) return null;
+        if (!anySparseKey(pax)) return null;
         byte[] real = pax.get("GNU.sparse.name");
         if (real != null) {
             path = TarReader.normalize(real);
@@ -73,5 +73,12 @@ final class SparseHeaders {
             more = ext[504] != 0;
         }
         return m;
+    }
+
+    /** Whether any record is a GNU.sparse one (a loop: this runs for every header). */
+    private static boolean anySparseKey(Map<String, byte[]> pax) {
+        if (pax.isEmpty()) return false;
+        for (String k : pax.keySet()) if (k.startsWith("GNU.sparse.")) return true;
+        return false;
     }
 }

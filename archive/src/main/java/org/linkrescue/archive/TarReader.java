@@ -59,6 +59,10 @@ public final class TarReader extends InputStream {
     private SparseMap sparse; // non-null while the current entry is a sparse file
     private long logicalPos;
     private long logicalSize;
+    /** The owner and group names of the last entry, reused while the headers repeat them. */
+    private byte[] lastUname, lastGname;
+    /** Reads a pax 1.0 sparse map from the stored data (one for the reader, not one per entry). */
+    private final SparseMap.Stored stored = this::readStoredFully;
 
     /**
      * An input that can move forward without reading: an archive in a regular file, read by
@@ -125,7 +129,7 @@ public final class TarReader extends InputStream {
         long off = h.offset();
         Map<String, byte[]> pax = chain.records(hs.local());
 
-        byte[] rawPath = firstOf(pax.get("path"), hs.longName(), h.name());
+        byte[] rawPath = firstOf(pax.get("path"), hs.longName(), h);
         if (indexOf(rawPath, (byte) 0) >= 0)
             throw new TarFormatException("NUL byte in the path of the entry at byte offset " + off);
         if (rawPath.length == 0) throw new TarFormatException("empty path in the entry at byte offset " + off);
@@ -142,7 +146,7 @@ public final class TarReader extends InputStream {
         startData(size);
 
         byte flag = h.typeFlag();
-        SparseHeaders.Sparse sp = SparseHeaders.read(h, pax, path, in, this::readStoredFully, budget);
+        SparseHeaders.Sparse sp = SparseHeaders.read(h, pax, path, in, stored, budget);
         long realSize = size;
         if (sp != null) {
             if (flag == 'S') flag = '0';
@@ -168,9 +172,13 @@ public final class TarReader extends InputStream {
         } else {
             sec = h.mtime();
         }
-        byte[] uname = firstOf(pax.get("uname"), h.uname());
-        byte[] gname = firstOf(pax.get("gname"), h.gname());
-        byte[] link = firstOf(pax.get("linkpath"), hs.longLink(), h.linkName());
+        byte[] uname = pax.get("uname");
+        if (uname == null) uname = lastUname = h.uname(lastUname);
+        byte[] gname = pax.get("gname");
+        if (gname == null) gname = lastGname = h.gname(lastGname);
+        byte[] link = pax.get("linkpath");
+        if (link == null) link = hs.longLink();
+        if (link == null) link = h.linkName();
         budget.path(link, "link target", off);
         if (indexOf(link, (byte) 0) >= 0 || indexOf(uname, (byte) 0) >= 0 || indexOf(gname, (byte) 0) >= 0)
             throw new TarFormatException("NUL byte in a name of " + Names.display(path) + " at byte offset " + off);
@@ -223,6 +231,7 @@ public final class TarReader extends InputStream {
 
     /** The records the entry carries beyond the ones this reader owns (our namespace, xattrs...). */
     private static Map<String, byte[]> extra(Map<String, byte[]> pax) {
+        if (pax.isEmpty()) return Map.of(); // most entries: no iterator to make
         Map<String, byte[]> extra = Map.of();
         for (Map.Entry<String, byte[]> r : pax.entrySet()) {
             String k = r.getKey();
@@ -354,10 +363,9 @@ public final class TarReader extends InputStream {
         long get() throws TarFormatException;
     }
 
-    /** The first of the values that is there (pax record, GNU long name, header field). */
-    private static byte[] firstOf(byte[]... values) {
-        for (byte[] v : values) if (v != null) return v;
-        throw new IllegalArgumentException("no value");
+    /** The path: the pax record if there is one, else the GNU long name, else the header's. */
+    private static byte[] firstOf(byte[] pax, byte[] longName, UstarHeader h) {
+        return pax != null ? pax : longName != null ? longName : h.name();
     }
 
     /** Drops a leading "./" (repeatedly) and trailing '/'; "." or "./" alone is the root ".". */

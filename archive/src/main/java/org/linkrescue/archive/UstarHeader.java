@@ -60,6 +60,15 @@ final class UstarHeader {
 
     byte[] gname() { return magic == Magic.V7 ? Entry.EMPTY : string(297, 32); }
 
+    /**
+     * The owner name, or last itself when it holds the same bytes: an archive names one or two
+     * owners for hundreds of thousands of entries, and a copy per header was a sixth of what
+     * reading one allocated. (Entry values are never changed in place.)
+     */
+    byte[] uname(byte[] last) { return magic == Magic.V7 ? Entry.EMPTY : string(265, 32, last); }
+
+    byte[] gname(byte[] last) { return magic == Magic.V7 ? Entry.EMPTY : string(297, 32, last); }
+
     /** A numeric field; field names it in the message when it is not a number. */
     long number(int at, int len, String field) throws TarFormatException {
         long v = TarNumbers.parse(b, at, len);
@@ -119,6 +128,13 @@ final class UstarHeader {
     }
 
     private byte[] string(int at, int max) { return Arrays.copyOfRange(b, at, at + cstrLen(at, max)); }
+
+    /** As {@link #string(int, int)}, or same when it holds those bytes already. */
+    private byte[] string(int at, int max, byte[] same) {
+        int n = cstrLen(at, max);
+        if (same != null && Arrays.equals(b, at, at + n, same, 0, same.length)) return same;
+        return Arrays.copyOfRange(b, at, at + n);
+    }
 
     private int cstrLen(int at, int max) {
         for (int i = 0; i < max; i++) if (b[at + i] == 0) return i;

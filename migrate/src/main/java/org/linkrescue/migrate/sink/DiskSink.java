@@ -260,7 +260,9 @@ public final class DiskSink implements EntrySink, PendingFiles {
 
     /** Waits until no file that target may name is still being read off the drive (see {@link FilesBeingRead}). */
     private void awaitReadBefore(byte[] target) throws IOException {
-        for (FilesBeingRead.Reading r : beingRead.dueBefore(target)) {
+        List<FilesBeingRead.Reading> due = beingRead.dueBefore(target);
+        for (int i = 0; i < due.size(); i++) { // indexed: an iterator per hard link was garbage
+            FilesBeingRead.Reading r = due.get(i);
             if (lanes != null) lanes.awaitMade(r.ticket()); // its lane has handed it to a data thread (or written it)
             links.awaitLanded(r.path()); // its data thread is done: the content is settled
         }
