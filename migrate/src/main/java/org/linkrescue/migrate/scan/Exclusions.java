@@ -38,6 +38,9 @@ public final class Exclusions implements PathFilter {
         return out;
     }
 
+    @Override
+    public boolean excludesByName() { return !patterns.isEmpty(); }
+
     /** A path as the walk meets it (its parents were asked before it): the path itself is matched. */
     @Override
     public boolean excludes(byte[] path) {

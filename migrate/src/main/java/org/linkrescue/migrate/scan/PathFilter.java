@@ -9,10 +9,18 @@ import org.linkrescue.migrate.fs.Stat;
  * its lstat.
  */
 public interface PathFilter {
-    PathFilter NONE = new PathFilter() {};
+    PathFilter NONE = new PathFilter() {
+        @Override public boolean excludesByName() { return false; }
+    };
 
     /** Whether path (relative to the walk's root) is left out by name alone, without a word (tar's --exclude). */
     default boolean excludes(byte[] path) { return false; }
+
+    /**
+     * Whether {@link #excludes} may leave out anything: when not, a walk need not join each
+     * name to its directory's path to ask (a copy of every path, for nothing).
+     */
+    default boolean excludesByName() { return true; }
 
     /** Why path, as lstat found it, is left out (reported as a warning), or null to keep it. */
     default String leaveOut(byte[] path, Stat st) { return null; }
@@ -22,6 +30,8 @@ public interface PathFilter {
         PathFilter self = this;
         return new PathFilter() {
             @Override public boolean excludes(byte[] path) { return self.excludes(path) || other.excludes(path); }
+
+            @Override public boolean excludesByName() { return self.excludesByName() || other.excludesByName(); }
 
             @Override public String leaveOut(byte[] path, Stat st) {
                 String why = self.leaveOut(path, st);
@@ -33,6 +43,8 @@ public interface PathFilter {
     /** Leaves out the one file with st's device and inode (the archive being written: GNU tar's "file is the archive; not dumped"). */
     static PathFilter notThisFile(Stat file, String why) {
         return new PathFilter() {
+            @Override public boolean excludesByName() { return false; }
+
             @Override public String leaveOut(byte[] path, Stat st) {
                 return st.devId() == file.devId() && st.ino() == file.ino() ? why : null;
             }

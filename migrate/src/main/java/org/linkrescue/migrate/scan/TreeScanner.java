@@ -80,6 +80,8 @@ public final class TreeScanner {
         }
     }
 
+    private static final java.util.function.Predicate<byte[]> KEEP_ALL = n -> true;
+
     private final Problems problems;
     private final PathFilter filter;
     private final ScanCalls calls;
@@ -159,7 +161,7 @@ public final class TreeScanner {
         ScanCalls.Listing listing;
         try {
             // by name: an excluded path costs the drive no lstat
-            listing = calls.listAndLook(fd, n -> !filter.excludes(Names.join(f.path, n)));
+            listing = calls.listAndLook(fd, filter.excludesByName() ? n -> !filter.excludes(Names.join(f.path, n)) : KEEP_ALL);
         } catch (PosixException e) {
             MachineLimitException.check(e, shown);
             return unreadable(shown, "cannot read directory: " + e.reason());
