@@ -48,11 +48,14 @@ final class ArchiveCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Evacuation.ReadOrder readOrder = order.value(); // a usage error before anything is made
         Args.notToTerminal(file, console);
+        common.check();
         Compression compression = compress != null ? Sources.compression(compress)
                 : Args.isStdio(file) ? Compression.NONE : Compression.fromFileName(file);
         Exclusions exclusions = exclude.exclusions();
-        byte[] src = Args.bytes(source);
         RescueOptions options = rescue.options();
+        byte[] src = Args.bytes(source);
+        Sources.checkSource(src, source);
+        Sources.checkSnapshotDepth(src, source, options.snapshotDepth());
         BlockReader drive = ddrescue.drive(src, false, console.err());
         CrossCheckReport cc = crossCheck.run(src, options, drive, console, common.quiet);
         drive = CrossCheckOption.zeroedBlocksFailing(drive, cc);

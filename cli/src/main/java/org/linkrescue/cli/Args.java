@@ -50,6 +50,7 @@ final class Args {
 
     static InputStream openInput(String file, Console console) throws IOException {
         if (isStdio(file)) return console.in();
+        if (Files.isDirectory(Path.of(file))) throw new IOException("cannot read archive '" + display(file) + "': is a directory");
         try {
             return Files.newInputStream(Path.of(file));
         } catch (IOException e) {

@@ -9,4 +9,7 @@ final class CommonOptions {
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report of the run to FILE.")
     String report;
+
+    /** The report can be written: found before the drive is read, not after. */
+    void check() { Preflight.outputFile("--report", report); }
 }

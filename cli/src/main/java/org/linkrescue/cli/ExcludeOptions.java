@@ -25,6 +25,7 @@ final class ExcludeOptions {
         List<byte[]> all = new ArrayList<>();
         for (String p : patterns) all.add(Args.bytes(p));
         for (String f : files) {
+            Preflight.inputFile("--exclude-from", f);
             try {
                 all.addAll(Exclusions.lines(Files.readAllBytes(Path.of(f))));
             } catch (IOException e) {

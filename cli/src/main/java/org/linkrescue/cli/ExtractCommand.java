@@ -43,6 +43,7 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Args.notFromTerminal(file, console);
+        common.check();
         org.linkrescue.archive.ReadLimits readLimits = limits.limits();
         try (Session s = new Session(console, common, "extract")) {
             s.report.place("archive", Args.display(file)).place("target", Args.display(target));

@@ -50,9 +50,13 @@ final class MigrateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Evacuation.ReadOrder readOrder = order.value(); // a usage error before anything is made
         if (archiveCopy != null) Args.notToTerminal(archiveCopy, console);
+        common.check();
+        Preflight.outputFile("--archive-copy", archiveCopy);
         Exclusions exclusions = exclude.exclusions();
-        byte[] src = Args.bytes(source);
         RescueOptions options = rescue.options();
+        byte[] src = Args.bytes(source);
+        Sources.checkApart(Sources.checkSource(src, source), source, target);
+        Sources.checkSnapshotDepth(src, source, options.snapshotDepth());
         BlockReader drive = ddrescue.drive(src, false, console.err());
         CrossCheckReport cc = crossCheck.run(src, options, drive, console, common.quiet);
         drive = CrossCheckOption.zeroedBlocksFailing(drive, cc);

@@ -71,8 +71,11 @@ final class RepairCommand implements Callable<Integer> {
         byte[] src = Args.bytes(source);
         Sources.checkSource(src, source);
         RescueOptions rescue = rescueOptions();
+        Sources.checkSnapshotDepth(src, source, snapshotDepth);
+        Preflight.outputFile("--report", report);
+        if (!dryRun) Preflight.writableMount("repair: SOURCE", source);
         ProblemLog problems = new ProblemLog(console.err());
-        DamageFinder finder = fromScan != null ? new ScanJsonFinder(fromScan) : new ReadTestFinder(rescue, problems);
+        DamageFinder finder = fromScan != null ? scanJson() : new ReadTestFinder(rescue, problems);
         RepairOptions opts = new RepairOptions(src, journal == null ? null : Args.bytes(journal), dryRun, allowPartial);
         RepairResult r = new Repair(opts, finder, new RescueGoodData(rescue), problems, console.out()).run();
         console.out().flush();
@@ -86,10 +89,19 @@ final class RepairCommand implements Callable<Integer> {
         return r.allRepaired() ? ExitCodes.OK : ExitCodes.INCOMPLETE;
     }
 
+    /** The damage an earlier scan found; a file that is not such a scan is a usage error, before anything is read. */
+    private DamageFinder scanJson() {
+        try {
+            return new ScanJsonFinder(fromScan);
+        } catch (IOException e) {
+            throw new ExitCodes.UsageException(e.getMessage());
+        }
+    }
+
     private RescueOptions rescueOptions() {
         List<Alternate> alts = new ArrayList<>();
         try {
-            for (String a : alternates) alts.add(Alternate.parse(a));
+            for (String a : alternates) alts.add(AlternateOption.checked(Alternate.parse(a)));
             return read.applyTo(RescueOptions.defaults()).withAlternates(alts).withSnapshotDepth(snapshotDepth)
                     .withAcceptMtimeMismatch(acceptMtimeMismatch);
         } catch (IllegalArgumentException e) {

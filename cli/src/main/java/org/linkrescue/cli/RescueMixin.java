@@ -46,7 +46,10 @@ final class RescueMixin {
             if (snapshotDepth != null) o = o.withSnapshotDepth(snapshotDepth);
             o = read.applyTo(o);
             if (acceptMtimeMismatch) o = o.withAcceptMtimeMismatch(true);
-            if (spoolDir != null) o = o.withSpoolDir(Path.of(spoolDir));
+            if (spoolDir != null) {
+                Preflight.writableDirectory("--spool-dir", spoolDir);
+                o = o.withSpoolDir(Path.of(spoolDir));
+            }
             return o;
         } catch (IllegalArgumentException e) {
             throw new ExitCodes.UsageException(e.getMessage());

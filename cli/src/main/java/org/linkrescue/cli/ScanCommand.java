@@ -62,7 +62,7 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (snapshotDepth < 0) throw new ExitCodes.UsageException("--snapshot-depth must be >= 0, not " + snapshotDepth);
+        Preflight.outputFile("--json", json == null ? null : json.toString());
         RescueOptions options;
         try {
             options = read.applyTo(RescueOptions.defaults()).withSnapshotDepth(snapshotDepth).withAlternates(alternates.parse());
@@ -72,6 +72,7 @@ final class ScanCommand implements Callable<Integer> {
         if (!options.alternates().isEmpty() && !crossCheck.on)
             throw new ExitCodes.UsageException("scan reads no copies but with --cross-check: --alternate alone does nothing");
         byte[] src = Args.bytes(source);
+        Sources.checkSnapshotDepth(src, source, snapshotDepth);
         ProblemLog problems = new ProblemLog(console.err());
         Tally tally = new Tally();
         Inventory inv = new Inventory(snapshotDepth, readTest, options, problems, tally).filter(exclude.exclusions());

@@ -57,6 +57,49 @@ final class Sources {
                     + "'; choose a TARGET outside SOURCE");
     }
 
+    /**
+     * An explicit --snapshot-depth deeper than 1 must find a directory that many levels down in
+     * SOURCE (along the first directory at each level): with a depth the tree does not have,
+     * the search of rotated snapshot names in a mirror would be lost without a word. A few
+     * directory listings, no file is read.
+     */
+    static void checkSnapshotDepth(byte[] root, String shown, int depth) {
+        if (depth <= 1) return;
+        int fd;
+        try {
+            fd = Posix.openat(Posix.AT_FDCWD, root, Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+        } catch (PosixException e) {
+            return; // the source check says why, in its own words
+        }
+        try {
+            for (int level = 1; level <= depth; level++) {
+                int sub = firstSubdirectory(fd);
+                if (sub < 0) {
+                    throw new ExitCodes.UsageException("--snapshot-depth " + depth + ": SOURCE '" + Args.display(shown)
+                            + "' has no directory " + depth + " levels down (the first snapshot path ends at level " + (level - 1) + ")");
+                }
+                Posix.close(fd);
+                fd = sub;
+            }
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    /** The first subdirectory of fd in name order, opened; -1 when there is none. */
+    private static int firstSubdirectory(int fd) {
+        try {
+            java.util.List<byte[]> names = Posix.listDir(fd);
+            names.sort(org.linkrescue.archive.Names::compare);
+            for (byte[] n : names) {
+                if (Posix.lstatAt(fd, n).isDir()) return Posix.openDir(fd, n);
+            }
+        } catch (PosixException e) {
+            // unreadable here: judged as no deeper level
+        }
+        return -1;
+    }
+
     /** The directory at path, or null when there is none (yet). */
     static Stat existingDir(byte[] path) {
         try {

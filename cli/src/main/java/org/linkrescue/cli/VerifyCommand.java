@@ -101,14 +101,13 @@ final class VerifyCommand implements Callable<Integer> {
             throw new ExitCodes.UsageException("--rescue-report applies to verify SOURCE TARGET, not to --archive");
         if (archive != null) Args.notFromTerminal(archive, console);
         org.linkrescue.migrate.scan.Exclusions exclusions = exclude.exclusions();
+        Preflight.outputFile("--json", json == null ? null : json.toString());
         RescueHashes rescue = null;
         if (rescueReport != null) {
             try {
                 rescue = RescueHashes.read(rescueReport);
-            } catch (java.nio.file.NoSuchFileException e) {
-                throw new IOException("--rescue-report " + Args.display(rescueReport.toString()) + ": no such file");
             } catch (IOException e) {
-                throw new IOException("--rescue-report " + Args.display(rescueReport.toString()) + ": " + e.getMessage());
+                throw new ExitCodes.UsageException("--rescue-report '" + Args.display(rescueReport.toString()) + "': " + e.getMessage());
             }
         }
         org.linkrescue.archive.ReadLimits readLimits = limits.limits();

@@ -40,6 +40,7 @@ class RepairCommandTest {
         Path src = Files.createDirectories(tmp.resolve("src/2024-01-01"));
         Files.writeString(src.resolve("f"), "fine");
         Path report = tmp.resolve("r.json");
+        Files.createDirectories(tmp.resolve("m"));
         CliTestSupport.Result r = run("repair", tmp.resolve("src").toString(), "--alternate", "mirror=" + tmp.resolve("m"),
                 "--report", report.toString());
         assertEquals(0, r.code(), r.err());
@@ -50,10 +51,10 @@ class RepairCommandTest {
     }
 
     @Test
-    void t05_aFromScanFileThatIsNotAScanIsFatalInOneLine() throws Exception {
+    void t05_aFromScanFileThatIsNotAScanIsAUsageErrorInOneLine() throws Exception {
         Path bad = Files.writeString(tmp.resolve("scan.json"), "{\"damaged\": [ {\"paths\": [] } ]}");
         CliTestSupport.Result r = run("repair", tmp.toString(), "--alternate", "mirror=" + tmp, "--from-scan", bad.toString());
-        assertEquals(1, r.code());
+        assertEquals(2, r.code());
         assertTrue(r.err().contains("without an inode number"), r.err());
     }
 }

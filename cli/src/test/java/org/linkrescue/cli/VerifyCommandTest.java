@@ -76,10 +76,10 @@ class VerifyCommandTest {
         assertTrue(r.outText().contains("2024-01-02/later: file in SOURCE, not in the archive"), r.outText());
     }
 
-    @Test void t06_aRescueReportThatIsNotOneIsExit1() throws Exception {
+    @Test void t06_aRescueReportThatIsNotOneIsAUsageError() throws Exception {
         Path bad = Files.writeString(dir.resolve("r.json"), "{\"totals\":{}}");
         CliTestSupport.Result r = CliTestSupport.run("verify", src.toString(), dst.toString(), "--rescue-report", bad.toString());
-        assertEquals(1, r.code());
+        assertEquals(2, r.code());
         assertTrue(r.err().contains("not a rescue report"), r.err());
     }
 }

@@ -477,6 +477,13 @@ public final class Posix {
         return ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
     }
 
+    /** What statfs(2) says of the file system fd's file is on: room, inodes, read-only. */
+    public static FsSpace fsSpace(int fd) throws PosixException {
+        byte[] buf = new byte[128];
+        if (C.fstatfs(fd, buf) != 0) throw fail("statfs", null);
+        return FsSpace.parse(buf);
+    }
+
     /** cachestat on x86_64 and aarch64 (one syscall table for new calls). */
     private static final long SYS_CACHESTAT = 451;
     private static final int PAGE_SIZE = C.getpagesize();

@@ -1,10 +1,6 @@
 package org.linkrescue.migrate.repair;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -27,24 +23,18 @@ public final class ScanJsonFinder implements DamageFinder {
     private final Map<Long, Seen> seen = new HashMap<>();
 
     public ScanJsonFinder(Path json) throws IOException {
-        String text;
-        try {
-            text = Files.readString(json, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new IOException("--from-scan " + json + ": no such file");
-        }
         Object root;
         try {
-            root = JsonReader.parse(new StringReader(text));
+            root = JsonReader.parseFile(json);
         } catch (IOException e) {
-            throw new IOException("--from-scan " + json + ": " + e.getMessage());
+            throw new IOException("--from-scan '" + json + "': " + e.getMessage());
         }
         if (!(root instanceof Map<?, ?> m) || !(m.get("damaged") instanceof List<?> list)) {
-            throw new IOException("--from-scan " + json + ": no \"damaged\" list (is it the JSON of scan --read-test?)");
+            throw new IOException("--from-scan '" + json + "': no \"damaged\" list (is it the JSON of scan --read-test?)");
         }
         for (Object o : list) {
             if (!(o instanceof Map<?, ?> d) || !(d.get("ino") instanceof Long ino)) {
-                throw new IOException("--from-scan " + json + ": a \"damaged\" entry without an inode number");
+                throw new IOException("--from-scan '" + json + "': a \"damaged\" entry without an inode number");
             }
             seen.put(ino, new Seen(d.get("size") instanceof Long s ? s : null,
                     d.get("mtime") instanceof String t ? t : null));

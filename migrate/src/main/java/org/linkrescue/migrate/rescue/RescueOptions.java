@@ -29,13 +29,26 @@ import java.util.List;
 public record RescueOptions(int blockSize, int retries, Duration readTimeout, int snapshotDepth,
                             boolean acceptMtimeMismatch, Path spoolDir, List<Alternate> alternates,
                             int chunkSize) {
+    /**
+     * Limits that make sense, so a slip of the keyboard is a usage error at the start instead
+     * of hours of reading: a block larger than the 1 MiB chunk it retries would be the chunk
+     * (and 1 GiB of it an OutOfMemoryError); a hundred retries of one block on a dying drive is
+     * already wear for nothing; a read hanging a day is not coming back; snapshots sixteen
+     * levels down are no layout any backup tool makes.
+     */
+    public static final int MAX_BLOCK_SIZE = 1 << 20, MAX_RETRIES = 100, MAX_SNAPSHOT_DEPTH = 16;
+    public static final Duration MAX_READ_TIMEOUT = Duration.ofDays(1);
+
     public RescueOptions {
-        if (blockSize < 512 || Integer.bitCount(blockSize) != 1)
-            throw new IllegalArgumentException("--block-size must be a power of two >= 512, not " + blockSize);
-        if (retries < 0) throw new IllegalArgumentException("--retries must be >= 0, not " + retries);
-        if (readTimeout == null || readTimeout.isNegative() || readTimeout.isZero())
-            throw new IllegalArgumentException("--read-timeout must be > 0");
-        if (snapshotDepth < 0) throw new IllegalArgumentException("--snapshot-depth must be >= 0, not " + snapshotDepth);
+        if (blockSize < 512 || blockSize > MAX_BLOCK_SIZE || Integer.bitCount(blockSize) != 1)
+            throw new IllegalArgumentException("--block-size must be a power of two from 512 to 1048576 (1 MiB), not " + blockSize);
+        if (retries < 0 || retries > MAX_RETRIES)
+            throw new IllegalArgumentException("--retries must be from 0 to " + MAX_RETRIES + ", not " + retries);
+        if (readTimeout == null || readTimeout.isNegative() || readTimeout.isZero() || readTimeout.compareTo(MAX_READ_TIMEOUT) > 0)
+            throw new IllegalArgumentException("--read-timeout must be from 1 to " + MAX_READ_TIMEOUT.toSeconds() + " seconds, not "
+                    + (readTimeout == null ? "none" : readTimeout.toSeconds()));
+        if (snapshotDepth < 0 || snapshotDepth > MAX_SNAPSHOT_DEPTH)
+            throw new IllegalArgumentException("--snapshot-depth must be from 0 to " + MAX_SNAPSHOT_DEPTH + ", not " + snapshotDepth);
         if (spoolDir == null) spoolDir = Path.of(System.getProperty("java.io.tmpdir"));
         alternates = List.copyOf(alternates == null ? List.of() : alternates);
         if (chunkSize < blockSize || chunkSize % blockSize != 0) chunkSize = Math.max(blockSize, (1 << 20) / blockSize * blockSize);

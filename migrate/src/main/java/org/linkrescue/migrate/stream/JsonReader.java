@@ -2,6 +2,16 @@ package org.linkrescue.migrate.stream;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +28,31 @@ public final class JsonReader {
     private long pos = -1;
 
     private JsonReader(Reader in) { this.in = in; }
+
+    /**
+     * Reads a whole file of JSON (a report of ours given back on the command line). Whatever is
+     * wrong is an IOException whose message says what, without the path (the caller names the
+     * option and the file): "is a directory", "not UTF-8 text (byte 3)", "bad JSON at ...".
+     */
+    public static Object parseFile(Path file) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException("no such file");
+        } catch (AccessDeniedException e) {
+            throw new IOException("permission denied");
+        } catch (IOException e) {
+            throw new IOException(Files.isDirectory(file) ? "is a directory" : String.valueOf(e.getMessage()));
+        }
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer text = CharBuffer.allocate(bytes.length);
+        CoderResult r = utf8.decode(in, text, true);
+        if (r.isError()) throw new IOException("not UTF-8 text (byte " + in.position() + "), not a JSON report");
+        text.flip();
+        return parse(new StringReader(text.toString()));
+    }
 
     public static Object parse(Reader in) throws IOException {
         JsonReader r = new JsonReader(in);

@@ -2,9 +2,7 @@ package org.linkrescue.migrate.verify;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -31,10 +29,7 @@ public final class RescueHashes {
 
     /** Reads the report; a file that is not such a report is an IOException with a one-line reason. */
     public static RescueHashes read(Path report) throws IOException {
-        Object doc;
-        try (Reader r = Files.newBufferedReader(report, StandardCharsets.UTF_8)) {
-            doc = JsonReader.parse(r);
-        }
+        Object doc = JsonReader.parseFile(report);
         List<?> damaged = damagedList(doc);
         if (damaged == null)
             throw new IOException("not a rescue report: neither a \"rescue\" section with a \"damaged\" list"
