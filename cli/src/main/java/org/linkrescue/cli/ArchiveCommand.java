@@ -19,9 +19,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "archive", mixinStandardHelpOptions = true,
-        description = {"Write SOURCE's tree as a tar archive, every hard link kept.",
-                "SOURCE's contents become the archive's top level (like tar -C SOURCE -cf - .).",
-                "GNU tar (>= 1.30) and bsdtar extract it into the identical tree."})
+        customSynopsis = "linkrescue archive [OPTIONS] SOURCE -f FILE|-",
+        header = "Write SOURCE's tree as a tar archive, every hard link kept.",
+        description = {"SOURCE's contents become the archive's top level (like tar -C SOURCE -cf - .). GNU tar",
+                "(>= 1.30) and bsdtar extract it into the identical tree. Damaged files are rescued as by",
+                "migrate, and the archive carries what was rescued and what was lost (LINKRESCUE.* records)."},
+        footer = {"", "Examples:",
+                "  linkrescue archive /mnt/old-backup -f /mnt/new/backup.tar.zst",
+                "  linkrescue archive /mnt/old-backup -f - --compress gzip | ssh host 'cat > backup.tgz'",
+                "  linkrescue archive /mnt/old-backup -f backup.tar --alternate mirror=/mnt/cold-copy --exclude '*.tmp'",
+                "", "Exit codes:", ExitCodes.HELP_OK, ExitCodes.HELP_INCOMPLETE, ExitCodes.HELP_INCOMPLETE_2,
+                "  1  fatal: SOURCE unreadable, the archive's disk full or unwritable (no archive is left under FILE)",
+                ExitCodes.HELP_USAGE})
 final class ArchiveCommand implements Callable<Integer> {
     private final Console console;
 

@@ -16,8 +16,7 @@ import picocli.CommandLine.Option;
  */
 final class DdrescueMapOption {
     @Option(names = "--ddrescue-map", paramLabel = "MAPFILE",
-            description = {"SOURCE is mounted from a GNU ddrescue image; MAPFILE is its mapfile. Every area not finished",
-                    "(- * / ?) reads as a read error in the files that hold it, and is rescued as such."})
+            description = "SOURCE is mounted from a GNU ddrescue image; MAPFILE is its mapfile. Every area not finished (- * / ?) reads as a read error in the files that hold it, and is rescued as such.")
     Path mapfile;
 
     @Option(names = "--image-offset", paramLabel = "BYTES",

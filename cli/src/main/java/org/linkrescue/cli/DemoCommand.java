@@ -4,9 +4,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Show it work: build, migrate and count a small snapshot tree.",
-                "The tree is made in a temporary directory the way hard-linked backups are",
-                "made (cp -al, then rsync); the counts before and after show the links survived."})
+        customSynopsis = "linkrescue demo",
+        header = "Show it work: build, migrate and count a small snapshot tree.",
+        description = {"The tree is made in a temporary directory the way hard-linked backups are made (cp -al,",
+                "then rsync); the counts before and after show the links survived. Then bad blocks are",
+                "simulated inside the demo (no real drive fails) to show a rescue from a mirror and from the",
+                "live data, and a block no copy can restore."},
+        footer = {"", "Examples:", "  linkrescue demo", "",
+                "Exit codes:", "  0  the demo showed what it should", "  1  it did not (a bug: please report it)"})
 final class DemoCommand implements Callable<Integer> {
     private final Console console;
 

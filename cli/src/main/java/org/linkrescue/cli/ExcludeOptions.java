@@ -11,9 +11,7 @@ import picocli.CommandLine.Option;
 /** --exclude and --exclude-from, for every command that walks a tree (migrate, archive, scan, verify). */
 final class ExcludeOptions {
     @Option(names = "--exclude", paramLabel = "PATTERN",
-            description = {"Leave out paths matching PATTERN, as GNU tar's --exclude: a shell wildcard matched against",
-                    "the whole path or its part after any '/' ('*' matches '/' too); a directory goes with everything",
-                    "below it. Repeatable."})
+            description = "Leave out paths matching PATTERN, as GNU tar's --exclude: a shell wildcard matched against the whole path or its part after any '/' ('*' matches '/' too); a directory goes with everything below it. Repeatable.")
     List<String> patterns = new ArrayList<>();
 
     @Option(names = "--exclude-from", paramLabel = "FILE",

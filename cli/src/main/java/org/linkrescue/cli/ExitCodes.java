@@ -19,6 +19,13 @@ final class ExitCodes {
     /** verify: the copy differs from its source. */
     static final int DIFFERENT = 4;
 
+    /** The lines every run command's help shares (picocli needs constants). */
+    static final String HELP_OK = "  0  everything came through: every byte from SOURCE or a verified alternate",
+            HELP_INCOMPLETE = "  3  finished, but something could not be saved: zero-filled bytes or paths left out,",
+            HELP_INCOMPLETE_2 = "     all listed on stderr and in --report",
+            HELP_FATAL = "  1  fatal: SOURCE unreadable, TARGET full or unwritable (one line; the run stops)",
+            HELP_USAGE = "  2  usage error: a wrong option, or a path an option names that cannot be used";
+
     private ExitCodes() {}
 
     static int of(Outcome o) {

@@ -13,10 +13,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "extract", mixinStandardHelpOptions = true,
-        description = {"Extract a tar archive into TARGET, every hard link kept.",
-                "Reads ours, GNU tar's and bsdtar's (pax, gnu, ustar; plain, gzip, zstd, xz;",
-                "compression found from the first bytes). Never writes outside TARGET.",
-                "Entries the archive marks as damaged (bytes lost when it was made) are listed."})
+        customSynopsis = "linkrescue extract [OPTIONS] -f FILE|- -C TARGET",
+        header = "Extract a tar archive into TARGET, every hard link kept.",
+        description = {"Reads ours, GNU tar's and bsdtar's (pax, gnu, ustar; plain, gzip, zstd, xz; compression",
+                "found from the first bytes). Never writes outside TARGET. Entries the archive marks as",
+                "damaged (bytes lost when it was made) are listed."},
+        footer = {"", "Examples:",
+                "  linkrescue extract -f backup.tar.zst -C /mnt/new-backup",
+                "  zstd -dc backup.tar.zst | linkrescue extract -f - -C /mnt/new-backup",
+                "", "Exit codes:",
+                "  0  every entry extracted",
+                "  3  finished, but some entry was refused or not made, or the archive marks it damaged",
+                "     (listed on stderr and in --report)",
+                "  1  fatal: the archive is bad or truncated, or TARGET is full or unwritable",
+                ExitCodes.HELP_USAGE})
 final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
     private final Console console;
 

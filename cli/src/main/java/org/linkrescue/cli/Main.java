@@ -130,13 +130,20 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new RepairCommand(console))
                 .addSubcommand(new VerifyCommand(console))
                 .addSubcommand(new ScanCommand(console));
+        // Usage as users type it: -C TARGET, not -C=TARGET.
+        cl.setSeparator(" ");
         // Command descriptions are written as lines of up to 100 columns; 80 would re-wrap them.
         cl.setUsageHelpWidth(100);
         cl.setOut(new PrintWriter(console.out(), true));
         cl.setErr(new PrintWriter(console.err(), true));
         cl.setParameterExceptionHandler(new UsageErrors());
-        // Every command answers -V (mixinStandardHelpOptions lists it in each help).
-        for (CommandLine sub : cl.getSubcommands().values()) sub.getCommandSpec().versionProvider(new Version());
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            // Every command answers -V (mixinStandardHelpOptions lists it in each help).
+            sub.getCommandSpec().versionProvider(new Version());
+            // Summary, usage, description, arguments, options, examples, exit codes: each part apart.
+            sub.getCommandSpec().usageMessage().descriptionHeading("%n").parameterListHeading("%nArguments:%n")
+                    .optionListHeading("%nOptions:%n");
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             console.err().flush();
             return ExitCodes.forException(ex, console.err());

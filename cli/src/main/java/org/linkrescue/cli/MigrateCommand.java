@@ -21,9 +21,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = {"Copy SOURCE's tree to TARGET in one pass, every hard link kept.",
-                "The same as archive | extract, without the archive in between.",
-                "TARGET is created if missing and must be empty."})
+        customSynopsis = "linkrescue migrate [OPTIONS] SOURCE TARGET",
+        header = "Copy SOURCE's tree to TARGET in one pass, every hard link kept.",
+        description = {"The same as archive | extract, without the archive in between. TARGET is created if",
+                "missing and must be empty, and lies neither inside SOURCE nor around it. A damaged file is",
+                "rescued from the --alternate copies where they hold verified good bytes; what no copy can give",
+                "is zero-filled and named on stderr and in --report."},
+        footer = {"", "Examples:",
+                "  linkrescue migrate /mnt/old-backup /mnt/new-backup",
+                "  linkrescue migrate /mnt/old-backup /mnt/new-backup --alternate mirror=/mnt/cold-copy \\",
+                "      --alternate original=/home --report rescue.json",
+                "  linkrescue migrate /mnt/old /mnt/new --exclude '*.tmp' --archive-copy /mnt/other/backup.tar.zst",
+                "", "Exit codes:", ExitCodes.HELP_OK, ExitCodes.HELP_INCOMPLETE, ExitCodes.HELP_INCOMPLETE_2,
+                ExitCodes.HELP_FATAL, ExitCodes.HELP_USAGE})
 final class MigrateCommand implements Callable<Integer> {
     private final Console console;
 

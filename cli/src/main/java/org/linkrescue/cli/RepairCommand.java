@@ -26,10 +26,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "repair", mixinStandardHelpOptions = true,
-        description = {"Replace each damaged file of SOURCE, on the same drive, by a new inode holding the good data",
-                "(the drive's readable bytes plus a verified copy's for the bad ones), and move every hard link",
-                "of the old inode to it: one atomic rename per path. SOURCE must be mounted read-write.",
-                "A journal makes a killed run resumable: the next run completes it first."})
+        customSynopsis = "linkrescue repair [OPTIONS] SOURCE --alternate mirror=DIR|original=DIR...",
+        header = "Fix each damaged file of SOURCE in place, keeping every hard link.",
+        description = {"Each damaged inode is replaced, on the same drive, by a new inode holding the good data (the",
+                "drive's readable bytes plus a verified copy's for the bad ones), and every hard link of the old",
+                "inode is moved to it: one atomic rename per path. SOURCE must be mounted read-write. A journal",
+                "makes a killed run resumable: the next run completes it first."},
+        footer = {"", "Examples:",
+                "  linkrescue repair /mnt/old-backup --alternate mirror=/mnt/cold-copy --dry-run",
+                "  linkrescue scan /mnt/old-backup --read-test --json scan.json",
+                "  linkrescue repair /mnt/old-backup --alternate original=/home --from-scan scan.json --report repair.json",
+                "", "Exit codes:",
+                "  0  every damaged inode repaired (or none found)",
+                "  3  some inode not repaired (no verified copy, links outside SOURCE, ...: listed)",
+                "  1  fatal: SOURCE unreadable, the drive refused a write, a bad journal",
+                ExitCodes.HELP_USAGE})
 final class RepairCommand implements Callable<Integer> {
     private final Console console;
 

@@ -22,14 +22,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "scan", mixinStandardHelpOptions = true,
-        description = {"Inventory a snapshot tree: per snapshot its paths, inodes and the bytes it does not share",
-                "with the snapshots before it; in all, paths, inodes, inodes by link count, unique vs apparent",
-                "bytes, special files. With --read-test, read every inode once and list each damaged inode",
-                "with ALL its paths and its bad byte ranges (the bad-block-to-file map)."},
-        footer = {"", "Exit codes:", "  0  clean", "  3  damage found (--read-test: an inode that cannot be read in full; --ddrescue-map: a file,",
+        customSynopsis = "linkrescue scan [OPTIONS] SOURCE",
+        header = "Inventory a snapshot tree, and map bad blocks to every path they hit.",
+        description = {"Per snapshot its paths, inodes and the bytes it does not share with the snapshots before",
+                "it; in all, paths, inodes, inodes by link count, unique vs apparent bytes, special files.",
+                "With --read-test, read every inode once and list each damaged inode with ALL its paths and",
+                "its bad byte ranges (the bad-block-to-file map)."},
+        footer = {"", "Examples:",
+                "  linkrescue scan /mnt/old-backup",
+                "  linkrescue scan /mnt/old-backup --read-test --json scan.json",
+                "  linkrescue scan /mnt/rsnapshot --snapshot-depth 2      (daily.0/localhost/...)",
+                "", "Exit codes:", "  0  clean", "  3  damage found (--read-test: an inode that cannot be read in full; --ddrescue-map: a file,",
                 "     directory or area in use not rescued; --cross-check: a disagreement with a copy)",
                 "  1  error: SOURCE cannot be opened, or some paths could not be read (listed on stderr)",
-                "  2  usage error"})
+                ExitCodes.HELP_USAGE})
 final class ScanCommand implements Callable<Integer> {
     private final Console console;
 
@@ -55,7 +61,7 @@ final class ScanCommand implements Callable<Integer> {
     @Mixin CrossCheckOption crossCheck = new CrossCheckOption();
     @Mixin AlternateOption alternates = new AlternateOption();
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress line.")
+    @Option(names = {"-q", "--quiet"}, description = "No progress line (the results and any problems still print).")
     boolean quiet;
 
     ScanCommand(Console console) { this.console = console; }

@@ -33,19 +33,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        customSynopsis = {"linkrescue verify SOURCE TARGET [--rescue-report FILE] [--json FILE] [--read-timeout SECONDS] [--sparse] [-q]",
-                "                  [--ddrescue-map MAPFILE [--image-offset BYTES]] [--cross-check --alternate KIND=DIR ...]",
-                "linkrescue verify --archive FILE SOURCE [--json FILE] [--read-timeout SECONDS] [--max-...] [-q]",
-                "                  [--ddrescue-map MAPFILE [--image-offset BYTES]]"},
-        description = {"Prove that TARGET (or an archive) holds SOURCE exactly: every path, type, byte, mode,",
-                "owner, mtime to the nanosecond, symlink target, device number, extended attributes (ACLs",
-                "included), and the same hard links",
-                "(paths sharing an inode in SOURCE share one in TARGET, and no others do).",
-                "Bytes SOURCE cannot read (a failing drive) are 'unverifiable', not differences."},
-        footer = {"", "Exit codes:", "  0  identical", "  4  differences found (listed on stdout, all of them with --json); with --cross-check, also",
+        customSynopsis = {"linkrescue verify [OPTIONS] SOURCE TARGET", "   or: linkrescue verify [OPTIONS] --archive FILE|- SOURCE"},
+        header = "Prove that TARGET (or an archive) holds SOURCE exactly, link for link.",
+        description = {"Every path, type, byte, mode, owner, mtime to the nanosecond, symlink target, device number,",
+                "extended attributes (ACLs included), and the same hard links (paths sharing an inode in SOURCE",
+                "share one in TARGET, and no others do). Bytes SOURCE cannot read (a failing drive) are",
+                "'unverifiable', not differences."},
+        footer = {"", "Examples:",
+                "  linkrescue verify /mnt/old-backup /mnt/new-backup",
+                "  linkrescue verify /mnt/old-backup /mnt/new-backup --rescue-report rescue.json --json diff.json",
+                "  linkrescue verify --archive backup.tar.zst /mnt/old-backup",
+                "", "Exit codes:", "  0  identical", "  4  differences found (listed on stdout, all of them with --json); with --cross-check, also",
                 "     a file of SOURCE that disagrees with its copy",
                 "  1  error: a root or the archive cannot be read, or some paths could not be compared",
-                "  2  usage error"})
+                ExitCodes.HELP_USAGE})
 final class VerifyCommand implements Callable<Integer> {
     /** Examples of each kind of difference shown on screen. */
     static final int EXAMPLES = 5;
@@ -64,11 +65,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write every finding and the totals to FILE as JSON.")
     Path json;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress line.")
+    @Option(names = {"-q", "--quiet"}, description = "No progress line (the results and any problems still print).")
     boolean quiet;
 
-    @Option(names = "--sparse", description = {"Also compare where the data lies: a hole of SOURCE (whole 4 KiB blocks) that",
-            "holds data in TARGET, or that the archive stores as data, is a difference (kind sparse)."})
+    @Option(names = "--sparse", description = "Also compare where the data lies: a hole of SOURCE (whole 4 KiB blocks) that holds data in TARGET, or that the archive stores as data, is a difference (kind sparse).")
     boolean sparse;
 
     /** SOURCE may be the failing drive: a read of it hanging longer is abandoned, the rest of that file unverifiable. */

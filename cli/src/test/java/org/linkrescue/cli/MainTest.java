@@ -29,11 +29,24 @@ class MainTest {
     }
 
     @Test
-    void t02_eachCommandHasHelp() {
-        for (String c : List.of("archive", "extract", "migrate", "demo")) {
+    void t02_eachCommandsHelpIsASummaryUsageExamplesAndExitCodes_andTheListShowsWholeSummaries() {
+        Result root = CliTestSupport.run("--help");
+        List<String> commands = List.of("archive", "extract", "migrate", "demo", "repair", "verify", "scan");
+        for (String c : commands) {
+            String line = root.outText().lines().filter(l -> l.startsWith("  " + c + " ")).findFirst().orElseThrow();
+            assertTrue(line.endsWith("."), "a whole one-line summary, not cut: " + line);
             Result r = CliTestSupport.run(c, "--help");
             assertEquals(0, r.code(), c);
-            assertTrue(r.outText().startsWith("Usage: linkrescue " + c), r.outText());
+            List<String> lines = r.outText().lines().toList();
+            assertEquals(line.substring(2 + c.length()).strip(), lines.get(0), "the help opens with the summary");
+            assertTrue(lines.get(1).startsWith("Usage: linkrescue " + c), r.outText());
+            int examples = lines.indexOf("Examples:"), exits = lines.indexOf("Exit codes:");
+            assertTrue(examples > 0 && exits > examples, c + ": examples, then exit codes:\n" + r.outText());
+            assertTrue(lines.subList(examples + 1, exits).stream().anyMatch(l -> l.startsWith("  linkrescue " + c)), c);
+            for (String l : lines) {
+                assertFalse(l.matches(".*\\s-[-A-Za-z]+=[A-Z].*"), c + ": options as users type them, not -C=TARGET: " + l);
+                assertTrue(l.length() <= 100, c + ": fits 100 columns: " + l);
+            }
         }
     }
 
