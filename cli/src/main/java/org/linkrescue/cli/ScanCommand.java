@@ -91,7 +91,7 @@ final class ScanCommand implements Callable<Integer> {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } catch (org.linkrescue.migrate.fs.PosixException e) {
-            throw new IOException("cannot read SOURCE " + Args.display(source) + ": " + e.reason());
+            throw new IOException("cannot read source '" + Args.display(source) + "': " + e.reason());
         }
         CrossCheckReport cc = crossCheck.run(src, options, drive, console, quiet);
         long errors = problems.errors();

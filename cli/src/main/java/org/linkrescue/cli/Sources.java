@@ -30,6 +30,11 @@ final class Sources {
      * @return its stat (where it is, for {@link #checkApart})
      */
     static Stat checkSource(byte[] root, String shown) throws IOException {
+        return checkRoot(root, "source", shown);
+    }
+
+    /** The same for any tree a command reads ("source", "target"): one wording everywhere. */
+    static Stat checkRoot(byte[] root, String word, String shown) throws IOException {
         try {
             int fd = Posix.openat(Posix.AT_FDCWD, root, Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
             try {
@@ -38,7 +43,7 @@ final class Sources {
                 Posix.close(fd);
             }
         } catch (PosixException e) {
-            throw new IOException("cannot read source '" + Args.display(shown) + "': " + e.reason(), e);
+            throw new IOException("cannot read " + word + " '" + Args.display(shown) + "': " + e.reason(), e);
         }
     }
 

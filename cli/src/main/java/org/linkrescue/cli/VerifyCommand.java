@@ -120,6 +120,8 @@ final class VerifyCommand implements Callable<Integer> {
         if (!options.alternates().isEmpty() && !crossCheck.on)
             throw new ExitCodes.UsageException("verify reads no copies but with --cross-check: --alternate alone does nothing");
         java.time.Duration timeout = options.readTimeout();
+        Sources.checkRoot(Args.bytes(paths.get(0)), "source", paths.get(0));
+        if (archive == null) Sources.checkRoot(Args.bytes(paths.get(1)), "target", paths.get(1));
         BlockReader drive = ddrescue.drive(Args.bytes(paths.get(0)), true, console.err());
         CrossCheckReport cc = crossCheck.run(Args.bytes(paths.get(0)), options, drive, console, quiet);
         ProblemLog problemLog = new ProblemLog(console.err());

@@ -59,7 +59,7 @@ class ExtractIntoExistingTest {
 
         assertEquals(3, r.code(), r.err());
         assertTrue(r.err().startsWith("linkrescue: FAILED keep/old: refused: exists\n"), r.err());
-        assertTrue(r.err().contains(" 2 paths (1 files, 0 hard links, 1 dirs, 0 symlinks, 0 special), 3 B; 1 FAILED"),
+        assertTrue(r.err().contains(" 2 paths (2 inodes, 0 hard links): 1 file, 1 directory, 3 B; 1 FAILED"),
                 "what was made, not the refused file: " + r.err());
         assertEquals("mine", Files.readString(t.resolve("old")));
         assertEquals("new", Files.readString(t.resolve("new")));

@@ -27,7 +27,7 @@ class ScanCommandTest {
         CliTestSupport.Result r = CliTestSupport.run("scan", src.toString(), "--read-test", "--json", json.toString());
         assertEquals(0, r.code(), r.err());
         String out = r.outText();
-        assertTrue(out.startsWith("scan: 6 paths (3 files, 3 directories, 0 symlinks, 0 special files), 5 inodes"), out);
+        assertTrue(out.startsWith("scan: 6 paths (5 inodes, 1 hard link): 2 files, 3 directories, "), out);
         assertTrue(out.contains("inodes by link count: 1:4  2:1"), out);
         assertTrue(out.contains("read test: 2 inodes read"), out);
         String j = Files.readString(json, StandardCharsets.UTF_8);

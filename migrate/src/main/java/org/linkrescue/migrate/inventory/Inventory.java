@@ -49,6 +49,8 @@ public final class Inventory {
     private final List<SnapshotStats> snapshots = new ArrayList<>();
     private final SortedMap<Integer, Long> linkHistogram = new TreeMap<>();
     private long paths, inodes, files, dirs, symlinks, fifos, charDevices, blockDevices, uniqueBytes, apparentBytes;
+    /** Inodes by type (the one vocabulary counts kinds as inodes; the fields above count paths). */
+    private long fileInodes, symlinkInodes, specialInodes;
     private long inodesRead, bytesRead;
     private RescueReport report;
     /** With a ddrescue mapfile: the damage map from extents, in place of the read test. */
@@ -159,6 +161,12 @@ public final class Inventory {
     private boolean firstSight(ScannedPath p, int nlink, RescueContentSource reader) throws IOException {
         Stat st = p.stat();
         inodes++;
+        switch (st.type()) {
+            case Stat.S_IFREG -> fileInodes++;
+            case Stat.S_IFDIR -> { }
+            case Stat.S_IFLNK -> symlinkInodes++;
+            default -> specialInodes++;
+        }
         if (inSnapshot) {
             sInodes++;
             sNewInodes++;
@@ -228,6 +236,11 @@ public final class Inventory {
     public List<SnapshotStats> snapshots() { return snapshots; }
     /** Inodes by link count (nlink as lstat gives it, links outside the tree included). */
     public SortedMap<Integer, Long> linkHistogram() { return linkHistogram; }
+    /** The one vocabulary's counts (kinds as inodes, bytes unique). */
+    public org.linkrescue.migrate.report.Counts counts() {
+        return new org.linkrescue.migrate.report.Counts(paths, inodes, fileInodes, dirs, symlinkInodes, specialInodes, uniqueBytes);
+    }
+
     public long paths() { return paths; }
     public long inodes() { return inodes; }
     public long files() { return files; }

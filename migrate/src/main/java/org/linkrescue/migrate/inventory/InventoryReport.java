@@ -22,9 +22,8 @@ public final class InventoryReport {
     private InventoryReport() {}
 
     public static void print(PrintStream out, Inventory inv, long errors) {
-        out.printf(Locale.ROOT, "scan: %,d paths (%,d files, %,d directories, %,d symlinks, %,d special files), %,d inodes, %,d errors%n",
-                inv.paths(), inv.files(), inv.dirs(), inv.symlinks(), inv.specialFiles(), inv.inodes(), errors);
-        out.printf(Locale.ROOT, "  bytes: %s unique, %s apparent (every link counted)%n",
+        out.println("scan: " + inv.counts().text() + "; " + Summary.count(errors, "error"));
+        out.printf(Locale.ROOT, "  bytes: %s unique, %s apparent (every path counted)%n",
                 Summary.bytes(inv.uniqueBytes()), Summary.bytes(inv.apparentBytes()));
         out.println("  inodes by link count: " + inv.linkHistogram().entrySet().stream()
                 .map(e -> e.getKey() + ":" + String.format(Locale.ROOT, "%,d", e.getValue())).collect(Collectors.joining("  ")));
@@ -87,6 +86,9 @@ public final class InventoryReport {
     }
 
     public static void write(Json j, Inventory inv, long errors) throws IOException {
+        inv.counts().write(j);
+        // At the top, where the README shows it; also kept inside totals, where scripts found it first.
+        writeHistogram(j, inv);
         j.name("totals").beginObject()
                 .field("paths", inv.paths()).field("inodes", inv.inodes()).field("files", inv.files())
                 .field("directories", inv.dirs()).field("symlinks", inv.symlinks())
@@ -94,9 +96,7 @@ public final class InventoryReport {
                 .field("charDevices", inv.charDevices()).field("blockDevices", inv.blockDevices())
                 .field("uniqueBytes", inv.uniqueBytes()).field("apparentBytes", inv.apparentBytes())
                 .field("errors", errors);
-        j.name("inodesByLinkCount").beginObject();
-        for (Map.Entry<Integer, Long> e : inv.linkHistogram().entrySet()) j.field(Integer.toString(e.getKey()), e.getValue());
-        j.endObject();
+        writeHistogram(j, inv);
         j.endObject();
         j.name("snapshots").beginArray();
         for (SnapshotStats s : inv.snapshots()) {
@@ -114,6 +114,12 @@ public final class InventoryReport {
                 .field("damagedInodes", damaged.size()).endObject();
         // top-level "damaged", the shape of the rescue report's list, which repair --from-scan reads
         writeInodes(j, "damaged", damaged);
+    }
+
+    private static void writeHistogram(Json j, Inventory inv) throws IOException {
+        j.name("inodesByLinkCount").beginObject();
+        for (Map.Entry<Integer, Long> e : inv.linkHistogram().entrySet()) j.field(Integer.toString(e.getKey()), e.getValue());
+        j.endObject();
     }
 
     private static void writeMapped(Json j, Inventory inv) throws IOException {

@@ -67,6 +67,7 @@ public final class RunReport {
                 .field("damagedInodes", t.damagedInodes())
                 .field("elapsedMillis", t.elapsedNanos() / 1_000_000)
                 .endObject();
+        Counts.of(t).write(j);
         j.name("problemCounts").beginObject();
         for (Grade g : Grade.values()) j.field(g.name(), p.count(g));
         j.endObject();

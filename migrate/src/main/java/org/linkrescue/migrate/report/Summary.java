@@ -15,18 +15,18 @@ public final class Summary {
                     case FAILED -> " stopped by a fatal error";
                 })
                 .append(outcome == Outcome.FAILED ? " after " : " in ").append(seconds(t.elapsedNanos())).append(": ")
-                .append(t.paths()).append(" paths (")
-                .append(t.files()).append(" files, ")
-                .append(t.hardLinks()).append(" hard links, ")
-                .append(t.dirs()).append(" dirs, ")
-                .append(t.symlinks()).append(" symlinks, ")
-                .append(t.specials()).append(" special), ")
-                .append(bytes(t.bytes()));
+                .append(Counts.of(t).text());
         long failed = p.count(Grade.FAILED), warn = p.count(Grade.WARN);
-        if (failed > 0) sb.append("; ").append(failed).append(" FAILED");
-        if (t.damagedInodes() > 0) sb.append("; ").append(t.damagedInodes()).append(" damaged files (bytes zero-filled)");
-        if (warn > 0) sb.append("; ").append(warn).append(" warnings");
+        if (failed > 0) sb.append("; ").append(String.format(Locale.ROOT, "%,d", failed)).append(" FAILED");
+        if (t.damagedInodes() > 0) sb.append("; ").append(count(t.damagedInodes(), "damaged file")).append(" (bytes zero-filled)");
+        if (warn > 0) sb.append("; ").append(count(warn, "warning"));
         return sb.toString();
+    }
+
+    /** "1 path", "1,552 paths", "2 directories": every count a person reads, one way. */
+    public static String count(long n, String singular) {
+        String plural = singular.endsWith("y") ? singular.substring(0, singular.length() - 1) + "ies" : singular + "s";
+        return String.format(Locale.ROOT, "%,d ", n) + (n == 1 ? singular : plural);
     }
 
     public static String seconds(long nanos) {

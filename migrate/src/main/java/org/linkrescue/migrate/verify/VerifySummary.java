@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.report.Summary;
 import org.linkrescue.migrate.stream.Json;
 
 /**
@@ -30,8 +31,8 @@ public final class VerifySummary {
 
     public static void print(PrintStream out, FindingLog log, Tally tally, String against) {
         Verdict v = verdict(log);
-        out.printf(Locale.ROOT, "verify: %s: %,d paths compared with %s, %,d differences, %,d errors%n",
-                v.word().toUpperCase(Locale.ROOT), tally.paths(), against, log.differences(), log.errors());
+        out.println("verify: " + v.word().toUpperCase(Locale.ROOT) + ": " + Summary.count(tally.paths(), "path") + " compared with "
+                + against + ", " + Summary.count(log.differences(), "difference") + ", " + Summary.count(log.errors(), "error"));
         for (DiffKind k : DiffKind.values()) {
             long n = log.count(k);
             if (n == 0) continue;
