@@ -97,6 +97,35 @@ final class Args {
         }
     }
 
+    /** An input stream that counts what was read from it (a progress line's "how far"). */
+    static final class Counted extends java.io.FilterInputStream {
+        private volatile long count;
+
+        Counted(InputStream in) { super(in); }
+
+        long count() { return count; }
+
+        @Override public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) count++;
+            return b;
+        }
+
+        @Override public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) count += n;
+            return n;
+        }
+
+        @Override public long skip(long n) throws IOException {
+            long k = super.skip(n);
+            if (k > 0) count += k;
+            return k;
+        }
+    }
+
+    static Counted counted(InputStream in) { return new Counted(in); }
+
     /** The reason of a java.nio file error, without the path it repeats. */
     static String why(IOException e) {
         if (e instanceof NoSuchFileException) return "no such file or directory";

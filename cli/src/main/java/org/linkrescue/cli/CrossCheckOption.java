@@ -22,8 +22,7 @@ import picocli.CommandLine.Option;
  */
 final class CrossCheckOption {
     @Option(names = "--cross-check",
-            description = {"Compare every file with its copies in the --alternate trees (same size and mtime) and list",
-                    "only disagreements: silent damage no read error shows (ext4/XFS bit rot, zeroed sectors)."})
+            description = "Compare every file with its copies in the --alternate trees (same size and mtime) and list only disagreements: silent damage no read error shows (ext4/XFS bit rot, zeroed sectors).")
     boolean on;
 
     /**
@@ -62,7 +61,8 @@ final class CrossCheckOption {
         if (options.alternates().isEmpty())
             throw new ExitCodes.UsageException("--cross-check needs --alternate mirror=DIR or --alternate original=DIR");
         Tally tally = new Tally();
-        try (TerminalLine progress = WalkProgress.startIf(console, quiet, tally, "cross-check", new ProblemLog(console.err()))) {
+        try (TerminalLine progress = WalkProgress.startIf(console, quiet, tally,
+                WalkProgress.Plan.of("cross-check", "comparing every file with its copies", true), new ProblemLog(console.err()))) {
             return new CrossCheck(options, drive, tally).run(source);
         } catch (UncheckedIOException e) {
             throw e.getCause();

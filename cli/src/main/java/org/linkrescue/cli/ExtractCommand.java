@@ -36,12 +36,10 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "-C", required = true, paramLabel = "TARGET", description = "Where to extract (created if missing; must be empty).")
     String target;
 
-    @Option(names = "--allow-existing", description = {"Extract into a TARGET that already holds files (never overwriting one,",
-            "and leaving the mode, owner and mtime of the directories it holds, TARGET's own included)."})
+    @Option(names = "--allow-existing", description = "Extract into a TARGET that already holds files (never overwriting one, and leaving the mode, owner and mtime of the directories it holds, TARGET's own included).")
     boolean allowExisting;
 
-    @Option(names = {"-p", "--same-permissions"}, description = {"Every bit of each mode, setuid, setgid and sticky included, ignoring",
-            "the umask (always so as root; otherwise, as GNU tar: umask applied, those bits dropped)."})
+    @Option(names = {"-p", "--same-permissions"}, description = "Every bit of each mode, setuid, setgid and sticky included, ignoring the umask (always so as root; otherwise, as GNU tar: umask applied, those bits dropped).")
     boolean samePermissions;
 
     @Mixin CommonOptions common = new CommonOptions();

@@ -8,16 +8,21 @@ import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.report.Summary;
 
 /**
- * The progress line of archive, extract and migrate: paths, bytes done of the expected total,
- * rate, errors so far, ETA. Only used when stderr is a terminal and --quiet is not given.
+ * The progress line of archive, extract and migrate: how far (percent, paths and bytes of the
+ * expected totals), how fast, errors so far, and time left, which weighs paths as well as bytes
+ * ({@link Eta}). The totals come from {@link RunTotals#expectedPaths()} and {@link
+ * RunTotals#expectedBytes()} only, whoever estimates them. Only used when stderr is a terminal
+ * and --quiet is not given.
  */
 final class Progress implements AutoCloseable {
     private final RunTotals totals;
     private final ProblemLog problems;
     private final TerminalLine terminal;
+    private final long startNanos = System.nanoTime();
     // Touched by the terminal line's ticker thread only.
+    private final Eta eta = new Eta();
     private long lastBytes;
-    private long lastNanos = System.nanoTime();
+    private long lastNanos = startNanos;
     private double rate; // bytes/s, smoothed
     private volatile Supplier<String> rescue = () -> null;
 
@@ -27,9 +32,9 @@ final class Progress implements AutoCloseable {
         this.terminal = new TerminalLine(err, problems, this::next);
     }
 
-    private String next() {
+    private String next(int columns) {
         long now = System.nanoTime();
-        long bytes = totals.bytes();
+        long bytes = totals.bytes(), paths = totals.paths();
         double dt = (now - lastNanos) / 1e9;
         if (dt > 0) {
             double r = (bytes - lastBytes) / dt;
@@ -37,27 +42,33 @@ final class Progress implements AutoCloseable {
         }
         lastBytes = bytes;
         lastNanos = now;
-        return line(bytes);
+        eta.observe(now, paths, bytes);
+        return line(paths, bytes, now, columns);
     }
 
     /** What the line ends with: a rescue in passes says its pass, untried and bad bytes. */
     void rescueStatus(Supplier<String> status) { rescue = status; }
 
-    String line(long bytes) {
-        long expected = totals.expectedBytes();
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%,d paths  ", totals.paths()));
-        sb.append(Summary.bytes(bytes));
-        if (expected > 0) sb.append(" of ~").append(Summary.bytes(Math.max(expected, bytes)));
-        sb.append("  ").append(Summary.bytes((long) rate)).append("/s");
-        sb.append("  ").append(problems.errors()).append(" errors");
-        if (expected > bytes && rate > 0) {
-            long eta = (long) ((expected - bytes) / rate);
-            sb.append(String.format(Locale.ROOT, "  ETA %d:%02d:%02d", eta / 3600, eta / 60 % 60, eta % 60));
+    String line(long paths, long bytes, long now, int columns) {
+        long expectedBytes = totals.expectedBytes(), expectedPaths = totals.expectedPaths();
+        StatusParts s = new StatusParts();
+        long left = -1;
+        double fraction = -1;
+        if (expectedPaths > 0 || expectedBytes > 0) {
+            long pathsLeft = expectedPaths > 0 ? expectedPaths - paths : 0, bytesLeft = expectedBytes > 0 ? expectedBytes - bytes : 0;
+            left = eta.secondsLeft(pathsLeft, bytesLeft);
+            fraction = eta.fractionDone(paths, bytes, pathsLeft, bytesLeft);
         }
-        String r = rescue.get();
-        if (r != null) sb.append("  ").append(r);
-        return sb.toString();
+        if (fraction >= 0) s.add(1, StatusParts.percent(fraction));
+        s.add(0, expectedPaths > 0 ? String.format(Locale.ROOT, "%,d of ~%,d paths", paths, Math.max(paths, expectedPaths))
+                : Summary.count(paths, "path"));
+        s.add(3, expectedBytes > 0 ? Summary.bytes(bytes) + " of ~" + Summary.bytes(Math.max(expectedBytes, bytes)) : Summary.bytes(bytes));
+        s.add(4, Summary.bytes((long) rate) + "/s");
+        long errors = problems.errors();
+        s.add(errors > 0 ? 1 : 5, Summary.count(errors, "error"));
+        s.add(2, StatusParts.timeLeft(eta.idleSeconds(now), left));
+        s.add(3, rescue.get());
+        return s.fit(columns);
     }
 
     @Override

@@ -86,7 +86,8 @@ final class ScanCommand implements Callable<Integer> {
         BlockReader drive = map == null ? BlockReader.REAL : new MappedDrive(BlockReader.REAL, map, true);
         if (map != null && readTest) inv.readingThrough(drive);
         else if (map != null) inv.mappedBy(new ExtentScan(map));
-        try (TerminalLine progress = WalkProgress.startIf(console, quiet, tally, "scan", problems)) {
+        WalkProgress.Plan plan = WalkProgress.Plan.of("scan", readTest ? "reading every inode" : "listing the tree (no data read)", readTest);
+        try (TerminalLine progress = WalkProgress.startIf(console, quiet, tally, plan, problems)) {
             inv.run(src);
         } catch (UncheckedIOException e) {
             throw e.getCause();

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
+import org.linkrescue.migrate.fs.FsSpace;
 import org.linkrescue.migrate.pipeline.SizeEstimate;
 import org.linkrescue.migrate.report.Outcome;
 import org.linkrescue.migrate.report.ProblemLog;
@@ -46,11 +47,13 @@ final class Session implements AutoCloseable {
     }
 
     /**
-     * Lets the progress line show a total (and an ETA): the file system's blocks in use until
-     * the scan ends, then its exact sum (see SizeEstimate: the drive is not walked twice).
+     * Lets the progress line show totals (and an ETA): the file system's blocks and inodes in
+     * use until the scan ends, then its exact counts (see SizeEstimate: the drive is not walked twice).
      */
     void estimate(byte[] sourceRoot) {
-        if (progress != null) totals.expectBytes(SizeEstimate.usedBytes(sourceRoot));
+        if (progress == null) return;
+        FsSpace fs = SizeEstimate.ofMountRoot(sourceRoot);
+        if (fs != null) totals.expectFromFileSystem(fs.usedBytes(), fs.usedInodes());
     }
 
     /** A command's work inside its session: returns the exit code ({@link #finish} at its end). */
@@ -85,7 +88,8 @@ final class Session implements AutoCloseable {
         stopProgress();
         Outcome outcome = Outcome.of(problems, totals, extraLoss);
         int code = ExitCodes.of(outcome);
-        console.err().println(Summary.line(command, outcome, totals, problems));
+        String summary = Summary.line(command, outcome, totals, problems);
+        console.err().println(console.terminal() ? TerminalLine.wrap(summary, TerminalLine.stderrColumns()) : summary);
         writeReport(outcome, code);
         return code;
     }

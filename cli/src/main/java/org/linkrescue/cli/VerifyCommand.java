@@ -1,6 +1,7 @@
 package org.linkrescue.cli;
 
 import java.io.BufferedInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -13,18 +14,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.linkrescue.archive.Compression;
+import org.linkrescue.archive.ReadLimits;
 import org.linkrescue.archive.TarReader;
 import org.linkrescue.migrate.crosscheck.CrossCheckReport;
 import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.report.ProblemLog;
+import org.linkrescue.migrate.report.RunTotals;
+import org.linkrescue.migrate.rescue.RescueOptions;
+import org.linkrescue.migrate.scan.Exclusions;
 import org.linkrescue.migrate.stream.Json;
 import org.linkrescue.migrate.verify.ArchiveVerifier;
-import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.verify.FindingLog;
 import org.linkrescue.migrate.verify.ReadThrough;
 import org.linkrescue.migrate.verify.RescueHashes;
 import org.linkrescue.migrate.verify.Tally;
+import org.linkrescue.migrate.verify.TargetCount;
 import org.linkrescue.migrate.verify.TreeVerifier;
 import org.linkrescue.migrate.verify.VerifySummary;
 import picocli.CommandLine.Command;
@@ -100,7 +105,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (archive != null && rescueReport != null)
             throw new ExitCodes.UsageException("--rescue-report applies to verify SOURCE TARGET, not to --archive");
         if (archive != null) Args.notFromTerminal(archive, console);
-        org.linkrescue.migrate.scan.Exclusions exclusions = exclude.exclusions();
+        Exclusions exclusions = exclude.exclusions();
         Preflight.outputFile("--json", json == null ? null : json.toString());
         RescueHashes rescue = null;
         if (rescueReport != null) {
@@ -110,7 +115,7 @@ final class VerifyCommand implements Callable<Integer> {
                 throw new ExitCodes.UsageException("--rescue-report '" + Args.display(rescueReport.toString()) + "': " + e.getMessage());
             }
         }
-        org.linkrescue.archive.ReadLimits readLimits = limits.limits();
+        ReadLimits readLimits = limits.limits();
         RescueOptions options;
         try {
             options = readTimeout.applyTo(RescueOptions.defaults()).withSnapshotDepth(snapshotDepth).withAlternates(alternates.parse());
@@ -138,13 +143,23 @@ final class VerifyCommand implements Callable<Integer> {
             }
             FindingLog log = new FindingLog(EXAMPLES, j);
             // SOURCE may be the failing drive: its reads run on workers and are given up when they hang.
-            try (TerminalLine progress = WalkProgress.startIf(console, quiet, tally, "verify", problemLog);
-                 TimedReads reads = new TimedReads(drive, timeout, ReadThrough.CHUNK)) {
+            try (TimedReads reads = new TimedReads(drive, timeout, ReadThrough.CHUNK)) {
                 if (archive == null) {
-                    new TreeVerifier(log, log.errorsTo(problemLog), rescue, tally, reads).filter(exclusions).checkHoles(sparse)
-                            .verify(Args.bytes(paths.get(0)), Args.bytes(paths.get(1)));
+                    // The total comes from a count of TARGET's paths: the healthy copy, never the failing drive.
+                    RunTotals target = new RunTotals();
+                    WalkProgress.Plan plan = WalkProgress.Plan.of("verify", "comparing every path, link and byte", true)
+                            .measuredBy(target::expectedPaths, () -> target.expectedBytes() < 0 ? -1 : 2 * target.expectedBytes()); // each side's bytes
+                    try (TerminalLine progress = WalkProgress.startIf(console, quiet, tally, plan, problemLog)) {
+                        if (progress != null) TargetCount.start(Args.bytes(paths.get(1)), target, exclusions);
+                        new TreeVerifier(log, log.errorsTo(problemLog), rescue, tally, reads).filter(exclusions).checkHoles(sparse)
+                                .verify(Args.bytes(paths.get(0)), Args.bytes(paths.get(1)));
+                    }
                 } else {
-                    try (InputStream raw = Args.openInput(archive, console)) {
+                    Args.Counted counted = Args.counted(Args.openInput(archive, console));
+                    long size = Args.isStdio(archive) ? -1 : new File(archive).length();
+                    WalkProgress.Plan plan = WalkProgress.Plan.of("verify", "reading the archive, comparing with SOURCE", true)
+                            .measuredByCount(counted::count, () -> size);
+                    try (InputStream raw = counted; TerminalLine progress = WalkProgress.startIf(console, quiet, tally, plan, problemLog)) {
                         InputStream plain = Compression.decompressDetected(new BufferedInputStream(raw, 1 << 16));
                         new ArchiveVerifier(log, log.errorsTo(problemLog), tally, reads).excluding(exclusions).checkHoles(sparse)
                                 .verify(new TarReader(plain, readLimits), Args.bytes(paths.get(0)));

@@ -49,7 +49,7 @@ public final class DamageMap {
         List<String> notes = new ArrayList<>();
         int fd = Posix.openDir(Posix.AT_FDCWD, sourceRoot);
         try {
-            checkFileSystem(Posix.fsType(fd));
+            checkFileSystem(Posix.fsSpace(fd).type());
             Stat st = Posix.fstat(fd);
             ImagePlacement found = null;
             IOException notFound = null;

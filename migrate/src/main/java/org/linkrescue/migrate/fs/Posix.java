@@ -91,6 +91,20 @@ public final class Posix {
     /** Whether fd is a terminal (a progress line may redraw itself there). */
     public static boolean isatty(int fd) { return C.isatty(fd) == 1; }
 
+    private static final long TIOCGWINSZ = 0x5413; // x86_64 and aarch64 alike
+
+    /**
+     * The width of the terminal at fd now (TIOCGWINSZ), or -1 when fd is not a terminal or the
+     * terminal does not say (a pseudo-terminal nobody sized). Asked afresh each time, so a
+     * window resized since is followed without a SIGWINCH handler.
+     */
+    public static int terminalColumns(int fd) {
+        byte[] ws = new byte[8]; // struct winsize: ws_row, ws_col, ws_xpixel, ws_ypixel (unsigned short each)
+        if (C.ioctl(fd, TIOCGWINSZ, ws) != 0) return -1;
+        int cols = ByteBuffer.wrap(ws).order(ByteOrder.nativeOrder()).getShort(2) & 0xffff;
+        return cols > 0 ? cols : -1;
+    }
+
     private static PosixException fail(String call, byte[] path) { return new PosixException(call, path, errno()); }
 
     /**
@@ -159,24 +173,6 @@ public final class Posix {
         byte[] buf = STATX.get();
         if (C.statx(fd, new byte[1], AT_EMPTY_PATH, STATX_BASIC_STATS, buf) != 0) throw fail("fstat", null);
         return Stat.parse(buf);
-    }
-
-    /**
-     * What fstatfs(2) says of the file system holding fd: the size of its blocks, how many it
-     * has and how many are free, how many inodes and how many of them are free. Asks the
-     * kernel's counters, not the drive: a dying disk is not read for it.
-     */
-    public record FsUsage(long blockSize, long blocks, long freeBlocks, long inodes, long freeInodes) {
-        public long usedBytes() { return (blocks - freeBlocks) * blockSize; }
-        public long usedInodes() { return inodes - freeInodes; }
-    }
-
-    public static FsUsage fstatfs(int fd) throws PosixException {
-        byte[] buf = new byte[120]; // struct statfs: the same 64-bit layout on x86_64 and aarch64
-        if (C.fstatfs(fd, buf) != 0) throw fail("statfs", null);
-        ByteBuffer b = ByteBuffer.wrap(buf).order(java.nio.ByteOrder.nativeOrder());
-        long frsize = b.getLong(72);
-        return new FsUsage(frsize > 0 ? frsize : b.getLong(8), b.getLong(16), b.getLong(24), b.getLong(40), b.getLong(48));
     }
 
     /** Reads a symlink's target, however long, as bytes. */
@@ -470,14 +466,10 @@ public final class Posix {
         do r = C.ioctl(fd, request, arg); while (again(r == 0 ? 0 : -1, call, null));
     }
 
-    /** The file system type of fd's file: statfs(2)'s f_type, a magic number (0xEF53 ext2/3/4). */
-    public static long fsType(int fd) throws PosixException {
-        byte[] buf = new byte[128]; // struct statfs is 120 bytes on x86_64 and aarch64; f_type first, a long on both
-        if (C.fstatfs(fd, buf) != 0) throw fail("statfs", null);
-        return ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
-    }
-
-    /** What statfs(2) says of the file system fd's file is on: room, inodes, read-only. */
+    /**
+     * What statfs(2) says of the file system fd's file is on: its type, room, inodes, read-only.
+     * The kernel's counters: a dying disk is not read for it.
+     */
     public static FsSpace fsSpace(int fd) throws PosixException {
         byte[] buf = new byte[128];
         if (C.fstatfs(fd, buf) != 0) throw fail("statfs", null);

@@ -1,15 +1,17 @@
 package org.linkrescue.migrate.pipeline;
 
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.FsSpace;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 
 /**
- * How many bytes a run will read, for the progress line's total and ETA, from what costs the
- * failing drive nothing: the file system's own counters (statfs: blocks in use) while the scan
- * is under way, then the scan's exact sum once it has ended ({@link
- * org.linkrescue.migrate.report.RunTotals#expectedBytes}). A second walk of the tree beside the
+ * How many paths and bytes a run will read, for the progress line's totals and ETA, from what
+ * costs the failing drive nothing: the file system's own counters (statfs: blocks and inodes in
+ * use) while the scan is under way, then the scan's exact counts once it has ended ({@link
+ * org.linkrescue.migrate.report.RunTotals#expectedBytes}, {@link
+ * org.linkrescue.migrate.report.RunTotals#expectedPaths}). A second walk of the tree beside the
  * scan would double the drive's metadata reads and seeks, on a drive that may not have many
  * left.
  *
@@ -21,19 +23,18 @@ import org.linkrescue.migrate.fs.Stat;
 public final class SizeEstimate {
     private SizeEstimate() {}
 
-    /** Bytes in use on the file system whose root is root, or -1 when root is not a file system's root. */
-    public static long usedBytes(byte[] root) {
+    /** The file system whose root is root, or null when root is not a file system's root (or cannot be asked). */
+    public static FsSpace ofMountRoot(byte[] root) {
         int fd;
         try {
             fd = Posix.openat(Posix.AT_FDCWD, root, Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
         } catch (PosixException e) {
-            return -1;
+            return null;
         }
         try {
-            if (!isMountRoot(fd)) return -1;
-            return Posix.fstatfs(fd).usedBytes();
+            return isMountRoot(fd) ? Posix.fsSpace(fd) : null;
         } catch (PosixException e) {
-            return -1;
+            return null;
         } finally {
             Posix.close(fd);
         }

@@ -60,7 +60,7 @@ final class SourceStream implements TreeScanner.Visitor {
     private final Problems problems;
     /** Fills what the drive could not list or lstat from its copies. */
     private final Refill refill;
-    /** Told each inode's size as the scan first meets it: the progress line's total, without a second walk. */
+    /** Told each path and inode (with its size) as the scan first meets it: the progress line's totals, without a second walk. */
     private final RunTotals totals;
 
     SourceStream(ContentSource source, ReadAhead out, Problems problems, RunTotals totals, org.linkrescue.migrate.scan.ScanCalls calls,
@@ -156,6 +156,7 @@ final class SourceStream implements TreeScanner.Visitor {
             problems.report(Grade.WARN, p.path(), "socket ignored");
             return;
         }
+        totals.scannedPath();
         Stat st = p.stat();
         // Every non-directory may have links: cp -al links symlinks, FIFOs and devices as well.
         if (e.type() != EntryType.DIRECTORY && st.nlink() > 1) {
@@ -172,11 +173,11 @@ final class SourceStream implements TreeScanner.Visitor {
         }
         // Only the first path of an inode gets here: hard links share its attributes.
         e = xattrs.attach(e, p);
+        totals.scannedInode(e.type() == EntryType.FILE ? st.size() : 0);
         if (e.type() != EntryType.FILE) {
             out.accept(e, null);
             return;
         }
-        totals.scanned(st.size());
         pending = new Pending(e, p, started != null ? started
                 : source.startOpen(p.path(), p.parentFd(), p.name(), st, out.readWithOpenMax()));
     }

@@ -12,10 +12,16 @@ public final class RunTotals {
     /** Entries an archive marked damaged only after their data (late records): the reading thread's. */
     private volatile long damagedAfterRead;
     private volatile long elapsedNanos = -1;
-    /** Bytes the file system holding SOURCE has in use (for progress before the scan ends), or -1. */
-    private volatile long expectedBytes = -1;
-    /** Bytes of the inodes the scan has met so far (each once), and whether it has met them all. */
-    private volatile long scannedBytes;
+    /**
+     * What the run expects in all, set by whoever counted it (verify: TARGET, the healthy copy),
+     * or -1. The progress line's totals and ETA come from {@link #expectedPaths} and {@link
+     * #expectedBytes} only, whoever estimates them.
+     */
+    private volatile long expectedBytes = -1, expectedPaths = -1;
+    /** What the file system holding SOURCE has in use (statfs), or -1: the estimate while the scan runs. */
+    private volatile long fsBytes = -1, fsInodes = -1;
+    /** What the scan has met so far (each inode's data once), and whether it has met everything. */
+    private volatile long scannedBytes, scannedPaths, scannedInodes;
     private volatile boolean scanEnded;
 
     /** Counts one entry as it is handed to the sink (a FILE's bytes are counted by {@link #addBytes}). */
@@ -51,11 +57,21 @@ public final class RunTotals {
     }
     /** An inode counted by {@link #inodeRead} as undamaged turned out damaged after (extract: late records). */
     public void damagedAfterRead() { damagedAfterRead++; }
-    /** An estimate of the bytes to read from what the file system says (statfs), before the scan ends. */
     public void expectBytes(long n) { expectedBytes = n; }
-    /** The scan met a file's data to read: size bytes (once per inode). The scan's thread only. */
-    public void scanned(long size) { scannedBytes += size; }
-    /** The scan has met every inode: what it summed is the total from now on. */
+    public void expectPaths(long n) { expectedPaths = n; }
+    /** What the file system holding SOURCE has in use (statfs), when SOURCE is its root: the estimate until the scan ends. */
+    public void expectFromFileSystem(long usedBytes, long usedInodes) {
+        fsBytes = usedBytes;
+        fsInodes = usedInodes;
+    }
+    /** The scan met a path. The scan's thread only. */
+    public void scannedPath() { scannedPaths++; }
+    /** The scan met an inode for the first time, with dataBytes to read. The scan's thread only. */
+    public void scannedInode(long dataBytes) {
+        scannedInodes++;
+        scannedBytes += dataBytes;
+    }
+    /** The scan has met every path: what it counted is the total from now on. */
     public void scanEnded() { scanEnded = true; }
     public void stop() { if (elapsedNanos < 0) elapsedNanos = System.nanoTime() - startNanos; }
 
@@ -70,15 +86,32 @@ public final class RunTotals {
     /** Inodes whose content was delivered with lost (zero-filled) bytes. */
     public long damagedInodes() { return damagedInodes + damagedAfterRead; }
     /**
-     * Bytes the run expects to read in all, for progress: the scan's sum once it has ended;
-     * before, the file system's estimate (never less than what the scan found already); -1
-     * while unknown.
+     * Bytes the run expects to read in all, for progress: the scan's sum once it has ended; a
+     * count given by {@link #expectBytes}; else the file system's bytes in use (never less than
+     * the scan has found already); -1 while unknown.
      */
     public long expectedBytes() {
         long scanned = scannedBytes;
         if (scanEnded) return scanned;
-        long fs = expectedBytes;
+        if (expectedBytes >= 0) return expectedBytes;
+        long fs = fsBytes;
         return fs < 0 ? -1 : Math.max(fs, scanned);
+    }
+
+    /**
+     * Paths the run expects in all: the scan's count once it has ended; a count given by {@link
+     * #expectPaths}; else the file system's inodes in use times the paths per inode the scan has
+     * seen so far (a snapshot tree has many paths per inode, and more in its later snapshots: an
+     * estimate that grows as the scan goes); -1 while unknown.
+     */
+    public long expectedPaths() {
+        long paths = scannedPaths, inodes = scannedInodes;
+        if (scanEnded) return paths;
+        if (expectedPaths >= 0) return expectedPaths;
+        long fs = fsInodes;
+        if (fs <= 0) return -1;
+        long estimate = inodes == 0 ? fs : Math.round((double) fs * paths / inodes);
+        return Math.max(estimate, paths);
     }
     public long elapsedNanos() { long e = elapsedNanos; return e >= 0 ? e : System.nanoTime() - startNanos; }
 }

@@ -48,7 +48,7 @@ class FileDataTest {
     private static long fsType(Path dir) throws IOException {
         int fd = Posix.openDir(Posix.AT_FDCWD, Names.bytes(dir.toString()));
         try {
-            return Posix.fsType(fd);
+            return Posix.fsSpace(fd).type();
         } finally {
             Posix.close(fd);
         }
