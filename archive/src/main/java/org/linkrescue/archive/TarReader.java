@@ -369,7 +369,7 @@ public final class TarReader extends InputStream {
     }
 
     /** Drops a leading "./" (repeatedly) and trailing '/'; "." or "./" alone is the root ".". */
-    static byte[] normalize(byte[] p) {
+    public static byte[] normalize(byte[] p) {
         int s = 0, e = p.length;
         while (e - s >= 2 && p[s] == '.' && p[s + 1] == '/') {
             s += 2;

@@ -5,6 +5,9 @@ import java.util.List;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.pipeline.ArchiveFile;
 import org.linkrescue.migrate.pipeline.Extraction;
+import org.linkrescue.migrate.pipeline.Members;
+import org.linkrescue.archive.Compression;
+import org.linkrescue.archive.TarReader;
 import org.linkrescue.migrate.sink.DiskSink;
 import org.linkrescue.migrate.stream.Problems.Grade;
 import org.linkrescue.migrate.stream.Provenance;
@@ -13,7 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "extract", mixinStandardHelpOptions = true,
-        customSynopsis = "linkrescue extract [OPTIONS] -f FILE|- -C TARGET",
+        customSynopsis = "linkrescue extract [OPTIONS] -f FILE|- -C TARGET [MEMBER...]",
         header = "Extract a tar archive into TARGET, every hard link kept.",
         description = {"Reads ours, GNU tar's and bsdtar's (pax, gnu, ustar; plain, gzip, zstd, xz; compression",
                 "found from the first bytes). Never writes outside TARGET. Entries the archive marks as",
@@ -21,9 +24,11 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  linkrescue extract -f backup.tar.zst -C /mnt/new-backup",
                 "  zstd -dc backup.tar.zst | linkrescue extract -f - -C /mnt/new-backup",
+                "  linkrescue extract -f backup.tar.zst -C restore 2024-01-02/home/notes 2024-01-03/photos",
                 "", "Exit codes:",
                 "  0  every entry extracted",
-                "  3  finished, but some entry was refused or not made, or the archive marks it damaged",
+                "  3  finished, but some entry was refused or not made, or the archive marks it damaged,",
+                "     or a MEMBER was not found in the archive",
                 "     (listed on stderr and in --report)",
                 "  1  fatal: the archive is bad or truncated, or TARGET is full or unwritable",
                 ExitCodes.HELP_USAGE})
@@ -41,6 +46,10 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = {"-p", "--same-permissions"}, description = "Every bit of each mode, setuid, setgid and sticky included, ignoring the umask (always so as root; otherwise, as GNU tar: umask applied, those bits dropped).")
     boolean samePermissions;
+
+    @picocli.CommandLine.Parameters(paramLabel = "MEMBER", arity = "0..*",
+            description = "Extract only these paths of the archive (a directory with everything below it), as tar does; none: all.")
+    List<String> members = new ArrayList<>();
 
     @Mixin CommonOptions common = new CommonOptions();
 
@@ -65,6 +74,7 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
                     damaged.add(new Object[] {path, p});
                 };
                 Extraction extraction = new Extraction(s.problems, s.totals, ProvenanceRecords::parse, readLimits);
+                if (!members.isEmpty()) extraction.members(selection(readLimits));
                 // An uncompressed archive file is read by offset (its data copied kernel-side);
                 // anything else (compressed, a pipe, unreadable) as a stream, as before.
                 ArchiveFile plain = Args.openPlainArchive(file, console);
@@ -97,6 +107,27 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
                 return s.finish(false);
             });
         }
+    }
+
+    /**
+     * The members asked for. From an archive file, its headers are read once first, so a hard
+     * link asked for whose first path was not asked for still gets its bytes; a pipe cannot be
+     * read twice (such a link is then reported, as tar does).
+     */
+    private Members selection(org.linkrescue.archive.ReadLimits readLimits) throws java.io.IOException {
+        List<byte[]> names = new ArrayList<>();
+        for (String m : members) names.add(Args.bytes(m));
+        Members m = Members.of(names);
+        if (Args.isStdio(file)) return m;
+        ArchiveFile plain = ArchiveFile.openIfPlain(Args.bytes(file));
+        if (plain != null) {
+            m.plan(plain, readLimits);
+        } else {
+            try (java.io.InputStream in = Compression.decompressDetected(new java.io.BufferedInputStream(Args.openInput(file, console), 1 << 16))) {
+                m.plan(new TarReader(in, readLimits));
+            }
+        }
+        return m;
     }
 
     private DiskSink sink(Session s) throws java.io.IOException {

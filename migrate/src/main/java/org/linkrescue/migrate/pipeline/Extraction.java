@@ -38,6 +38,7 @@ public final class Extraction {
     private final RunTotals totals;
     private final Function<Map<String, byte[]>, Provenance> provenanceOf;
     private final ReadLimits limits;
+    private Members members;
     private final byte[] buffer = new byte[1 << 20];
 
     /** Within the default {@link ReadLimits}. */
@@ -55,6 +56,12 @@ public final class Extraction {
         this.totals = totals;
         this.provenanceOf = provenanceOf;
         this.limits = limits;
+    }
+
+    /** Extracts only these members (tar's extract PATH...); the ones no entry matched are reported at the end. */
+    public Extraction members(Members m) {
+        this.members = m;
+        return this;
     }
 
     /**
@@ -105,6 +112,15 @@ public final class Extraction {
                     continue;
                 }
                 if (e == null) break;
+                if (members != null) {
+                    try {
+                        e = members.select(e);
+                    } catch (Members.NotSelected ns) {
+                        problems.report(Grade.FAILED, e.path(), ns.getMessage());
+                        continue;
+                    }
+                    if (e == null) continue; // not asked for: the reader skips its data
+                }
                 if (e.type() != EntryType.FILE) {
                     out.accept(e, null);
                     continue;
@@ -125,6 +141,9 @@ public final class Extraction {
                 }
             }
             out.finish();
+        }
+        if (members != null) {
+            for (byte[] m : members.notFound()) problems.report(Grade.FAILED, m, "not found in the archive");
         }
     }
 }
