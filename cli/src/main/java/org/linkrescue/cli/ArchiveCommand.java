@@ -44,6 +44,9 @@ final class ArchiveCommand implements Callable<Integer> {
             description = "Compression (default: from FILE's extension .gz/.zst/.xz, else none). xz is slow: choose it only on purpose.")
     String compress;
 
+    @Option(names = "--dry-run", description = "Write nothing: say what would be archived (paths, inodes, bytes) and about how large the archive would be, against the free space where FILE would go.")
+    boolean dryRun;
+
     @Mixin CommonOptions common = new CommonOptions();
     @Mixin ExcludeOptions exclude = new ExcludeOptions();
     @Mixin RescueMixin rescue = new RescueMixin();
@@ -56,15 +59,19 @@ final class ArchiveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Evacuation.ReadOrder readOrder = order.value(); // a usage error before anything is made
-        Args.notToTerminal(file, console);
+        if (!dryRun) Args.notToTerminal(file, console);
         common.check();
         Compression compression = compress != null ? Sources.compression(compress)
                 : Args.isStdio(file) ? Compression.NONE : Compression.fromFileName(file);
         Exclusions exclusions = exclude.exclusions();
         RescueOptions options = rescue.options();
         byte[] src = Args.bytes(source);
-        Sources.checkSource(src, source);
         Sources.checkSnapshotDepth(src, source, options.snapshotDepth());
+        if (dryRun) {
+            Sources.checkSource(src, source);
+            FitCheck.archive(console, src, file, exclusions.and(Args.notTheArchive(file)));
+            return ExitCodes.OK;
+        }
         BlockReader drive = ddrescue.drive(src, false, console.err());
         CrossCheckReport cc = crossCheck.run(src, options, drive, console, common.quiet);
         drive = CrossCheckOption.zeroedBlocksFailing(drive, cc);

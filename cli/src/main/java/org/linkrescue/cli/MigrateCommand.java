@@ -1,6 +1,7 @@
 package org.linkrescue.cli;
 
 import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.linkrescue.archive.Compression;
@@ -28,12 +29,14 @@ import picocli.CommandLine.Parameters;
                 "rescued from the --alternate copies where they hold verified good bytes; what no copy can give",
                 "is zero-filled and named on stderr and in --report."},
         footer = {"", "Examples:",
+                "  linkrescue migrate /mnt/old-backup /mnt/new-backup --dry-run",
                 "  linkrescue migrate /mnt/old-backup /mnt/new-backup",
                 "  linkrescue migrate /mnt/old-backup /mnt/new-backup --alternate mirror=/mnt/cold-copy \\",
                 "      --alternate original=/home --report rescue.json",
                 "  linkrescue migrate /mnt/old /mnt/new --exclude '*.tmp' --archive-copy /mnt/other/backup.tar.zst",
                 "", "Exit codes:", ExitCodes.HELP_OK, ExitCodes.HELP_INCOMPLETE, ExitCodes.HELP_INCOMPLETE_2,
-                ExitCodes.HELP_FATAL, ExitCodes.HELP_USAGE})
+                ExitCodes.HELP_FATAL, "     (also: TARGET has not the room or the inodes for the copy, checked before anything is written)",
+                ExitCodes.HELP_USAGE})
 final class MigrateCommand implements Callable<Integer> {
     private final Console console;
 
@@ -46,6 +49,12 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--archive-copy", paramLabel = "FILE",
             description = "Also write a portable tar archive of the same pass to FILE (compression by extension).")
     String archiveCopy;
+
+    @Option(names = "--dry-run", description = "Write nothing: say what would be copied (paths, inodes, bytes) and whether TARGET has the room and the inodes for it (exit 0: fits, 1: does not).")
+    boolean dryRun;
+
+    @Option(names = "--force", description = "Start even if TARGET's file system looks too small (the room check before the copy is skipped).")
+    boolean force;
 
     @Mixin CommonOptions common = new CommonOptions();
     @Mixin ExcludeOptions exclude = new ExcludeOptions();
@@ -65,8 +74,9 @@ final class MigrateCommand implements Callable<Integer> {
         Exclusions exclusions = exclude.exclusions();
         RescueOptions options = rescue.options();
         byte[] src = Args.bytes(source);
-        Sources.checkApart(Sources.checkSource(src, source), source, target);
         Sources.checkSnapshotDepth(src, source, options.snapshotDepth());
+        FitCheck.Result fit = checkBeforeReading(src, exclusions);
+        if (dryRun) return fit.fits() ? ExitCodes.OK : ExitCodes.FATAL;
         BlockReader drive = ddrescue.drive(src, false, console.err());
         CrossCheckReport cc = crossCheck.run(src, options, drive, console, common.quiet);
         drive = CrossCheckOption.zeroedBlocksFailing(drive, cc);
@@ -74,7 +84,7 @@ final class MigrateCommand implements Callable<Integer> {
             ddrescue.place(s.report);
             s.report.place("source", Args.display(source)).place("target", Args.display(target));
             return s.run(() -> {
-                Sources.checkApart(Sources.checkSource(src, source), source, target);
+                Sources.checkApart(Sources.checkSource(src, source), source, target); // again, if it was unreadable before
                 EntrySink sink = DiskSink.open(Args.bytes(target), DiskSink.Options.defaults(), s.problems).allowLinksToNonRegular();
                 // The rescue source offers no descriptor to copy from (a kernel copy cannot be timed out or
                 // resumed block by block), so the bytes pass through memory: read them ahead.
@@ -97,7 +107,8 @@ final class MigrateCommand implements Callable<Integer> {
                             throw e;
                         }
                     }
-                    s.estimate(src);
+                    if (fit != null) s.expect(fit.size().counts().paths(), fit.size().counts().bytes()); // counted already
+                    else s.estimate(src);
                     r.evacuation(readOrder, filter).run(src, sink, kind);
                     if (copy != null) copy.commit();
                     boolean lost = r.finish();
@@ -109,4 +120,16 @@ final class MigrateCommand implements Callable<Integer> {
             });
         }
     }
+
+    /**
+     * TARGET apart from SOURCE, and its room (unless --force), before the drive is read: the
+     * room check's result, or null when it was skipped. An unreadable SOURCE is left to the run,
+     * which stops on it with its --report (a dry run says it here).
+     */
+    private FitCheck.Result checkBeforeReading(byte[] src, Exclusions exclusions) throws IOException {
+        if (!dryRun && !Sources.readable(src)) return null;
+        Sources.checkApart(Sources.checkSource(src, source), source, target);
+        return force && !dryRun ? null : FitCheck.migrate(console, src, target, archiveCopy, exclusions, dryRun);
+    }
+
 }

@@ -56,6 +56,12 @@ final class Session implements AutoCloseable {
         if (fs != null) totals.expectFromFileSystem(fs.usedBytes(), fs.usedInodes());
     }
 
+    /** Totals a walk before the run counted exactly, for the progress line. */
+    void expect(long paths, long bytes) {
+        totals.expectPaths(paths);
+        totals.expectBytes(bytes);
+    }
+
     /** A command's work inside its session: returns the exit code ({@link #finish} at its end). */
     interface Work {
         int run() throws Exception;

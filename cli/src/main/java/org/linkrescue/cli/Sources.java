@@ -33,6 +33,16 @@ final class Sources {
         return checkRoot(root, "source", shown);
     }
 
+    /** Whether SOURCE opens as a directory (an unreadable one is a fatal error of the run, which reports it). */
+    static boolean readable(byte[] root) {
+        try {
+            checkRoot(root, "source", "");
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The same for any tree a command reads ("source", "target"): one wording everywhere. */
     static Stat checkRoot(byte[] root, String word, String shown) throws IOException {
         try {

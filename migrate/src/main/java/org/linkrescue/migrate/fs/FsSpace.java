@@ -16,6 +16,8 @@ import java.nio.ByteOrder;
 public record FsSpace(long type, long blockSize, long totalBlocks, long freeBlocks, long availableBlocks,
                       long totalInodes, long freeInodes, boolean readOnly) {
     private static final long ST_RDONLY = 1;
+    /** statfs f_type of file systems that may store file data compressed: btrfs, ZFS, bcachefs, F2FS. */
+    private static final java.util.Set<Long> COMPRESSING = java.util.Set.of(0x9123683EL, 0x2FC12FC1L, 0xCA451A4EL, 0xF2F52010L);
 
     /** struct statfs on x86_64 and aarch64: eight-byte fields, f_type at 0, f_frsize at 72, f_flags at 80. */
     static FsSpace parse(byte[] b) {
@@ -33,4 +35,34 @@ public record FsSpace(long type, long blockSize, long totalBlocks, long freeBloc
 
     /** Whether the file system counts inodes at all (a fixed table that can run out). */
     public boolean limitsInodes() { return totalInodes > 0; }
+
+    /** Whether file data may take less room here than its size (compression): blocks in use then say less than the data. */
+    public boolean mayCompress() { return COMPRESSING.contains(type); }
+
+    /** Free bytes for this process: root may fill the reserve too. */
+    public long freeBytesFor(boolean root) { return (root ? freeBlocks : availableBlocks) * blockSize; }
+
+    /**
+     * The file system a path is or would be created on: the path's own, or the nearest
+     * existing directory's above it.
+     */
+    public static FsSpace ofNearest(byte[] path) throws PosixException {
+        byte[] p = path;
+        while (true) {
+            int fd;
+            try {
+                fd = Posix.openat(Posix.AT_FDCWD, p, Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+            } catch (PosixException e) {
+                byte[] up = Nesting.parent(p);
+                if (e.errno() != Errno.ENOENT || up == null) throw e;
+                p = up;
+                continue;
+            }
+            try {
+                return Posix.fsSpace(fd);
+            } finally {
+                Posix.close(fd);
+            }
+        }
+    }
 }
