@@ -129,7 +129,9 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new DemoCommand(console))
                 .addSubcommand(new RepairCommand(console))
                 .addSubcommand(new VerifyCommand(console))
-                .addSubcommand(new ScanCommand(console));
+                .addSubcommand(new ScanCommand(console))
+                .addSubcommand(new ManCommand(console))
+                .addSubcommand(new CompletionCommand(console));
         // Usage as users type it: -C TARGET, not -C=TARGET.
         cl.setSeparator(" ");
         // Command descriptions are written as lines of up to 100 columns; 80 would re-wrap them.

@@ -2,13 +2,9 @@ package org.linkrescue.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,25 +19,7 @@ import org.linkrescue.testdata.FaultFs;
 class TerminalProgressTest {
     @TempDir Path dir;
 
-    private final String session = "lr" + ProcessHandle.current().pid() + "x" + System.nanoTime() % 100000;
-
-    private String tmux(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("tmux", "-L", session));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
-        return out;
-    }
-
-    private List<String> screen() throws IOException, InterruptedException {
-        List<String> lines = new ArrayList<>(tmux("capture-pane", "-p", "-t", session).lines().toList());
-        while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) lines.remove(lines.size() - 1);
-        return lines;
-    }
-
     @Test void t01_theLineFitsTheWindowAndFollowsItWhenWidened_andTheSummaryIsBrokenToFit() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")), "tmux is not installed");
         String why = FaultFs.unavailableReason();
         Assumptions.assumeTrue(why == null, "FaultFs tests skipped: " + why);
         Path backing = dir.resolve("backing");
@@ -60,32 +38,27 @@ class TerminalProgressTest {
             String cmd = "env LOCPATH=" + System.getenv("LOCPATH") + " LC_ALL=C.ISO-8859-1 LANG=C.ISO-8859-1 " + java
                     + " -cp \"$(cat " + cp + ")\" org.linkrescue.cli.Main migrate " + fs.root() + " " + dir.resolve("new")
                     + " --read-timeout 60; echo EXIT=$?; sleep 60";
-            tmux("new-session", "-d", "-s", session, "-x", "50", "-y", "12", "bash", "-c", cmd);
-            try {
+            try (TmuxWindow window = TmuxWindow.start(50, 12, cmd)) {
                 fs.awaitStalled(1, 20_000);
                 Thread.sleep(1_600); // three redraws
-                List<String> narrow = screen();
+                List<String> narrow = window.screen();
                 assertEquals(1, narrow.size(), "one line, no stale ones left by redraws: " + narrow);
                 assertTrue(narrow.get(0).length() <= 49 && narrow.get(0).contains("paths"), narrow.toString());
 
-                tmux("resize-window", "-t", session, "-x", "120", "-y", "12");
+                window.resize(120, 12);
                 Thread.sleep(2_600);
-                List<String> wide = screen();
+                List<String> wide = window.screen();
                 assertEquals(1, wide.size(), wide.toString());
                 assertTrue(wide.get(0).length() > narrow.get(0).length() && wide.get(0).length() <= 119,
                         "the wider window shows more: " + narrow + " -> " + wide);
                 assertTrue(wide.get(0).contains("/s"), "the rate, dropped at 50 columns, is back: " + wide);
                 assertTrue(wide.get(0).matches(".*waiting 0:00:0[3-9].*"), "a held read shows as waiting, not as an ETA: " + wide);
 
-                tmux("resize-window", "-t", session, "-x", "60", "-y", "12"); // narrowed again before the end
+                window.resize(60, 12); // narrowed again before the end
                 Thread.sleep(1_100);
                 fs.release(hold);
-                long until = System.currentTimeMillis() + 30_000;
-                List<String> end;
-                while (!(end = screen()).stream().anyMatch(l -> l.startsWith("EXIT="))) {
-                    assertTrue(System.currentTimeMillis() < until, "migrate ends once the read is released: " + end);
-                    Thread.sleep(200);
-                }
+                List<String> end = window.await(s -> s.stream().anyMatch(l -> l.startsWith("EXIT=")), 30_000,
+                        "migrate ends once the read is released");
                 assertTrue(end.contains("EXIT=0"), end.toString());
                 int summary = end.size() - 1;
                 while (summary > 0 && !end.get(summary).startsWith("linkrescue: migrate done")) summary--;
@@ -94,7 +67,6 @@ class TerminalProgressTest {
                 for (String l : end.subList(summary, end.size())) assertTrue(l.length() <= 59, "fits 60 columns: " + l);
             } finally {
                 fs.release();
-                tmux("kill-server");
             }
         }
     }
