@@ -3,9 +3,11 @@ package org.linkrescue.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.report.ProblemLog;
 import org.linkrescue.migrate.report.RunTotals;
@@ -35,16 +37,22 @@ final class DemoRescue {
         Path linked = backups.resolve(dates.get(0)).resolve("photos/img001.jpg");     // in every snapshot
         Path newer = backups.resolve(dates.get(1)).resolve("photos/img003.jpg");      // not in the mirror
         Path lost = backups.resolve(dates.get(1)).resolve("photos/img004.jpg");       // deleted since: nowhere else
-        DemoBadBlocks drive = new DemoBadBlocks()
-                .bad(ino(linked), 8192).bad(ino(newer), 65536).bad(ino(lost), 4096);
-        out.println("5. Now the drive fails: one 4 KiB block is unreadable in each of");
+        List<DemoCrossCheck.Hole> holes = List.of(new DemoCrossCheck.Hole(linked, 8192), new DemoCrossCheck.Hole(newer, 65536),
+                new DemoCrossCheck.Hole(lost, 4096));
+        DemoBadBlocks drive = new DemoBadBlocks();
+        for (DemoCrossCheck.Hole h : holes) drive.bad(ino(h.file()), h.offset());
+        out.println("5. Now the drive fails. A read error cannot be made without root (a real failing drive, or a");
+        out.println("   btrfs image with a corrupted block), so here it is SIMULATED inside this process, under");
+        out.println("   the reader, as btrfs fails a bad block: one 4 KiB block is unreadable in each of");
         out.println("   " + rel(backups, linked) + " (hard-linked in all " + dates.size() + " snapshots),");
         out.println("   " + rel(backups, newer) + " (newer than the cold-storage mirror),");
         out.println("   " + rel(backups, lost) + " (deleted from the live data since).");
         out.println("   Good copies: a mirror of " + dates.get(0) + " in " + shown(mirror) + ", the live data in " + shown(live) + ".");
         Path rescued = dir.resolve("rescued");
-        out.println("   $ linkrescue migrate --alternate mirror=" + shown(mirror) + " --alternate original=" + shown(live)
-                + " " + shown(backups) + " " + shown(rescued));
+        out.println("   On a real failing drive, the command is (step 7 runs one you can type here):");
+        out.println("     linkrescue migrate --alternate mirror=/mnt/cold-copy --alternate original=/home \\");
+        out.println("         /mnt/old-backup /mnt/new-backup --report rescue.json");
+        out.println("   The same rescue, run here on the simulated drive into " + shown(rescued) + ":");
         out.flush();
 
         RescueOptions options = RescueOptions.defaults().withAlternates(List.of(
@@ -73,11 +81,13 @@ final class DemoRescue {
         out.println("   The newer photo came back from the live data: " + yes(newerOk));
         out.println("   The deleted photo had no good copy anywhere: its bad block is zeros, it is named in the");
         out.println("   report with every path, and a real run would exit 3: " + yes(lostShown));
-        return linkedOk && newerOk && lostShown && allLinks;
+        out.println();
+        boolean again = new DemoCrossCheck(console).run(dir, backups, mirror, live, holes.get(0), holes.get(1), holes.get(2));
+        return linkedOk && newerOk && lostShown && allLinks && again;
     }
 
     private static long ino(Path p) throws IOException {
-        return ((Number) Files.getAttribute(p, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS)).longValue();
+        return ((Number) Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue();
     }
 
     private static boolean sameBytes(Path a, Path b) throws IOException {
@@ -90,5 +100,5 @@ final class DemoRescue {
 
     private static String shown(Path p) { return Args.display(p.toString()); }
 
-    private static String shown(byte[] p) { return org.linkrescue.archive.Names.display(p); }
+    private static String shown(byte[] p) { return Names.display(p); }
 }

@@ -31,7 +31,7 @@ class MainTest {
     @Test
     void t02_eachCommandsHelpIsASummaryUsageExamplesAndExitCodes_andTheListShowsWholeSummaries() {
         Result root = CliTestSupport.run("--help");
-        List<String> commands = List.of("archive", "extract", "migrate", "demo", "repair", "verify", "scan");
+        List<String> commands = List.of("archive", "extract", "migrate", "demo", "repair", "verify", "scan", "man", "completion");
         for (String c : commands) {
             String line = root.outText().lines().filter(l -> l.startsWith("  " + c + " ")).findFirst().orElseThrow();
             assertTrue(line.endsWith("."), "a whole one-line summary, not cut: " + line);
@@ -140,16 +140,27 @@ class MainTest {
     }
 
     @Test
-    void t11_demoShowsTheLinksSurvivedAndARescue() throws Exception {
+    void t11_demoShowsTheLinksSurvivedAndARescue_andPrintsACommandThatReproducesItsLastPart() throws Exception {
         Result r = CliTestSupport.run("demo");
         assertEquals(0, r.code(), r.outText() + r.err());
         String out = r.outText();
         assertTrue(out.contains("every hard link survived"), out);
+        assertTrue(out.contains("SIMULATED inside this process"), "what is simulated is said: " + out);
         assertTrue(out.contains("byte-identical to the original data: yes"), out);
         assertTrue(out.contains("came back from the live data: yes"), out);
         assertTrue(out.contains("a real run would exit 3: yes"), out);
+        assertTrue(out.contains("spliced from the mirror: yes") && out.contains("from the live data: yes"), out);
         String dir = out.lines().filter(l -> l.startsWith("Everything is in ")).findFirst().orElseThrow()
                 .replaceFirst("^Everything is in (.*); remove it with.*$", "$1");
+        // The printed command, typed again (the demo's paths need no quotes), does the same.
+        String typed = out.lines().filter(l -> l.startsWith("   $ linkrescue migrate --cross-check ")).findFirst().orElseThrow();
+        String[] args = typed.substring("   $ linkrescue ".length()).split(" ");
+        String target = args[args.length - 1];
+        assertTrue(Files.isDirectory(Path.of(target)), target);
+        CliTestSupport.remove(Path.of(target));
+        Result again = CliTestSupport.run(args);
+        assertEquals(0, again.code(), again.err());
+        assertEquals(2, again.err().lines().filter(l -> l.contains("SOURCE holds zeros") && l.contains("spliced from")).count(), again.err());
         CliTestSupport.remove(Path.of(dir));
     }
 
@@ -192,7 +203,7 @@ class MainTest {
     void t14_everyCommandAnswersVersionWithTheBuildsVersion() throws Exception {
         String pom = Files.readString(Path.of(System.getProperty("lr.project.root"), "pom.xml"));
         String version = pom.replaceFirst("(?s).*?<artifactId>linkrescue-parent</artifactId>\\s*<version>([^<]+)</version>.*", "$1");
-        for (String c : List.of("", "archive", "extract", "migrate", "verify", "scan", "repair", "demo")) {
+        for (String c : List.of("", "archive", "extract", "migrate", "verify", "scan", "repair", "demo", "man", "completion")) {
             Result r = c.isEmpty() ? CliTestSupport.run("-V") : CliTestSupport.run(c, "-V");
             assertEquals(0, r.code(), c);
             assertTrue(r.outText().startsWith("linkrescue " + version + "\n"), c + ": " + r.outText());
