@@ -46,12 +46,14 @@ final class Progress implements AutoCloseable {
         return line(paths, bytes, now, columns);
     }
 
-    /** What the line ends with: a rescue in passes says its pass, untried and bad bytes. */
+    /** What the line starts with: a rescue in passes says its pass, untried and bad bytes, last good read. */
     void rescueStatus(Supplier<String> status) { rescue = status; }
 
     String line(long paths, long bytes, long now, int columns) {
         long expectedBytes = totals.expectedBytes(), expectedPaths = totals.expectedPaths();
         StatusParts s = new StatusParts();
+        // A rescue in passes: what ddrescue's status says (pass, untried and bad bytes, last good read) goes first and stays longest.
+        s.add(0, rescue.get());
         long left = -1;
         double fraction = -1;
         if (expectedPaths > 0 || expectedBytes > 0) {
@@ -67,7 +69,6 @@ final class Progress implements AutoCloseable {
         long errors = problems.errors();
         s.add(errors > 0 ? 1 : 5, Summary.count(errors, "error"));
         s.add(2, StatusParts.timeLeft(eta.idleSeconds(now), left));
-        s.add(3, rescue.get());
         return s.fit(columns);
     }
 

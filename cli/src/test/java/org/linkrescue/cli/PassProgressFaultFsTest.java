@@ -35,7 +35,8 @@ class PassProgressFaultFsTest {
             fs.add(Fault.on(Op.READ).path("s/e").bytes(MiB + 8192, MiB + 12288).stall(Duration.ofMillis(2000)).eio().times(1));
             for (String f : new String[] {"s/d", "s/e"})
                 fs.add(Fault.on(Op.READ).path(f).bytes(MiB + 8192, MiB + 12288).stall(Duration.ofMillis(600)).eio());
-            TerminalTest.Result r = TerminalTest.onTerminal(tmp, "migrate", fs.root().toString(), tmp.resolve("out").toString());
+            // 132 columns: the rescue's part alone is ~85 characters, and the line fits the terminal (on 80 columns its end is cut)
+            TerminalTest.Result r = TerminalTest.onTerminal(132, tmp, "migrate", fs.root().toString(), tmp.resolve("out").toString());
             assertEquals(3, r.code(), r.screen());
             String screen = r.screen();
             assertTrue(screen.contains("pass 1 copy: "), screen);

@@ -20,8 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 class TerminalTest {
     @TempDir Path dir;
 
-    /** Runs linkrescue with args on a pseudo-terminal; the terminal's output, and the exit code. */
+    /** Runs linkrescue with args on an 80-column pseudo-terminal; the terminal's output, and the exit code. */
     static Result onTerminal(Path cwd, String... args) throws IOException, InterruptedException {
+        return onTerminal(80, cwd, args);
+    }
+
+    /** The same on a terminal columns wide. */
+    static Result onTerminal(int columns, Path cwd, String... args) throws IOException, InterruptedException {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "util-linux script is not installed");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.linkrescue.cli.Main"));
@@ -32,7 +37,7 @@ class TerminalTest {
         ProcessBuilder pb = new ProcessBuilder("script", "-qec", line.toString(), "/dev/null")
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.directory(cwd.toFile());
-        pb.environment().put("COLUMNS", "80");
+        pb.environment().put("COLUMNS", String.valueOf(columns)); // script's terminal has no size of its own: stdin is not one
         Process p = pb.redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "finished");
