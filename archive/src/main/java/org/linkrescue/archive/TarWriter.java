@@ -76,6 +76,15 @@ public final class TarWriter extends OutputStream {
         this.out = out;
     }
 
+    /**
+     * Goes on with a tar stream of which alreadyWritten bytes (whole entries) are written
+     * already, elsewhere (a resumed archive): the end marker pads the whole stream to its record.
+     */
+    public TarWriter(OutputStream out, long alreadyWritten) {
+        this.out = out;
+        this.written = alreadyWritten;
+    }
+
     /** Total bytes handed to the underlying stream so far, buffered ones included. */
     public long bytesWritten() { return written + bufLen; }
 

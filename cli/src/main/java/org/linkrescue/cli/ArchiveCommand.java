@@ -1,22 +1,31 @@
 package org.linkrescue.cli;
 
 import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.linkrescue.archive.Compression;
 import org.linkrescue.migrate.crosscheck.CrossCheckReport;
 import org.linkrescue.migrate.drive.BlockReader;
+import org.linkrescue.migrate.map.Checkpoints;
+import org.linkrescue.migrate.map.MapHeader;
+import org.linkrescue.migrate.map.MapState;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.sink.PartialArchive;
 import org.linkrescue.migrate.scan.Exclusions;
 import org.linkrescue.migrate.scan.PathFilter;
 import org.linkrescue.migrate.sink.TarSink;
+import org.linkrescue.migrate.stream.EntrySink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "archive", mixinStandardHelpOptions = true,
         customSynopsis = "linkrescue archive [OPTIONS] SOURCE -f FILE|-",
@@ -53,6 +62,8 @@ final class ArchiveCommand implements Callable<Integer> {
     @Mixin DdrescueMapOption ddrescue = new DdrescueMapOption();
     @Mixin CrossCheckOption crossCheck = new CrossCheckOption();
     @Mixin ReadOrderOption order = new ReadOrderOption();
+    @Mixin MapOptions maps = new MapOptions();
+    @Spec CommandSpec spec;
 
     ArchiveCommand(Console console) { this.console = console; }
 
@@ -75,24 +86,40 @@ final class ArchiveCommand implements Callable<Integer> {
         BlockReader drive = ddrescue.drive(src, false, console.err());
         CrossCheckReport cc = crossCheck.run(src, options, drive, console, common.quiet);
         drive = CrossCheckOption.zeroedBlocksFailing(drive, cc);
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        List<MapHeader.Option> shaping = new ArrayList<>(MapHeader.options("source", MapRun.absolute(source),
+                "file", MapRun.absolute(file), "compress", compression.cliName()));
+        shaping.addAll(MapRun.rescueOptions(options));
+        ddrescue.shape(shaping);
+        exclude.shape(shaping);
+        crossCheck.shape(shaping);
+        MapHeader header = MapHeader.startingNow("archive", shaping, CommandText.of(args), CommandText.resume(args));
         try (Session s = new Session(console, common, "archive"); Sources.Rescue r = new Sources.Rescue(options, rescue.passes(), s, drive)) {
             ddrescue.place(s.report);
             s.report.place("source", Args.display(source)).place("archive", Args.display(file))
                     .place("compression", compression.cliName());
             return s.run(() -> {
                 Sources.checkSource(src, source);
-                // A file is written under FILE.partial and renamed once complete; stdout cannot be.
-                try (PartialArchive partial = Args.isStdio(file) ? null : PartialArchive.create(Path.of(file))) {
-                    OutputStream raw = new BufferedOutputStream(partial == null ? Args.openOutput(file, console) : partial.stream(), 64 * 1024);
-                    TarSink sink = TarSink.open(raw, compression, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of)
-                            .holdPendingIn(options.spoolDir()); // damaged files go last, once their bad areas are settled
-                    PathFilter filter = exclusions.and(Args.notTheArchive(file));
-                    s.estimate(src);
-                    r.evacuation(readOrder, filter).run(src, sink, Evacuation.SinkKind.CONSUMES_BYTES);
-                    if (partial != null) partial.commit();
-                    boolean lost = r.finish();
-                    CrossCheckOption.tell(cc, s);
-                    return s.finish(lost);
+                try (MapRun m = MapRun.forArchive(maps, file, header)) {
+                    // Resumed before its first checkpoint with an entry done, the archive starts over in its partial file.
+                MapState.OutputMark at = m.resumed() == null ? null : m.resumed().output("archive");
+                    // A file is written under FILE.partial and renamed once complete; stdout cannot be.
+                    try (PartialArchive partial = Args.isStdio(file) ? null
+                            : m.resumed() != null ? PartialArchive.reopen(Path.of(file), at == null ? 0 : at.offset())
+                        : PartialArchive.create(Path.of(file))) {
+                        m.create();
+                        OutputStream raw = new BufferedOutputStream(partial == null ? Args.openOutput(file, console) : partial.stream(), 64 * 1024);
+                        int threads = Runtime.getRuntime().availableProcessors();
+                        TarSink sink = (at == null ? TarSink.open(raw, compression, threads, ProvenanceRecords::of)
+                                : TarSink.resume(raw, compression, threads, at.tarBytes(), ProvenanceRecords::of))
+                                .holdPendingIn(options.spoolDir()); // damaged files go last, once their bad areas are settled
+                        if (partial != null) sink.checkpointed("archive", partial);
+                        if (m.map() != null) m.map().resume(s.totals, s.problems, r.report);
+                        EntrySink run = m.checkpointed(sink, sink, Checkpoints.Order.WALK, s);
+                        PathFilter filter = exclusions.and(Args.notTheArchive(file));
+                        return m.evacuate(s, r, r.evacuation(readOrder, filter).stopWith(s.stop), src, filter, run, partial,
+                                () -> CrossCheckOption.tell(cc, s));
+                    }
                 }
             });
         }

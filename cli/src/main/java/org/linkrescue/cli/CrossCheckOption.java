@@ -25,6 +25,11 @@ final class CrossCheckOption {
             description = "Compare every file with its copies in the --alternate trees (same size and mtime) and list only disagreements: silent damage no read error shows (ext4/XFS bit rot, zeroed sectors).")
     boolean on;
 
+    /** The options a rescue map records (they shape what is written): a resume must give the same. */
+    void shape(java.util.List<org.linkrescue.migrate.map.MapHeader.Option> options) {
+        if (on) options.add(new org.linkrescue.migrate.map.MapHeader.Option("cross-check", "true"));
+    }
+
     /**
      * How migrate and archive read SOURCE after a cross-check: blocks of zeros where a copy
      * disagrees fail like bad blocks (and are spliced from a copy that agrees elsewhere).

@@ -25,6 +25,13 @@ final class DdrescueMapOption {
 
     boolean given() { return mapfile != null; }
 
+    /** The options a rescue map records (they shape what is written): a resume must give the same. */
+    void shape(java.util.List<org.linkrescue.migrate.map.MapHeader.Option> options) {
+        if (mapfile == null) return;
+        options.add(new org.linkrescue.migrate.map.MapHeader.Option("ddrescue-map", mapfile.toAbsolutePath().normalize().toString()));
+        if (imageOffset != null) options.add(new org.linkrescue.migrate.map.MapHeader.Option("image-offset", imageOffset.toString()));
+    }
+
     /** Names the mapfile in the run's report ("ddrescueMap"), when one is given. */
     void place(org.linkrescue.migrate.report.RunReport report) {
         if (mapfile != null) report.place("ddrescueMap", Args.display(mapfile.toString()));

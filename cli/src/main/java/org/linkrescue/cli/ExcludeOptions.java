@@ -18,6 +18,13 @@ final class ExcludeOptions {
             description = "Read --exclude patterns from FILE, one per line (as tar -X: trailing blanks removed, empty lines skipped). Repeatable.")
     List<String> files = new ArrayList<>();
 
+    /** The options a rescue map records (they shape what is written): a resume must give the same. */
+    void shape(List<org.linkrescue.migrate.map.MapHeader.Option> options) {
+        for (String p : patterns) options.add(new org.linkrescue.migrate.map.MapHeader.Option("exclude", p));
+        for (String f : files) options.add(new org.linkrescue.migrate.map.MapHeader.Option("exclude-from",
+                java.nio.file.Path.of(f).toAbsolutePath().normalize().toString()));
+    }
+
     /** The patterns; an --exclude-from file that cannot be read is a usage error, before anything is read. */
     Exclusions exclusions() {
         List<byte[]> all = new ArrayList<>();

@@ -18,6 +18,8 @@ final class ExitCodes {
     static final int INCOMPLETE = 3;
     /** verify: the copy differs from its source. */
     static final int DIFFERENT = 4;
+    /** Stopped by SIGINT (128 + 2) or SIGTERM (128 + 15), as a shell reports a process killed by them. */
+    static final int SIGINT = 130, SIGTERM = 143;
 
     /** The lines every run command's help shares (picocli needs constants). */
     static final String HELP_OK = "  0  everything came through: every byte from SOURCE or a verified alternate",
@@ -33,6 +35,7 @@ final class ExitCodes {
             case COMPLETE -> OK;
             case INCOMPLETE -> INCOMPLETE;
             case FAILED -> FATAL;
+            case INTERRUPTED -> FATAL; // a stopped run's own code (130, 143, 1) comes from Session.stopped
         };
     }
 

@@ -1,19 +1,26 @@
 package org.linkrescue.cli;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.linkrescue.migrate.fs.Posix;
+import org.linkrescue.migrate.map.Checkpoints;
+import org.linkrescue.migrate.map.MapHeader;
+import org.linkrescue.migrate.map.MapState;
 import org.linkrescue.migrate.pipeline.ArchiveFile;
 import org.linkrescue.migrate.pipeline.Extraction;
 import org.linkrescue.migrate.pipeline.Members;
 import org.linkrescue.archive.Compression;
 import org.linkrescue.archive.TarReader;
 import org.linkrescue.migrate.sink.DiskSink;
+import org.linkrescue.migrate.stream.EntrySink;
 import org.linkrescue.migrate.stream.Problems.Grade;
 import org.linkrescue.migrate.stream.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "extract", mixinStandardHelpOptions = true,
         customSynopsis = "linkrescue extract [OPTIONS] -f FILE|- -C TARGET [MEMBER...]",
@@ -55,6 +62,10 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
 
     @Mixin ArchiveLimitsOptions limits = new ArchiveLimitsOptions();
 
+    @Mixin MapOptions maps = new MapOptions();
+
+    @Spec CommandSpec spec;
+
     ExtractCommand(Console console) { this.console = console; }
 
     @Override
@@ -62,49 +73,62 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
         Args.notFromTerminal(file, console);
         common.check();
         org.linkrescue.archive.ReadLimits readLimits = limits.limits();
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        boolean sameModes = samePermissions || Posix.isRoot();
+        // The archive may come another way on resume (a pipe instead of the file): its entries are
+        // checked instead (the resumed run's entry N must be the stopped run's last).
+        MapHeader header = MapHeader.startingNow("extract", MapHeader.options(
+                "target", MapRun.absolute(target), "allow-existing", Boolean.toString(allowExisting),
+                "same-permissions", Boolean.toString(sameModes)),
+                CommandText.of(args), CommandText.resume(args));
         try (Session s = new Session(console, common, "extract")) {
             s.report.place("archive", Args.display(file)).place("target", Args.display(target));
             return s.run(() -> {
-                List<Object[]> damaged = new ArrayList<>();
-                Extraction.ProvenanceListener marked = (path, p) -> {
-                    if (p.damaged()) {
-                        s.problems.report(Grade.WARN, path, "the archive marks this file as damaged: "
-                                + lostBytes(p) + " bytes were lost when it was made (zero-filled)");
+                try (MapRun m = MapRun.forTarget(maps, target, header)) {
+                    List<Object[]> damaged = new ArrayList<>();
+                    MapState resumed = m.resumed();
+                    if (resumed != null) for (MapState.Mark k : resumed.marks()) damaged.add(new Object[] {k.path(), k.provenance()});
+                    Checkpoints[] cp = new Checkpoints[1];
+                    Extraction.ProvenanceListener marked = (path, p) -> {
+                        if (p.damaged()) {
+                            s.problems.report(Grade.WARN, path, "the archive marks this file as damaged: "
+                                    + lostBytes(p) + " bytes were lost when it was made (zero-filled)");
+                        }
+                        damaged.add(new Object[] {path, p});
+                        if (cp[0] != null) cp[0].marked(path, p);
+                    };
+                    Extraction extraction = new Extraction(s.problems, s.totals, ProvenanceRecords::parse, readLimits).stopWith(s.stop);
+                    if (!members.isEmpty()) extraction.members(selection(readLimits));
+                    if (resumed != null) extraction.resumeAfter(resumed.entries(), resumed.last());
+                    // An uncompressed archive file is read by offset (its data copied kernel-side);
+                    // anything else (compressed, a pipe, unreadable) as a stream, as before.
+                    ArchiveFile plain = Args.openPlainArchive(file, console);
+                    DiskSink[] disk = new DiskSink[1];
+                    try {
+                        if (plain != null) {
+                            try (plain) { // closed by run; here too if the target cannot be opened
+                                extraction.run(plain, sink(s, m, sameModes, disk, cp), marked);
+                            }
+                        } else {
+                            try (var in = Args.openInput(file, console)) {
+                                extraction.run(in, sink(s, m, sameModes, disk, cp), marked);
+                            }
+                        }
+                    } catch (IOException e) {
+                        markedEntries(s, damaged);
+                        return m.stopped(s, e);
                     }
-                    damaged.add(new Object[] {path, p});
-                };
-                Extraction extraction = new Extraction(s.problems, s.totals, ProvenanceRecords::parse, readLimits);
-                if (!members.isEmpty()) extraction.members(selection(readLimits));
-                // An uncompressed archive file is read by offset (its data copied kernel-side);
-                // anything else (compressed, a pipe, unreadable) as a stream, as before.
-                ArchiveFile plain = Args.openPlainArchive(file, console);
-                DiskSink sink;
-                if (plain != null) {
-                    try (plain) { // closed by run; here too if the target cannot be opened
-                        sink = sink(s);
-                        extraction.run(plain, sink, marked);
-                    }
-                } else {
-                    try (var in = Args.openInput(file, console)) {
-                        sink = sink(s);
-                        extraction.run(in, sink, marked);
-                    }
+                    // The summary names what is in TARGET, not what was refused: what this run made, and
+                    // what the runs before it (resumed) finished.
+                    DiskSink.Counts made = disk[0].counts();
+                    MapState.Totals before = resumed == null ? MapState.Totals.ZERO : resumed.totals();
+                    s.totals.made(before.files() + made.files(), before.hardLinks() + made.links() + made.linkCopies(),
+                            before.dirs() + made.dirs(), before.symlinks() + made.symlinks(), before.specials() + made.specials(),
+                            before.bytes() + made.bytes());
+                    markedEntries(s, damaged);
+                    // Also those a stopped run met (their late records are not read again): exit 3.
+                    return s.finish(damaged.stream().anyMatch(d -> ((Provenance) d[1]).damaged()));
                 }
-                DiskSink.Counts made = sink.counts(); // the summary names what is in TARGET, not what was refused
-                s.totals.made(made.files(), made.links() + made.linkCopies(), made.dirs(), made.symlinks(), made.specials(), made.bytes());
-                s.report.section("markedEntries", j -> {
-                    j.beginArray();
-                    for (Object[] d : damaged) {
-                        Provenance p = (Provenance) d[1];
-                        j.beginObject().pathField("path", (byte[]) d[0]).field("damaged", p.damaged());
-                        j.name("ranges").beginArray();
-                        for (Provenance.Range r : p.ranges())
-                            j.beginObject().field("offset", r.offset()).field("length", r.length()).field("origin", r.origin()).endObject();
-                        j.endArray().endObject();
-                    }
-                    j.endArray();
-                });
-                return s.finish(false);
             });
         }
     }
@@ -130,9 +154,42 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
         return m;
     }
 
-    private DiskSink sink(Session s) throws java.io.IOException {
-        return DiskSink.open(Args.bytes(target), DiskSink.Options.defaults().withAllowExisting(allowExisting)
-                .withSameModes(samePermissions || Posix.isRoot()), s.problems).allowLinksToNonRegular();
+    private static void markedEntries(Session s, List<Object[]> damaged) {
+        s.report.section("markedEntries", j -> {
+            j.beginArray();
+            for (Object[] d : damaged) {
+                Provenance p = (Provenance) d[1];
+                j.beginObject().pathField("path", (byte[]) d[0]).field("damaged", p.damaged());
+                j.name("ranges").beginArray();
+                for (Provenance.Range r : p.ranges())
+                    j.beginObject().field("offset", r.offset()).field("length", r.length()).field("origin", r.origin()).endObject();
+                j.endArray().endObject();
+            }
+            j.endArray();
+        });
+    }
+
+    /**
+     * The target, made (or, resuming, taken over with what the stopped run left) and its rescue
+     * map made, checkpointed in archive order.
+     */
+    private EntrySink sink(Session s, MapRun m, boolean sameModes, DiskSink[] made, Checkpoints[] cp) throws IOException {
+        DiskSink disk = DiskSink.open(Args.bytes(target), DiskSink.Options.defaults().withAllowExisting(allowExisting || m.resuming())
+                .withSameModes(sameModes), s.problems).allowLinksToNonRegular().stopWith(s.stop);
+        made[0] = disk;
+        try {
+            m.create();
+            if (m.map() == null) return disk;
+            m.map().resume(disk);
+            m.map().resume(s.totals, s.problems, null);
+        } catch (IOException | RuntimeException e) {
+            disk.close();
+            throw e;
+        }
+        EntrySink run = m.checkpointed(disk, disk, Checkpoints.Order.STREAM, s);
+        cp[0] = m.checkpoints();
+        disk.ledger(cp[0]).onFinishing(cp[0]);
+        return run;
     }
 
     private static long lostBytes(Provenance p) {

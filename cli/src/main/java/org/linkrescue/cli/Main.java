@@ -49,6 +49,7 @@ public final class Main implements Callable<Integer> {
         Thread init = new Thread(terminals, "linkrescue-init");
         init.setDaemon(true);
         init.start();
+        Signals.install();
         java.util.function.Supplier<Console.Terminals> isTerminal = () -> {
             try {
                 return terminals.get();

@@ -2,11 +2,19 @@ package org.linkrescue.cli;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.linkrescue.archive.Compression;
 import org.linkrescue.migrate.crosscheck.CrossCheckReport;
 import org.linkrescue.migrate.drive.BlockReader;
+import org.linkrescue.migrate.map.Checkpoints;
+import org.linkrescue.migrate.map.MapHeader;
+import org.linkrescue.migrate.map.MapState;
+import org.linkrescue.migrate.map.RescueMap;
+import org.linkrescue.migrate.map.TargetCleanup;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.scan.Exclusions;
@@ -15,11 +23,14 @@ import org.linkrescue.migrate.sink.DiskSink;
 import org.linkrescue.migrate.sink.PartialArchive;
 import org.linkrescue.migrate.sink.TarSink;
 import org.linkrescue.migrate.sink.TeeSink;
+import org.linkrescue.migrate.stream.Checkpointable;
 import org.linkrescue.migrate.stream.EntrySink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         customSynopsis = "linkrescue migrate [OPTIONS] SOURCE TARGET",
@@ -27,7 +38,8 @@ import picocli.CommandLine.Parameters;
         description = {"The same as archive | extract, without the archive in between. TARGET is created if",
                 "missing and must be empty, and lies neither inside SOURCE nor around it. A damaged file is",
                 "rescued from the --alternate copies where they hold verified good bytes; what no copy can give",
-                "is zero-filled and named on stderr and in --report."},
+                "is zero-filled and named on stderr and in --report. A rescue map in TARGET (.linkrescue-map)",
+                "lets a stopped run go on with --resume."},
         footer = {"", "Examples:",
                 "  linkrescue migrate /mnt/old-backup /mnt/new-backup --dry-run",
                 "  linkrescue migrate /mnt/old-backup /mnt/new-backup",
@@ -62,6 +74,8 @@ final class MigrateCommand implements Callable<Integer> {
     @Mixin DdrescueMapOption ddrescue = new DdrescueMapOption();
     @Mixin CrossCheckOption crossCheck = new CrossCheckOption();
     @Mixin ReadOrderOption order = new ReadOrderOption();
+    @Mixin MapOptions maps = new MapOptions();
+    @Spec CommandSpec spec;
 
     MigrateCommand(Console console) { this.console = console; }
 
@@ -72,6 +86,7 @@ final class MigrateCommand implements Callable<Integer> {
         common.check();
         Preflight.outputFile("--archive-copy", archiveCopy);
         Exclusions exclusions = exclude.exclusions();
+        byte[] tgt = Args.bytes(target);
         RescueOptions options = rescue.options();
         byte[] src = Args.bytes(source);
         Sources.checkSnapshotDepth(src, source, options.snapshotDepth());
@@ -80,40 +95,65 @@ final class MigrateCommand implements Callable<Integer> {
         BlockReader drive = ddrescue.drive(src, false, console.err());
         CrossCheckReport cc = crossCheck.run(src, options, drive, console, common.quiet);
         drive = CrossCheckOption.zeroedBlocksFailing(drive, cc);
+        Compression copyCompression = archiveCopy == null || Args.isStdio(archiveCopy) ? Compression.NONE : Compression.fromFileName(archiveCopy);
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        List<MapHeader.Option> shaping = new ArrayList<>(MapHeader.options("source", MapRun.absolute(source), "target", MapRun.absolute(target)));
+        shaping.addAll(MapRun.rescueOptions(options));
+        if (archiveCopy != null) shaping.addAll(MapHeader.options("archive-copy", MapRun.absolute(archiveCopy), "compress", copyCompression.cliName()));
+        ddrescue.shape(shaping);
+        exclude.shape(shaping);
+        crossCheck.shape(shaping);
+        MapHeader header = MapHeader.startingNow("migrate", shaping, CommandText.of(args), CommandText.resume(args));
         try (Session s = new Session(console, common, "migrate"); Sources.Rescue r = new Sources.Rescue(options, rescue.passes(), s, drive)) {
             ddrescue.place(s.report);
             s.report.place("source", Args.display(source)).place("target", Args.display(target));
             return s.run(() -> {
-                Sources.checkApart(Sources.checkSource(src, source), source, target); // again, if it was unreadable before
-                EntrySink sink = DiskSink.open(Args.bytes(target), DiskSink.Options.defaults(), s.problems).allowLinksToNonRegular();
-                // The rescue source offers no descriptor to copy from (a kernel copy cannot be timed out or
-                // resumed block by block), so the bytes pass through memory: read them ahead.
-                Evacuation.SinkKind kind = Evacuation.SinkKind.CONSUMES_BYTES;
-                PathFilter filter = exclusions;
+                Sources.checkApart(Sources.checkSource(src, source), source, target);
                 PartialArchive copy = null;
-                try {
-                    if (archiveCopy != null) {
-                        s.report.place("archive", Args.display(archiveCopy));
-                        try {
-                            Compression c = Args.isStdio(archiveCopy) ? Compression.NONE : Compression.fromFileName(archiveCopy);
-                            // Written under FILE.partial and renamed once complete, as archive -f does.
-                            if (!Args.isStdio(archiveCopy)) copy = PartialArchive.create(Path.of(archiveCopy));
-                            TarSink tar = TarSink.open(new BufferedOutputStream(copy == null ? Args.openOutput(archiveCopy, console) : copy.stream(), 64 * 1024),
-                                    c, Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of).holdPendingIn(options.spoolDir());
-                            sink = new TeeSink(sink, tar);
+                try (MapRun m = MapRun.forTarget(maps, target, header)) {
+                    MapState resumed = m.resumed();
+                    // What a stopped run wrote after its last checkpoint goes; the rest stays and is not read again.
+                    if (resumed != null) TargetCleanup.afterLast(tgt, resumed.last(), RescueMap.ownNames());
+                    DiskSink disk = DiskSink.open(tgt, DiskSink.Options.defaults().withAllowExisting(m.resuming()), s.problems)
+                            .allowLinksToNonRegular().stopWith(s.stop);
+                    EntrySink sink = disk;
+                    Checkpointable outputs = disk;
+                    PathFilter filter = exclusions;
+                    try {
+                        m.create();
+                        if (m.map() != null) m.map().resume(disk);
+                        if (archiveCopy != null) {
+                            s.report.place("archive", Args.display(archiveCopy));
+                            TarSink tar;
+                            if (Args.isStdio(archiveCopy)) {
+                                tar = TarSink.open(new BufferedOutputStream(Args.openOutput(archiveCopy, console), 64 * 1024), Compression.NONE,
+                                        Runtime.getRuntime().availableProcessors(), ProvenanceRecords::of).holdPendingIn(options.spoolDir());
+                            } else {
+                                // Written under FILE.partial and renamed once complete, as archive -f does.
+                                MapState.OutputMark at = resumed == null ? null : resumed.output("archive-copy");
+                                copy = resumed == null ? PartialArchive.create(Path.of(archiveCopy))
+                                        : PartialArchive.reopen(Path.of(archiveCopy), at == null ? 0 : at.offset());
+                                OutputStream out = new BufferedOutputStream(copy.stream(), 64 * 1024);
+                                int threads = Runtime.getRuntime().availableProcessors();
+                                tar = (at == null ? TarSink.open(out, copyCompression, threads, ProvenanceRecords::of)
+                                        : TarSink.resume(out, copyCompression, threads, at.tarBytes(), ProvenanceRecords::of))
+                                        .checkpointed("archive-copy", copy).holdPendingIn(options.spoolDir());
+                            }
+                            TeeSink tee = new TeeSink(disk, tar);
+                            sink = tee;
+                            outputs = tee;
                             filter = exclusions.and(Args.notTheArchive(archiveCopy));
-                        } catch (Exception e) {
-                            sink.close();
-                            throw e;
                         }
+                    } catch (Exception e) {
+                        sink.close();
+                        throw e;
                     }
                     if (fit != null) s.expect(fit.size().counts().paths(), fit.size().counts().bytes()); // counted already
-                    else s.estimate(src);
-                    r.evacuation(readOrder, filter).run(src, sink, kind);
-                    if (copy != null) copy.commit();
-                    boolean lost = r.finish();
-                    CrossCheckOption.tell(cc, s);
-                    return s.finish(lost);
+                    if (m.map() != null) m.map().resume(s.totals, s.problems, r.report);
+                    EntrySink run = m.checkpointed(sink, outputs, Checkpoints.Order.WALK, s);
+                    if (m.checkpoints() != null) disk.ledger(m.checkpoints()).onFinishing(m.checkpoints());
+                    return m.evacuate(s, r, r.evacuation(readOrder, filter).stopWith(s.stop), src, filter, run, copy,
+                            () -> CrossCheckOption.tell(cc, s));
                 } finally {
                     if (copy != null) copy.close();
                 }
@@ -129,7 +169,8 @@ final class MigrateCommand implements Callable<Integer> {
     private FitCheck.Result checkBeforeReading(byte[] src, Exclusions exclusions) throws IOException {
         if (!dryRun && !Sources.readable(src)) return null;
         Sources.checkApart(Sources.checkSource(src, source), source, target);
-        return force && !dryRun ? null : FitCheck.migrate(console, src, target, archiveCopy, exclusions, dryRun);
+        // A resumed run's TARGET holds most of the copy already: the room for the rest is not checked.
+        return (force || maps.resume) && !dryRun ? null : FitCheck.migrate(console, src, target, archiveCopy, exclusions, dryRun);
     }
 
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
+import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.FsSpace;
 import org.linkrescue.migrate.pipeline.SizeEstimate;
 import org.linkrescue.migrate.report.Outcome;
@@ -15,6 +16,8 @@ import org.linkrescue.migrate.report.RunReport;
 import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.report.Summary;
 import org.linkrescue.migrate.stream.Problems.Grade;
+import org.linkrescue.migrate.sink.TargetWriteException;
+import org.linkrescue.migrate.stream.Stop;
 
 /**
  * What every run command does around its pipeline: one problem log, the totals, a progress
@@ -29,6 +32,8 @@ final class Session implements AutoCloseable {
     private final CommonOptions options;
     private final String command;
     private Progress progress;
+    /** SIGINT and SIGTERM request it ({@link Signals}); the pipeline stops at the next entry boundary. */
+    final Stop stop = new Stop();
 
     Console console() { return console; }
 
@@ -39,6 +44,7 @@ final class Session implements AutoCloseable {
         this.problems = new ProblemLog(console.err());
         this.report = new RunReport(command);
         if (console.terminal() && !options.quiet) progress = new Progress(console.err(), totals, problems);
+        Signals.running(stop);
     }
 
     /** Lets the progress line end with what status says of the rescue (null: nothing). */
@@ -51,13 +57,16 @@ final class Session implements AutoCloseable {
      * use until the scan ends, then its exact counts (see SizeEstimate: the drive is not walked twice).
      */
     void estimate(byte[] sourceRoot) {
-        if (progress == null) return;
+        if (progress == null || expected) return; // a total counted already stands
         FsSpace fs = SizeEstimate.ofMountRoot(sourceRoot);
         if (fs != null) totals.expectFromFileSystem(fs.usedBytes(), fs.usedInodes());
     }
 
     /** Totals a walk before the run counted exactly, for the progress line. */
+    private boolean expected;
+
     void expect(long paths, long bytes) {
+        expected = true;
         totals.expectPaths(paths);
         totals.expectBytes(bytes);
     }
@@ -146,6 +155,75 @@ final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends a run that stopped before its end (a signal, a full target, a fatal error after the
+     * rescue map was made): one line saying why, what is done and how to resume; the report,
+     * marked "interrupted", with the totals of what is done; the exit code (130 SIGINT, 143
+     * SIGTERM, else 1).
+     *
+     * @param map what the rescue map holds, or null when the run keeps none
+     */
+    int stopped(Throwable why, Stopping map) throws IOException {
+        totals.stop();
+        stopProgress();
+        Stop.Cause cause = why instanceof Stop.Stopped st ? st.stopCause() : null;
+        boolean full = why instanceof TargetWriteException t && Errno.isTargetFull(t.errno());
+        int code = cause != null ? cause.exitCode : ExitCodes.FATAL;
+        String what = cause != null ? cause.what
+                : "stopped: " + (full ? "the target is full: " : "") + oneLine(why.getMessage());
+        long livePaths = totals.paths(), liveBytes = totals.bytes();
+        if (map != null) map.totalsTo(totals);
+        StringBuilder line = new StringBuilder("linkrescue: ").append(command).append(' ').append(what).append(" after ")
+                .append(Summary.seconds(totals.elapsedNanos())).append(": ").append(totals.paths()).append(" paths (")
+                .append(totals.files()).append(" files, ").append(Summary.bytes(totals.bytes())).append(") done");
+        if (map != null) {
+            line.append(" and in the rescue map '").append(map.shown()).append("'; ").append(full ? "free some space, then " : "")
+                    .append("resume with: ").append(map.resumeCommand());
+        } else {
+            line.append("; no rescue map was kept: the next run starts over");
+        }
+        console.err().println(line);
+        if (options.report != null) {
+            report.section("interrupted", j -> {
+                j.beginObject().field("by", cause != null ? cause.name() : full ? "target-full" : "error")
+                        .field("message", oneLine(why.getMessage()));
+                if (map != null) {
+                    j.field("map", map.shown()).field("resume", map.resumeCommand()).field("entriesDone", map.entries());
+                }
+                j.name("afterCheckpoint").beginObject().field("paths", Math.max(0, livePaths - totals.paths()))
+                        .field("bytes", Math.max(0, liveBytes - totals.bytes()));
+                if (map != null && map.sourceBytesReadAfter() >= 0) j.field("sourceBytesRead", map.sourceBytesReadAfter());
+                j.endObject().endObject();
+            });
+            writeReport(Outcome.INTERRUPTED, code);
+        }
+        return code;
+    }
+
+    /** What a stopped run's rescue map holds, for its closing line and report. */
+    interface Stopping {
+        String shown();
+
+        String resumeCommand();
+
+        long entries();
+
+        /** Sets totals to the totals of what the map records as done. */
+        void totalsTo(RunTotals totals);
+
+        /** Bytes this run read from SOURCE that the map does not count (read again on resume), or -1. */
+        long sourceBytesReadAfter();
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) return "failed";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
     @Override
-    public void close() { stopProgress(); }
+    public void close() {
+        Signals.done(stop);
+        stopProgress();
+    }
 }

@@ -152,9 +152,13 @@ final class Sources {
         }
 
         Evacuation evacuation(Evacuation.ReadOrder order, PathFilter filter) {
+            source.stopWith(session.stop);
             return new Evacuation(source, session.problems, session.totals, Evacuation.Tuning.DEFAULT.withOrder(order))
                     .onLaterPath(report::addPath).filter(filter).scanWith(source.scanCalls());
         }
+
+        /** Bytes this run read off SOURCE so far. */
+        long sourceBytesRead() { return source.sourceBytesRead(); }
 
         /** Prints the rescue's summary (when anything was damaged) and says whether bytes were lost. */
         boolean finish() {

@@ -3,6 +3,8 @@ package org.linkrescue.cli;
 import java.io.BufferedInputStream;
 import java.io.File;
 import java.io.IOException;
+import org.linkrescue.migrate.map.MapFile;
+import org.linkrescue.migrate.map.RescueMap;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -104,6 +106,8 @@ final class VerifyCommand implements Callable<Integer> {
             throw new ExitCodes.UsageException("verify needs SOURCE and TARGET (or --archive FILE SOURCE)");
         if (archive != null && rescueReport != null)
             throw new ExitCodes.UsageException("--rescue-report applies to verify SOURCE TARGET, not to --archive");
+        Integer stopped = stoppedRun();
+        if (stopped != null) return stopped;
         if (archive != null) Args.notFromTerminal(archive, console);
         Exclusions exclusions = exclude.exclusions();
         Preflight.outputFile("--json", json == null ? null : json.toString());
@@ -192,6 +196,45 @@ final class VerifyCommand implements Callable<Integer> {
         } finally {
             if (jsonOut != null) jsonOut.close();
         }
+    }
+
+    /**
+     * A TARGET (or archive) a stopped run left behind is not compared path by path (thousands of
+     * "missing" findings would say nothing new): one verdict, "incomplete: interrupted run",
+     * with the command that resumes it; exit 4. Null when it is no such thing.
+     */
+    private Integer stoppedRun() throws IOException {
+        String what;
+        RescueMap.Found f = null;
+        if (archive == null) {
+            f = RescueMap.inTarget(Args.bytes(paths.get(1)));
+            if (f == null) return null;
+            what = "TARGET holds a stopped " + f.state().header().command();
+        } else {
+            Path partial = org.linkrescue.migrate.sink.PartialArchive.partialOf(Path.of(archive));
+            if (Files.exists(Path.of(archive)) || !Files.exists(partial)) return null;
+            byte[] m = RescueMap.besideArchive(Args.bytes(archive), null);
+            if (Files.exists(Path.of(org.linkrescue.archive.Names.latin1(m)))) f = new RescueMap.Found(m, MapFile.read(m));
+            what = "the archive is not written to its end (only " + Args.display(partial.toString()) + " is there)";
+        }
+        String detail = what + (f == null ? "" : " (" + f.state().entries() + " entries done, rescue map '"
+                + org.linkrescue.archive.Names.display(f.path()) + "'); resume with: " + f.state().header().resumeCommand()) + ", then verify";
+        console.out().println("verify: incomplete: interrupted run: " + detail);
+        console.out().flush();
+        if (json != null) {
+            try (Writer w = openJson(json)) {
+                Json j = new Json(w);
+                j.beginObject().field("command", "verify").field("mode", archive == null ? "tree" : "archive")
+                        .field("source", Args.display(paths.get(0)));
+                if (archive == null) j.field("target", Args.display(paths.get(1)));
+                else j.field("archive", Args.display(archive));
+                j.name("findings").beginArray().beginObject().field("kind", "interrupted").field("detail", detail).endObject().endArray();
+                j.field("verdict", "interrupted").field("exitCode", ExitCodes.DIFFERENT).endObject();
+                j.flush();
+                w.write('\n');
+            }
+        }
+        return ExitCodes.DIFFERENT;
     }
 
     static Writer openJson(Path file) throws IOException {

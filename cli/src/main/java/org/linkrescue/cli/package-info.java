@@ -14,7 +14,8 @@
  * </ol>
  * Arguments are Latin-1 Strings standing for raw bytes ({@link org.linkrescue.cli.Args}); text
  * with real Unicode (display names) goes out through UTF-8 streams. With {@code -f -} the
- * archive owns stdout and nothing else is written there. It does NOT retry a fatal run or
- * resume one that was stopped.
+ * archive owns stdout and nothing else is written there. SIGINT and SIGTERM stop a run at an
+ * entry boundary ({@link org.linkrescue.cli.Signals}); --resume goes on from the rescue map
+ * ({@link org.linkrescue.cli.MapRun}). It does NOT retry a fatal run by itself.
  */
 package org.linkrescue.cli;

@@ -45,6 +45,16 @@ final class CliTestSupport {
         return out;
     }
 
+    /** Runs a command and returns its stdout as bytes; fails with its stderr unless it exits 0. */
+    static byte[] shBytes(String... cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        int code = p.waitFor();
+        if (code != 0) throw new AssertionError(String.join(" ", cmd) + " exited " + code);
+        return out;
+    }
+
     static List<String> args(String... a) { return new ArrayList<>(List.of(a)); }
 
     /**
@@ -53,6 +63,18 @@ final class CliTestSupport {
      */
     static Path scratch() throws IOException {
         return java.nio.file.Files.createTempDirectory("linkrescue-test-");
+    }
+
+    /**
+     * A scratch directory in memory (tmpfs /dev/shm) when there is one, else as {@link #scratch}:
+     * for large trees that many runs read and write (the kill tests), so the disk's speed on a
+     * shared machine does not set the suite's.
+     */
+    static Path scratchInMemory() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        if (java.nio.file.Files.isDirectory(shm) && java.nio.file.Files.isWritable(shm))
+            return java.nio.file.Files.createTempDirectory(shm, "linkrescue-test-");
+        return scratch();
     }
 
     static void remove(Path p) throws IOException, InterruptedException {

@@ -108,7 +108,7 @@ public final class TreeListing {
         if (f.size() % 9 != 0) {
             throw new IllegalStateException("find printed " + f.size() + " fields, not a multiple of 9");
         }
-        Map<String, String> hashes = hashesByInode(r);
+        Map<String, String> hashes = hashesByInode(r, oneFilePerInode(f));
         Map<String, int[]> devices = null;
         TreeMap<String, Node> nodes = new TreeMap<>();
         Map<String, List<String>> byInode = new HashMap<>();
@@ -154,10 +154,53 @@ public final class TreeListing {
      * path handed to it exceeds one name; {@code -z} keeps odd names unescaped. Per batch the
      * shell prints "B<count>", then the inodes, then the hash lines, in the same file order.
      */
-    private static Map<String, String> hashesByInode(String root) {
-        List<String> t = split(Commands.run(null, "find", root, "-type", "f", "-execdir", "sh", "-c",
-                "printf 'B%s\\0' \"$#\"; stat --printf '%d:%i\\0' -- \"$@\"; sha256sum -z -- \"$@\"",
-                "sh", "{}", "+"));
+    /**
+     * One path (relative) of each regular file's inode, or null when one is too long to hand to
+     * a command as it is (then every path is hashed from inside its directory).
+     */
+    private static List<String> oneFilePerInode(List<String> f) {
+        Map<String, String> first = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < f.size(); i += 9) {
+            if (f.get(i + 1).charAt(0) != 'f') continue;
+            if (f.get(i).length() > 3000) return null;
+            first.putIfAbsent(f.get(i + 7), f.get(i));
+        }
+        return new ArrayList<>(first.values());
+    }
+
+    /**
+     * SHA-256 by device:inode. Each inode is hashed once, by one of its paths (a snapshot farm
+     * holds each file in every snapshot: hashing every path would read it that many times);
+     * with a path too long for that, each path from inside its directory.
+     */
+    private static Map<String, String> hashesByInode(String root, List<String> onePerInode) {
+        String script = "printf 'B%s\\0' \"$#\"; stat --printf '%d:%i\\0' -- \"$@\"; sha256sum -z -- \"$@\"";
+        List<String> t;
+        if (onePerInode == null) {
+            t = split(Commands.run(null, "find", root, "-type", "f", "-execdir", "sh", "-c", script, "sh", "{}", "+"));
+        } else if (onePerInode.isEmpty()) {
+            t = List.of();
+        } else {
+            Path list = null;
+            try {
+                list = java.nio.file.Files.createTempFile("linkrescue-hash", ".list");
+                java.io.ByteArrayOutputStream names = new java.io.ByteArrayOutputStream();
+                for (String p : onePerInode) {
+                    names.writeBytes(p.getBytes(StandardCharsets.ISO_8859_1));
+                    names.write(0);
+                }
+                java.nio.file.Files.write(list, names.toByteArray());
+                t = split(Commands.run(Path.of(root), "xargs", "-0", "-a", list.toString(), "sh", "-c", script, "sh"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                try {
+                    if (list != null) java.nio.file.Files.deleteIfExists(list);
+                } catch (java.io.IOException ignored) {
+                    // a leftover temp file is harmless
+                }
+            }
+        }
         Map<String, String> hashes = new HashMap<>();
         int i = 0;
         while (i < t.size()) {

@@ -24,6 +24,9 @@ public final class Errno {
         return e == EMFILE || e == ENFILE || e == ENOMEM;
     }
 
+    /** The target has no room (full, or over quota): freeing some lets a stopped run resume. */
+    public static boolean isTargetFull(int e) { return e == ENOSPC || e == EDQUOT; }
+
     /** A kernel-side copy (copy_file_range, sendfile) cannot be made between these two files at all. */
     public static boolean isCopyUnsupported(int e) {
         return e == EXDEV || e == ENOSYS || e == EOPNOTSUPP || e == EINVAL;

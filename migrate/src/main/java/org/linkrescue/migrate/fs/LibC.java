@@ -49,6 +49,8 @@ public interface LibC {
     int utimensat(int dirfd, @In byte[] path, @In long[] times, int flags);
     int futimens(int fd, @In long[] times);
     int fsync(int fd);
+    int syncfs(int fd);
+    int fallocate(int fd, int mode, long offset, long len);
     int ftruncate(int fd, long length);
     int posix_fadvise(int fd, long offset, long len, int advice);
     long fgetxattr(int fd, @In byte[] name, @Out byte[] value, long size);

@@ -453,6 +453,22 @@ public final class Posix {
         if (C.fsync(fd) != 0) throw fail("fsync", null);
     }
 
+    /** Writes out every dirty page and inode of the file system fd lies on (a rescue map's checkpoint). */
+    public static void syncfs(int fd) throws PosixException {
+        if (C.syncfs(fd) != 0) throw fail("syncfs", null);
+    }
+
+    private static final int FALLOC_FL_KEEP_SIZE = 1;
+
+    /**
+     * Reserves [offset, offset + len) of fd's file without changing its size, so later writes
+     * there find their blocks allocated even on a full file system. False when the file system
+     * cannot (some FUSE file systems do not) or has no room now.
+     */
+    public static boolean fallocateKeepSize(int fd, long offset, long len) {
+        return C.fallocate(fd, FALLOC_FL_KEEP_SIZE, offset, len) == 0;
+    }
+
     public static void ftruncate(int fd, long len) throws PosixException {
         if (C.ftruncate(fd, len) != 0) throw fail("ftruncate", null);
     }

@@ -79,6 +79,43 @@ public final class Evacuation {
     private LaterPathListener laterPaths;
     private PathFilter filter = PathFilter.NONE;
     private ScanCalls scanCalls = ScanCalls.DIRECT;
+    private LinkListener linkEvents;
+    private org.linkrescue.migrate.stream.Stop stop;
+    private byte[] resumeAfter;
+    private long resumeEntries;
+    private java.util.List<SeedInode> seeds = java.util.List.of();
+
+    /**
+     * An inode of SOURCE a stopped run had met the first path of, with links still to come.
+     *
+     * @param firstPath null when it could not be read (its later paths are reported, not linked)
+     * @param remaining at most this many links remain
+     */
+    public record SeedInode(long dev, long ino, int remaining, byte[] firstPath) {}
+
+    /**
+     * A change to the scan's link table, numbered by the entry it comes with: for a path that
+     * becomes an entry, that entry's number; for one that does not (an inode that could not be
+     * read), the number of the next entry. A rescue map keeps the table as it stood after its
+     * last finished entry from these.
+     *
+     * @param path the first path (FIRST only)
+     */
+    public record LinkEvent(long entry, Kind kind, long dev, long ino, int nlink, byte[] path) {
+        public enum Kind {
+            /** The first path of an inode with more links. */
+            FIRST,
+            /** One more path of an inode met before (linked, or reported when it could not be read). */
+            LATER,
+            /** The first path of the inode could not be read. */
+            FAILED
+        }
+    }
+
+    /** Hears of every {@link LinkEvent}, on the scan's thread. */
+    public interface LinkListener {
+        void linkEvent(LinkEvent e);
+    }
 
     public Evacuation(ContentSource source, Problems problems, RunTotals totals, Tuning tuning) {
         this.source = source;
@@ -111,6 +148,30 @@ public final class Evacuation {
         return this;
     }
 
+    /** Tells l of every change to the scan's link table (the rescue map keeps it). */
+    public Evacuation onLinkEvents(LinkListener l) {
+        this.linkEvents = l;
+        return this;
+    }
+
+    /** The run stops at the next entry boundary once s is requested ({@link org.linkrescue.migrate.stream.Stop}). */
+    public Evacuation stopWith(org.linkrescue.migrate.stream.Stop s) {
+        this.stop = s;
+        return this;
+    }
+
+    /**
+     * A resumed run: the scan skips every path up to and including after (without looking at
+     * what it skips), the stream's entries are numbered on from entries, and the link table
+     * starts as the stopped run left it.
+     */
+    public Evacuation resumeAfter(byte[] after, long entries, java.util.List<SeedInode> inodes) {
+        this.resumeAfter = after;
+        this.resumeEntries = entries;
+        this.seeds = inodes;
+        return this;
+    }
+
     public interface LaterPathListener {
         void laterPath(long dev, long ino, byte[] path);
     }
@@ -124,9 +185,13 @@ public final class Evacuation {
         int ring = kind == SinkKind.CONSUMES_BYTES ? tuning.ringBytes() : 0;
         CountingSink counted = new CountingSink(sink, totals);
         try (ReadAhead ahead = new ReadAhead(counted, tuning.depth(), ring, tuning.preReadMax(), tuning.readers(), laterPaths, tuning.order())) {
+            ahead.stopWith(stop);
             SourceStream stream = new SourceStream(source, ahead, problems, totals, scanCalls, source.alternates(sourceRoot));
+            stream.onLinkEvents(linkEvents);
+            stream.stopWith(stop);
+            if (resumeAfter != null) stream.resume(seeds, resumeEntries);
             try {
-                new TreeScanner(problems, filter, scanCalls).walk(sourceRoot, stream);
+                new TreeScanner(problems, filter, scanCalls).resumeAfter(resumeAfter).walk(sourceRoot, stream);
             } catch (IOException | RuntimeException | Error e) {
                 stream.abandon();
                 throw e;

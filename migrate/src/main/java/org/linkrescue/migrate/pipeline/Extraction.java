@@ -93,17 +93,67 @@ public final class Extraction {
         }
     }
 
+    private org.linkrescue.migrate.stream.Stop stop;
+    private long skip;
+    private byte[] skipLast;
+    private boolean skipping;
+
+    /** The run stops at the next entry boundary once s is requested ({@link org.linkrescue.migrate.stream.Stop}). */
+    public Extraction stopWith(org.linkrescue.migrate.stream.Stop s) {
+        this.stop = s;
+        return this;
+    }
+
+    /**
+     * A resumed extraction: the first entries of the archive were extracted by a stopped run
+     * (the last of them at path last); they are read past without writing anything, and the
+     * archive must agree (its entry number entries is at last).
+     */
+    public Extraction resumeAfter(long entries, byte[] last) {
+        this.skip = entries;
+        this.skipLast = last;
+        return this;
+    }
+
+    /** Reads past the entries a stopped run extracted already; their records and problems are in its rescue map. */
+    private void skipDone(TarReader reader) throws IOException {
+        skipping = true;
+        Entry e = null;
+        for (long n = 0; n < skip; n++) {
+            if (stop != null) stop.check();
+            try {
+                e = reader.next();
+            } catch (UnsupportedEntryException u) {
+                n--; // not an entry of the stream: the stopped run did not count it either
+                continue;
+            }
+            if (e == null) {
+                throw new IOException("--resume: the archive holds " + n + " entries, but the stopped run extracted " + skip
+                        + ": not the archive it read");
+            }
+        }
+        if (e != null && skipLast != null && !java.util.Arrays.equals(e.path(), skipLast)) {
+            throw new IOException("--resume: entry " + skip + " of the archive is '" + org.linkrescue.archive.Names.display(e.path())
+                    + "', the stopped run's was '" + org.linkrescue.archive.Names.display(skipLast) + "': not the archive it read");
+        }
+        skipping = false;
+    }
+
     /** @param file the archive file reader reads, when its entries may be handed out as ranges; else null */
     private void extract(TarReader reader, ArchiveFile file, EntrySink sink, ProvenanceListener listener) throws IOException {
         Evacuation.Tuning t = Evacuation.Tuning.DEFAULT;
         try (ReadAhead out = new ReadAhead(new CountingSink(sink, totals), t.depth(), t.ringBytes(), t.preReadMax(), 0, null)) {
+            out.stopWith(stop);
             reader.onLateRecords(late -> {
+                if (skipping) return;
                 Provenance p = provenanceOf.apply(late.records());
                 if (p.isClean()) return;
                 if (p.damaged()) totals.damagedAfterRead();
                 if (listener != null) listener.marked(late.path(), p);
             });
+            if (skip > 0) skipDone(reader);
             while (true) {
+                if (stop != null) stop.check();
                 Entry e;
                 try {
                     e = reader.next();
@@ -133,7 +183,7 @@ public final class Extraction {
                     out.accept(e, new ArchiveRangeContent(file.fd(), file.start() + at, e.size(), p));
                     continue;
                 }
-                TarEntryContent c = new TarEntryContent(reader, e.size(), p, buffer);
+                TarEntryContent c = new TarEntryContent(reader, e.size(), p, buffer, stop);
                 if (e.size() > t.preReadMax() || reader.isSparse()) { // read ahead, a sparse file would be dense
                     out.acceptInStep(e, c);
                 } else {

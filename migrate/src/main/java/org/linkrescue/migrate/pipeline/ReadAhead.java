@@ -71,6 +71,13 @@ final class ReadAhead implements EntrySink {
     private long fills; // fills handed to the readers so far: the tie-breaker, and the whole key in NAME order
     private volatile Throwable failure;
     private volatile boolean stopped;
+    private org.linkrescue.migrate.stream.Stop stop;
+
+    /**
+     * Once s is requested the sink takes no further entry (the one it is writing ends, or ends
+     * early if large) and the producer's next hand-over throws {@link org.linkrescue.migrate.stream.Stop.Stopped}.
+     */
+    void stopWith(org.linkrescue.migrate.stream.Stop s) { stop = s; }
 
     /**
      * @param depth      entries in flight (each FILE holds a descriptor)
@@ -252,6 +259,7 @@ final class ReadAhead implements EntrySink {
             while (true) {
                 Item it = queue.take();
                 if (it == END) return;
+                if (!stopped && stop != null && stop.requested()) stopped = true; // an entry boundary: the stop is here
                 if (stopped) { // the producer gave up: what is still queued is not written
                     closeQuietly(it.content);
                     if (it.content instanceof PreReadRing.Replay r) r.release();
@@ -392,6 +400,7 @@ final class ReadAhead implements EntrySink {
     }
 
     private void rethrow() throws IOException {
+        if (stop != null) stop.check();
         Throwable t = failure;
         if (t == null) return;
         if (t instanceof IOException io) throw io;

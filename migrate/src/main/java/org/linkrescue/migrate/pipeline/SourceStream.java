@@ -54,6 +54,10 @@ final class SourceStream implements TreeScanner.Visitor {
 
     private final EntryMaker maker = new EntryMaker();
     private final LinkTable links = new LinkTable();
+    /** Entries handed on so far (a resumed run counts on from where the map says it stopped). */
+    private long emitted;
+    private Evacuation.LinkListener linkEvents;
+    private org.linkrescue.migrate.stream.Stop stop;
     private final XattrReader xattrs;
     private final ContentSource source;
     private final ReadAhead out;
@@ -74,8 +78,27 @@ final class SourceStream implements TreeScanner.Visitor {
         this.ahead = new OpensAhead(source, links, Math.max(0, source.opensInFlight() - 1), out.readWithOpenMax());
     }
 
+    /**
+     * A resumed run: the link table as the stopped run left it after its last finished entry,
+     * and the number of entries finished (the next one's number).
+     */
+    void resume(java.util.List<Evacuation.SeedInode> inodes, long entries) {
+        for (Evacuation.SeedInode i : inodes) links.seed(i.dev(), i.ino(), i.remaining(), i.firstPath());
+        emitted = entries;
+    }
+
+    /** Tells l of every change to the link table, numbered by the entry it comes with (rescue map). */
+    void onLinkEvents(Evacuation.LinkListener l) { linkEvents = l; }
+
+    void stopWith(org.linkrescue.migrate.stream.Stop s) { stop = s; }
+
+    private void linkEvent(Evacuation.LinkEvent.Kind kind, Stat st, byte[] path) {
+        if (linkEvents != null) linkEvents.linkEvent(new Evacuation.LinkEvent(emitted, kind, st.devId(), st.ino(), st.nlink(), path));
+    }
+
     @Override
     public void visit(ScannedPath p) throws IOException {
+        if (stop != null) stop.check();
         Waiting w = new Waiting(p);
         waiting.add(w);
         ahead.queued(w);
@@ -162,20 +185,25 @@ final class SourceStream implements TreeScanner.Visitor {
         if (e.type() != EntryType.DIRECTORY && st.nlink() > 1) {
             byte[] first = links.link(st.devId(), st.ino(), st.nlink(), e.path());
             if (first == LinkTable.FAILED) {
+                linkEvent(Evacuation.LinkEvent.Kind.LATER, st, null);
                 problems.report(Grade.FAILED, p.path(), "not archived: its inode could not be read");
                 out.laterPathOfUnreadInode(st.devId(), st.ino(), e.path());
                 return;
             }
             if (first != null) {
+                linkEvent(Evacuation.LinkEvent.Kind.LATER, st, null);
                 out.acceptLaterPath(e.asHardLinkTo(first), st.devId(), st.ino());
+                emitted++;
                 return;
             }
+            linkEvent(Evacuation.LinkEvent.Kind.FIRST, st, e.path());
         }
         // Only the first path of an inode gets here: hard links share its attributes.
         e = xattrs.attach(e, p);
         totals.scannedInode(e.type() == EntryType.FILE ? st.size() : 0);
         if (e.type() != EntryType.FILE) {
             out.accept(e, null);
+            emitted++;
             return;
         }
         pending = new Pending(e, p, started != null ? started
@@ -202,12 +230,16 @@ final class SourceStream implements TreeScanner.Visitor {
             return;
         }
         out.acceptFile(e, c, st.ino());
+        emitted++;
     }
 
     /** @param why the one line to report, or null when the content source reported it */
     private void failed(ScannedPath p, Stat st, String why) {
         if (why != null) problems.report(Grade.FAILED, p.path(), why);
-        if (st.nlink() > 1) links.markFailed(st.devId(), st.ino());
+        if (st.nlink() > 1) {
+            links.markFailed(st.devId(), st.ino());
+            linkEvent(Evacuation.LinkEvent.Kind.FAILED, st, null);
+        }
     }
 
     long peakOpenInodes() { return links.peakOpenInodes(); }

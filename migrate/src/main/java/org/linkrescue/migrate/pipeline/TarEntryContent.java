@@ -17,12 +17,15 @@ final class TarEntryContent implements Content, SparseData {
     private final long size;
     private final Provenance provenance;
     private final byte[] buffer;
+    private final org.linkrescue.migrate.stream.Stop stop;
 
-    TarEntryContent(TarReader reader, long size, Provenance provenance, byte[] buffer) {
+    /** @param stop checked before each buffer of a large entry, or null */
+    TarEntryContent(TarReader reader, long size, Provenance provenance, byte[] buffer, org.linkrescue.migrate.stream.Stop stop) {
         this.reader = reader;
         this.size = size;
         this.provenance = provenance;
         this.buffer = buffer;
+        this.stop = stop;
     }
 
     @Override public long size() { return size; }
@@ -41,6 +44,7 @@ final class TarEntryContent implements Content, SparseData {
     public void feedData(DataChunks out) throws IOException {
         long at = reader.skipHole();
         while (at < size) {
+            if (stop != null) stop.check();
             int n = reader.read(buffer, 0, (int) Math.min(buffer.length, size - at));
             if (n < 0) throw new TarFormatException("archive entry ended " + (size - at) + " bytes early");
             out.accept(at, buffer, 0, n);
@@ -52,6 +56,7 @@ final class TarEntryContent implements Content, SparseData {
     public void feed(Chunks out) throws IOException {
         long left = size;
         while (left > 0) {
+            if (stop != null) stop.check();
             int n = reader.read(buffer, 0, (int) Math.min(buffer.length, left));
             if (n < 0) throw new TarFormatException("archive entry ended " + left + " bytes early");
             out.accept(buffer, 0, n);

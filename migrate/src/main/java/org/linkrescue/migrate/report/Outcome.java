@@ -7,10 +7,16 @@ public enum Outcome {
     /** The run finished, but some paths were not saved or some bytes were lost (zero-filled). */
     INCOMPLETE,
     /**
-     * A fatal error stopped the run before its end (target full or unwritable, source root
-     * unreadable, out of memory): what was written is not the whole tree.
+     * A fatal error stopped the run before its end (source root unreadable, out of memory, out
+     * of file descriptors): what was written is not the whole tree. Its rescue map, when it
+     * keeps one, resumes it once the cause is gone.
      */
-    FAILED;
+    FAILED,
+    /**
+     * The run was stopped (SIGINT, SIGTERM, a full target) and can be resumed from its rescue
+     * map: what it wrote is a part of the whole.
+     */
+    INTERRUPTED;
 
     public static Outcome of(ProblemLog problems, RunTotals totals, boolean extraLoss) {
         return problems.errors() > 0 || totals.damagedInodes() > 0 || extraLoss ? INCOMPLETE : COMPLETE;

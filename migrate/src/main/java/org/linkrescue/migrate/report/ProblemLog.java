@@ -22,6 +22,13 @@ public final class ProblemLog implements Problems {
         public String line() {
             return "linkrescue: " + grade + " " + (path == null ? "" : Names.display(path) + ": ") + what;
         }
+
+        // by content: a path is compared byte for byte
+        @Override public boolean equals(Object o) {
+            return o instanceof Problem q && q.grade == grade && java.util.Arrays.equals(q.path, path) && q.what.equals(what);
+        }
+
+        @Override public int hashCode() { return (grade.hashCode() * 31 + java.util.Arrays.hashCode(path)) * 31 + what.hashCode(); }
     }
 
     /** Lets a progress line get out of the way of a problem line on the same terminal. */
@@ -34,6 +41,9 @@ public final class ProblemLog implements Problems {
     private final List<Problem> kept = new ArrayList<>();
     private final long[] counts = new long[Grade.values().length];
     private volatile LineGuard guard;
+    private volatile java.util.function.Consumer<Problem> tap;
+    /** Problems a resumed rescue's earlier runs met: met again, they are not reported twice. */
+    private final java.util.Set<Problem> earlier = new java.util.HashSet<>();
 
     public ProblemLog(PrintStream err) {
         this.err = err;
@@ -41,10 +51,29 @@ public final class ProblemLog implements Problems {
 
     public void setLineGuard(LineGuard g) { guard = g; }
 
+    /** Hands every problem reported from now on to t as well (the rescue map records them). */
+    public void tap(java.util.function.Consumer<Problem> t) { tap = t; }
+
+    /**
+     * Problems the earlier runs of a resumed rescue met: counted and kept for the report, not
+     * printed again; a run that meets one of them again (in flight when the run before stopped)
+     * does not count it twice.
+     */
+    public synchronized void resume(List<Problem> problems) {
+        for (Problem p : problems) {
+            counts[p.grade().ordinal()]++;
+            if (kept.size() < KEPT) kept.add(p);
+            earlier.add(p);
+        }
+    }
+
     @Override
     public synchronized void report(Grade grade, byte[] path, String what) {
-        counts[grade.ordinal()]++;
         Problem p = new Problem(grade, path == null ? null : path.clone(), what);
+        if (!earlier.isEmpty() && earlier.remove(p)) return;
+        counts[grade.ordinal()]++;
+        java.util.function.Consumer<Problem> t = tap;
+        if (t != null) t.accept(p);
         if (kept.size() < KEPT) kept.add(p);
         // A FATAL problem is also thrown, and whoever ends the run prints it: one line, not two.
         if (grade == Grade.FATAL) return;

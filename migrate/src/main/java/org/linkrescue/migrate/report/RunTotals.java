@@ -7,7 +7,7 @@ import org.linkrescue.archive.Entry;
  * display): fields are volatile so a reader sees recent values without locking the writer.
  */
 public final class RunTotals {
-    private final long startNanos = System.nanoTime();
+    private volatile long startNanos = System.nanoTime();
     private volatile long paths, files, hardLinks, dirs, symlinks, specials, bytes, inodesRead, damagedInodes;
     /** Entries an archive marked damaged only after their data (late records): the reading thread's. */
     private volatile long damagedAfterRead;
@@ -51,6 +51,24 @@ public final class RunTotals {
     }
 
     public void addBytes(long n) { bytes += n; }
+
+    /**
+     * A resumed rescue: the totals of the entries its earlier runs completed, and the time they
+     * took, count in this run's (the report covers the whole rescue).
+     */
+    public void resume(long paths, long files, long hardLinks, long dirs, long symlinks, long specials, long bytes,
+                       long inodesRead, long damagedInodes, long elapsedMillis) {
+        this.paths = paths;
+        this.files = files;
+        this.hardLinks = hardLinks;
+        this.dirs = dirs;
+        this.symlinks = symlinks;
+        this.specials = specials;
+        this.bytes = bytes;
+        this.inodesRead = inodesRead;
+        this.damagedInodes = damagedInodes;
+        this.startNanos = System.nanoTime() - elapsedMillis * 1_000_000;
+    }
     public void inodeRead(boolean damaged) {
         inodesRead++;
         if (damaged) damagedInodes++;

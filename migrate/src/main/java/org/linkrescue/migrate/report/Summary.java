@@ -13,8 +13,9 @@ public final class Summary {
                     case COMPLETE -> " done";
                     case INCOMPLETE -> " finished with losses";
                     case FAILED -> " stopped by a fatal error";
+                    case INTERRUPTED -> " stopped";
                 })
-                .append(outcome == Outcome.FAILED ? " after " : " in ").append(seconds(t.elapsedNanos())).append(": ")
+                .append(outcome == Outcome.FAILED || outcome == Outcome.INTERRUPTED ? " after " : " in ").append(seconds(t.elapsedNanos())).append(": ")
                 .append(Counts.of(t).text());
         long failed = p.count(Grade.FAILED), warn = p.count(Grade.WARN);
         if (failed > 0) sb.append("; ").append(String.format(Locale.ROOT, "%,d", failed)).append(" FAILED");

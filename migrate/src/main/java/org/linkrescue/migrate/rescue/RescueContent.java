@@ -315,6 +315,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
         int chunk = src.options().chunkSize();
         long off = 0;
         while (off < size && kernel.on()) {
+            src.checkStop();
             int len = (int) Math.min(chunk, size - off);
             long n;
             try {
@@ -333,6 +334,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
                 break; // EIO and the like may be either side's: the workers' copy tells
             }
             off += n;
+            src.readFromSource(n);
             if (n < len) { // the end of the file, early, or a bad block: the workers' copy finds out which
                 if (deferring() && off < size) failedTo = off - n + len; // pass 1 takes it for a bad block
                 break;
@@ -386,11 +388,13 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
                     break;
                 }
                 off += n;
+                src.readFromSource(n);
                 if (n < c.length()) { // end of file early, or a bad block starts at off
                     if (deferring() && off < size) failedTo = c.offset() + c.length();
                     break;
                 }
                 if (next < size) {
+                    src.checkStop();
                     inFlight.add(copies.startCopy(onSecond, fd, out, next, (int) Math.min(chunk, size - next)));
                     onSecond = !onSecond;
                     next += Math.min(chunk, size - next);
@@ -412,6 +416,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
         String earlyFailure = early == null ? null : early.failure();
         early = null;
         if (whole != null && whole.remaining() == size) {
+            src.readFromSource(size);
             target.fromBuffer(whole);
             return size;
         }
@@ -449,9 +454,11 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
                 if (n == 0) break; // an early end: feedFrom finds out whether the file shrank
                 boolean shortRead = n < asked && off + n < size && deferring(); // a bad block starts there: pass 1 does not read it
                 if (off + n < size && !shortRead) {
+                    src.checkStop();
                     asked = (int) Math.min(chunk, size - off - n);
                     next = copies.startDirect(fd, off + n, asked);
                 }
+                src.readFromSource(n);
                 target.fromBuffer(b);
                 if (shortRead) failedTo = off + asked;
                 off += n;
@@ -523,6 +530,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
         boolean zeroOnce = false;
         long failTo = failedTo;
         while (off < size && failure == null && !hung && failTo < 0) {
+            src.checkStop();
             int want = (int) Math.min(buf.length, size - off);
             int n;
             try {
@@ -542,6 +550,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
                 continue;
             }
             zeroOnce = false;
+            src.readFromSource(n);
             out.accept(buf, 0, n);
             off += n;
             if (n < want && off < size && deferring()) failTo = off - n + want; // short: a bad block starts here

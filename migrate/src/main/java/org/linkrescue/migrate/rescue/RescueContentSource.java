@@ -323,6 +323,22 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
     /** The scan's calls on this drive, on workers timed as its reads are: the same read timeout. */
     public ScanCalls scanCalls() { return new TimedScanCalls(reads); }
 
+    private volatile org.linkrescue.migrate.stream.Stop stop;
+    private final java.util.concurrent.atomic.LongAdder sourceBytes = new java.util.concurrent.atomic.LongAdder();
+
+    /** Bytes read off SOURCE so far by this run, whatever became of them (a rescue map counts what a stop wastes). */
+    public long sourceBytesRead() { return sourceBytes.sum(); }
+
+    void readFromSource(long n) { sourceBytes.add(n); }
+
+    /** A file being read stops before its next chunk once s is requested (the run is stopping). */
+    public void stopWith(org.linkrescue.migrate.stream.Stop s) { stop = s; }
+
+    void checkStop() throws org.linkrescue.migrate.stream.Stop.Stopped {
+        org.linkrescue.migrate.stream.Stop s = stop;
+        if (s != null) s.check();
+    }
+
     RescueOptions options() { return options; }
     KernelCopies kernelCopies() { return kernelCopies; }
     RescueReport reportRef() { return report; }

@@ -24,14 +24,14 @@ public final class RescueReport {
     private final Map<Key, Unverifiable> unverifiable = new LinkedHashMap<>();
     /** Damaged inodes a rescue in passes is still at: recorded as damaged once their passes end. */
     private final Map<Key, PendingInode> pending = new LinkedHashMap<>();
-    private long inodesRead, bytesRead, lostWorkers;
+    private long inodesRead, bytesRead, lostWorkers, resumedAbandoned;
     /** Directories the drive could not list, and names it could not lstat, with what became of each. */
     private final List<Alternates.Unreadable> unreadable = new ArrayList<>();
 
     private record Key(long dev, long ino) {}
 
     /** An inode copied as the drive gave it, though its bytes could not be checked; paths grow as links are met. */
-    public record Unverifiable(long ino, List<byte[]> paths, long size, String why) {}
+    public record Unverifiable(long devId, long ino, List<byte[]> paths, long size, String why) {}
 
     /** An inode whose every byte came from the drive. */
     synchronized void clean(long size) {
@@ -43,8 +43,15 @@ public final class RescueReport {
         inodesRead++;
         bytesRead += readableBytes;
         Key k = new Key(r.devId(), r.ino());
-        damaged.put(k, r);
+        DamagedInodeRecord was = damaged.put(k, r);
         pending.remove(k);
+        if (was != null) { // read again on resume: the paths met before stay, first path first
+            for (byte[] p : was.paths()) {
+                boolean has = false;
+                for (byte[] q : r.paths()) has |= java.util.Arrays.equals(p, q);
+                if (!has) r.paths().add(p);
+            }
+        }
     }
 
     /** A damaged inode left for the later passes of a rescue; its later paths are added as they come. */
@@ -70,11 +77,11 @@ public final class RescueReport {
 
     synchronized void lostWorker() { lostWorkers++; }
 
-    /** Reads (and kernel copies) given up for hanging: the report's abandonedReads. */
+    /** Reads (and kernel copies) given up for hanging, by every run of the rescue: the report's abandonedReads. */
     public synchronized long abandonedReads() { return lostWorkers; }
 
     synchronized void unverifiable(long devId, long ino, byte[] path, long size, String why) {
-        unverifiable.putIfAbsent(new Key(devId, ino), new Unverifiable(ino, new ArrayList<>(List.of(path.clone())), size, why));
+        unverifiable.putIfAbsent(new Key(devId, ino), new Unverifiable(devId, ino, new ArrayList<>(List.of(path.clone())), size, why));
     }
 
     public synchronized List<Unverifiable> unverifiable() { return new ArrayList<>(unverifiable.values()); }
@@ -90,7 +97,7 @@ public final class RescueReport {
     public synchronized boolean addPath(long devId, long ino, byte[] path) {
         Key k = new Key(devId, ino);
         Unverifiable u = unverifiable.get(k);
-        if (u != null) u.paths().add(path.clone());
+        if (u != null && u.paths().stream().noneMatch(q -> java.util.Arrays.equals(q, path))) u.paths().add(path.clone());
         PendingInode p = pending.get(k);
         if (p != null) {
             p.addPath(path);
@@ -98,9 +105,31 @@ public final class RescueReport {
         }
         DamagedInodeRecord r = damaged.get(k);
         if (r == null) return false;
+        // A resumed rescue meets again the links that were in flight when it stopped: each path once.
+        for (byte[] q : r.paths()) if (java.util.Arrays.equals(q, path)) return true;
         r.paths().add(path.clone());
         return true;
     }
+
+    /**
+     * What the earlier runs of a resumed rescue found: their damaged inodes (each with the paths
+     * met so far; later paths are added as this run meets them) and totals. A damaged inode this
+     * run reads again (it was in flight at the stop) replaces its record, keeping its paths.
+     */
+    public synchronized void resume(List<DamagedInodeRecord> records, List<Unverifiable> unverifiable, long inodesRead,
+                                    long bytesRead, long abandonedReads) {
+        for (DamagedInodeRecord r : records) damaged.put(new Key(r.devId(), r.ino()), r);
+        for (Unverifiable u : unverifiable) {
+            this.unverifiable.put(new Key(u.devId(), u.ino()), new Unverifiable(u.devId(), u.ino(), new ArrayList<>(u.paths()), u.size(), u.why()));
+        }
+        this.inodesRead += inodesRead;
+        this.bytesRead += bytesRead;
+        this.lostWorkers += abandonedReads;
+        this.resumedAbandoned = abandonedReads;
+    }
+
+    /** Reads abandoned in this run (hung), besides the ones a resumed rescue's earlier runs counted. */
+    public synchronized long abandonedReadsThisRun() { return lostWorkers - resumedAbandoned; }
 
     /** The record of a damaged inode, or null. */
     public synchronized DamagedInodeRecord record(long devId, long ino) { return damaged.get(new Key(devId, ino)); }

@@ -63,6 +63,15 @@ public final class LinkTable {
         return null;
     }
 
+    /**
+     * An inode a stopped run had seen the first path of (null: it could not be read), with at
+     * most remaining links to come: a resumed run links its later paths as that run would have.
+     */
+    public void seed(long dev, long ino, int remaining, byte[] firstPath) {
+        if (remaining <= 0) return;
+        link(dev, ino, remaining + 1, firstPath == null ? FAILED : firstPath);
+    }
+
     /** Marks an inode whose data could not be read, so its other paths are not linked to it. */
     public void markFailed(long dev, long ino) {
         int i = find(dev, ino);

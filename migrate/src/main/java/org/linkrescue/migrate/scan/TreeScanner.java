@@ -25,6 +25,10 @@ import org.linkrescue.migrate.stream.Problems.Grade;
  * never the thread's), and at most {@link DirWindow#LIMIT} of its directories open; past that
  * the shallowest is closed (the visitor is told first, see {@link Visitor#closing}) and opened
  * again on the way back up.
+ *
+ * <p>A resumed walk ({@link #resumeAfter}) leaves out every path up to the last entry a stopped
+ * run finished without looking at it: in each directory on the way down to that path, only the
+ * names from its own component on are looked up ({@link ResumePoint}).
  */
 public final class TreeScanner {
     /**
@@ -72,11 +76,20 @@ public final class TreeScanner {
         List<byte[]> names;
         ScanCalls.Looked[] looked;
         int next;
+        /**
+         * -1: a directory of this walk (visited, left). Else finished by the stopped run (neither
+         * visited nor left): -2 the resume point itself, all below it walked; from 0, a directory
+         * on the way down to the point, at that depth on its path.
+         */
+        final int onPath;
+        /** Its first name (after those skipped) is the resume point's component here: entered, not visited. */
+        boolean firstOnPath;
 
-        Frame(ScannedPath dir, byte[] path, DirWindow.Dir held) {
+        Frame(ScannedPath dir, byte[] path, DirWindow.Dir held, int onPath) {
             this.dir = dir;
             this.path = path;
             this.held = held;
+            this.onPath = onPath;
         }
     }
 
@@ -86,6 +99,7 @@ public final class TreeScanner {
     private final PathFilter filter;
     private final ScanCalls calls;
     private long rootDev;
+    private ResumePoint resume;
 
     /** A scan whose calls on the drive are made as they are (a healthy tree, a target). */
     public TreeScanner(Problems problems) {
@@ -105,6 +119,15 @@ public final class TreeScanner {
     }
 
     /**
+     * A resumed walk: every path up to and including after (the last entry a stopped run
+     * finished) is left out, without being looked at ({@link ResumePoint}); null walks it all.
+     */
+    public TreeScanner resumeAfter(byte[] after) {
+        this.resume = after == null ? null : new ResumePoint(after);
+        return this;
+    }
+
+    /**
      * Walks the tree at rootPath (followed if it is itself a symlink, as `tar -C` does).
      *
      * @throws PosixException when the root itself cannot be opened: there is nothing to walk
@@ -116,16 +139,17 @@ public final class TreeScanner {
             Stat st = Posix.fstat(root);
             rootDev = st.devId();
             ScannedPath rp = new ScannedPath(Names.DOT, Names.DOT, root, st, null);
-            v.visit(rp);
+            if (resume == null) v.visit(rp);
             ArrayDeque<Frame> stack = new ArrayDeque<>();
-            stack.push(new Frame(rp, new byte[0], null));
+            stack.push(new Frame(rp, new byte[0], null, resume == null ? -1 : resume.onlyRoot() ? -2 : 0));
             while (!stack.isEmpty()) {
                 Frame top = stack.peek();
                 int fd = top.held == null ? root : top.held.fd();
                 if (top.names == null) list(top, fd);
                 if (fd >= 0 && top.next < top.names.size()) {
                     int i = top.next++;
-                    Frame sub = next(fd, top.path, top.names.get(i), top.looked[i], v, window);
+                    Frame sub = i == 0 && top.firstOnPath ? enterDone(top, fd, window)
+                            : next(fd, top.path, top.names.get(i), top.looked[i], v, window);
                     if (sub != null) stack.push(sub);
                     continue;
                 }
@@ -141,7 +165,7 @@ public final class TreeScanner {
                     }
                     window.close(top.held);
                 }
-                v.leave(top.dir);
+                if (top.onPath == -1) v.leave(top.dir);
             }
         } finally {
             window.closeAll();
@@ -160,8 +184,10 @@ public final class TreeScanner {
         byte[] shown = f.path.length == 0 ? Names.DOT : f.path;
         ScanCalls.Listing listing;
         try {
-            // by name: an excluded path costs the drive no lstat
-            listing = calls.listAndLook(fd, filter.excludesByName() ? n -> !filter.excludes(Names.join(f.path, n)) : KEEP_ALL);
+            // by name: an excluded path costs the drive no lstat, nor does one a resumed run
+            // finished already (before the resume point's component here, see finishedBefore)
+            listing = calls.listAndLook(fd, resume != null ? n -> !filter.excludes(Names.join(f.path, n)) && !finishedBefore(f, n)
+                    : filter.excludesByName() ? n -> !filter.excludes(Names.join(f.path, n)) : KEEP_ALL);
         } catch (PosixException e) {
             MachineLimitException.check(e, shown);
             return unreadable(shown, "cannot read directory: " + e.reason());
@@ -170,7 +196,48 @@ public final class TreeScanner {
         }
         f.names = listing.names();
         f.looked = listing.looked();
+        if (f.onPath >= 0) f.firstOnPath = !f.names.isEmpty() && resume.step(f.onPath, f.names.get(0)) != ResumePoint.Step.WALK;
         return null;
+    }
+
+    /**
+     * Whether name, in a directory on the way down to the resume point, sorts before the point's
+     * component there: finished by the stopped run, never looked up. The component itself, when
+     * present, comes first among the names kept and is entered, not visited ({@link #enterDone}).
+     */
+    private boolean finishedBefore(Frame f, byte[] name) {
+        return f.onPath >= 0 && resume.step(f.onPath, name) == ResumePoint.Step.SKIP;
+    }
+
+    /**
+     * The resume point's component in top (its first name): a directory on the way down to the
+     * point, or the point itself; finished already, so not visited, but what lies below it may
+     * not be. The point itself may not be a directory (then nothing is below it).
+     */
+    private Frame enterDone(Frame top, int dirFd, DirWindow window) throws IOException {
+        byte[] name = top.names.get(0);
+        byte[] path = Names.join(top.path, name);
+        Stat st = top.looked[0].stat();
+        if (st == null || st.type() != Stat.S_IFDIR || st.devId() != rootDev) return null; // finished; nothing to find below
+        boolean point = resume.step(top.onPath, name) == ResumePoint.Step.ENTER_IF_DIRECTORY;
+        int sub;
+        try {
+            sub = calls.openDir(dirFd, name);
+        } catch (PosixException e) {
+            MachineLimitException.check(e, path);
+            unreadable(path, "cannot open directory: " + e.reason());
+            return null;
+        } catch (ReadTimeoutException e) {
+            unreadable(path, "cannot open directory: " + e.getMessage());
+            return null;
+        }
+        ScannedPath sp = new ScannedPath(path, name, dirFd, st, null);
+        Frame f = new Frame(sp, path, window.opened(sub, st), point ? -2 : top.onPath + 1);
+        if (list(f, sub) != null) {
+            window.close(f.held);
+            return null;
+        }
+        return f;
     }
 
     private String unreadable(byte[] path, String why) {
@@ -225,7 +292,7 @@ public final class TreeScanner {
             v.unreadableDir(sp, unreadable(path, "cannot open directory: " + e.getMessage()));
             return null;
         }
-        Frame f = new Frame(sp, path, window.opened(sub, st));
+        Frame f = new Frame(sp, path, window.opened(sub, st), -1);
         String why = list(f, sub);
         if (why != null) {
             window.close(f.held);

@@ -18,10 +18,19 @@ import org.linkrescue.migrate.stream.Content;
  * and the lane writes each file itself.
  */
 final class DataThreadFiles implements AutoCloseable {
-    /** What a data thread did with one file: made (written, with its stat) or why not. */
+    /**
+     * What a data thread did with one file: made (written, with its stat) or why not; stopped:
+     * not written because the run was stopping (not complete, not a failure of its own).
+     */
     record Written(SafePath path, Entry entry, long bytes, Stat made, String failure,
-                   PosixException error, IOException contentError) {
+                   PosixException error, IOException contentError, boolean stopped) {
         boolean ok() { return made != null; }
+
+        /** Whether the file ends as the stream wants it (written, or failed for a reason of its own and reported). */
+        boolean complete() {
+            return ok() || (!stopped && contentError == null
+                    && (error == null || !TargetWriteException.isTargetFailure(error.errno())));
+        }
     }
 
     private final DataWriters<Written>.Client writers; // null: no data threads
@@ -35,10 +44,16 @@ final class DataThreadFiles implements AutoCloseable {
     private final DirCursor lookups;
     /** A content's own failure met on a data thread: the producer's, rethrown as it came. */
     private volatile IOException contentFailure;
+    private final SinkProgress progress;
+    private volatile org.linkrescue.migrate.stream.Stop stop;
+
+    /** A file not started once s is requested is not written (the run is stopping). */
+    void stopWith(org.linkrescue.migrate.stream.Stop s) { stop = s; }
 
     /** @param pool the data threads, or null: the lane writes every file itself */
     DataThreadFiles(DataWriters<Written> pool, MetadataWriter meta, SinkFailures failures, MadeCounts counts,
-                    DirCursor lookups, LinkTargets targets) {
+                    DirCursor lookups, LinkTargets targets, SinkProgress progress) {
+        this.progress = progress;
         this.writers = pool == null ? null : pool.client();
         this.meta = meta;
         this.failures = failures;
@@ -56,10 +71,12 @@ final class DataThreadFiles implements AutoCloseable {
      */
     void submit(SafePath p, long seq, TargetFile out, Entry e, Content held, boolean readsAsItWrites) throws IOException {
         targets.inFlight(p);
+        progress.handedOver(seq);
         try {
             writers.submit(() -> write(out, p, seq, e, held), readsAsItWrites);
         } catch (IOException | RuntimeException x) {
             targets.landed(p);
+            progress.landed(seq, false);
             throw x;
         }
     }
@@ -69,37 +86,40 @@ final class DataThreadFiles implements AutoCloseable {
      * linkable from here on. Touches no counter: {@link #settle} does.
      */
     private Written write(TargetFile out, SafePath p, long seq, Entry e, Content c) {
+        boolean complete = false;
         try {
             Written w = writeAndClose(out, p, e, c);
             if (w.ok()) targets.kept(p, w.made(), seq);
             else if (w.error() != null && TargetWriteException.isTargetFailure(w.error().errno()))
                 failures.fatal(e.path(), w.error()); // every lane stops now, not at this lane's next settle
+            complete = w.complete();
             return w;
         } finally {
             targets.landed(p);
+            progress.landed(seq, complete);
         }
     }
 
     private Written writeAndClose(TargetFile out, SafePath p, Entry e, Content c) {
         try (c) {
-            if (failures.stopped() || contentFailure != null)
-                return new Written(p, e, 0, null, "not written: the run stopped", null, null);
+            if (failures.stopped() || contentFailure != null || (stop != null && stop.requested()))
+                return new Written(p, e, 0, null, "not written: the run stopped", null, null, true);
             long n;
             try {
                 n = DATA_OF_THREAD.get().write(out, c);
             } catch (FileData.SourceFailed s) {
-                return new Written(p, e, 0, null, "not written: " + s.getMessage(), null, null);
+                return new Written(p, e, 0, null, "not written: " + s.getMessage(), null, null, false);
             }
             if (n != e.size() || n != c.size())
-                return new Written(p, e, 0, null, "not written: source delivered " + n + " of " + e.size() + " bytes", null, null);
+                return new Written(p, e, 0, null, "not written: source delivered " + n + " of " + e.size() + " bytes", null, null, false);
             Stat st = meta.afterData(out.fd(), e);
-            return new Written(p, e, n, st, null, null, null);
+            return new Written(p, e, n, st, null, null, null, false);
         } catch (FileData.ContentFailed x) {
-            return new Written(p, e, 0, null, null, null, x.original());
+            return new Written(p, e, 0, null, null, null, x.original(), false);
         } catch (PosixException x) {
-            return new Written(p, e, 0, null, null, x, null);
+            return new Written(p, e, 0, null, null, x, null, false);
         } catch (IOException | RuntimeException x) {
-            return new Written(p, e, 0, null, "not written: " + x, null, null);
+            return new Written(p, e, 0, null, "not written: " + x, null, null, false);
         } finally {
             out.close();
         }
@@ -128,7 +148,7 @@ final class DataThreadFiles implements AutoCloseable {
                 continue;
             }
             unlinkByPath(w.path());
-            if (failures.stopped() || contentFailure != null) continue; // stopped already: said once
+            if (w.stopped() || failures.stopped() || contentFailure != null) continue; // stopped already: said once
             if (w.contentError() != null) {
                 contentFailure = w.contentError();
                 throw contentFailure;

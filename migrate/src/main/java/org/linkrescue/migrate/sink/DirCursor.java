@@ -169,7 +169,7 @@ final class DirCursor implements AutoCloseable {
                 if (tree == null) throw new Refused("parent '" + shown(p, level, name) + "' does not exist");
                 try {
                     Posix.mkdirAt(parent, name, 0700);
-                    nodes[level].implicit();
+                    tree.madeImplicitly(nodes[level], level);
                 } catch (PosixException m) {
                     if (m.errno() != Errno.EEXIST) throw m;
                 }

@@ -22,6 +22,28 @@ import org.linkrescue.archive.Names;
 final class DirTree {
     final Node root = new Node(null, new byte[0]);
 
+    /** Told of each directory made only because an entry below needed it (a rescue map keeps them). */
+    interface ImplicitListener {
+        void implicitDir(byte[] path, int depth);
+    }
+
+    private ImplicitListener onImplicit;
+
+    void onImplicit(ImplicitListener l) { onImplicit = l; }
+
+    /** The cursor made node (depth levels below the root) for an entry below it. */
+    void madeImplicitly(Node node, int depth) {
+        node.implicit();
+        if (onImplicit != null) onImplicit.implicitDir(node.path(), depth);
+    }
+
+    /** The node of path, made (with the nodes above it) on first use. */
+    Node at(SafePath p) {
+        Node n = root;
+        for (int i = 0; i < p.count(); i++) n = n.child(p.name(i));
+        return n;
+    }
+
     /**
      * One directory. Its children are made under its lock (the sink's lanes walk into one parent
      * at once); the rest is touched by one lane at a time, in an order the lanes keep (all that

@@ -59,8 +59,33 @@ final class DirectoryFinisher {
         node.explicit(p.isRoot() ? tree.root.path() : p.bytes(), e);
     }
 
-    /** Applies every directory's metadata, children before parents, then the deferred ACLs. */
-    void apply() throws TargetWriteException {
+    /** The same for the entry at place seq, which a rescue map records. */
+    void explicit(DirTree.Node node, SafePath p, Entry e, long seq) {
+        explicit(node, p, e);
+        DiskSink.Ledger l = ledger;
+        if (l != null) l.directory(seq, e);
+    }
+
+    private volatile DiskSink.Ledger ledger;
+
+    void ledger(DiskSink.Ledger l) {
+        ledger = l;
+        tree.onImplicit(l::implicitDir);
+    }
+
+    /** Something to do once every directory below the root has its metadata. */
+    interface BeforeRoot {
+        void run() throws IOException;
+    }
+
+    private BeforeRoot beforeRoot;
+
+    /**
+     * Applies every directory's metadata, children before parents, then the deferred ACLs;
+     * beforeRoot (if any) runs just before the root's own metadata.
+     */
+    void apply(BeforeRoot beforeRoot) throws IOException {
+        this.beforeRoot = beforeRoot;
         new Walk().run();
         for (XattrWriter.Deferred d : meta.deferredAcls()) acl(d);
     }
@@ -84,7 +109,7 @@ final class DirectoryFinisher {
         private final List<Frame> path = new ArrayList<>();
         private int lowOpen = 1; // frames [lowOpen, top] hold descriptors; frame 0 is the root's, not ours
 
-        void run() throws TargetWriteException {
+        void run() throws IOException {
             path.add(new Frame(tree.root, rootFd));
             try {
                 while (!path.isEmpty()) {
@@ -120,8 +145,9 @@ final class DirectoryFinisher {
         }
 
         /** All below top is done: its parent made reachable first, then its own metadata. */
-        private void leave(Frame top) throws TargetWriteException {
+        private void leave(Frame top) throws IOException {
             int i = path.size() - 1;
+            if (i == 0 && beforeRoot != null) beforeRoot.run();
             boolean parentLost = i > 0 && path.get(i - 1).fd < 0 && !reopen(i - 1, top.fd);
             try {
                 applyTo(top.node, top.fd);

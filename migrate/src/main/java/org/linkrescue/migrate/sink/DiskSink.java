@@ -10,6 +10,7 @@ import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.stream.Checkpointable;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.EntrySink;
 import org.linkrescue.migrate.stream.PendingFiles;
@@ -39,7 +40,34 @@ import org.linkrescue.migrate.stream.Retainable;
  * is FATAL, reported and thrown as {@link TargetWriteException}, after which the sink accepts
  * nothing more.
  */
-public final class DiskSink implements EntrySink, PendingFiles {
+public final class DiskSink implements EntrySink, PendingFiles, Checkpointable {
+
+    /**
+     * What a rescue map needs to hear of to resume this sink's work: each object made (a hard
+     * link may name it later), each directory entry whose metadata is due at the end, each
+     * directory made only because an entry below needed it, each separate copy made at the link
+     * limit. seq is the entry's number in this sink's stream (0 for the first it was given).
+     * Called from the lanes and data threads.
+     */
+    public interface Ledger {
+        void made(long seq, long dev, long ino);
+
+        /** A directory entry this run made (or took over): its metadata is due at the end. */
+        void directory(long seq, Entry e);
+
+        void implicitDir(byte[] path, int depth);
+
+        void copy(long seq, byte[] named, byte[] copy);
+    }
+
+    /** Told as {@link #finish} goes: a rescue map records that the entries are done, and is removed before the root's own metadata is set. */
+    public interface Finishing {
+        /** Every entry is complete; directory metadata comes next. */
+        void entriesDone() throws IOException;
+
+        /** Every directory but the root has its metadata; the root's comes next. */
+        void beforeRoot() throws IOException;
+    }
 
     /**
      * @param allowExisting merge into a target that already holds files (never overwriting any,
@@ -146,10 +174,15 @@ public final class DiskSink implements EntrySink, PendingFiles {
     private final FilesBeingRead beingRead = new FilesBeingRead();
     /** The link tables all lanes share. */
     private final LinkTargets links;
+    private final MetadataWriter meta;
     private long seq; // the next entry's number, with one lane
+    private final SinkProgress progress = new SinkProgress();
+    private Finishing finishing;
     private boolean finished, closed;
     /** The target directory when this sink made it: a run that fails before writing into it leaves nothing behind. */
     private byte[] createdRoot;
+    /** The target directory as opened by {@link #open} (null: given as a descriptor). */
+    private byte[] targetPath;
 
     /**
      * Opens (creating its last component if missing) the target directory. The target's own
@@ -191,6 +224,7 @@ public final class DiskSink implements EntrySink, PendingFiles {
             throw e;
         }
         DiskSink sink = new DiskSink(fd, options, problems);
+        sink.targetPath = targetPath.clone();
         if (created) {
             sink.directories.implicitRoot();
             sink.createdRoot = targetPath.clone();
@@ -211,11 +245,12 @@ public final class DiskSink implements EntrySink, PendingFiles {
         this.dataThreads = options.dataThreads() > 0 ? new DataWriters<>(options.dataThreads(), DATA_IN_FLIGHT) : null;
         this.links = new LinkTargets();
         EntryWriter.Shared shared = new EntryWriter.Shared(rootFd, options.cachedDirFds(), problems, meta, directories,
-                links, dataThreads, failures, options.lanes() > 1);
+                links, dataThreads, failures, options.lanes() > 1, progress);
         int n = options.lanes();
         for (int i = 0; i < n; i++) writers.add(new EntryWriter(shared, Math.max(16, LINK_DIRS / n)));
         this.single = n == 1 ? writers.get(0) : null;
-        this.lanes = n == 1 ? null : new Lanes(writers.toArray(new EntryWriter[0]));
+        this.lanes = n == 1 ? null : new Lanes(writers.toArray(new EntryWriter[0]), progress);
+        this.meta = meta;
     }
 
     /**
@@ -231,6 +266,126 @@ public final class DiskSink implements EntrySink, PendingFiles {
         return this;
     }
 
+    /** Tells l what a rescue map needs to resume this sink's work ({@link Ledger}). Call before the first entry. */
+    public DiskSink ledger(Ledger l) {
+        links.ledger(l);
+        directories.ledger(l);
+        if (createdRoot != null) l.implicitDir(Names.DOT, 0);
+        return this;
+    }
+
+    /** Tells f as {@link #finish} goes ({@link Finishing}). */
+    public DiskSink onFinishing(Finishing f) {
+        this.finishing = f;
+        return this;
+    }
+
+    /** Once s is requested, a file not started on a data thread is not written (a large file being copied stops at its next chunk). */
+    public DiskSink stopWith(org.linkrescue.migrate.stream.Stop s) {
+        for (EntryWriter w : writers) w.stopWith(s);
+        return this;
+    }
+
+    // ---- resuming a stopped run of the same rescue --------------------------------------------
+
+    /**
+     * This sink resumes a stopped run of a rescue that began at startedSec (wall clock), into a
+     * TARGET that was empty then or not: an object where an entry goes that the stopped run made
+     * after its last checkpoint is removed and made again, and (TARGET empty at the start) a
+     * directory there is the rescue's to finish ({@link Leftovers}). Call before the first entry.
+     */
+    public DiskSink resuming(long startedSec, boolean emptyAtStart) {
+        if (emptyAtStart) directories.tree().root.made();
+        Leftovers l = new Leftovers(startedSec, emptyAtStart, links);
+        for (EntryWriter w : writers) w.leftovers(l);
+        return this;
+    }
+
+    /** An object the stopped run made (the rescue map lists it): a hard link may name it. */
+    public void resumeMade(long dev, long ino) { links.madeEarlier(dev, ino); }
+
+    /** A separate copy the stopped run made at the link limit: later links to named go to copy. */
+    public void resumeCopy(byte[] named, byte[] copy) {
+        try {
+            links.redirect(SafePath.parse(named), SafePath.parse(copy), -1);
+        } catch (Refused r) {
+            failures.warn(copy, "the rescue map names a copy that is not a safe path: " + r.reason());
+        }
+    }
+
+    /** A directory the stopped run made for an entry below it: it gets the implicit mode at the end. */
+    public void resumeImplicitDir(byte[] path) {
+        try {
+            directories.tree().at(SafePath.parse(path)).implicit();
+        } catch (Refused r) {
+            failures.warn(path, "the rescue map names a directory that is not a safe path: " + r.reason());
+        }
+    }
+
+    /** A directory entry the stopped run finished: its metadata (and ACLs) are still due at the end. */
+    public void resumeDirectory(Entry e) {
+        try {
+            SafePath p = SafePath.parse(e.path());
+            DirTree.Node node = directories.tree().at(p);
+            node.made();
+            directories.explicit(node, p, e);
+            meta.deferDirectoryAcls(e.path(), e.extra());
+        } catch (Refused r) {
+            failures.warn(e.path(), "the rescue map names a directory that is not a safe path: " + r.reason());
+        }
+    }
+
+    // ---- checkpoints ----------------------------------------------------------------------------
+
+    /**
+     * Leading entries complete: made by their lane, their data written by a data thread, not
+     * given up as the run stopped. The caller's thread (the one that gives the entries).
+     */
+    @Override
+    public long completed() {
+        long next = lanes == null ? seq : lanes.oldestNotMade();
+        return Math.min(next, progress.oldestIncomplete());
+    }
+
+    /** A stopping run: what the lanes and data threads hold ends (soon: the stop reaches them), a failure kept for the run. */
+    @Override
+    public void quiesce() {
+        if (closed || finished) return;
+        if (lanes != null) {
+            try {
+                lanes.awaitIdle();
+            } catch (IOException stopped) {
+                // the run's failure: thrown where the run meets it
+            }
+        }
+        for (EntryWriter w : writers) w.quiesce();
+    }
+
+    /**
+     * Every entry complete so far is made durable by one syncfs of the target's file system.
+     * Also after the sink closed (a run that failed as it finished): then the target is opened
+     * again by its path for the sync.
+     */
+    @Override
+    public Mark mark() throws IOException {
+        long done = completed();
+        int fd; // the sync may run after this sink closed its own
+        if (!closed) {
+            fd = Posix.dup(rootFd);
+        } else if (targetPath != null) {
+            fd = Posix.openat(Posix.AT_FDCWD, targetPath, Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+        } else {
+            throw new IOException("the disk sink is closed: no checkpoint");
+        }
+        return new Mark(done, java.util.Map.of(), () -> {
+            try {
+                Posix.syncfs(fd);
+            } finally {
+                Posix.close(fd);
+            }
+        });
+    }
+
     @Override
     public void accept(Entry e, Content c) throws IOException {
         try {
@@ -242,7 +397,12 @@ public final class DiskSink implements EntrySink, PendingFiles {
             if (e.type() == EntryType.HARDLINK) awaitReadBefore(e.linkTarget());
             if (lanes == null) {
                 long s = seq++;
-                single.write(s, e, c);
+                try {
+                    single.write(s, e, c);
+                } catch (IOException | RuntimeException x) {
+                    progress.abandoned(s); // not complete: a resumed run makes it again
+                    throw x;
+                }
                 if (c != null && e.type() == EntryType.FILE && !Retainable.settled(c)) beingRead.add(e.path(), c, s);
                 return;
             }
@@ -329,10 +489,11 @@ public final class DiskSink implements EntrySink, PendingFiles {
             if (lanes != null) lanes.finish();
             for (EntryWriter w : writers) w.settleAll();
             failures.check();
+            if (finishing != null) finishing.entriesDone();
             // Walk afresh: descriptors kept while extracting are not trusted for the last step.
             for (EntryWriter w : writers) w.close();
             lookups.close();
-            directories.apply();
+            directories.apply(finishing == null ? null : finishing::beforeRoot);
             finished = true;
         } finally {
             close();

@@ -35,7 +35,7 @@ final class EntryWriter implements AutoCloseable {
      */
     record Shared(int rootFd, int cachedDirFds, Problems problems, MetadataWriter meta, DirectoryFinisher directories,
                   LinkTargets targets, DataWriters<DataThreadFiles.Written> dataThreads, SinkFailures failures,
-                  boolean bytesInMemoryHere) {}
+                  boolean bytesInMemoryHere, SinkProgress progress) {}
 
     private final int rootFd;
     private final Problems problems;
@@ -66,12 +66,30 @@ final class EntryWriter implements AutoCloseable {
         this.directories = s.directories();
         this.lookups = new DirCursor(rootFd, s.cachedDirFds(), null);
         this.entries = new DirCursor(rootFd, s.cachedDirFds(), directories.tree());
-        this.inFlight = new DataThreadFiles(s.dataThreads(), meta, failures, counts, lookups, s.targets());
+        this.inFlight = new DataThreadFiles(s.dataThreads(), meta, failures, counts, lookups, s.targets(), s.progress());
         this.links = new HardLinks(rootFd, linkDirs, entries, s.targets(), meta, data, failures, counts, problems);
         this.bytesInMemoryHere = s.bytesInMemoryHere();
     }
 
     void allowLinksToNonRegular() { links.allowLinksToNonRegular(); }
+
+    /** Resuming a stopped run: what it left where an entry goes is judged by l ({@link Leftovers}). */
+    private Leftovers leftovers;
+
+    void leftovers(Leftovers l) {
+        leftovers = l;
+        links.leftovers(l);
+    }
+
+    void stopWith(org.linkrescue.migrate.stream.Stop s) { inFlight.stopWith(s); }
+
+    /** Waits for this writer's files on the data threads and takes them in, a failure among them kept for later (a stopping run). */
+    void quiesce() { inFlight.close(); }
+
+    /** Whether an EEXIST at dir/name was a stopped run's leftover, now removed (resuming). */
+    private boolean leftover(int dir, byte[] name) throws PosixException {
+        return leftovers != null && leftovers.replaced(dir, name);
+    }
 
     /** What this writer made so far (read on its own thread, or once it is idle). */
     MadeCounts counts() { return counts; }
@@ -104,7 +122,7 @@ final class EntryWriter implements AutoCloseable {
                     case FILE -> handedOver = file(seq, p, e, content, owned, reads);
                     case HARDLINK -> links.link(seq, notRoot(p, e), linkTarget, e);
                     case SYMLINK -> symlink(seq, p, e);
-                    case DIRECTORY -> directory(p, e);
+                    case DIRECTORY -> directory(seq, p, e);
                     case FIFO, CHAR_DEVICE, BLOCK_DEVICE -> special(seq, p, e);
                 }
             } catch (Refused r) {
@@ -138,7 +156,12 @@ final class EntryWriter implements AutoCloseable {
             dir = entries.parentOf(p);
             name = p.lastName();
             // Made with its permission bits at once (umask permitting): no chmod afterwards.
-            fd = create(dir, name, e.mode() & 0777);
+            try {
+                fd = create(dir, name, e.mode() & 0777);
+            } catch (Refused r) {
+                if (!leftover(dir, name)) throw r;
+                fd = create(dir, name, e.mode() & 0777);
+            }
         } catch (PosixException x) {
             if (!TargetWriteException.isTargetFailure(x.errno())) FileData.discard(c); // keeps the stream in step
             throw x;
@@ -204,15 +227,16 @@ final class EntryWriter implements AutoCloseable {
         try {
             Posix.symlinkAt(target, dir, name);
         } catch (PosixException x) {
-            if (x.errno() == Errno.EEXIST) throw new Refused("exists");
-            throw x;
+            if (x.errno() != Errno.EEXIST) throw x;
+            if (!leftover(dir, name)) throw new Refused("exists");
+            Posix.symlinkAt(target, dir, name);
         }
         counts.symlinks++;
         links.madeHere(dir, name, seq);
         meta.byName(dir, name, e, false);
     }
 
-    private void directory(SafePath p, Entry e) throws IOException, Refused {
+    private void directory(long seq, SafePath p, Entry e) throws IOException, Refused {
         DirTree.Node node;
         int dir;
         byte[] name = null;
@@ -224,8 +248,13 @@ final class EntryWriter implements AutoCloseable {
                 Posix.mkdirAt(dir, name, 0700); // closed to others until its real mode is set
             } catch (PosixException x) {
                 if (x.errno() != Errno.EEXIST) throw x;
-                if (!Posix.lstatAt(dir, name).isDir()) throw new Refused("exists");
-                madeNow = false;
+                if (!Posix.lstatAt(dir, name).isDir()) {
+                    if (!leftover(dir, name)) throw new Refused("exists");
+                    Posix.mkdirAt(dir, name, 0700);
+                } else {
+                    // A directory a stopped run of this rescue made is this rescue's to finish.
+                    madeNow = leftovers != null && leftovers.directoriesOurs();
+                }
             }
             node = entries.node().child(name);
             if (madeNow) node.made();
@@ -236,7 +265,7 @@ final class EntryWriter implements AutoCloseable {
         if (!node.isMade()) return; // there before this run (--allow-existing): left as it is
         meta.directoryXattrs(dir, name, e.path(), e.extra());
         if (!node.isExplicit()) counts.dirs++; // an archive may state a directory again after files written last: one directory
-        directories.explicit(node, p, e);
+        directories.explicit(node, p, e, seq);
     }
 
     private void special(long seq, SafePath p, Entry e) throws IOException, Refused {
@@ -255,8 +284,9 @@ final class EntryWriter implements AutoCloseable {
         try {
             Posix.mknodAt(dir, name, type | 0600, e.devMajor(), e.devMinor());
         } catch (PosixException x) {
-            if (x.errno() == Errno.EEXIST) throw new Refused("exists");
-            throw x;
+            if (x.errno() != Errno.EEXIST) throw x;
+            if (!leftover(dir, name)) throw new Refused("exists");
+            Posix.mknodAt(dir, name, type | 0600, e.devMajor(), e.devMinor());
         }
         counts.specials++;
         links.madeHere(dir, name, seq);

@@ -47,6 +47,11 @@ final class HardLinks implements AutoCloseable {
     }
 
     /** Lets a link name a symlink, FIFO or device this run made (see {@link DiskSink#allowLinksToNonRegular}). */
+    /** Resuming: an existing name where a link goes may be a stopped run's leftover. */
+    private Leftovers leftover;
+
+    void leftovers(Leftovers l) { leftover = l; }
+
     void allowLinksToNonRegular() { linksToNonRegular = true; }
 
     /** A regular file made and kept at p by the entry at place seq: linkable by path and by inode. */
@@ -113,7 +118,10 @@ final class HardLinks implements AutoCloseable {
                 if (kept) targets.linked(src, p);
                 return null;
             } catch (PosixException x) {
-                if (x.errno() == Errno.EEXIST) throw new Refused("exists");
+                if (x.errno() == Errno.EEXIST) {
+                    if (leftover == null || !leftover.replaced(dir, p.lastName(), fromDir, from.lastName())) throw new Refused("exists");
+                    continue; // a stopped run's leftover, now gone: linked again
+                }
                 if (x.errno() == Errno.ENOENT && from != src) { // gone from there after all: from the target itself
                     from = src;
                     continue;
@@ -174,7 +182,7 @@ final class HardLinks implements AutoCloseable {
         } finally {
             Posix.close(in);
         }
-        targets.redirect(named, p);
+        targets.redirect(named, p, seq);
         problems.report(Grade.WARN, e.path(), "'" + src + "' reached the target's link limit (EMLINK): "
                 + "wrote a separate copy here; later links to '" + named + "' go to this copy");
     }

@@ -90,11 +90,14 @@ final class Lanes implements AutoCloseable {
     /** Who waits for which lane to reach which entry: a slot per lane, and one for the dispatcher. */
     private final Waiter[] waiters;
     private long next; // the next entry's number; the dispatcher's only
+    /** Entries not complete because the lanes stopped (skipped, or failed the run); shared with the data threads. */
+    private final SinkProgress sinkProgress;
     private volatile Throwable failure;
     private volatile boolean stopped;
     private boolean ended;
 
-    Lanes(EntryWriter[] writers) {
+    Lanes(EntryWriter[] writers, SinkProgress progress) {
+        this.sinkProgress = progress;
         if (writers.length > TICKET_LANES) throw new IllegalArgumentException(writers.length + " lanes");
         this.lanes = new Lane[writers.length];
         this.put = new long[writers.length];
@@ -133,6 +136,9 @@ final class Lanes implements AutoCloseable {
         Item it = new Item(seq, e, p, target, content, owned, reads, awaited, map.waitLane1, map.waitSeq1, map.waitLane2, map.waitSeq2);
         put[lane.index]++;
         last[lane.index] = seq;
+        long done = lane.progress.done;
+        while (!lane.given.isEmpty() && lane.given.peekFirst() <= done) lane.given.pollFirst(); // bounded by the queue
+        lane.given.addLast(seq);
         while (!lane.queue.put(it, ROOM_WAIT_NANOS)) {
             boolean ended = !lane.thread.isAlive();
             if (ended || Thread.interrupted()) {
@@ -152,6 +158,20 @@ final class Lanes implements AutoCloseable {
 
     /** Lanes a ticket can name. */
     private static final int TICKET_LANES = 64;
+
+    /**
+     * The number of the oldest entry handed out that a lane has not made yet, or the next entry's
+     * when every lane is done with what it was given. The dispatcher's only.
+     */
+    long oldestNotMade() {
+        long oldest = next;
+        for (Lane l : lanes) {
+            long done = l.progress.done;
+            while (!l.given.isEmpty() && l.given.peekFirst() <= done) l.given.pollFirst();
+            if (!l.given.isEmpty()) oldest = Math.min(oldest, l.given.peekFirst());
+        }
+        return oldest;
+    }
 
     /** Waits until the entry dispatch gave ticket for is made (or skipped, stopped). */
     void awaitMade(long ticket) {
@@ -265,6 +285,8 @@ final class Lanes implements AutoCloseable {
         final Thread thread;
         /** Written by this lane only. */
         final Progress progress = new Progress();
+        /** The numbers of the entries handed to this lane and perhaps not made yet, oldest first; the dispatcher's only. */
+        final java.util.ArrayDeque<Long> given = new java.util.ArrayDeque<>();
 
         Lane(int index, EntryWriter writer) {
             this.index = index;
@@ -287,16 +309,23 @@ final class Lanes implements AutoCloseable {
                 try {
                     if (it.waitLane1 >= 0) await(waiters[index], it.waitLane1, it.waitSeq1);
                     if (it.waitLane2 >= 0) await(waiters[index], it.waitLane2, it.waitSeq2);
-                    if (!stopped) writer.write(it.seq, it.path, it.target, it.entry, it.content, it.owned, it.reads);
-                    else if (it.owned) closeQuietly(it.content);
+                    if (!stopped) {
+                        writer.write(it.seq, it.path, it.target, it.entry, it.content, it.owned, it.reads);
+                    } else {
+                        sinkProgress.abandoned(it.seq);
+                        if (it.owned) closeQuietly(it.content);
+                    }
                 } catch (TargetWriteException t) {
+                    sinkProgress.abandoned(it.seq);
                     fail(t);
                 } catch (IOException t) {
+                    sinkProgress.abandoned(it.seq);
                     // The producer's own failure: with the caller waiting, for it to handle (the
                     // sink stays usable, as with one lane); else it ends the run.
                     if (it.awaited) it.contentFailed = t;
                     else fail(t);
                 } catch (Throwable t) {
+                    sinkProgress.abandoned(it.seq);
                     fail(t);
                 } finally {
                     progress.made = progress.made + 1;

@@ -32,16 +32,31 @@ final class LinkTargets {
     /** Taken while a separate copy is written, so two threads at the link limit make one copy, not two. */
     final Object copying = new Object();
 
+    /** Told of every object made and every link redirected, with the entry's place (a rescue map keeps them). */
+    private volatile DiskSink.Ledger ledger;
+
+    void ledger(DiskSink.Ledger l) { ledger = l; }
+
     /** A regular file made and kept at p by the entry at place seq: linkable by path and by inode. */
     synchronized void kept(SafePath p, Stat st, long seq) {
         inodes.add(st.devId(), st.ino(), seq);
         paths.add(p, seq);
+        DiskSink.Ledger l = ledger;
+        if (l != null) l.made(seq, st.devId(), st.ino());
     }
 
     /** A symlink, FIFO or device made by the entry at place seq (linkable by inode, when allowed). */
     synchronized void made(Stat st, long seq) {
         inodes.add(st.devId(), st.ino(), seq);
+        DiskSink.Ledger l = ledger;
+        if (l != null) l.made(seq, st.devId(), st.ino());
     }
+
+    /** An object a stopped run of this rescue made (its rescue map says): linkable from every entry. */
+    synchronized void madeEarlier(long dev, long ino) { inodes.add(dev, ino, -1); }
+
+    /** Whether (dev, ino) was made by this rescue (this run or a stopped one). */
+    synchronized boolean madeByUs(long dev, long ino) { return inodes.contains(dev, ino, Long.MAX_VALUE); }
 
     /** Whether the inode was made by an entry before place seq. */
     synchronized boolean madeBefore(long dev, long ino, long seq) { return inodes.contains(dev, ino, seq); }
@@ -57,9 +72,11 @@ final class LinkTargets {
     /** The separate copies made of target's inode at the link limit, oldest first. */
     synchronized List<SafePath> copiesOf(SafePath target) { return copies.all(target); }
 
-    /** Links to target go to copy from now on. */
-    synchronized void redirect(SafePath target, SafePath copy) {
+    /** Links to target go to copy from now on (the copy made by the entry at place seq; -1: by a stopped run). */
+    synchronized void redirect(SafePath target, SafePath copy, long seq) {
         copies.put(target, copy);
+        DiskSink.Ledger l = ledger;
+        if (l != null && seq >= 0) l.copy(seq, target.bytes(), copy.bytes());
     }
 
     /**

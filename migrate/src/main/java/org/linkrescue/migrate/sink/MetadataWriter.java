@@ -112,6 +112,11 @@ final class MetadataWriter {
         xattrs.directory(dirFd, name, path, extra);
     }
 
+    /** A directory a stopped run made and gave its attributes: only its ACLs are still due. */
+    void deferDirectoryAcls(byte[] path, Map<String, byte[]> extra) {
+        xattrs.deferAcls(path, extra);
+    }
+
     /** ACLs of directories, to set with {@link #setAcl} after their mode, once nothing more is made in them. */
     List<XattrWriter.Deferred> deferredAcls() { return xattrs.deferred(); }
 

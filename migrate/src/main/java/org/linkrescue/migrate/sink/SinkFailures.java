@@ -43,6 +43,9 @@ final class SinkFailures {
         if (f != null) throw f;
     }
 
+    /** Something not as it should be, made all the same: a WARN. */
+    void warn(byte[] path, String why) { problems.report(Grade.WARN, path, why); }
+
     /** An entry not made, for a reason of its own: FAILED, and the run goes on. */
     void failed(byte[] path, String why) {
         counts.failed++;

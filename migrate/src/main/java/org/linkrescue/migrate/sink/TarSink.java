@@ -11,7 +11,9 @@ import java.util.function.Function;
 import org.linkrescue.archive.Compression;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
+import org.linkrescue.archive.FramedOutput;
 import org.linkrescue.archive.TarWriter;
+import org.linkrescue.migrate.stream.Checkpointable;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.Deferrable;
 import org.linkrescue.migrate.stream.EntrySink;
@@ -38,8 +40,8 @@ import org.linkrescue.migrate.stream.SparseData;
  * <p>The archive is complete only after {@link #finish}: closing without it leaves the end
  * marker out, so a run that died cannot pass for a whole archive.
  */
-public final class TarSink implements EntrySink, PendingFiles {
-    private final OutputStream out;
+public final class TarSink implements EntrySink, PendingFiles, Checkpointable {
+    private final FramedOutput out;
     private final TarWriter tar;
     private final Function<Content, Map<String, byte[]>> provenanceRecords;
     private final Content.Chunks toTar;
@@ -66,12 +68,25 @@ public final class TarSink implements EntrySink, PendingFiles {
      */
     public static TarSink open(OutputStream out, Compression compression, int threads,
                                Function<Content, Map<String, byte[]>> provenanceRecords) throws IOException {
-        return new TarSink(compression.compress(out, threads), provenanceRecords);
+        return new TarSink(new FramedOutput(out, compression, threads), 0, provenanceRecords);
+    }
+
+    /**
+     * Goes on with an archive a stopped run wrote tarBytes of (whole entries; out appends after
+     * them, in a new compressed frame).
+     */
+    public static TarSink resume(OutputStream out, Compression compression, int threads, long tarBytes,
+                                 Function<Content, Map<String, byte[]>> provenanceRecords) throws IOException {
+        return new TarSink(new FramedOutput(out, compression, threads), tarBytes, provenanceRecords);
     }
 
     TarSink(OutputStream out, Function<Content, Map<String, byte[]>> provenanceRecords) {
+        this(new FramedOutput(out, Compression.NONE, 1), 0, provenanceRecords);
+    }
+
+    private TarSink(FramedOutput out, long tarBytes, Function<Content, Map<String, byte[]>> provenanceRecords) {
         this.out = out;
-        this.tar = new TarWriter(out);
+        this.tar = new TarWriter(out, tarBytes);
         this.provenanceRecords = provenanceRecords;
         this.toTar = tar::write;
         this.current = toTar;
@@ -86,9 +101,48 @@ public final class TarSink implements EntrySink, PendingFiles {
         return this;
     }
 
+    // ---- checkpoints ----------------------------------------------------------------------------
+
+    private String checkpointName;
+    private PartialArchive file;
+    /** Entries given; the number of the first one held back for a rescue in passes (-1: none). */
+    private long given, firstHeld = -1;
+
+    /**
+     * Lets a rescue map checkpoint this archive, written into file under the name given (archive,
+     * archive-copy): each {@link #mark} ends a compressed frame there, so a resume can cut the
+     * file back to it and append.
+     */
+    public TarSink checkpointed(String name, PartialArchive file) {
+        this.checkpointName = name;
+        this.file = file;
+        return this;
+    }
+
+    /**
+     * Every entry given is written by the time accept returns, except those held back for a
+     * rescue in passes (written at the end): the leading entries before the first held one.
+     */
+    @Override
+    public long completed() { return firstHeld >= 0 ? firstHeld : given; }
+
+    @Override
+    public Mark mark() throws IOException {
+        if (open != null) throw new IOException("the archive is inside an entry: no checkpoint here");
+        tar.flush();
+        out.endFrame();
+        if (file == null) return new Mark(completed(), Map.of(), () -> { });
+        PartialArchive f = file;
+        return new Mark(completed(), Map.of(checkpointName, new Output(f.offset(), tar.bytesWritten())), f::sync);
+    }
+
     @Override
     public void accept(Entry entry, Content content) throws IOException {
-        if (content == null && heldAlong(entry)) return;
+        if (content == null && heldAlong(entry)) {
+            if (firstHeld < 0) firstHeld = given;
+            given++;
+            return;
+        }
         SparseData sparse = content == null ? null : content.as(SparseData.class);
         begin(entry, content, sparse);
         Content.Chunks to = current;
@@ -138,12 +192,14 @@ public final class TarSink implements EntrySink, PendingFiles {
      * a content with holes as a pax 1.0 sparse entry of its runs, its data runs to follow.
      */
     void begin(Entry entry, Content content, SparseData sparse) throws IOException {
+        long seq = given++;
         open = entry;
         openContent = content;
         recordsInHeader = false;
         current = toTar;
         if (content != null && held != null && content.provenance().pending()) { // read ahead, damage left for later
             holding = held.hold(entry, sparse == null ? null : sparse.runs(), content.provenance());
+            if (firstHeld < 0) firstHeld = seq;
             heldParent(entry.path());
             current = placed(holding);
             return;
@@ -208,9 +264,11 @@ public final class TarSink implements EntrySink, PendingFiles {
         tar.closeEntry();
         Content c = openContent;
         openContent = null;
+        Entry e = open;
+        open = null;
         if (c == null || recordsInHeader || c.provenance().isClean()) return;
         Map<String, byte[]> late = provenanceRecords.apply(c);
-        if (!late.isEmpty()) tar.putLateRecords(open.path(), late);
+        if (!late.isEmpty()) tar.putLateRecords(e.path(), late);
     }
 
     /** Bytes of tar stream produced so far (before compression). */

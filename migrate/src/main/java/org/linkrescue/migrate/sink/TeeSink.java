@@ -2,6 +2,7 @@ package org.linkrescue.migrate.sink;
 
 import java.io.IOException;
 import org.linkrescue.archive.Entry;
+import org.linkrescue.migrate.stream.Checkpointable;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.SparseData;
 import org.linkrescue.migrate.stream.EntrySink;
@@ -15,13 +16,40 @@ import org.linkrescue.migrate.stream.Provenance;
  * never gets a descriptor to copy from (the bytes must pass through here once, for both). If the
  * disk sink leaves an entry's data unread (it refused the entry), the archive still gets it.
  */
-public final class TeeSink implements EntrySink, PendingFiles {
-    private final EntrySink disk;
+public final class TeeSink implements EntrySink, PendingFiles, Checkpointable {
+    private final DiskSink disk;
     private final TarSink tar;
 
-    public TeeSink(EntrySink disk, TarSink tar) {
+    public TeeSink(DiskSink disk, TarSink tar) {
         this.disk = disk;
         this.tar = tar;
+    }
+
+    @Override
+    public long completed() { return Math.min(disk.completed(), tar.completed()); }
+
+    @Override
+    public void quiesce() { disk.quiesce(); }
+
+
+    /**
+     * Both outputs at one point: the disk side first finishes what its data threads hold (the
+     * archive has every entry given by now), then the archive ends its frame.
+     */
+    @Override
+    public Mark mark() throws IOException {
+        disk.drain();
+        Mark d = disk.mark();
+        Mark t = tar.mark();
+        // The archive may be behind (entries held back for a rescue in passes): the point is its.
+        if (d.completed() < t.completed()) {
+            throw new IOException("the tree holds " + d.completed() + " entries complete, the archive " + t.completed()
+                    + ": no checkpoint here");
+        }
+        return new Mark(t.completed(), t.outputs(), () -> {
+            d.sync().run();
+            t.sync().run();
+        });
     }
 
     @Override
@@ -48,7 +76,7 @@ public final class TeeSink implements EntrySink, PendingFiles {
      */
     @Override
     public PendingFile reopen(byte[] path) throws IOException {
-        PendingFile d = disk instanceof PendingFiles f ? f.reopen(path) : null;
+        PendingFile d = disk.reopen(path);
         PendingFile t = tar.reopen(path);
         if (d == null || t == null) return d == null ? t : d;
         return new PendingFile() {
@@ -77,13 +105,15 @@ public final class TeeSink implements EntrySink, PendingFiles {
         };
     }
 
+    /**
+     * The archive first (its end marker), then the tree: the tree's last step, its directories'
+     * metadata, then comes after everything else (a rescue map's completion renames the archive
+     * and removes the map just before the root's metadata, see {@link DiskSink.Finishing}).
+     */
     @Override
     public void finish() throws IOException {
-        try {
-            disk.finish();
-        } finally {
-            tar.finish();
-        }
+        tar.finish();
+        disk.finish();
     }
 
     @Override

@@ -85,6 +85,15 @@ final class XattrWriter {
         }
     }
 
+    /** The ACLs of a directory made earlier (by a stopped run of a resumed rescue), deferred as {@link #directory} does. */
+    void deferAcls(byte[] path, Map<String, byte[]> extra) {
+        if (extra.isEmpty()) return;
+        for (Xattr x : attributes(path, extra)) {
+            if (java.util.Arrays.equals(x.name(), XattrRecords.POSIX_ACL_DEFAULT)
+                    || java.util.Arrays.equals(x.name(), XattrRecords.POSIX_ACL_ACCESS)) deferred.add(new Deferred(path, x));
+        }
+    }
+
     /** ACLs of directories, to set with {@link #set} after their mode, once nothing more is made in them. */
     List<Deferred> deferred() { return deferred; }
 

@@ -1,0 +1,28 @@
+package org.linkrescue.cli;
+
+import java.util.List;
+
+/**
+ * A command line as a user can paste it back into a shell: "linkrescue" and the arguments as
+ * given, each single-quoted when it holds anything a shell would take apart. What a stopped run
+ * prints to resume it (the same arguments and --resume), and what its rescue map records.
+ */
+final class CommandText {
+    private CommandText() {}
+
+    static String of(List<String> args) {
+        StringBuilder sb = new StringBuilder("linkrescue");
+        for (String a : args) sb.append(' ').append(quoted(a));
+        return sb.toString();
+    }
+
+    /** The same command with --resume (once). */
+    static String resume(List<String> args) {
+        return args.contains("--resume") ? of(args) : of(args) + " --resume";
+    }
+
+    static String quoted(String a) {
+        if (!a.isEmpty() && a.chars().allMatch(c -> c < 0x80 && (Character.isLetterOrDigit(c) || "-_./=:,+@%".indexOf(c) >= 0))) return a;
+        return "'" + a.replace("'", "'\\''") + "'";
+    }
+}

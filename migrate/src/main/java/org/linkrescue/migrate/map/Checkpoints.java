@@ -1,0 +1,533 @@
+package org.linkrescue.migrate.map;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.linkrescue.archive.Entry;
+import org.linkrescue.archive.EntryType;
+import org.linkrescue.migrate.pipeline.Evacuation;
+import org.linkrescue.migrate.report.ProblemLog;
+import org.linkrescue.migrate.rescue.DamagedInodeRecord;
+import org.linkrescue.migrate.rescue.RescueReport;
+import org.linkrescue.migrate.sink.DiskSink;
+import org.linkrescue.migrate.stream.Checkpointable;
+import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.EntrySink;
+import org.linkrescue.migrate.stream.Problems.Grade;
+import org.linkrescue.migrate.stream.PendingFiles;
+import org.linkrescue.migrate.stream.Provenance;
+import org.linkrescue.migrate.stream.Retainable;
+
+/**
+ * Keeps the rescue map as a run goes: a sink in front of the real one, on the sink's thread,
+ * that sees every entry in stream order and, every few seconds and when the run stops, writes
+ * a checkpoint: how many leading entries are complete, and everything a resumed run needs that
+ * those entries left behind (directory metadata still due, inodes with links to come, inodes
+ * made in TARGET, damage found, problems met, totals). Only what belongs to entries already
+ * complete goes in, so a resumed run that starts after them does each thing exactly once.
+ *
+ * <p>A checkpoint first makes the outputs durable (the disk sink's syncfs, an archive's frame
+ * end and fdatasync), then appends its records and fsyncs the map: a record never says more
+ * than the disk holds. The durable part runs on a thread of its own (a syncfs may take a while
+ * on a disk), one at a time; a checkpoint due while the last is still being written waits for
+ * the next turn. The final one, when the run stops, runs on the caller's thread.
+ *
+ * <p>Which problems and damage records belong to finished entries: in a tree's walk order
+ * ({@link Order#WALK}: migrate, archive) by their path against the last finished entry's; in an
+ * archive's order ({@link Order#STREAM}: extract) by the number of entries finished when they
+ * were reported (a few may be recorded early and met again on resume: the replay keeps each once).
+ */
+public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.LinkListener, DiskSink.Ledger, DiskSink.Finishing {
+    /** How to tell whether a problem or a mark belongs to the finished part of the stream. */
+    public enum Order { WALK, STREAM }
+
+    private final EntrySink inner;
+    private final Checkpointable outputs;
+    private final RescueMap map;
+    private final Order order;
+    private final long intervalNanos;
+    private final long base;
+    private final long startNanos = System.nanoTime();
+    private final long elapsedBefore;
+    private RescueReport rescue;
+
+    /** Entries accepted in this run, not yet in a checkpoint. */
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private long accepted;
+    private long done;
+    private byte[] last;
+    /** Totals of the entries folded in (done): kept as counters, written as a {@link MapState.Totals}. */
+    private long paths, files, hardLinks, dirs, symlinks, specials, bytes, inodesRead, damagedInodes;
+    /** What the map holds, as of the last checkpoint written. */
+    private volatile long entriesWritten;
+    private volatile MapState.Totals totalsWritten;
+    private long rescueInodes, rescueBytes, rescueBytesAtStart, abandonedBefore;
+
+    private final ConcurrentLinkedQueue<Evacuation.LinkEvent> linkEvents = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Event> sinkEvents = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Tagged> tagged = new ConcurrentLinkedQueue<>();
+    private final List<Tagged> waiting = new ArrayList<>();
+    private final LinkMirror links = new LinkMirror();
+    /** Damaged inodes written to the map, and how many of their paths. */
+    private final Map<MapState.InodeKey, Integer> damagedWritten = new HashMap<>();
+    /** Records whose checkpoint could not be written yet: they go with the next one. */
+    private final StringBuilder carry = new StringBuilder();
+
+    private long nextDue;
+    private Thread writing;
+    private volatile IOException writeFailure;
+    private boolean mapFailedSaid;
+    private final ProblemLog problemLog;
+
+    /** later: a rescue in passes left ranges of it to settle after the stream ({@link Provenance#pending}). */
+    private record Pending(Entry entry, long bytes, long fromSource, boolean damaged, boolean later, Content unsettled) {}
+
+    /** Entries held before those complete are counted in (a few milliseconds of a fast run's entries). */
+    private static final int FOLD_AT = 1024;
+
+    /** A problem or mark, with the number of entries finished when it was reported. */
+    private record Tagged(long finishedThen, ProblemLog.Problem problem, byte[] markPath, Provenance mark) {
+        byte[] path() { return problem != null ? problem.path() : markPath; }
+    }
+
+    private record Event(long entry, long dev, long ino, byte[] path, byte[] copy, Entry dir) {}
+
+    /**
+     * @param inner    the real sink (its {@link Checkpointable} side says what is complete)
+     * @param resumed  the map's state when this run resumes one, else null
+     * @param interval seconds between checkpoints
+     */
+    Checkpoints(EntrySink inner, Checkpointable outputs, RescueMap map, MapState resumed, Order order,
+                double interval, ProblemLog problems) {
+        this.inner = inner;
+        this.outputs = outputs;
+        this.map = map;
+        this.order = order;
+        this.intervalNanos = (long) (interval * 1e9);
+        this.nextDue = startNanos + intervalNanos;
+        this.problemLog = problems;
+        if (resumed != null) {
+            base = resumed.entries();
+            done = base;
+            last = resumed.last();
+            MapState.Totals t = resumed.totals();
+            paths = t.paths();
+            files = t.files();
+            hardLinks = t.hardLinks();
+            dirs = t.dirs();
+            symlinks = t.symlinks();
+            specials = t.specials();
+            bytes = t.bytes();
+            inodesRead = t.inodesRead();
+            damagedInodes = t.damagedInodes();
+            totalsWritten = t;
+            entriesWritten = base;
+            elapsedBefore = t.elapsedMillis();
+            rescueInodes = resumed.rescue().inodesRead();
+            rescueBytes = resumed.rescue().bytesRead();
+            rescueBytesAtStart = rescueBytes;
+            abandonedBefore = resumed.rescue().abandonedReads();
+            for (MapState.OpenInode o : resumed.openInodes()) links.seed(o.dev(), o.ino(), o.remaining(), o.firstPath());
+            for (DamagedInodeRecord r : resumed.damaged()) damagedWritten.put(new MapState.InodeKey(r.devId(), r.ino()), r.paths().size());
+            for (var u : resumed.unverifiable()) unverifiableWritten.put(new MapState.InodeKey(u.devId(), u.ino()), u.paths().size());
+        } else {
+            base = 0;
+            totalsWritten = MapState.Totals.ZERO;
+            elapsedBefore = 0;
+        }
+        if (problems != null) problems.tap(this::problem);
+    }
+
+    /** The rescue report whose damaged inodes go into the map (migrate, archive). */
+    public Checkpoints withRescue(RescueReport r) {
+        this.rescue = r;
+        return this;
+    }
+
+    /** Entries finished (in this rescue, all runs): what a problem reported now is tagged with. */
+    private volatile long finishedNow;
+
+    private void problem(ProblemLog.Problem p) {
+        // A fatal stop (a full target) is this run's, not the rescue's: a resume goes on past it.
+        if (p.grade() == Grade.FATAL) return;
+        tagged.add(new Tagged(finishedNow, p, null, null));
+    }
+
+    /** An entry an archive marks as damaged or spliced (extract's report lists them). */
+    public void marked(byte[] path, Provenance p) {
+        tagged.add(new Tagged(finishedNow, null, path.clone(), p));
+    }
+
+    // ---- the sink -----------------------------------------------------------------------------
+
+    @Override
+    public void accept(Entry e, Content c) throws IOException {
+        inner.accept(e, c);
+        pending.add(pendingOf(e, c));
+        accepted++;
+        // What is complete already is counted now, so only the entries in flight are held.
+        if (pending.size() >= FOLD_AT) fold(base + outputs.completed());
+        if (System.nanoTime() - nextDue >= 0) checkpoint(false);
+    }
+
+    private static Pending pendingOf(Entry e, Content c) {
+        if (c == null) return new Pending(withoutExtra(e), 0, 0, false, false, null);
+        Entry small = withoutExtra(e);
+        if (!Retainable.settled(c)) return new Pending(small, c.size(), 0, false, false, c);
+        Provenance p = c.provenance();
+        return new Pending(small, c.size(), fromSource(c.size(), p), p.damaged(), p.pending(), null);
+    }
+
+    /** Extra records are not kept: a directory's come with the sink's {@link #directory} event. */
+    private static Entry withoutExtra(Entry e) { return e.extra().isEmpty() ? e : e.withExtra(Map.of()); }
+
+    private static long fromSource(long size, Provenance p) {
+        if (p.ranges().isEmpty()) return size;
+        long n = 0;
+        for (Provenance.Range r : p.ranges()) if (r.origin().equals("source")) n += r.length();
+        return n;
+    }
+
+    /** What completes a run once its sink has finished, before the map goes (an archive's rename to its name). */
+    public interface Completion {
+        void run() throws IOException;
+    }
+
+    private final List<Completion> completions = new ArrayList<>();
+    private boolean finished;
+
+    /** Runs c once the sink has finished, before the map is removed. */
+    public Checkpoints onComplete(Completion c) {
+        completions.add(c);
+        return this;
+    }
+
+    /**
+     * Finishes the sink; then the run is complete and the map goes. A disk sink tells first
+     * ({@link #entriesDone}) that every entry is done, which the map records, so a run killed
+     * while it sets directory metadata resumes with nothing to read; the map goes just before
+     * the root's own metadata ({@link #beforeRoot}: removing it changes the root's mtime).
+     */
+    @Override
+    public void finish() throws IOException {
+        laterPassesDone = true; // the source settled what it left pending before the sink's finish
+        inner.finish();
+        complete();
+        finished = true;
+    }
+
+    private boolean completed;
+    private volatile boolean laterPassesDone;
+
+    /** The file the sink made (or holds) for path, for the late bytes of a rescue in passes. */
+    @Override
+    public PendingFile reopen(byte[] path) throws IOException {
+        return inner instanceof PendingFiles f ? f.reopen(path) : null;
+    }
+
+    private void complete() throws IOException {
+        if (completed) return;
+        completed = true;
+        for (Completion c : completions) c.run();
+        map.remove();
+    }
+
+    @Override
+    public void entriesDone() throws IOException {
+        awaitWriting();
+        checkpoint(false);
+        awaitWriting();
+        IOException f = writeFailure;
+        if (f != null) throw f;
+    }
+
+    @Override
+    public void beforeRoot() throws IOException { complete(); }
+
+    /**
+     * The run stopped (or failed): what the sink had in flight settles (soon: the stop reaches
+     * it too), the last checkpoint is written, then the sink is closed. A map that records no
+     * entry done is removed: the next run simply starts over.
+     */
+    @Override
+    public void close() throws IOException {
+        if (finished || map.removed()) {
+            inner.close();
+            return;
+        }
+        try {
+            outputs.quiesce();
+            checkpoint(true);
+            // Nothing done: nothing to resume, and the map alone would keep an empty TARGET alive.
+            if (entriesWritten == 0) map.remove();
+        } finally {
+            inner.close();
+            map.close();
+        }
+    }
+
+    private void awaitWriting() throws java.io.InterruptedIOException {
+        if (writing == null) return;
+        try {
+            writing.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the rescue map was written");
+        }
+    }
+
+    @Override
+    public void linkEvent(Evacuation.LinkEvent e) { linkEvents.add(e); }
+
+    @Override
+    public void made(long entry, long dev, long ino) { sinkEvents.add(new Event(base + entry, dev, ino, null, null, null)); }
+
+    @Override
+    public void directory(long entry, Entry e) { sinkEvents.add(new Event(base + entry, 0, 0, null, null, e)); }
+
+    @Override
+    public void implicitDir(byte[] path, int depth) { sinkEvents.add(new Event(-1, depth, 0, path.clone(), null, null)); }
+
+    @Override
+    public void copy(long entry, byte[] named, byte[] copy) { sinkEvents.add(new Event(base + entry, 0, 0, named.clone(), copy.clone(), null)); }
+
+    /** Entries complete and in the map so far (all runs). */
+    public long entriesInMap() { return entriesWritten; }
+
+    /** The totals of those entries (all runs), the time counted up to now. */
+    public MapState.Totals totalsInMap() {
+        MapState.Totals t = totalsWritten;
+        return new MapState.Totals(t.paths(), t.files(), t.hardLinks(), t.dirs(), t.symlinks(), t.specials(), t.bytes(),
+                t.inodesRead(), t.damagedInodes(), elapsedBefore + (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    /** Bytes read off SOURCE by this run for the entries in the map. */
+    public long sourceBytesInMapThisRun() { return rescueBytes - rescueBytesAtStart; }
+
+    /** Entries handed to the sink in this run (complete or not). */
+    public long entriesAccepted() { return accepted; }
+
+    // ---- checkpoints --------------------------------------------------------------------------
+
+    private boolean closedFinal;
+
+    /**
+     * Writes a checkpoint. Periodic ones skip their turn while the last is still being written;
+     * the final one waits for it and writes on this thread.
+     */
+    private void checkpoint(boolean last) throws IOException {
+        if (closedFinal) return;
+        if (writing != null && writing.isAlive()) {
+            if (!last) {
+                nextDue = System.nanoTime() + intervalNanos / 4;
+                return;
+            }
+            awaitWriting();
+        }
+        if (last) closedFinal = true;
+        Checkpointable.Mark mark;
+        try {
+            mark = outputs.mark();
+        } catch (IOException e) {
+           
+            if (!last) throw e;
+            // The outputs cannot say more than the last checkpoint did: that one stands.
+            return;
+        }
+        StringBuilder group = new StringBuilder(carry);
+        carry.setLength(0);
+        records(group, base + mark.completed(), mark);
+        String text = group.toString();
+        long entries = done;
+        MapState.Totals totals = pendingTotals;
+        Runnable write = () -> {
+            try {
+                mark.sync().run();
+                map.append(text);
+                entriesWritten = entries;
+                totalsWritten = totals;
+                writeFailure = null;
+            } catch (IOException e) {
+                synchronized (carry) {
+                    carry.insert(0, text.substring(0, text.lastIndexOf("status ")));
+                }
+                writeFailure = e;
+            }
+        };
+        if (last) {
+            write.run();
+        } else {
+            writing = new Thread(write, "linkrescue-checkpoint");
+            writing.setDaemon(true);
+            writing.start();
+        }
+        nextDue = System.nanoTime() + intervalNanos;
+        IOException f = writeFailure;
+        if (f != null && !mapFailedSaid && problemLog != null) {
+            mapFailedSaid = true;
+            problemLog.report(Grade.WARN, null, "the rescue map '" + map.shown() + "' cannot be written (" + f.getMessage()
+                    + "): a stop now would resume from its last checkpoint");
+        }
+    }
+
+    /** Counts in the entries complete up to now (entry numbers below it), oldest first. */
+    private void fold(long now) {
+        while (!pending.isEmpty() && done < now) {
+            Pending p = pending.peek();
+            if (p.unsettled() != null && !Retainable.settled(p.unsettled())) break; // cannot be: the sink said complete
+            // A file whose bad areas a rescue in passes settles after the stream is not complete
+            // until then, nor is anything after it: a stop before resumes from it.
+            if (!laterPassesDone && (p.later() || p.unsettled() != null && p.unsettled().provenance().pending())) break;
+            pending.poll();
+            Entry e = p.entry();
+            paths++;
+            switch (e.type()) {
+                case FILE -> {
+                    files++;
+                    bytes += p.bytes();
+                    inodesRead++;
+                    boolean damaged = p.damaged();
+                    long src = p.fromSource();
+                    if (p.unsettled() != null) {
+                        Provenance pv = p.unsettled().provenance();
+                        damaged = pv.damaged();
+                        src = fromSource(p.bytes(), pv);
+                    }
+                    if (damaged) damagedInodes++;
+                    rescueInodes++;
+                    rescueBytes += src;
+                }
+                case HARDLINK -> hardLinks++;
+                case DIRECTORY -> dirs++;
+                case SYMLINK -> symlinks++;
+                default -> specials++;
+            }
+            last = e.path();
+            done++;
+        }
+    }
+
+    /** Appends the records of the entries finished since the last checkpoint, up to now. */
+    private void records(StringBuilder sb, long now, Checkpointable.Mark mark) {
+        long t = System.nanoTime();
+        // Implicit directories first: a later explicit entry of the same directory wins on replay, as it did here.
+        for (Iterator<Event> it = sinkEvents.iterator(); it.hasNext(); ) {
+            Event ev = it.next();
+            if (ev.entry() < 0) {
+                MapRecords.implicit(sb, ev.path(), (int) ev.dev());
+                it.remove();
+            }
+        }
+        fold(now);
+        finishedNow = done;
+        while (true) {
+            Evacuation.LinkEvent ev = linkEvents.peek();
+            if (ev == null || ev.entry() >= done) break;
+            linkEvents.poll();
+            links.apply(ev, sb);
+        }
+        links.flush(sb);
+        sinkRecords(sb);
+        // Problems and marks of finished entries.
+        Tagged tg;
+        while ((tg = tagged.poll()) != null) waiting.add(tg);
+        for (Iterator<Tagged> it = waiting.iterator(); it.hasNext(); ) {
+            Tagged x = it.next();
+            if (!finished(x)) continue;
+            it.remove();
+            if (x.problem() != null) MapRecords.problem(sb, x.problem());
+            else MapRecords.mark(sb, x.markPath(), x.mark());
+        }
+        if (rescue != null) damage(sb);
+        long elapsed = elapsedBefore + (t - startNanos) / 1_000_000;
+        MapState.Totals totals = new MapState.Totals(paths, files, hardLinks, dirs, symlinks, specials, bytes, inodesRead,
+                damagedInodes, elapsed);
+        pendingTotals = totals;
+        MapRecords.totals(sb, totals);
+        if (rescue != null) {
+            MapRecords.rescue(sb, new MapState.RescueTotals(rescueInodes + leftOutDone, rescueBytes, abandonedBefore + rescue.abandonedReadsThisRun()));
+        }
+        for (Map.Entry<String, Checkpointable.Output> o : mark.outputs().entrySet()) {
+            MapRecords.output(sb, o.getKey(), new MapState.OutputMark(o.getValue().offset(), o.getValue().tarBytes()));
+        }
+        MapRecords.status(sb, done, last, '?', 1);
+    }
+
+    private boolean finished(Tagged x) {
+        if (order == Order.WALK) {
+            byte[] p = x.path();
+            return p == null || WalkOrder.done(p, last);
+        }
+        return x.finishedThen() < done;
+    }
+
+    private long leftOutDone;
+    /** The totals the checkpoint being written records. */
+    private MapState.Totals pendingTotals;
+
+    /** Damaged inodes whose first path is finished, and their later paths that are. */
+    private void damage(StringBuilder sb) {
+        for (DamagedInodeRecord r : rescue.records()) {
+            List<byte[]> paths = r.paths();
+            if (paths.isEmpty() || !WalkOrder.done(paths.get(0), last)) continue;
+            MapState.InodeKey k = new MapState.InodeKey(r.devId(), r.ino());
+            Integer written = damagedWritten.get(k);
+            int from = written == null ? 0 : written;
+            if (written == null) {
+                MapRecords.damaged(sb, r);
+                if (r.leftOut()) leftOutDone++;
+            }
+            int n = from;
+            for (int i = from; i < paths.size() && WalkOrder.done(paths.get(i), last); i++, n++) {
+                MapRecords.path(sb, r.devId(), r.ino(), paths.get(i));
+            }
+            damagedWritten.put(k, n);
+        }
+        for (org.linkrescue.migrate.rescue.RescueReport.Unverifiable u : rescue.unverifiable()) {
+            List<byte[]> paths = u.paths();
+            if (paths.isEmpty() || !WalkOrder.done(paths.get(0), last)) continue;
+            MapState.InodeKey k = new MapState.InodeKey(u.devId(), u.ino());
+            Integer written = unverifiableWritten.get(k);
+            if (written == null) MapRecords.unverifiable(sb, u);
+            int n = written == null ? 0 : written;
+            for (int i = n; i < paths.size() && WalkOrder.done(paths.get(i), last); i++, n++) {
+                MapRecords.unverifiablePath(sb, u.devId(), u.ino(), paths.get(i));
+            }
+            unverifiableWritten.put(k, n);
+        }
+    }
+
+    private final Map<MapState.InodeKey, Integer> unverifiableWritten = new HashMap<>();
+
+    /** The disk sink's records of finished entries: directories, separate copies, objects made (several a line). */
+    private void sinkRecords(StringBuilder sb) {
+        long dev = -1;
+        long[] inos = new long[32];
+        int n = 0;
+        for (Iterator<Event> it = sinkEvents.iterator(); it.hasNext(); ) {
+            Event ev = it.next();
+            if (ev.entry() < 0 || ev.entry() >= done) continue;
+            it.remove();
+            if (ev.dir() != null) {
+                MapRecords.dir(sb, ev.dir());
+                continue;
+            }
+            if (ev.copy() != null) {
+                MapRecords.copy(sb, ev.path(), ev.copy());
+                continue;
+            }
+            if (ev.dev() != dev || n == inos.length) {
+                if (n > 0) MapRecords.made(sb, dev, inos, 0, n);
+                dev = ev.dev();
+                n = 0;
+            }
+            inos[n++] = ev.ino();
+        }
+        if (n > 0) MapRecords.made(sb, dev, inos, 0, n);
+    }
+}
