@@ -71,6 +71,11 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
     private final ConcurrentLinkedQueue<Evacuation.LinkEvent> linkEvents = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Event> sinkEvents = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Tagged> tagged = new ConcurrentLinkedQueue<>();
+    /** Per-inode records of the later parts of a rescue (blocks, states), for the next checkpoint. */
+    private final ConcurrentLinkedQueue<Object> inodeRecords = new ConcurrentLinkedQueue<>();
+    /** The rescue's phase and pass (ddrescue's characters), for the status line. */
+    private volatile char phase = '?';
+    private volatile int pass = 1;
     private final List<Tagged> waiting = new ArrayList<>();
     private final LinkMirror links = new LinkMirror();
     /** Damaged inodes written to the map, and how many of their paths. */
@@ -132,6 +137,8 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
             rescueBytes = resumed.rescue().bytesRead();
             rescueBytesAtStart = rescueBytes;
             abandonedBefore = resumed.rescue().abandonedReads();
+            phase = resumed.phase();
+            pass = resumed.pass();
             for (MapState.OpenInode o : resumed.openInodes()) links.seed(o.dev(), o.ino(), o.remaining(), o.firstPath());
             for (DamagedInodeRecord r : resumed.damaged()) damagedWritten.put(new MapState.InodeKey(r.devId(), r.ino()), r.paths().size());
             for (var u : resumed.unverifiable()) unverifiableWritten.put(new MapState.InodeKey(u.devId(), u.ino()), u.paths().size());
@@ -141,6 +148,25 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
             elapsedBefore = 0;
         }
         if (problems != null) problems.tap(this::problem);
+    }
+
+    // ---- for the later parts of a rescue (issue 16's passes) -----------------------------------
+
+    /**
+     * Records an inode's state for the next checkpoint (any thread). Call it once the bytes the
+     * state describes are written to the outputs: the checkpoint makes them durable before it
+     * appends the record, so the map never says more than the disk holds.
+     */
+    public void inodeState(MapState.InodeState s) { inodeRecords.add(s); }
+
+    /** Records an inode's ranges and their ddrescue status for the next checkpoint, as {@link #inodeState}. */
+    public void blocks(MapState.InodeBlocks b) { inodeRecords.add(b); }
+
+    /** The rescue's phase (ddrescue's character: '?' copying, '*' trimming, '/' scraping, '-' retrying, '+' finished) and pass, from the next checkpoint on. */
+    public void phase(char phase, int pass) {
+        if ("?*/-+".indexOf(phase) < 0 || pass < 1) throw new IllegalArgumentException("phase '" + phase + "' pass " + pass);
+        this.phase = phase;
+        this.pass = pass;
     }
 
     /** The rescue report whose damaged inodes go into the map (migrate, archive). */
@@ -444,6 +470,11 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
             else MapRecords.mark(sb, x.markPath(), x.mark());
         }
         if (rescue != null) damage(sb);
+        Object x;
+        while ((x = inodeRecords.poll()) != null) {
+            if (x instanceof MapState.InodeState st) MapRecords.inodeState(sb, st);
+            else MapRecords.blocks(sb, (MapState.InodeBlocks) x);
+        }
         long elapsed = elapsedBefore + (t - startNanos) / 1_000_000;
         MapState.Totals totals = new MapState.Totals(paths, files, hardLinks, dirs, symlinks, specials, bytes, inodesRead,
                 damagedInodes, elapsed);
@@ -455,7 +486,7 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
         for (Map.Entry<String, Checkpointable.Output> o : mark.outputs().entrySet()) {
             MapRecords.output(sb, o.getKey(), new MapState.OutputMark(o.getValue().offset(), o.getValue().tarBytes()));
         }
-        MapRecords.status(sb, done, last, '?', 1);
+        MapRecords.status(sb, done, last, phase, pass);
     }
 
     private boolean finished(Tagged x) {

@@ -148,6 +148,12 @@ public final class MapRecords {
         sb.append("dpath ").append(dev).append(' ').append(ino).append(' ').append(MapText.field(path)).append('\n');
     }
 
+    /** A state a later part of the rescue keeps per inode (issue 16's passes): owner names whose it is. */
+    static void inodeState(StringBuilder sb, MapState.InodeState st) {
+        sb.append("istate ").append(st.dev()).append(' ').append(st.ino()).append(' ').append(MapText.latin1(st.owner()))
+                .append(' ').append(MapText.field(st.value())).append('\n');
+    }
+
     static void problem(StringBuilder sb, ProblemLog.Problem p) {
         sb.append("problem ").append(p.grade().name()).append(' ').append(p.path() == null ? "-" : MapText.field(p.path()))
                 .append(' ').append(MapText.text(p.what())).append('\n');
@@ -216,6 +222,8 @@ public final class MapRecords {
             unverifiable(sb, u);
             for (byte[] p : u.paths()) unverifiablePath(sb, u.devId(), u.ino(), p);
         }
+        for (MapState.InodeBlocks b : s.blocks()) blocks(sb, b); // after the damaged ones': a pass's later blocks win
+        for (MapState.InodeState st : s.inodeStates()) inodeState(sb, st);
         for (ProblemLog.Problem p : s.problems()) problem(sb, p);
         for (MapState.Mark k : s.marks()) mark(sb, k.path(), k.provenance());
         totals(sb, s.totals());
@@ -377,6 +385,11 @@ public final class MapRecords {
                 }
                 long dev = Long.parseLong(f.get(1)), ino = Long.parseLong(f.get(2));
                 s.blocks.put(new MapState.InodeKey(dev, ino), new MapState.InodeBlocks(dev, ino, Long.parseLong(f.get(3)), bl));
+            }
+            case "istate" -> {
+                long dev = Long.parseLong(f.get(1)), ino = Long.parseLong(f.get(2));
+                String owner = MapText.latin1Of(f.get(3));
+                s.inodeStates.put(new MapState.InodeStateKey(dev, ino, owner), new MapState.InodeState(dev, ino, owner, MapText.bytes(f.get(4))));
             }
             case "problem" -> s.problems.add(new ProblemLog.Problem(Grade.valueOf(f.get(1)),
                     f.get(2).equals("-") ? null : MapText.bytes(f.get(2)), MapText.textOf(f.get(3))));

@@ -76,6 +76,7 @@ public final class MapState {
     final Map<InodeKey, MapRecords.DamagedBuilder> damagedBuilders = new LinkedHashMap<>();
     final Map<InodeKey, InodeBlocks> blocks = new LinkedHashMap<>();
     final Map<InodeKey, org.linkrescue.migrate.rescue.RescueReport.Unverifiable> unverifiable = new LinkedHashMap<>();
+    final Map<InodeStateKey, InodeState> inodeStates = new LinkedHashMap<>();
     final List<ProblemLog.Problem> problems = new ArrayList<>();
     final List<Mark> marks = new ArrayList<>();
     long checkpoints;
@@ -83,6 +84,20 @@ public final class MapState {
     long validBytes;
 
     record InodeKey(long dev, long ino) {}
+
+    record InodeStateKey(long dev, long ino, String owner) {}
+
+    /**
+     * What a later part of the rescue (issue 16's passes) keeps of one inode of SOURCE between
+     * runs, as bytes only it reads: the last value recorded for an inode and owner wins. owner: a
+     * word ([a-z0-9-]), so parts of the rescue keep states of their own side by side.
+     */
+    public record InodeState(long dev, long ino, String owner, byte[] value) {
+        public InodeState {
+            if (!owner.matches("[a-z0-9-]+")) throw new IllegalArgumentException("inode state owner '" + owner + "'");
+            value = value.clone();
+        }
+    }
 
     MapState() {}
 
@@ -129,6 +144,12 @@ public final class MapState {
     public List<org.linkrescue.migrate.rescue.RescueReport.Unverifiable> unverifiable() { return new ArrayList<>(unverifiable.values()); }
 
     public List<ProblemLog.Problem> problems() { return problems; }
+
+    /** Every inode state recorded (the last per inode and owner), in the order first recorded. */
+    public List<InodeState> inodeStates() { return new ArrayList<>(inodeStates.values()); }
+
+    /** The state owner recorded for an inode, or null. */
+    public InodeState inodeState(long dev, long ino, String owner) { return inodeStates.get(new InodeStateKey(dev, ino, owner)); }
 
     public List<Mark> marks() { return marks; }
 

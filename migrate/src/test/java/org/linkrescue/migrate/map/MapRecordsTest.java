@@ -198,6 +198,41 @@ class MapRecordsTest {
         assertFalse(java.nio.file.Files.exists(dir.resolve("m.compacting")));
     }
 
+    @Test
+    void t07_inodeStatesAndBlocksOfLaterPasses_theLastPerInodeWins_andSurviveACompaction() throws Exception {
+        byte[] map = Names.bytes(dir.resolve("m").toString());
+        try (MapFile f = MapFile.create(map, HEADER)) {
+            StringBuilder g = new StringBuilder();
+            MapRecords.inodeState(g, new MapState.InodeState(2049, 300, "pass", b("trimmed 1 \u0000\u00ff")));
+            MapRecords.inodeState(g, new MapState.InodeState(2049, 300, "other", b("x")));
+            MapRecords.blocks(g, new MapState.InodeBlocks(2049, 300, 8192, List.of(new MapState.InodeBlocks.Block(0, 4096, '+'),
+                    new MapState.InodeBlocks.Block(4096, 4096, '?'))));
+            MapRecords.status(g, 1, b("a"), '?', 1);
+            f.append(g);
+            StringBuilder g2 = new StringBuilder();
+            MapRecords.inodeState(g2, new MapState.InodeState(2049, 300, "pass", b("scraped 2")));
+            MapRecords.blocks(g2, new MapState.InodeBlocks(2049, 300, 8192, List.of(new MapState.InodeBlocks.Block(0, 8192, '+'))));
+            MapRecords.status(g2, 2, b("b"), '/', 2);
+            f.append(g2);
+            MapState s = MapFile.read(map);
+            assertEquals("scraped 2", Names.latin1(s.inodeState(2049, 300, "pass").value()));
+            assertEquals("x", Names.latin1(s.inodeState(2049, 300, "other").value()));
+            assertNull(s.inodeState(2049, 301, "pass"));
+            assertEquals(List.of(new MapState.InodeBlocks.Block(0, 8192, '+')), s.blocks().get(0).blocks());
+            assertEquals('/', s.phase());
+            assertEquals(2, s.pass());
+            StringBuilder all = new StringBuilder();
+            MapRecords.state(all, s);
+            f.compact(all);
+        }
+        MapState c = MapFile.read(map);
+        assertEquals("scraped 2", Names.latin1(c.inodeState(2049, 300, "pass").value()));
+        assertEquals(2, c.inodeStates().size());
+        assertEquals(List.of(new MapState.InodeBlocks.Block(0, 8192, '+')), c.blocks().get(0).blocks());
+        assertEquals('/', c.phase());
+        assertThrows(IllegalArgumentException.class, () -> new MapState.InodeState(1, 2, "Has Space", new byte[0]));
+    }
+
     private static long crc(String s) {
         java.util.zip.CRC32 c = new java.util.zip.CRC32();
         c.update(s.getBytes(StandardCharsets.ISO_8859_1));
