@@ -204,7 +204,9 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
     private static Pending pendingOf(Entry e, Content c) {
         if (c == null) return new Pending(withoutExtra(e), 0, 0, false, false, null);
         Entry small = withoutExtra(e);
-        if (!Retainable.settled(c)) return new Pending(small, c.size(), 0, false, false, c);
+        // Not settled yet, or fed by the sink's data threads later (no Retainable: its provenance,
+        // pending for a rescue in passes, is known only once read): looked at once complete.
+        if (!Retainable.settled(c) || c.as(Retainable.class) == null) return new Pending(small, c.size(), 0, false, false, c);
         Provenance p = c.provenance();
         return new Pending(small, c.size(), fromSource(c.size(), p), p.damaged(), p.pending(), null);
     }

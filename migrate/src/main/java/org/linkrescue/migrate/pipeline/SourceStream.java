@@ -217,6 +217,8 @@ final class SourceStream implements TreeScanner.Visitor {
         Content c;
         try {
             c = pend.opening().finish();
+        } catch (org.linkrescue.migrate.stream.Stop.Stopped ex) {
+            throw ex; // the run is stopping: the file is not done, and not damaged
         } catch (ContentSource.Reported ex) {
             failed(p, st, null); // the source said it already
             return;

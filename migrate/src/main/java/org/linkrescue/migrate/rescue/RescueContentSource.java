@@ -177,9 +177,11 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
                     o = finishNoAtime(pending, parentFd, name);
                 } catch (ReadTimeoutException e) {
                     report.lostWorker();
+                    checkStop(); // a stopping run's opens fail as its directories close: not damage
                     return standIn(path, scanned, "open: " + e.getMessage(), e);
                 } catch (PosixException e) {
                     MachineLimitException.check(e, path); // no file would open: not this one's damage
+                    checkStop();
                     return standIn(path, scanned, e.call() + ": " + e.reason(), e);
                 }
                 return opened(path, scanned, o);
