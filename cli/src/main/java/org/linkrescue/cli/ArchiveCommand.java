@@ -116,7 +116,7 @@ final class ArchiveCommand implements Callable<Integer> {
                         if (partial != null) sink.checkpointed("archive", partial);
                         if (m.map() != null) m.map().resume(s.totals, s.problems, r.report);
                         EntrySink run = m.checkpointed(sink, sink, Checkpoints.Order.WALK, s);
-                        PathFilter filter = exclusions.and(Args.notTheArchive(file));
+                        PathFilter filter = exclusions.and(Args.notTheArchive(file)).and(Args.notOurMap(source, m.file()));
                         return m.evacuate(s, r, r.evacuation(readOrder, filter).stopWith(s.stop), src, filter, run, partial,
                                 () -> CrossCheckOption.tell(cc, s));
                     }

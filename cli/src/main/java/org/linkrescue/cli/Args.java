@@ -79,6 +79,20 @@ final class Args {
         return notThisFile(org.linkrescue.migrate.sink.PartialArchive.partialOf(Path.of(file)).toString()).and(notThisFile(file));
     }
 
+    /**
+     * The rescue map being written, when it lies inside source (an archive written into the
+     * tree it archives): left out without a word, as linkrescue's own file made by this run.
+     */
+    static PathFilter notOurMap(String source, byte[] map) {
+        if (map == null) return PathFilter.NONE;
+        Path s = Path.of(source).toAbsolutePath().normalize(), m = Path.of(Names.latin1(map)).toAbsolutePath().normalize();
+        if (!m.startsWith(s) || m.equals(s)) return PathFilter.NONE;
+        byte[] rel = bytes(s.relativize(m).toString());
+        return new PathFilter() {
+            @Override public boolean excludes(byte[] path) { return java.util.Arrays.equals(path, rel); }
+        };
+    }
+
     private static PathFilter notThisFile(String file) {
         try {
             Stat st = Posix.statAt(Posix.AT_FDCWD, bytes(file));

@@ -91,6 +91,9 @@ final class MapRun implements Session.Stopping, AutoCloseable {
 
     boolean resuming() { return options.resume; }
 
+    /** The map's file, or null when this run keeps none. */
+    byte[] file() { return keeps() ? path : null; }
+
     /** Makes a fresh run's map: call once TARGET (or the partial archive) is there, before anything is written. */
     void create() throws IOException {
         if (keeps() && map == null) map = RescueMap.create(path, header, markerIn);

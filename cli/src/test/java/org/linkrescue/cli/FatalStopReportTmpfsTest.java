@@ -39,7 +39,8 @@ class FatalStopReportTmpfsTest {
         return Files.readString(p, StandardCharsets.UTF_8);
     }
 
-    @Test void t01_migrateToAFullTargetStopsWithExit1AndWritesAFailedReportNamingThePath() throws Exception {
+    /** A full target is a stop a resume goes on from (issue 15): the report says "interrupted", by target-full. */
+    @Test void t01_migrateToAFullTargetStopsWithExit1AndWritesAnInterruptedReportNamingThePath() throws Exception {
         Path rep = tmp.resolve("migrate.json");
         CliTestSupport.Result r = CliTestSupport.run("migrate", src.toString(), small.resolve("copy").toString(), "--report", rep.toString(),
                 "--force"); // past the room check, to fill the target mid-run
@@ -49,7 +50,8 @@ class FatalStopReportTmpfsTest {
         assertTrue(m.find(), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         String json = report(rep);
-        assertTrue(json.contains("\"outcome\":\"failed\""), json);
+        assertTrue(json.contains("\"outcome\":\"interrupted\""), json);
+        assertTrue(json.contains("\"by\":\"target-full\""), json);
         assertTrue(json.contains("\"exitCode\":1"), json);
         assertTrue(json.contains("\"grade\":\"FATAL\",\"path\":\"" + m.group(1) + "\""), json);
         assertEquals(1, r.err().lines().count(), "one line: " + r.err());

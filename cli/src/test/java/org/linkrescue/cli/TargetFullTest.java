@@ -40,7 +40,8 @@ class TargetFullTest {
     void t01_aFullTargetStopsWithExit1AndOneLine_grownItTakesTheRestWithResume() throws Exception {
         Path src = LinkFarm.build(dir.resolve("src"), 4, 40, 60, 21); // ~15 MB unique: does not fit 6 MB
         Path target = mnt.resolve("copy"), report = dir.resolve("r.json");
-        CliTestSupport.Result r = CliTestSupport.run("migrate", src.toString(), target.toString(), "-q", "--report", report.toString());
+        CliTestSupport.Result r = CliTestSupport.run("migrate", src.toString(), target.toString(), "-q", "--report", report.toString(),
+                "--force"); // fills the small tmpfs on purpose: past the room check
         assertEquals(1, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), "one line: " + r.err());
         assertTrue(r.err().startsWith("linkrescue: migrate stopped: the target is full: "), r.err());

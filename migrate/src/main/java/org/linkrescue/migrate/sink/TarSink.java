@@ -258,6 +258,7 @@ public final class TarSink implements EntrySink, PendingFiles, Checkpointable {
         if (holding != null) { // written once its bytes are settled
             holding = null;
             openContent = null;
+            open = null;
             current = toTar;
             return;
         }
