@@ -150,7 +150,10 @@ class LargeFilesAtOnceTest {
         // inside the kernel: the copy writes through a descriptor of its own) and 2 waiting on the
         // data threads, and one the sink has just created (unbounded: one per large file, 30).
         // The source side is bounded by the read-ahead (16 contents here) and the opens ahead.
-        assertTrue(peak.get() <= 3 * 2 + 2 + 1, "target files open at once: " + peak.get());
+        // One more for the sampler: it lists /proc/self/fd, then reads each link at its own
+        // moment, so a file closed and the next one opened between two of its readlinks are
+        // counted together though never open at once (seen under load: 10 in 1 run of 10).
+        assertTrue(peak.get() <= 3 * 2 + 2 + 1 + 1, "target files open at once: " + peak.get());
     }
 
     /** This process's descriptors on files in dir. */
