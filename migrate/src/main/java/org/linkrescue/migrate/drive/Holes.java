@@ -36,21 +36,10 @@ public final class Holes {
     /**
      * The data runs of fd's file as (offset, length) pairs in order, up to st's size; null when
      * it has no hole worth keeping, or when the file system cannot say (then it is read whole).
-     */
-    public static long[] of(int fd, Stat st) {
-        if (!mayHaveHoles(st)) return null;
-        try {
-            return runs(fd, st.size(), Seeks.POSIX);
-        } catch (PosixException e) {
-            return null; // EINVAL (no SEEK_DATA here), EIO...: read it whole, as any file
-        }
-    }
-
-    /**
-     * As {@link #of(int, Stat)}, with the lseek calls made on calls' timed worker: finding the
-     * holes walks the file's extent tree, which lies on the failing drive as its data does, and
-     * a stall there must cost the timeout, not the run. A file whose holes could not be found in
-     * time is read whole; its reads are timed, and a hang among them is handled as one.
+     * The lseek calls are made on calls' timed worker: finding the holes walks the file's extent
+     * tree, which lies on the failing drive as its data does, and a stall there must cost the
+     * timeout, not the run. A file whose holes could not be found in time is read whole; its
+     * reads are timed, and a hang among them is handled as one.
      */
     public static long[] of(int fd, Stat st, TimedCalls calls) {
         return of(fd, st, calls, Seeks.POSIX);
