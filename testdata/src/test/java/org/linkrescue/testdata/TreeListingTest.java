@@ -121,7 +121,10 @@ class TreeListingTest {
     void t05_oneFlippedByteIsNamed() {
         Path copy = cpCopy();
         String rel = tree.snapshotNames().get(0) + "/odd/exactly-512";
-        Commands.bash(copy, "t=$(stat -c %y \"$1\"); printf 'Z' | dd of=\"$1\" bs=1 seek=100 conv=notrunc status=none;"
+        // The byte's bits inverted, whatever the generator put there (writing a fixed 'Z' changed
+        // nothing when byte 100 already was one: 1 run in 256).
+        Commands.bash(copy, "t=$(stat -c %y \"$1\"); o=$(od -An -tu1 -j100 -N1 \"$1\");"
+                + " printf \"$(printf '\\\\%03o' $(( o ^ 255 )))\" | dd of=\"$1\" bs=1 seek=100 conv=notrunc status=none;"
                 + " touch -d \"$t\" \"$1\"", rel);
         List<String> d = source.diff(TreeListing.of(copy));
         // the file is one inode in all three snapshots: each of its paths shows the change
