@@ -2,6 +2,7 @@ package org.linkrescue.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.rescue.Alternate;
 import picocli.CommandLine.Option;
 
@@ -24,7 +25,7 @@ final class AlternateOption {
 
     /** An alternate is an existing directory (a mirror that is a file was taken silently, then never used). */
     static Alternate checked(Alternate a) {
-        Preflight.directory("--alternate " + a.kind().word(), org.linkrescue.archive.Names.latin1(a.dir()));
+        Preflight.directory("--alternate " + a.kind().word(), Names.latin1(a.dir()));
         return a;
     }
 }

@@ -1,22 +1,26 @@
 package org.linkrescue.cli;
 
 import java.io.FileNotFoundException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.pipeline.ArchiveFile;
 import org.linkrescue.migrate.scan.PathFilter;
+import org.linkrescue.migrate.sink.PartialArchive;
 
 /**
  * Command-line arguments arrive as Latin-1 Strings, one char per byte of the name the user
@@ -76,7 +80,7 @@ final class Args {
      */
     static PathFilter notTheArchive(String file) {
         if (isStdio(file)) return PathFilter.NONE;
-        return notThisFile(org.linkrescue.migrate.sink.PartialArchive.partialOf(Path.of(file)).toString()).and(notThisFile(file));
+        return notThisFile(PartialArchive.partialOf(Path.of(file)).toString()).and(notThisFile(file));
     }
 
     /**
@@ -89,7 +93,7 @@ final class Args {
         if (!m.startsWith(s) || m.equals(s)) return PathFilter.NONE;
         byte[] rel = bytes(s.relativize(m).toString());
         return new PathFilter() {
-            @Override public boolean excludes(byte[] path) { return java.util.Arrays.equals(path, rel); }
+            @Override public boolean excludes(byte[] path) { return Arrays.equals(path, rel); }
         };
     }
 
@@ -112,7 +116,7 @@ final class Args {
     }
 
     /** An input stream that counts what was read from it (a progress line's "how far"). */
-    static final class Counted extends java.io.FilterInputStream {
+    static final class Counted extends FilterInputStream {
         private volatile long count;
 
         Counted(InputStream in) { super(in); }
@@ -147,7 +151,7 @@ final class Args {
         if (e instanceof FileAlreadyExistsException) return "already exists";
         if (e instanceof NotDirectoryException) return "not a directory";
         if (e instanceof FileNotFoundException) return e.getMessage();
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
         return e.getMessage();
     }
 

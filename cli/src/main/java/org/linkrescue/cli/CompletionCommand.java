@@ -1,5 +1,6 @@
 package org.linkrescue.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
@@ -31,7 +32,7 @@ final class CompletionCommand implements Callable<Integer> {
     CompletionCommand(Console console) { this.console = console; }
 
     /** The shells there is a script for. */
-    static final class Shells extends java.util.ArrayList<String> {
+    static final class Shells extends ArrayList<String> {
         Shells() { super(List.of("bash", "zsh")); }
     }
 

@@ -2,12 +2,14 @@ package org.linkrescue.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.linkrescue.migrate.crosscheck.CrossCheck;
 import org.linkrescue.migrate.crosscheck.CrossCheckReport;
 import org.linkrescue.migrate.crosscheck.Disagreement;
 import org.linkrescue.migrate.crosscheck.Finding;
 import org.linkrescue.migrate.crosscheck.ZeroedBlocks;
 import org.linkrescue.migrate.drive.BlockReader;
+import org.linkrescue.migrate.map.MapHeader;
 import org.linkrescue.migrate.report.ProblemLog;
 import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.stream.Json;
@@ -26,8 +28,8 @@ final class CrossCheckOption {
     boolean on;
 
     /** The options a rescue map records (they shape what is written): a resume must give the same. */
-    void shape(java.util.List<org.linkrescue.migrate.map.MapHeader.Option> options) {
-        if (on) options.add(new org.linkrescue.migrate.map.MapHeader.Option("cross-check", "true"));
+    void shape(List<MapHeader.Option> options) {
+        if (on) options.add(new MapHeader.Option("cross-check", "true"));
     }
 
     /**

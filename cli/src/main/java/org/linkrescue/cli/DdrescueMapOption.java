@@ -3,9 +3,12 @@ package org.linkrescue.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import org.linkrescue.migrate.ddrescue.DamageMap;
 import org.linkrescue.migrate.ddrescue.MappedDrive;
 import org.linkrescue.migrate.drive.BlockReader;
+import org.linkrescue.migrate.map.MapHeader;
+import org.linkrescue.migrate.report.RunReport;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,14 +29,14 @@ final class DdrescueMapOption {
     boolean given() { return mapfile != null; }
 
     /** The options a rescue map records (they shape what is written): a resume must give the same. */
-    void shape(java.util.List<org.linkrescue.migrate.map.MapHeader.Option> options) {
+    void shape(List<MapHeader.Option> options) {
         if (mapfile == null) return;
-        options.add(new org.linkrescue.migrate.map.MapHeader.Option("ddrescue-map", mapfile.toAbsolutePath().normalize().toString()));
-        if (imageOffset != null) options.add(new org.linkrescue.migrate.map.MapHeader.Option("image-offset", imageOffset.toString()));
+        options.add(new MapHeader.Option("ddrescue-map", mapfile.toAbsolutePath().normalize().toString()));
+        if (imageOffset != null) options.add(new MapHeader.Option("image-offset", imageOffset.toString()));
     }
 
     /** Names the mapfile in the run's report ("ddrescueMap"), when one is given. */
-    void place(org.linkrescue.migrate.report.RunReport report) {
+    void place(RunReport report) {
         if (mapfile != null) report.place("ddrescueMap", Args.display(mapfile.toString()));
     }
 

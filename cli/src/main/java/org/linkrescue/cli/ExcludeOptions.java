@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.linkrescue.migrate.map.MapHeader;
 import org.linkrescue.migrate.scan.Exclusions;
 import picocli.CommandLine.Option;
 
@@ -19,10 +20,10 @@ final class ExcludeOptions {
     List<String> files = new ArrayList<>();
 
     /** The options a rescue map records (they shape what is written): a resume must give the same. */
-    void shape(List<org.linkrescue.migrate.map.MapHeader.Option> options) {
-        for (String p : patterns) options.add(new org.linkrescue.migrate.map.MapHeader.Option("exclude", p));
-        for (String f : files) options.add(new org.linkrescue.migrate.map.MapHeader.Option("exclude-from",
-                java.nio.file.Path.of(f).toAbsolutePath().normalize().toString()));
+    void shape(List<MapHeader.Option> options) {
+        for (String p : patterns) options.add(new MapHeader.Option("exclude", p));
+        for (String f : files) options.add(new MapHeader.Option("exclude-from",
+                Path.of(f).toAbsolutePath().normalize().toString()));
     }
 
     /** The patterns; an --exclude-from file that cannot be read is a usage error, before anything is read. */

@@ -1,8 +1,10 @@
 package org.linkrescue.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import org.linkrescue.archive.LimitExceededException;
 import org.linkrescue.archive.TarFormatException;
+import org.linkrescue.migrate.pipeline.DirectMemory;
 import org.linkrescue.migrate.report.Outcome;
 
 /**
@@ -63,7 +65,7 @@ final class ExitCodes {
             return "linkrescue: archive refused: " + oneLine(t.getMessage()) + " ("
                     + ArchiveLimitsOptions.optionFor(l.limit()) + " raises the limit)";
         if (t instanceof TarFormatException) return "linkrescue: bad archive: " + oneLine(t.getMessage());
-        if (t instanceof java.io.IOException || t instanceof UserError) return "linkrescue: " + oneLine(t.getMessage());
+        if (t instanceof IOException || t instanceof UserError) return "linkrescue: " + oneLine(t.getMessage());
         return null;
     }
 
@@ -87,7 +89,7 @@ final class ExitCodes {
         for (int i = 0; t != null && i < 16; t = t.getCause(), i++) {
             String m = t instanceof OutOfMemoryError ? t.getMessage() : null;
             if (m != null && m.contains("direct buffer memory"))
-                return "linkrescue: out of memory for file data (direct buffers: " + (org.linkrescue.migrate.pipeline.DirectMemory.max() >> 20)
+                return "linkrescue: out of memory for file data (direct buffers: " + (DirectMemory.max() >> 20)
                         + " MiB): give the JVM more with LINKRESCUE_JAVA_OPTS=-Xmx<size> or -XX:MaxDirectMemorySize=<size>";
         }
         return outOfMemoryLine();

@@ -1,8 +1,12 @@
 package org.linkrescue.cli;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import org.linkrescue.archive.ReadLimits;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.map.Checkpoints;
 import org.linkrescue.migrate.map.MapHeader;
@@ -20,6 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "extract", mixinStandardHelpOptions = true,
@@ -39,7 +44,7 @@ import picocli.CommandLine.Spec;
                 "     (listed on stderr and in --report)",
                 "  1  fatal: the archive is bad or truncated, or TARGET is full or unwritable",
                 ExitCodes.HELP_USAGE})
-final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
+final class ExtractCommand implements Callable<Integer> {
     private final Console console;
 
     @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE|-", description = "The archive; - for standard input.")
@@ -54,7 +59,7 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = {"-p", "--same-permissions"}, description = "Every bit of each mode, setuid, setgid and sticky included, ignoring the umask (always so as root; otherwise, as GNU tar: umask applied, those bits dropped).")
     boolean samePermissions;
 
-    @picocli.CommandLine.Parameters(paramLabel = "MEMBER", arity = "0..*",
+    @Parameters(paramLabel = "MEMBER", arity = "0..*",
             description = "Extract only these paths of the archive (a directory with everything below it), as tar does; none: all.")
     List<String> members = new ArrayList<>();
 
@@ -72,7 +77,7 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws Exception {
         Args.notFromTerminal(file, console);
         common.check();
-        org.linkrescue.archive.ReadLimits readLimits = limits.limits();
+        ReadLimits readLimits = limits.limits();
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         boolean sameModes = samePermissions || Posix.isRoot();
         // The archive may come another way on resume (a pipe instead of the file): its entries are
@@ -138,7 +143,7 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
      * link asked for whose first path was not asked for still gets its bytes; a pipe cannot be
      * read twice (such a link is then reported, as tar does).
      */
-    private Members selection(org.linkrescue.archive.ReadLimits readLimits) throws java.io.IOException {
+    private Members selection(ReadLimits readLimits) throws IOException {
         List<byte[]> names = new ArrayList<>();
         for (String m : members) names.add(Args.bytes(m));
         Members m = Members.of(names);
@@ -147,7 +152,7 @@ final class ExtractCommand implements java.util.concurrent.Callable<Integer> {
         if (plain != null) {
             m.plan(plain, readLimits);
         } else {
-            try (java.io.InputStream in = Compression.decompressDetected(new java.io.BufferedInputStream(Args.openInput(file, console), 1 << 16))) {
+            try (InputStream in = Compression.decompressDetected(new BufferedInputStream(Args.openInput(file, console), 1 << 16))) {
                 m.plan(new TarReader(in, readLimits));
             }
         }

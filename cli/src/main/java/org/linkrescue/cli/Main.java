@@ -7,6 +7,10 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
+import org.linkrescue.migrate.drive.TimedCalls;
 import org.linkrescue.migrate.fs.Posix;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,18 +49,18 @@ public final class Main implements Callable<Integer> {
         oneLineOnOutOfMemory(err);
         // Binding libc (the first Posix call) takes ~80 ms and building picocli's model ~40 ms:
         // on a second core they overlap instead of adding up.
-        java.util.concurrent.FutureTask<Console.Terminals> terminals = new java.util.concurrent.FutureTask<>(Main::terminals);
+        FutureTask<Console.Terminals> terminals = new FutureTask<>(Main::terminals);
         Thread init = new Thread(terminals, "linkrescue-init");
         init.setDaemon(true);
         init.start();
         Signals.install();
-        java.util.function.Supplier<Console.Terminals> isTerminal = () -> {
+        Supplier<Console.Terminals> isTerminal = () -> {
             try {
                 return terminals.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Console.Terminals.NONE;
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 return Console.Terminals.NONE;
             }
         };
@@ -96,7 +100,7 @@ public final class Main implements Callable<Integer> {
      * signal ends it sooner. Said once, so nobody waits without knowing why.
      */
     static void sayStuckReads(PrintStream err) {
-        int stuck = org.linkrescue.migrate.drive.TimedCalls.stuckInKernel();
+        int stuck = TimedCalls.stuckInKernel();
         if (stuck > 0)
             err.println("linkrescue: finished; the process ends once the drive answers " + stuck + " read"
                     + (stuck == 1 ? "" : "s") + " stuck in the kernel (given up for hanging; nothing more is read or written)");

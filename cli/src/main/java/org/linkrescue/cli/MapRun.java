@@ -1,10 +1,14 @@
 package org.linkrescue.cli;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.map.Checkpoints;
+import org.linkrescue.migrate.map.MapFile;
 import org.linkrescue.migrate.map.MapHeader;
 import org.linkrescue.migrate.map.MapState;
 import org.linkrescue.migrate.map.RescueMap;
@@ -32,7 +36,7 @@ final class MapRun implements Session.Stopping, AutoCloseable {
     private final MapHeader header;
     private RescueMap map;
     private Checkpoints checkpoints;
-    private java.util.function.LongSupplier sourceBytes;
+    private LongSupplier sourceBytes;
     private long sourceBytesAtStart;
 
     private MapRun(MapOptions options, byte[] path, byte[] markerIn, MapHeader header) {
@@ -77,8 +81,8 @@ final class MapRun implements Session.Stopping, AutoCloseable {
         if (o.none) return m;
         if (o.resume) {
             m.map = RescueMap.resume(m.path, header, null);
-        } else if (new java.io.File(Names.latin1(m.path)).exists()) {
-            RescueMap.Found f = new RescueMap.Found(m.path, org.linkrescue.migrate.map.MapFile.read(m.path));
+        } else if (new File(Names.latin1(m.path)).exists()) {
+            RescueMap.Found f = new RescueMap.Found(m.path, MapFile.read(m.path));
             throw new ExitCodes.UserError("'" + Args.display(file) + "' is being written by a stopped " + f.state().header().command()
                     + " (" + f.state().entries() + " entries done, rescue map '" + Names.display(f.path()) + "'): resume with: "
                     + f.state().header().resumeCommand());
@@ -114,7 +118,7 @@ final class MapRun implements Session.Stopping, AutoCloseable {
     Checkpoints checkpoints() { return checkpoints; }
 
     /** Where this run's reads of SOURCE are counted, to tell what a stop wastes. */
-    void countsSourceBytes(java.util.function.LongSupplier read) {
+    void countsSourceBytes(LongSupplier read) {
         sourceBytes = read;
         sourceBytesAtStart = read.getAsLong();
     }
@@ -134,7 +138,7 @@ final class MapRun implements Session.Stopping, AutoCloseable {
     /** A path as the map records it: absolute, so a resume from another directory is the same rescue. */
     static String absolute(String arg) {
         if (Args.isStdio(arg)) return arg;
-        return java.nio.file.Path.of(arg).toAbsolutePath().normalize().toString();
+        return Path.of(arg).toAbsolutePath().normalize().toString();
     }
 
     /**

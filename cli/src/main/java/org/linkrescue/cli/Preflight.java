@@ -1,5 +1,8 @@
 package org.linkrescue.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.FsSpace;
 import org.linkrescue.migrate.fs.Posix;
@@ -68,8 +71,8 @@ final class Preflight {
     static void writableDirectory(String option, String path) {
         directory(option, path);
         try {
-            java.nio.file.Files.delete(java.nio.file.Files.createTempFile(java.nio.file.Path.of(path), ".linkrescue-check", ""));
-        } catch (java.io.IOException e) {
+            Files.delete(Files.createTempFile(Path.of(path), ".linkrescue-check", ""));
+        } catch (IOException e) {
             throw wrong(option, path, "no file can be made in it: " + Args.why(e));
         }
     }

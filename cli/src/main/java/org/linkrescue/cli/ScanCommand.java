@@ -10,6 +10,7 @@ import org.linkrescue.migrate.ddrescue.DamageMap;
 import org.linkrescue.migrate.ddrescue.ExtentScan;
 import org.linkrescue.migrate.ddrescue.MappedDrive;
 import org.linkrescue.migrate.drive.BlockReader;
+import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.inventory.Inventory;
 import org.linkrescue.migrate.inventory.InventoryReport;
 import org.linkrescue.migrate.report.ProblemLog;
@@ -91,7 +92,7 @@ final class ScanCommand implements Callable<Integer> {
             inv.run(src);
         } catch (UncheckedIOException e) {
             throw e.getCause();
-        } catch (org.linkrescue.migrate.fs.PosixException e) {
+        } catch (PosixException e) {
             throw new IOException("cannot read source '" + Args.display(source) + "': " + e.reason());
         }
         CrossCheckReport cc = crossCheck.run(src, options, drive, console, quiet);

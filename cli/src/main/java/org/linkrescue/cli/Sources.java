@@ -1,7 +1,9 @@
 package org.linkrescue.cli;
 
 import java.io.IOException;
+import java.util.List;
 import org.linkrescue.archive.Compression;
+import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.fs.Nesting;
 import org.linkrescue.migrate.fs.Posix;
@@ -104,8 +106,8 @@ final class Sources {
     /** The first subdirectory of fd in name order, opened; -1 when there is none. */
     private static int firstSubdirectory(int fd) {
         try {
-            java.util.List<byte[]> names = Posix.listDir(fd);
-            names.sort(org.linkrescue.archive.Names::compare);
+            List<byte[]> names = Posix.listDir(fd);
+            names.sort(Names::compare);
             for (byte[] n : names) {
                 if (Posix.lstatAt(fd, n).isDir()) return Posix.openDir(fd, n);
             }

@@ -3,6 +3,8 @@ package org.linkrescue.cli;
 import java.io.BufferedInputStream;
 import java.io.File;
 import java.io.IOException;
+import java.time.Duration;
+import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.map.MapFile;
 import org.linkrescue.migrate.map.RescueMap;
 import java.io.InputStream;
@@ -25,6 +27,7 @@ import org.linkrescue.migrate.report.ProblemLog;
 import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.scan.Exclusions;
+import org.linkrescue.migrate.sink.PartialArchive;
 import org.linkrescue.migrate.stream.Json;
 import org.linkrescue.migrate.verify.ArchiveVerifier;
 import org.linkrescue.migrate.verify.FindingLog;
@@ -128,7 +131,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         if (!options.alternates().isEmpty() && !crossCheck.on)
             throw new ExitCodes.UsageException("verify reads no copies but with --cross-check: --alternate alone does nothing");
-        java.time.Duration timeout = options.readTimeout();
+        Duration timeout = options.readTimeout();
         Sources.checkRoot(Args.bytes(paths.get(0)), "source", paths.get(0));
         if (archive == null) Sources.checkRoot(Args.bytes(paths.get(1)), "target", paths.get(1));
         BlockReader drive = ddrescue.drive(Args.bytes(paths.get(0)), true, console.err());
@@ -211,14 +214,14 @@ final class VerifyCommand implements Callable<Integer> {
             if (f == null) return null;
             what = "TARGET holds a stopped " + f.state().header().command();
         } else {
-            Path partial = org.linkrescue.migrate.sink.PartialArchive.partialOf(Path.of(archive));
+            Path partial = PartialArchive.partialOf(Path.of(archive));
             if (Files.exists(Path.of(archive)) || !Files.exists(partial)) return null;
             byte[] m = RescueMap.besideArchive(Args.bytes(archive), null);
-            if (Files.exists(Path.of(org.linkrescue.archive.Names.latin1(m)))) f = new RescueMap.Found(m, MapFile.read(m));
+            if (Files.exists(Path.of(Names.latin1(m)))) f = new RescueMap.Found(m, MapFile.read(m));
             what = "the archive is not written to its end (only " + Args.display(partial.toString()) + " is there)";
         }
         String detail = what + (f == null ? "" : " (" + f.state().entries() + " entries done, rescue map '"
-                + org.linkrescue.archive.Names.display(f.path()) + "'); resume with: " + f.state().header().resumeCommand()) + ", then verify";
+                + Names.display(f.path()) + "'); resume with: " + f.state().header().resumeCommand()) + ", then verify";
         console.out().println("verify: incomplete: interrupted run: " + detail);
         console.out().flush();
         if (json != null) {

@@ -1,9 +1,11 @@
 package org.linkrescue.testdata;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +50,7 @@ public final class Commands {
         env.put("LC_ALL", "C");
         env.put("PATH", PATH);
         env.putAll(extraEnv);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Path errFile = null;
         try {
             // stderr to a file: a chatty child can never block on a full pipe we do not read.
@@ -108,7 +110,7 @@ public final class Commands {
      * from {@code @AfterEach}/{@code @AfterAll} on a subdirectory of the temp dir.
      */
     public static void removeTree(Path dir) {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         bash(null, "chmod -R u+rwx -- \"$1\" 2>/dev/null; rm -rf -- \"$1\"", dir.toAbsolutePath().toString());

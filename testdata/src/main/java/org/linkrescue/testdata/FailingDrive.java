@@ -9,8 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A REAL failing drive for integration tests (root only): a btrfs filesystem in an image file on
@@ -164,12 +167,12 @@ public final class FailingDrive implements AutoCloseable {
     /** The logical address of a leaf of the fs tree holding only name items of directory ino, some of its index among them. */
     private long leafOfListing(long ino) throws IOException {
         String dump = run("btrfs", "inspect-internal", "dump-tree", "-t", "5", image.toString());
-        java.util.regex.Pattern leafLine = java.util.regex.Pattern.compile("^leaf (\\d+) items (\\d+)");
-        java.util.regex.Pattern itemLine = java.util.regex.Pattern.compile("item \\d+ key \\((\\d+) (\\S+) ");
+        Pattern leafLine = Pattern.compile("^leaf (\\d+) items (\\d+)");
+        Pattern itemLine = Pattern.compile("item \\d+ key \\((\\d+) (\\S+) ");
         long leaf = -1, found = -1;
         int items = 0, names = 0, index = 0;
         for (String line : (dump + "\nleaf 0 items 0").split("\n")) {
-            java.util.regex.Matcher m = leafLine.matcher(line);
+            Matcher m = leafLine.matcher(line);
             if (m.find()) {
                 // Only the directory's name items (DIR_ITEM, DIR_INDEX), some of its index among them:
                 // not its inode item, nor anything of another inode.
@@ -195,7 +198,7 @@ public final class FailingDrive implements AutoCloseable {
     /** Where logical address lies in the image file (one device, one copy). */
     private long physical(long logical) throws IOException {
         String out = run("btrfs-map-logical", "-l", Long.toString(logical), image.toString());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("mirror 1 logical \\d+ physical (\\d+)").matcher(out);
+        Matcher m = Pattern.compile("mirror 1 logical \\d+ physical (\\d+)").matcher(out);
         if (!m.find()) throw new IOException("btrfs-map-logical said: " + out.strip());
         return Long.parseLong(m.group(1));
     }
@@ -249,7 +252,7 @@ public final class FailingDrive implements AutoCloseable {
             buf.clear();
             while (buf.hasRemaining() && ch.read(buf, off + buf.position()) > 0) { /* fill */ }
             for (int i = 0; i + BLOCK <= buf.position(); i += BLOCK) {
-                if (arr[i] == block[0] && java.util.Arrays.equals(arr, i, i + BLOCK, block, 0, BLOCK)) {
+                if (arr[i] == block[0] && Arrays.equals(arr, i, i + BLOCK, block, 0, BLOCK)) {
                     if (found >= 0) throw new IOException("block found twice in the image (at " + found + " and " + (off + i)
                             + "): give each file its own pattern");
                     found = off + i;

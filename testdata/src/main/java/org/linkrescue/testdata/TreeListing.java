@@ -1,13 +1,18 @@
 package org.linkrescue.testdata;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -159,7 +165,7 @@ public final class TreeListing {
      * a command as it is (then every path is hashed from inside its directory).
      */
     private static List<String> oneFilePerInode(List<String> f) {
-        Map<String, String> first = new java.util.LinkedHashMap<>();
+        Map<String, String> first = new LinkedHashMap<>();
         for (int i = 0; i < f.size(); i += 9) {
             if (f.get(i + 1).charAt(0) != 'f') continue;
             if (f.get(i).length() > 3000) return null;
@@ -183,20 +189,20 @@ public final class TreeListing {
         } else {
             Path list = null;
             try {
-                list = java.nio.file.Files.createTempFile("linkrescue-hash", ".list");
-                java.io.ByteArrayOutputStream names = new java.io.ByteArrayOutputStream();
+                list = Files.createTempFile("linkrescue-hash", ".list");
+                ByteArrayOutputStream names = new ByteArrayOutputStream();
                 for (String p : onePerInode) {
                     names.writeBytes(p.getBytes(StandardCharsets.ISO_8859_1));
                     names.write(0);
                 }
-                java.nio.file.Files.write(list, names.toByteArray());
+                Files.write(list, names.toByteArray());
                 t = split(Commands.run(Path.of(root), "xargs", "-0", "-a", list.toString(), "sh", "-c", script, "sh"));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             } finally {
                 try {
-                    if (list != null) java.nio.file.Files.deleteIfExists(list);
-                } catch (java.io.IOException ignored) {
+                    if (list != null) Files.deleteIfExists(list);
+                } catch (IOException ignored) {
                     // a leftover temp file is harmless
                 }
             }
@@ -348,7 +354,7 @@ public final class TreeListing {
         skip.addAll(ignored);
         skip.addAll(actual.ignored);
         List<String> out = new ArrayList<>();
-        Set<String> all = new java.util.TreeSet<>(nodes.keySet());
+        Set<String> all = new TreeSet<>(nodes.keySet());
         all.addAll(actual.nodes.keySet());
         for (String path : all) {
             Node e = nodes.get(path);

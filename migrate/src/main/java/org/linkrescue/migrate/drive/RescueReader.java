@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.linkrescue.migrate.fs.MachineLimitException;
 import org.linkrescue.migrate.fs.PosixException;
 
 /**
@@ -102,7 +103,7 @@ public final class RescueReader {
                 out.hungAt = off + got;
                 return got;
             } catch (PosixException e) {
-                org.linkrescue.migrate.fs.MachineLimitException.check(e, null);
+                MachineLimitException.check(e, null);
                 out.errors.merge("read: " + e.reason(), 1, Integer::sum);
                 return got;
             }

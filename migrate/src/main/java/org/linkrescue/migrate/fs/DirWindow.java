@@ -2,6 +2,7 @@ package org.linkrescue.migrate.fs;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import org.linkrescue.archive.Names;
 
 /**
@@ -101,7 +102,7 @@ public final class DirWindow {
      * is the same directory, else why not. Costs one open per name, so only for what ".." of a
      * child cannot do.
      */
-    public String reopenBelow(Dir parent, int aboveFd, java.util.List<byte[]> names) {
+    public String reopenBelow(Dir parent, int aboveFd, List<byte[]> names) {
         if (parent.isOpen()) return null;
         int fd = aboveFd;
         try {

@@ -2,6 +2,7 @@ package org.linkrescue.migrate.fs;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Set;
 
 /**
  * A file system as statfs(2) tells it, at no cost to the drive (the kernel keeps these counts):
@@ -17,7 +18,7 @@ public record FsSpace(long type, long blockSize, long totalBlocks, long freeBloc
                       long totalInodes, long freeInodes, boolean readOnly) {
     private static final long ST_RDONLY = 1;
     /** statfs f_type of file systems that may store file data compressed: btrfs, ZFS, bcachefs, F2FS. */
-    private static final java.util.Set<Long> COMPRESSING = java.util.Set.of(0x9123683EL, 0x2FC12FC1L, 0xCA451A4EL, 0xF2F52010L);
+    private static final Set<Long> COMPRESSING = Set.of(0x9123683EL, 0x2FC12FC1L, 0xCA451A4EL, 0xF2F52010L);
 
     /** struct statfs on x86_64 and aarch64: eight-byte fields, f_type at 0, f_frsize at 72, f_flags at 80. */
     static FsSpace parse(byte[] b) {

@@ -1,5 +1,6 @@
 package org.linkrescue.migrate.fs;
 
+import java.util.Arrays;
 import org.linkrescue.archive.Names;
 
 /**
@@ -60,6 +61,6 @@ public final class Nesting {
         while (slash >= 0 && path[slash] != '/') slash--;
         if (slash < 0) return end == 1 && path[0] == '.' ? null : Names.DOT;
         if (slash == 0) return end == 1 ? null : new byte[] {'/'};
-        return java.util.Arrays.copyOf(path, slash);
+        return Arrays.copyOf(path, slash);
     }
 }

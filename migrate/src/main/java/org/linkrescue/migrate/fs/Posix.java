@@ -8,11 +8,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.LibraryOption;
+import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.byref.LongLongByReference;
+import jnr.ffi.byref.PointerByReference;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 import org.linkrescue.archive.Names;
@@ -197,7 +200,7 @@ public final class Posix {
         ArrayList<byte[]> names = new ArrayList<>();
         try {
             while (true) {
-                jnr.ffi.LastError.setLastError(RT, 0);
+                LastError.setLastError(RT, 0);
                 Pointer d = C.readdir(dir);
                 if (d == null) {
                     int e = errno();
@@ -407,7 +410,7 @@ public final class Posix {
      */
     public static void linkAtZ(int oldDir, byte[] oldNameZ, int newDir, byte[] newNameZ) throws PosixException {
         if (C.linkat(oldDir, oldNameZ, newDir, newNameZ, 0) != 0)
-            throw fail("link", java.util.Arrays.copyOf(newNameZ, newNameZ.length - 1));
+            throw fail("link", Arrays.copyOf(newNameZ, newNameZ.length - 1));
     }
 
     public static void unlinkAt(int dirfd, byte[] name, int flags) throws PosixException {
@@ -528,14 +531,14 @@ public final class Posix {
 
     /** The first field of struct passwd and of struct group is the name (char *), on every libc. */
     private static String idName(boolean user, int id) {
-        jnr.ffi.Pointer entry = jnr.ffi.Memory.allocateDirect(RT, 64); // struct passwd: 48 bytes on LP64
+        Pointer entry = Memory.allocateDirect(RT, 64); // struct passwd: 48 bytes on LP64
         for (int size = 4096; size <= 1 << 24; size *= 4) {
-            jnr.ffi.Pointer buf = jnr.ffi.Memory.allocateDirect(RT, size);
-            jnr.ffi.byref.PointerByReference found = new jnr.ffi.byref.PointerByReference();
+            Pointer buf = Memory.allocateDirect(RT, size);
+            PointerByReference found = new PointerByReference();
             int rc = user ? C.getpwuid_r(id, entry, buf, size, found) : C.getgrgid_r(id, entry, buf, size, found);
             if (rc == Errno.ERANGE) continue; // a group with many members: a larger buffer
             if (rc != 0 || found.getValue() == null) return null;
-            jnr.ffi.Pointer name = entry.getPointer(0);
+            Pointer name = entry.getPointer(0);
             if (name == null) return null;
             int len = (int) name.indexOf(0, (byte) 0);
             if (len < 0) return null;

@@ -11,6 +11,7 @@ import org.linkrescue.migrate.ddrescue.ExtentScan;
 import org.linkrescue.migrate.drive.BlockReader;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.report.Counts;
 import org.linkrescue.migrate.rescue.DamagedInodeRecord;
 import org.linkrescue.migrate.rescue.RescueContentSource;
 import org.linkrescue.migrate.rescue.RescueOptions;
@@ -237,8 +238,8 @@ public final class Inventory {
     /** Inodes by link count (nlink as lstat gives it, links outside the tree included). */
     public SortedMap<Integer, Long> linkHistogram() { return linkHistogram; }
     /** The one vocabulary's counts (kinds as inodes, bytes unique). */
-    public org.linkrescue.migrate.report.Counts counts() {
-        return new org.linkrescue.migrate.report.Counts(paths, inodes, fileInodes, dirs, symlinkInodes, specialInodes, uniqueBytes);
+    public Counts counts() {
+        return new Counts(paths, inodes, fileInodes, dirs, symlinkInodes, specialInodes, uniqueBytes);
     }
 
     public long paths() { return paths; }

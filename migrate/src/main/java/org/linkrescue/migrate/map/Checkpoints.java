@@ -1,6 +1,7 @@
 package org.linkrescue.migrate.map;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -299,13 +300,13 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
         }
     }
 
-    private void awaitWriting() throws java.io.InterruptedIOException {
+    private void awaitWriting() throws InterruptedIOException {
         if (writing == null) return;
         try {
             writing.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while the rescue map was written");
+            throw new InterruptedIOException("interrupted while the rescue map was written");
         }
     }
 
@@ -521,7 +522,7 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
             }
             damagedWritten.put(k, n);
         }
-        for (org.linkrescue.migrate.rescue.RescueReport.Unverifiable u : rescue.unverifiable()) {
+        for (RescueReport.Unverifiable u : rescue.unverifiable()) {
             List<byte[]> paths = u.paths();
             if (paths.isEmpty() || !WalkOrder.done(paths.get(0), last)) continue;
             MapState.InodeKey k = new MapState.InodeKey(u.devId(), u.ino());

@@ -4,6 +4,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.fs.Errno;
@@ -144,7 +145,7 @@ public final class MapFile implements AutoCloseable {
      * durable before and after the rename.
      */
     public void compact(CharSequence everything) throws IOException {
-        byte[] tmp = java.util.Arrays.copyOf(path, path.length + COMPACTING.length());
+        byte[] tmp = Arrays.copyOf(path, path.length + COMPACTING.length());
         System.arraycopy(Names.bytes(COMPACTING), 0, tmp, path.length, COMPACTING.length());
         try {
             Posix.unlinkAt(Posix.AT_FDCWD, tmp, 0);
@@ -213,7 +214,7 @@ public final class MapFile implements AutoCloseable {
         for (int i = path.length - 1; i >= 0; i--) if (path[i] == '/') { slash = i; break; }
         if (slash < 0) return new byte[0];
         if (slash == 0) return Names.bytes("/");
-        return java.util.Arrays.copyOf(path, slash);
+        return Arrays.copyOf(path, slash);
     }
 
     static void syncDir(byte[] path) throws IOException {

@@ -1,8 +1,10 @@
 package org.linkrescue.migrate.map;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.linkrescue.archive.Names;
 
 /**
  * What a rescue map is of: the command, when the rescue started, and every option that shapes
@@ -31,7 +33,7 @@ public record MapHeader(String command, long startedSec, int startedNsec, List<O
 
     /** A header for a run starting now. */
     public static MapHeader startingNow(String command, List<Option> options, String commandLine, String resumeCommand) {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         return new MapHeader(command, now.getEpochSecond(), now.getNano(), options, commandLine, resumeCommand);
     }
 
@@ -64,6 +66,6 @@ public record MapHeader(String command, long startedSec, int startedNsec, List<O
     }
 
     private static String shown(Option o) {
-        return "--" + o.name() + " " + org.linkrescue.archive.Names.display(org.linkrescue.archive.Names.bytes(o.value()));
+        return "--" + o.name() + " " + Names.display(Names.bytes(o.value()));
     }
 }

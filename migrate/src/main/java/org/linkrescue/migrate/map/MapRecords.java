@@ -5,9 +5,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.CRC32;
 import org.linkrescue.archive.Entry;
@@ -17,6 +20,7 @@ import org.linkrescue.migrate.report.ProblemLog;
 import org.linkrescue.migrate.rescue.Alternate;
 import org.linkrescue.migrate.rescue.Candidate;
 import org.linkrescue.migrate.rescue.DamagedInodeRecord;
+import org.linkrescue.migrate.rescue.RescueReport;
 import org.linkrescue.migrate.rescue.Verdict;
 import org.linkrescue.migrate.stream.Problems.Grade;
 import org.linkrescue.migrate.stream.Provenance;
@@ -38,7 +42,7 @@ public final class MapRecords {
     static void header(StringBuilder sb, MapHeader h) {
         sb.append("# Rescue map of linkrescue (format: docs/rescue-map.md). Do not edit while a run uses it.\n");
         sb.append("# Command line: ").append(comment(h.commandLine())).append('\n');
-        sb.append("# Start time:   ").append(java.time.Instant.ofEpochSecond(h.startedSec())).append('\n');
+        sb.append("# Start time:   ").append(Instant.ofEpochSecond(h.startedSec())).append('\n');
         sb.append("# Resume with:  ").append(comment(h.resumeCommand())).append('\n');
         sb.append(MAGIC).append(' ').append(MapHeader.VERSION).append('\n');
         sb.append("command ").append(h.command()).append('\n');
@@ -135,7 +139,7 @@ public final class MapRecords {
     }
 
     /** An inode copied as read whose bytes nothing could vouch for (a ddrescue mapfile's unread areas); its paths follow as {@link #unverifiablePath}. */
-    static void unverifiable(StringBuilder sb, org.linkrescue.migrate.rescue.RescueReport.Unverifiable u) {
+    static void unverifiable(StringBuilder sb, RescueReport.Unverifiable u) {
         sb.append("unverifiable ").append(u.devId()).append(' ').append(u.ino()).append(' ').append(u.size()).append(' ')
                 .append(MapText.text(u.why())).append('\n');
     }
@@ -349,7 +353,7 @@ public final class MapRecords {
             }
             case "error" -> damaged(s, f).errors.add(MapText.textOf(f.get(3)));
             case "candidate" -> {
-                Alternate alt = new Alternate(Alternate.Kind.valueOf(f.get(4).toUpperCase(java.util.Locale.ROOT)), MapText.bytes(f.get(5)));
+                Alternate alt = new Alternate(Alternate.Kind.valueOf(f.get(4).toUpperCase(Locale.ROOT)), MapText.bytes(f.get(5)));
                 damaged(s, f).candidates.add(new Verdict(new Candidate(alt, MapText.bytes(f.get(6))), f.get(3).equals("accepted"),
                         MapText.textOf(f.get(7))));
             }
@@ -360,19 +364,19 @@ public final class MapRecords {
             case "dpath" -> {
                 byte[] p = MapText.bytes(f.get(3));
                 List<byte[]> paths = damaged(s, f).paths;
-                for (byte[] q : paths) if (java.util.Arrays.equals(q, p)) return;
+                for (byte[] q : paths) if (Arrays.equals(q, p)) return;
                 paths.add(p);
             }
             case "unverifiable" -> {
                 long dev = Long.parseLong(f.get(1)), ino = Long.parseLong(f.get(2));
-                s.unverifiable.put(new MapState.InodeKey(dev, ino), new org.linkrescue.migrate.rescue.RescueReport.Unverifiable(dev, ino,
+                s.unverifiable.put(new MapState.InodeKey(dev, ino), new RescueReport.Unverifiable(dev, ino,
                         new ArrayList<>(), Long.parseLong(f.get(3)), MapText.textOf(f.get(4))));
             }
             case "upath" -> {
                 var u = s.unverifiable.get(new MapState.InodeKey(Long.parseLong(f.get(1)), Long.parseLong(f.get(2))));
                 if (u == null) throw new IllegalArgumentException("no unverifiable record for inode " + f.get(2) + " before this line");
                 byte[] p = MapText.bytes(f.get(3));
-                if (u.paths().stream().noneMatch(q -> java.util.Arrays.equals(q, p))) u.paths().add(p);
+                if (u.paths().stream().noneMatch(q -> Arrays.equals(q, p))) u.paths().add(p);
             }
             case "blocks" -> {
                 List<MapState.InodeBlocks.Block> bl = new ArrayList<>();

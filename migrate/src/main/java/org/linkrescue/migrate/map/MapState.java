@@ -7,6 +7,7 @@ import java.util.Map;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.migrate.report.ProblemLog;
 import org.linkrescue.migrate.rescue.DamagedInodeRecord;
+import org.linkrescue.migrate.rescue.RescueReport;
 import org.linkrescue.migrate.stream.Provenance;
 
 /**
@@ -75,7 +76,7 @@ public final class MapState {
     final List<Copy> copies = new ArrayList<>();
     final Map<InodeKey, MapRecords.DamagedBuilder> damagedBuilders = new LinkedHashMap<>();
     final Map<InodeKey, InodeBlocks> blocks = new LinkedHashMap<>();
-    final Map<InodeKey, org.linkrescue.migrate.rescue.RescueReport.Unverifiable> unverifiable = new LinkedHashMap<>();
+    final Map<InodeKey, RescueReport.Unverifiable> unverifiable = new LinkedHashMap<>();
     final Map<InodeStateKey, InodeState> inodeStates = new LinkedHashMap<>();
     final List<ProblemLog.Problem> problems = new ArrayList<>();
     final List<Mark> marks = new ArrayList<>();
@@ -141,7 +142,7 @@ public final class MapState {
     public List<InodeBlocks> blocks() { return new ArrayList<>(blocks.values()); }
 
     /** Inodes copied as read whose bytes nothing could vouch for, each once. */
-    public List<org.linkrescue.migrate.rescue.RescueReport.Unverifiable> unverifiable() { return new ArrayList<>(unverifiable.values()); }
+    public List<RescueReport.Unverifiable> unverifiable() { return new ArrayList<>(unverifiable.values()); }
 
     public List<ProblemLog.Problem> problems() { return problems; }
 

@@ -1,10 +1,13 @@
 package org.linkrescue.migrate.map;
 
 import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.linkrescue.archive.Entry;
@@ -50,7 +53,7 @@ public final class RescueMap implements AutoCloseable {
     /** The map of a run writing archive file: chosen, else FILE.linkrescue-map. */
     public static byte[] besideArchive(byte[] file, byte[] chosen) {
         if (chosen != null) return chosen;
-        byte[] out = java.util.Arrays.copyOf(file, file.length + MapFile.BESIDE_ARCHIVE.length());
+        byte[] out = Arrays.copyOf(file, file.length + MapFile.BESIDE_ARCHIVE.length());
         System.arraycopy(Names.bytes(MapFile.BESIDE_ARCHIVE), 0, out, file.length, MapFile.BESIDE_ARCHIVE.length());
         return out;
     }
@@ -69,7 +72,7 @@ public final class RescueMap implements AutoCloseable {
         byte[] head;
         try (InputStream in = new FileInputStream(Names.latin1(p))) {
             head = in.readNBytes(MapFile.ELSEWHERE.length() + 4096);
-        } catch (java.io.FileNotFoundException e) {
+        } catch (FileNotFoundException e) {
             return null;
         }
         String h = new String(head, StandardCharsets.ISO_8859_1);
@@ -89,7 +92,7 @@ public final class RescueMap implements AutoCloseable {
         byte[] marker = null;
         if (markerIn != null) {
             byte[] at = Names.join(markerIn, Names.bytes(MapFile.IN_TARGET));
-            if (!java.util.Arrays.equals(at, path)) {
+            if (!Arrays.equals(at, path)) {
                 marker = at;
                 writeMarker(at, absolute(path));
             }
@@ -107,13 +110,13 @@ public final class RescueMap implements AutoCloseable {
         MapState s;
         try {
             s = MapFile.read(path);
-        } catch (java.io.FileNotFoundException e) {
+        } catch (FileNotFoundException e) {
             throw new IOException("--resume: no rescue map at '" + Names.display(path) + "': nothing to resume (run without --resume to start)");
         }
         String why = s.header().mismatch(now);
         if (why != null) throw new IOException("--resume: not the stopped rescue: " + why);
         byte[] marker = markerIn == null ? null : Names.join(markerIn, Names.bytes(MapFile.IN_TARGET));
-        if (marker != null && java.util.Arrays.equals(marker, path)) marker = null;
+        if (marker != null && Arrays.equals(marker, path)) marker = null;
         return new RescueMap(MapFile.reopen(path, s), s, marker);
     }
 
@@ -225,6 +228,6 @@ public final class RescueMap implements AutoCloseable {
 
     private static byte[] absolute(byte[] p) {
         if (p.length > 0 && p[0] == '/') return p;
-        return Names.bytes(java.nio.file.Path.of(Names.latin1(p)).toAbsolutePath().normalize().toString());
+        return Names.bytes(Path.of(Names.latin1(p)).toAbsolutePath().normalize().toString());
     }
 }

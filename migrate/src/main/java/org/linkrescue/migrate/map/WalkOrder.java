@@ -1,5 +1,7 @@
 package org.linkrescue.migrate.map;
 
+import java.util.Arrays;
+
 /**
  * The order of the scan's entry stream: depth first, a directory before its contents, names
  * compared bytewise (unsigned) within each directory; the root "." first. Paths are compared
@@ -18,7 +20,7 @@ public final class WalkOrder {
         int i = 0, j = 0;
         while (true) {
             int ei = end(a, i), ej = end(b, j);
-            int c = java.util.Arrays.compareUnsigned(a, i, ei, b, j, ej);
+            int c = Arrays.compareUnsigned(a, i, ei, b, j, ej);
             if (c != 0) return c;
             boolean aDone = ei == a.length, bDone = ej == b.length;
             if (aDone || bDone) return aDone && bDone ? 0 : aDone ? -1 : 1; // an ancestor comes first

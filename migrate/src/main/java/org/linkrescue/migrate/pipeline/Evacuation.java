@@ -1,6 +1,7 @@
 package org.linkrescue.migrate.pipeline;
 
 import java.io.IOException;
+import java.util.List;
 import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.scan.PathFilter;
 import org.linkrescue.migrate.scan.ScanCalls;
@@ -9,6 +10,7 @@ import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.ContentSource;
 import org.linkrescue.migrate.stream.EntrySink;
 import org.linkrescue.migrate.stream.Problems;
+import org.linkrescue.migrate.stream.Stop;
 
 /**
  * archive and migrate: scan -> link table -> content -> sink, in one pass. The scan (with the
@@ -80,10 +82,10 @@ public final class Evacuation {
     private PathFilter filter = PathFilter.NONE;
     private ScanCalls scanCalls = ScanCalls.DIRECT;
     private LinkListener linkEvents;
-    private org.linkrescue.migrate.stream.Stop stop;
+    private Stop stop;
     private byte[] resumeAfter;
     private long resumeEntries;
-    private java.util.List<SeedInode> seeds = java.util.List.of();
+    private List<SeedInode> seeds = List.of();
 
     /**
      * An inode of SOURCE a stopped run had met the first path of, with links still to come.
@@ -155,7 +157,7 @@ public final class Evacuation {
     }
 
     /** The run stops at the next entry boundary once s is requested ({@link org.linkrescue.migrate.stream.Stop}). */
-    public Evacuation stopWith(org.linkrescue.migrate.stream.Stop s) {
+    public Evacuation stopWith(Stop s) {
         this.stop = s;
         return this;
     }
@@ -165,7 +167,7 @@ public final class Evacuation {
      * what it skips), the stream's entries are numbered on from entries, and the link table
      * starts as the stopped run left it.
      */
-    public Evacuation resumeAfter(byte[] after, long entries, java.util.List<SeedInode> inodes) {
+    public Evacuation resumeAfter(byte[] after, long entries, List<SeedInode> inodes) {
         this.resumeAfter = after;
         this.resumeEntries = entries;
         this.seeds = inodes;

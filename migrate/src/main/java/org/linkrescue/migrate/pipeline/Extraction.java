@@ -2,11 +2,13 @@ package org.linkrescue.migrate.pipeline;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Function;
 import org.linkrescue.archive.Compression;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
+import org.linkrescue.archive.Names;
 import org.linkrescue.archive.ReadLimits;
 import org.linkrescue.archive.TarReader;
 import org.linkrescue.archive.UnsupportedEntryException;
@@ -15,6 +17,7 @@ import org.linkrescue.migrate.stream.EntrySink;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
 import org.linkrescue.migrate.stream.Provenance;
+import org.linkrescue.migrate.stream.Stop;
 
 /**
  * extract: tar reader -> content of the current entry -> sink. Compression is detected from
@@ -93,13 +96,13 @@ public final class Extraction {
         }
     }
 
-    private org.linkrescue.migrate.stream.Stop stop;
+    private Stop stop;
     private long skip;
     private byte[] skipLast;
     private boolean skipping;
 
     /** The run stops at the next entry boundary once s is requested ({@link org.linkrescue.migrate.stream.Stop}). */
-    public Extraction stopWith(org.linkrescue.migrate.stream.Stop s) {
+    public Extraction stopWith(Stop s) {
         this.stop = s;
         return this;
     }
@@ -132,9 +135,9 @@ public final class Extraction {
                         + ": not the archive it read");
             }
         }
-        if (e != null && skipLast != null && !java.util.Arrays.equals(e.path(), skipLast)) {
-            throw new IOException("--resume: entry " + skip + " of the archive is '" + org.linkrescue.archive.Names.display(e.path())
-                    + "', the stopped run's was '" + org.linkrescue.archive.Names.display(skipLast) + "': not the archive it read");
+        if (e != null && skipLast != null && !Arrays.equals(e.path(), skipLast)) {
+            throw new IOException("--resume: entry " + skip + " of the archive is '" + Names.display(e.path())
+                    + "', the stopped run's was '" + Names.display(skipLast) + "': not the archive it read");
         }
         skipping = false;
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
 import org.linkrescue.archive.Names;
+import org.linkrescue.archive.ReadLimits;
 import org.linkrescue.archive.TarReader;
 import org.linkrescue.archive.UnsupportedEntryException;
 
@@ -91,7 +92,7 @@ public final class Members {
     }
 
     /** {@link #plan(TarReader)} over an uncompressed archive file's headers (its data is seeked over); closes file. */
-    public void plan(ArchiveFile file, org.linkrescue.archive.ReadLimits limits) throws IOException {
+    public void plan(ArchiveFile file, ReadLimits limits) throws IOException {
         try (file) {
             plan(new TarReader(file.stream(), limits));
         }

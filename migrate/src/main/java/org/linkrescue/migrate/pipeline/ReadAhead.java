@@ -18,6 +18,7 @@ import org.linkrescue.migrate.stream.DirectCopy;
 import org.linkrescue.migrate.stream.EntrySink;
 import org.linkrescue.migrate.stream.PlainRange;
 import org.linkrescue.migrate.stream.SparseData;
+import org.linkrescue.migrate.stream.Stop;
 
 /**
  * Decouples the reading side (scan, open, and for small files the read itself) from the writing
@@ -71,13 +72,13 @@ final class ReadAhead implements EntrySink {
     private long fills; // fills handed to the readers so far: the tie-breaker, and the whole key in NAME order
     private volatile Throwable failure;
     private volatile boolean stopped;
-    private org.linkrescue.migrate.stream.Stop stop;
+    private Stop stop;
 
     /**
      * Once s is requested the sink takes no further entry (the one it is writing ends, or ends
      * early if large) and the producer's next hand-over throws {@link org.linkrescue.migrate.stream.Stop.Stopped}.
      */
-    void stopWith(org.linkrescue.migrate.stream.Stop s) { stop = s; }
+    void stopWith(Stop s) { stop = s; }
 
     /**
      * @param depth      entries in flight (each FILE holds a descriptor)

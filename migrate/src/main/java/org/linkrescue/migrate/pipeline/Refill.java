@@ -2,6 +2,7 @@ package org.linkrescue.migrate.pipeline;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
@@ -179,6 +180,6 @@ final class Refill {
     private static byte[] parentOf(byte[] path) {
         int i = path.length - 1;
         while (i > 0 && path[i] != '/') i--;
-        return i <= 0 ? (path.length > 0 && path[0] == '/' ? Names.bytes("/") : Names.DOT) : java.util.Arrays.copyOf(path, i);
+        return i <= 0 ? (path.length > 0 && path[0] == '/' ? Names.bytes("/") : Names.DOT) : Arrays.copyOf(path, i);
     }
 }

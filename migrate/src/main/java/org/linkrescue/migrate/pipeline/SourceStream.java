@@ -2,19 +2,24 @@ package org.linkrescue.migrate.pipeline;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
+import org.linkrescue.migrate.fs.MachineLimitException;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.read.XattrReader;
 import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.scan.LinkTable;
+import org.linkrescue.migrate.scan.ScanCalls;
 import org.linkrescue.migrate.scan.ScannedPath;
 import org.linkrescue.migrate.scan.TreeScanner;
+import org.linkrescue.migrate.stream.Alternates;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.ContentSource;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
+import org.linkrescue.migrate.stream.Stop;
 
 /**
  * Turns a scan into the entry stream: every path becomes an entry; a file's data is opened from
@@ -57,7 +62,7 @@ final class SourceStream implements TreeScanner.Visitor {
     /** Entries handed on so far (a resumed run counts on from where the map says it stopped). */
     private long emitted;
     private Evacuation.LinkListener linkEvents;
-    private org.linkrescue.migrate.stream.Stop stop;
+    private Stop stop;
     private final XattrReader xattrs;
     private final ContentSource source;
     private final ReadAhead out;
@@ -67,8 +72,8 @@ final class SourceStream implements TreeScanner.Visitor {
     /** Told each path and inode (with its size) as the scan first meets it: the progress line's totals, without a second walk. */
     private final RunTotals totals;
 
-    SourceStream(ContentSource source, ReadAhead out, Problems problems, RunTotals totals, org.linkrescue.migrate.scan.ScanCalls calls,
-                 org.linkrescue.migrate.stream.Alternates alternates) {
+    SourceStream(ContentSource source, ReadAhead out, Problems problems, RunTotals totals, ScanCalls calls,
+                 Alternates alternates) {
         this.source = source;
         this.totals = totals;
         this.out = out;
@@ -82,7 +87,7 @@ final class SourceStream implements TreeScanner.Visitor {
      * A resumed run: the link table as the stopped run left it after its last finished entry,
      * and the number of entries finished (the next one's number).
      */
-    void resume(java.util.List<Evacuation.SeedInode> inodes, long entries) {
+    void resume(List<Evacuation.SeedInode> inodes, long entries) {
         for (Evacuation.SeedInode i : inodes) links.seed(i.dev(), i.ino(), i.remaining(), i.firstPath());
         emitted = entries;
     }
@@ -90,7 +95,7 @@ final class SourceStream implements TreeScanner.Visitor {
     /** Tells l of every change to the link table, numbered by the entry it comes with (rescue map). */
     void onLinkEvents(Evacuation.LinkListener l) { linkEvents = l; }
 
-    void stopWith(org.linkrescue.migrate.stream.Stop s) { stop = s; }
+    void stopWith(Stop s) { stop = s; }
 
     private void linkEvent(Evacuation.LinkEvent.Kind kind, Stat st, byte[] path) {
         if (linkEvents != null) linkEvents.linkEvent(new Evacuation.LinkEvent(emitted, kind, st.devId(), st.ino(), st.nlink(), path));
@@ -217,12 +222,12 @@ final class SourceStream implements TreeScanner.Visitor {
         Content c;
         try {
             c = pend.opening().finish();
-        } catch (org.linkrescue.migrate.stream.Stop.Stopped ex) {
+        } catch (Stop.Stopped ex) {
             throw ex; // the run is stopping: the file is not done, and not damaged
         } catch (ContentSource.Reported ex) {
             failed(p, st, null); // the source said it already
             return;
-        } catch (org.linkrescue.migrate.fs.MachineLimitException ex) {
+        } catch (MachineLimitException ex) {
             throw ex; // this machine's limit, not the file's: the run stops
         } catch (PosixException ex) {
             failed(p, st, ex.call() + ": " + ex.reason());

@@ -6,6 +6,7 @@ import org.linkrescue.archive.TarFormatException;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.Provenance;
 import org.linkrescue.migrate.stream.SparseData;
+import org.linkrescue.migrate.stream.Stop;
 
 /**
  * The data of the tar entry the reader is on. An archive that ends inside the data is not
@@ -17,10 +18,10 @@ final class TarEntryContent implements Content, SparseData {
     private final long size;
     private final Provenance provenance;
     private final byte[] buffer;
-    private final org.linkrescue.migrate.stream.Stop stop;
+    private final Stop stop;
 
     /** @param stop checked before each buffer of a large entry, or null */
-    TarEntryContent(TarReader reader, long size, Provenance provenance, byte[] buffer, org.linkrescue.migrate.stream.Stop stop) {
+    TarEntryContent(TarReader reader, long size, Provenance provenance, byte[] buffer, Stop stop) {
         this.reader = reader;
         this.size = size;
         this.provenance = provenance;

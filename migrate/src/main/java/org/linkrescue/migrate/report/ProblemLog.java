@@ -2,8 +2,12 @@ package org.linkrescue.migrate.report;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.stream.Problems;
 
@@ -25,10 +29,10 @@ public final class ProblemLog implements Problems {
 
         // by content: a path is compared byte for byte
         @Override public boolean equals(Object o) {
-            return o instanceof Problem q && q.grade == grade && java.util.Arrays.equals(q.path, path) && q.what.equals(what);
+            return o instanceof Problem q && q.grade == grade && Arrays.equals(q.path, path) && q.what.equals(what);
         }
 
-        @Override public int hashCode() { return (grade.hashCode() * 31 + java.util.Arrays.hashCode(path)) * 31 + what.hashCode(); }
+        @Override public int hashCode() { return (grade.hashCode() * 31 + Arrays.hashCode(path)) * 31 + what.hashCode(); }
     }
 
     /** Lets a progress line get out of the way of a problem line on the same terminal. */
@@ -41,9 +45,9 @@ public final class ProblemLog implements Problems {
     private final List<Problem> kept = new ArrayList<>();
     private final long[] counts = new long[Grade.values().length];
     private volatile LineGuard guard;
-    private volatile java.util.function.Consumer<Problem> tap;
+    private volatile Consumer<Problem> tap;
     /** Problems a resumed rescue's earlier runs met: met again, they are not reported twice. */
-    private final java.util.Set<Problem> earlier = new java.util.HashSet<>();
+    private final Set<Problem> earlier = new HashSet<>();
 
     public ProblemLog(PrintStream err) {
         this.err = err;
@@ -52,7 +56,7 @@ public final class ProblemLog implements Problems {
     public void setLineGuard(LineGuard g) { guard = g; }
 
     /** Hands every problem reported from now on to t as well (the rescue map records them). */
-    public void tap(java.util.function.Consumer<Problem> t) { tap = t; }
+    public void tap(Consumer<Problem> t) { tap = t; }
 
     /**
      * Problems the earlier runs of a resumed rescue met: counted and kept for the report, not
@@ -72,7 +76,7 @@ public final class ProblemLog implements Problems {
         Problem p = new Problem(grade, path == null ? null : path.clone(), what);
         if (!earlier.isEmpty() && earlier.remove(p)) return;
         counts[grade.ordinal()]++;
-        java.util.function.Consumer<Problem> t = tap;
+        Consumer<Problem> t = tap;
         if (t != null) t.accept(p);
         if (kept.size() < KEPT) kept.add(p);
         // A FATAL problem is also thrown, and whoever ends the run prints it: one line, not two.

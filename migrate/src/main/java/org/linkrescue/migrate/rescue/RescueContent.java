@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.BadRanges;
 import org.linkrescue.migrate.drive.BlockStatus;
@@ -157,7 +158,7 @@ public final class RescueContent implements Content, DirectCopy, Retainable, Spa
         return what.isEmpty() ? null : String.join(", ", what);
     }
 
-    private static String time(long sec, int nsec) { return String.format(java.util.Locale.ROOT, "%d.%09d", sec, nsec); }
+    private static String time(long sec, int nsec) { return String.format(Locale.ROOT, "%d.%09d", sec, nsec); }
 
     /** Read whole and clean: counted, and named if it changed meanwhile. */
     private void readClean() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.BadRanges;
 import org.linkrescue.migrate.drive.BlockReader;
@@ -24,12 +25,14 @@ import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.scan.ScanCalls;
 import org.linkrescue.migrate.scan.TimedScanCalls;
 import org.linkrescue.migrate.read.PlainContentSource.SourceChangedException;
+import org.linkrescue.migrate.stream.Alternates;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.ContentSource;
 import org.linkrescue.migrate.stream.EntrySink;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
 import org.linkrescue.migrate.stream.Provenance;
+import org.linkrescue.migrate.stream.Stop;
 
 /**
  * Opens source files for reading through a failing drive: each inode is read once, damage is
@@ -318,15 +321,15 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
 
     /** The alternates, for what the scan of sourceRoot could not list or lstat (see {@link DriveAlternates}). */
     @Override
-    public org.linkrescue.migrate.stream.Alternates alternates(byte[] sourceRoot) {
+    public Alternates alternates(byte[] sourceRoot) {
         return new DriveAlternates(finder, sourceRoot, options.snapshotDepth(), reads, report);
     }
 
     /** The scan's calls on this drive, on workers timed as its reads are: the same read timeout. */
     public ScanCalls scanCalls() { return new TimedScanCalls(reads); }
 
-    private volatile org.linkrescue.migrate.stream.Stop stop;
-    private final java.util.concurrent.atomic.LongAdder sourceBytes = new java.util.concurrent.atomic.LongAdder();
+    private volatile Stop stop;
+    private final LongAdder sourceBytes = new LongAdder();
 
     /** Bytes read off SOURCE so far by this run, whatever became of them (a rescue map counts what a stop wastes). */
     public long sourceBytesRead() { return sourceBytes.sum(); }
@@ -334,10 +337,10 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
     void readFromSource(long n) { sourceBytes.add(n); }
 
     /** A file being read stops before its next chunk once s is requested (the run is stopping). */
-    public void stopWith(org.linkrescue.migrate.stream.Stop s) { stop = s; }
+    public void stopWith(Stop s) { stop = s; }
 
-    void checkStop() throws org.linkrescue.migrate.stream.Stop.Stopped {
-        org.linkrescue.migrate.stream.Stop s = stop;
+    void checkStop() throws Stop.Stopped {
+        Stop s = stop;
         if (s != null) s.check();
     }
 

@@ -3,6 +3,7 @@ package org.linkrescue.migrate.rescue;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ public final class RescueReport {
         if (was != null) { // read again on resume: the paths met before stay, first path first
             for (byte[] p : was.paths()) {
                 boolean has = false;
-                for (byte[] q : r.paths()) has |= java.util.Arrays.equals(p, q);
+                for (byte[] q : r.paths()) has |= Arrays.equals(p, q);
                 if (!has) r.paths().add(p);
             }
         }
@@ -97,7 +98,7 @@ public final class RescueReport {
     public synchronized boolean addPath(long devId, long ino, byte[] path) {
         Key k = new Key(devId, ino);
         Unverifiable u = unverifiable.get(k);
-        if (u != null && u.paths().stream().noneMatch(q -> java.util.Arrays.equals(q, path))) u.paths().add(path.clone());
+        if (u != null && u.paths().stream().noneMatch(q -> Arrays.equals(q, path))) u.paths().add(path.clone());
         PendingInode p = pending.get(k);
         if (p != null) {
             p.addPath(path);
@@ -106,7 +107,7 @@ public final class RescueReport {
         DamagedInodeRecord r = damaged.get(k);
         if (r == null) return false;
         // A resumed rescue meets again the links that were in flight when it stopped: each path once.
-        for (byte[] q : r.paths()) if (java.util.Arrays.equals(q, path)) return true;
+        for (byte[] q : r.paths()) if (Arrays.equals(q, path)) return true;
         r.paths().add(path.clone());
         return true;
     }

@@ -1,6 +1,8 @@
 package org.linkrescue.migrate.scan;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,7 +34,7 @@ public final class Exclusions implements PathFilter {
             if (i < text.length && text[i] != '\n') continue;
             int end = i;
             while (end > start && isSpace(text[end - 1])) end--;
-            if (end > start) out.add(java.util.Arrays.copyOfRange(text, start, end));
+            if (end > start) out.add(Arrays.copyOfRange(text, start, end));
             start = i + 1;
         }
         return out;
@@ -159,7 +161,7 @@ public final class Exclusions implements PathFilter {
             if (p[i] == '[' && i + 1 < close && p[i + 1] == ':') {
                 int k = indexOf(p, i + 2, ":]");
                 if (k > 0 && k < close) {
-                    in |= inClass(new String(p, i + 2, k - i - 2, java.nio.charset.StandardCharsets.ISO_8859_1), b);
+                    in |= inClass(new String(p, i + 2, k - i - 2, StandardCharsets.ISO_8859_1), b);
                     i = k + 2;
                     first = false;
                     continue;

@@ -2,9 +2,11 @@ package org.linkrescue.migrate.scan;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.TimedCalls;
+import org.linkrescue.migrate.fs.MachineLimitException;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
@@ -106,13 +108,13 @@ public interface ScanCalls {
     }
 
     /** As {@link #lookUp(int, byte[])}, telling calling which call ("lstat", "readlink") it makes next. */
-    static Looked lookUp(int dirFd, byte[] name, java.util.function.Consumer<String> calling) throws IOException {
+    static Looked lookUp(int dirFd, byte[] name, Consumer<String> calling) throws IOException {
         calling.accept("lstat");
         Stat st;
         try {
             st = Posix.lstatAt(dirFd, name);
         } catch (PosixException e) {
-            org.linkrescue.migrate.fs.MachineLimitException.check(e, null);
+            MachineLimitException.check(e, null);
             return Looked.failed("lstat: " + e.reason());
         }
         if (st.type() != Stat.S_IFLNK) return new Looked(st, null, null);
@@ -120,7 +122,7 @@ public interface ScanCalls {
         try {
             return new Looked(st, Posix.readlinkAt(dirFd, name), null);
         } catch (PosixException e) {
-            org.linkrescue.migrate.fs.MachineLimitException.check(e, null);
+            MachineLimitException.check(e, null);
             return new Looked(st, null, "readlink: " + e.reason());
         }
     }

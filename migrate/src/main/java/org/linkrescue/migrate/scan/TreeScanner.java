@@ -3,6 +3,7 @@ package org.linkrescue.migrate.scan;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.function.Predicate;
 import org.linkrescue.migrate.drive.ReadTimeoutException;
 import java.util.List;
 import org.linkrescue.archive.Names;
@@ -93,7 +94,7 @@ public final class TreeScanner {
         }
     }
 
-    private static final java.util.function.Predicate<byte[]> KEEP_ALL = n -> true;
+    private static final Predicate<byte[]> KEEP_ALL = n -> true;
 
     private final Problems problems;
     private final PathFilter filter;

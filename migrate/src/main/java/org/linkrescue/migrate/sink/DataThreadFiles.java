@@ -5,6 +5,7 @@ import org.linkrescue.archive.Entry;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.stream.Content;
+import org.linkrescue.migrate.stream.Stop;
 
 /**
  * One lane's files written on the data threads ({@link DataWriters}, shared by every lane): the
@@ -45,10 +46,10 @@ final class DataThreadFiles implements AutoCloseable {
     /** A content's own failure met on a data thread: the producer's, rethrown as it came. */
     private volatile IOException contentFailure;
     private final SinkProgress progress;
-    private volatile org.linkrescue.migrate.stream.Stop stop;
+    private volatile Stop stop;
 
     /** A file not started once s is requested is not written (the run is stopping). */
-    void stopWith(org.linkrescue.migrate.stream.Stop s) { stop = s; }
+    void stopWith(Stop s) { stop = s; }
 
     /** @param pool the data threads, or null: the lane writes every file itself */
     DataThreadFiles(DataWriters<Written> pool, MetadataWriter meta, SinkFailures failures, MadeCounts counts,

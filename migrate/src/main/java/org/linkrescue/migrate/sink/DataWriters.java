@@ -1,6 +1,8 @@
 package org.linkrescue.migrate.sink;
 
 import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -36,7 +38,7 @@ final class DataWriters<R> implements AutoCloseable {
     private static final Job<?> END = new Job<>(() -> null, null, false);
 
     /** Started on the first job (a sink whose lanes write small files themselves may never need one). */
-    private volatile java.util.List<Worker> workers = java.util.List.of();
+    private volatile List<Worker> workers = List.of();
     private final int threads, perThread;
     /**
      * Large files no thread was free for, for whichever frees first: given to a busy thread, a
@@ -160,7 +162,7 @@ final class DataWriters<R> implements AutoCloseable {
     private synchronized void submit(Supplier<R> work, boolean large, Client to) throws InterruptedIOException {
         if (closed) throw new IllegalStateException("data writers closed");
         if (workers.isEmpty()) {
-            java.util.List<Worker> started = new java.util.ArrayList<>();
+            List<Worker> started = new ArrayList<>();
             for (int i = 0; i < threads; i++) started.add(new Worker(perThread));
             workers = started;
         }
@@ -251,9 +253,9 @@ final class DataWriters<R> implements AutoCloseable {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
-    private java.util.List<Worker> all() {
+    private List<Worker> all() {
         if (largeOnly == null) return workers;
-        java.util.List<Worker> a = new java.util.ArrayList<>(workers);
+        List<Worker> a = new ArrayList<>(workers);
         a.add(largeOnly);
         return a;
     }

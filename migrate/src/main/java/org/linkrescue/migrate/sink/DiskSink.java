@@ -3,6 +3,7 @@ package org.linkrescue.migrate.sink;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
 import org.linkrescue.archive.Names;
@@ -17,6 +18,7 @@ import org.linkrescue.migrate.stream.PendingFiles;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
 import org.linkrescue.migrate.stream.Retainable;
+import org.linkrescue.migrate.stream.Stop;
 
 /**
  * The one class that writes to the target directory. Every entry goes the same way: clean its
@@ -281,7 +283,7 @@ public final class DiskSink implements EntrySink, PendingFiles, Checkpointable {
     }
 
     /** Once s is requested, a file not started on a data thread is not written (a large file being copied stops at its next chunk). */
-    public DiskSink stopWith(org.linkrescue.migrate.stream.Stop s) {
+    public DiskSink stopWith(Stop s) {
         for (EntryWriter w : writers) w.stopWith(s);
         return this;
     }
@@ -377,7 +379,7 @@ public final class DiskSink implements EntrySink, PendingFiles, Checkpointable {
         } else {
             throw new IOException("the disk sink is closed: no checkpoint");
         }
-        return new Mark(done, java.util.Map.of(), () -> {
+        return new Mark(done, Map.of(), () -> {
             try {
                 Posix.syncfs(fd);
             } finally {
@@ -540,7 +542,7 @@ public final class DiskSink implements EntrySink, PendingFiles, Checkpointable {
                 // a failed run: what was made until then is counted all the same
             }
         }
-        java.util.List<MadeCounts> all = new java.util.ArrayList<>();
+        List<MadeCounts> all = new ArrayList<>();
         all.add(counts);
         for (EntryWriter w : writers) all.add(w.counts());
         return MadeCounts.sum(all);

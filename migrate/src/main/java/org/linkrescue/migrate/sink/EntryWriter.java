@@ -9,6 +9,7 @@ import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Retainable;
+import org.linkrescue.migrate.stream.Stop;
 
 /**
  * Makes entries in the target, one at a time in the order given, on one thread: the disk sink's
@@ -81,7 +82,7 @@ final class EntryWriter implements AutoCloseable {
         links.leftovers(l);
     }
 
-    void stopWith(org.linkrescue.migrate.stream.Stop s) { inFlight.stopWith(s); }
+    void stopWith(Stop s) { inFlight.stopWith(s); }
 
     /** Waits for this writer's files on the data threads and takes them in, a failure among them kept for later (a stopping run). */
     void quiesce() { inFlight.close(); }

@@ -1,6 +1,7 @@
 package org.linkrescue.migrate.sink;
 
 import java.io.IOException;
+import java.util.Arrays;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.fs.Errno;
@@ -132,7 +133,7 @@ final class HardLinks implements AutoCloseable {
             }
             synchronized (targets.copying) { // one copy for all lanes at the limit at once
                 SafePath now = targets.resolve(named);
-                if (!java.util.Arrays.equals(now.bytes(), src.bytes())) return now;
+                if (!Arrays.equals(now.bytes(), src.bytes())) return now;
                 separateCopy(seq, e, p, dir, p.lastName(), named, src, fromDir, from.lastName(), st);
                 return null;
             }

@@ -2,6 +2,8 @@ package org.linkrescue.migrate.sink;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.linkrescue.archive.Entry;
@@ -102,7 +104,7 @@ final class Lanes implements AutoCloseable {
         this.lanes = new Lane[writers.length];
         this.put = new long[writers.length];
         this.last = new long[writers.length];
-        java.util.Arrays.fill(last, -1);
+        Arrays.fill(last, -1);
         this.waiters = new Waiter[writers.length + 1];
         for (int i = 0; i < waiters.length; i++) waiters[i] = new Waiter();
         for (int i = 0; i < writers.length; i++) lanes[i] = new Lane(i, writers[i]);
@@ -286,7 +288,7 @@ final class Lanes implements AutoCloseable {
         /** Written by this lane only. */
         final Progress progress = new Progress();
         /** The numbers of the entries handed to this lane and perhaps not made yet, oldest first; the dispatcher's only. */
-        final java.util.ArrayDeque<Long> given = new java.util.ArrayDeque<>();
+        final ArrayDeque<Long> given = new ArrayDeque<>();
 
         Lane(int index, EntryWriter writer) {
             this.index = index;

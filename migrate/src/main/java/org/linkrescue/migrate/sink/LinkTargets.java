@@ -1,5 +1,6 @@
 package org.linkrescue.migrate.sink;
 
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,7 +118,7 @@ final class LinkTargets {
      *
      * @throws java.io.InterruptedIOException interrupted while waiting
      */
-    boolean awaitLanded(SafePath path) throws java.io.InterruptedIOException {
+    boolean awaitLanded(SafePath path) throws InterruptedIOException {
         if (!isInFlight(path)) return false;
         synchronized (this) {
             awaiting++; // before the look: a landing after it sees someone waits, and waits for this lock
@@ -127,7 +128,7 @@ final class LinkTargets {
                         wait();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        throw new java.io.InterruptedIOException("interrupted while waiting for a file's data");
+                        throw new InterruptedIOException("interrupted while waiting for a file's data");
                     }
                 }
             } finally {

@@ -1,5 +1,8 @@
 package org.linkrescue.migrate.sink;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.linkrescue.archive.Names;
@@ -39,7 +42,7 @@ final class XattrWriter {
         for (Xattr x : attributes(path, extra)) {
             try {
                 Xattrs.set(fd, x.name(), x.value());
-                if (java.util.Arrays.equals(x.name(), XattrRecords.POSIX_ACL_ACCESS)) mode = AclText.withMask(mode, x.value());
+                if (Arrays.equals(x.name(), XattrRecords.POSIX_ACL_ACCESS)) mode = AclText.withMask(mode, x.value());
             } catch (PosixException e) {
                 notRestored(path, x, e);
             }
@@ -67,7 +70,7 @@ final class XattrWriter {
     record Deferred(byte[] path, Xattr acl) {}
 
     /** Synchronized: the sink's lanes make directories at once. */
-    private final List<Deferred> deferred = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final List<Deferred> deferred = Collections.synchronizedList(new ArrayList<>());
 
     /**
      * Sets the attributes of a directory just made, dirFd/name (name null: dirFd itself), but
@@ -76,8 +79,8 @@ final class XattrWriter {
     void directory(int dirFd, byte[] name, byte[] path, Map<String, byte[]> extra) {
         if (extra.isEmpty()) return;
         for (Xattr x : attributes(path, extra)) {
-            if (java.util.Arrays.equals(x.name(), XattrRecords.POSIX_ACL_DEFAULT)
-                    || java.util.Arrays.equals(x.name(), XattrRecords.POSIX_ACL_ACCESS)) {
+            if (Arrays.equals(x.name(), XattrRecords.POSIX_ACL_DEFAULT)
+                    || Arrays.equals(x.name(), XattrRecords.POSIX_ACL_ACCESS)) {
                 deferred.add(new Deferred(path, x));
                 continue;
             }
@@ -89,8 +92,8 @@ final class XattrWriter {
     void deferAcls(byte[] path, Map<String, byte[]> extra) {
         if (extra.isEmpty()) return;
         for (Xattr x : attributes(path, extra)) {
-            if (java.util.Arrays.equals(x.name(), XattrRecords.POSIX_ACL_DEFAULT)
-                    || java.util.Arrays.equals(x.name(), XattrRecords.POSIX_ACL_ACCESS)) deferred.add(new Deferred(path, x));
+            if (Arrays.equals(x.name(), XattrRecords.POSIX_ACL_DEFAULT)
+                    || Arrays.equals(x.name(), XattrRecords.POSIX_ACL_ACCESS)) deferred.add(new Deferred(path, x));
         }
     }
 
@@ -112,7 +115,7 @@ final class XattrWriter {
         try {
             List<byte[]> names = Xattrs.list(fd);
             if (names.isEmpty()) return Map.of();
-            List<Xattr> xs = new java.util.ArrayList<>(names.size());
+            List<Xattr> xs = new ArrayList<>(names.size());
             for (byte[] n : names) xs.add(new Xattr(n, Xattrs.get(fd, n)));
             return XattrRecords.with(Map.of(), xs);
         } catch (PosixException e) {
