@@ -99,12 +99,12 @@ final class FileData implements Content.Chunks {
         PlainRange plain = content.as(PlainRange.class);
         if (plain != null) return copy(plain.fd(), plain.offset(), out, content.size());
         SparseData sparse = content.as(SparseData.class);
-        if (sparse != null) return writeSparse(out, sparse, content.size());
+        if (sparse != null) {
+            feed(out, () -> writeSparse(out, sparse, content.size()));
+            return content.size();
+        }
         DirectCopy straight = content.as(DirectCopy.class);
-        this.out = out;
-        this.written = 0;
-        this.writeError = null;
-        try {
+        feed(out, () -> {
             // Straight first where the content can (a large file off the drive: written by the
             // read workers at their offsets); the rest, if the drive failed part-way, is fed.
             long from = straight == null ? 0 : straight.copyPrefix(direct);
@@ -115,6 +115,26 @@ final class FileData implements Content.Chunks {
                 if (straight == null) content.feed(this);
                 else straight.feedFrom(from, this);
             }
+        });
+        return written;
+    }
+
+    /** One way of writing a content into {@link #out}. */
+    private interface Feeding {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs a feeding into out and sorts its failure: a write error is the target's, thrown as
+     * it came (also when the content then stopped because of it); anything else is the
+     * content's ({@link ContentFailed}).
+     */
+    private void feed(int out, Feeding feeding) throws IOException {
+        this.out = out;
+        this.written = 0;
+        this.writeError = null;
+        try {
+            feeding.run();
         } catch (IOException e) {
             if (writeError != null) throw writeError;
             throw new ContentFailed(e);
@@ -122,50 +142,39 @@ final class FileData implements Content.Chunks {
             this.out = -1;
         }
         if (writeError != null) throw writeError;
-        return written;
     }
 
     /**
      * Writes only a sparse content's data, each run at its offset, and sets the size with
      * ftruncate: the holes hold no blocks (seeking past them, as bsdtar and GNU tar do).
      */
-    private long writeSparse(int out, SparseData sparse, long size) throws IOException {
-        this.out = out;
-        this.written = 0;
-        this.writeError = null;
+    private void writeSparse(int out, SparseData sparse, long size) throws IOException {
         long[] at = {0}; // where the file position is
         try {
             sparse.feedData((offset, buf, off, len) -> {
-                if (writeError != null) return; // the rest is consumed: the stream stays in step
-                try {
-                    if (offset != at[0]) Posix.lseek(out, offset, Posix.SEEK_SET);
-                    Posix.writeFully(out, buf, off, len);
-                    at[0] = offset + len;
-                    written += len;
-                } catch (PosixException x) {
-                    writeError = x;
-                    if (TargetWriteException.isTargetFailure(x.errno())) throw x;
-                }
+                writeChunk(offset != at[0] ? offset : -1, buf, off, len);
+                at[0] = offset + len;
             });
             if (writeError == null) Posix.ftruncate(out, size);
         } catch (PosixException x) {
             if (writeError == null) writeError = x;
-        } catch (IOException e) {
-            if (writeError != null) throw writeError;
-            throw new ContentFailed(e);
-        } finally {
-            this.out = -1;
         }
-        if (writeError != null) throw writeError;
-        return size;
     }
 
     @Override
     public void accept(byte[] buf, int off, int len) throws IOException {
-        // After a write error the rest is swallowed: the producer's stream (a tar archive) has
-        // to stay in step even though this entry is lost.
+        writeChunk(-1, buf, off, len);
+    }
+
+    /**
+     * Writes a chunk at the file position, first moved to seekTo unless that is -1. After a
+     * write error the rest is swallowed: the producer's stream (a tar archive) has to stay in
+     * step even though this entry is lost.
+     */
+    private void writeChunk(long seekTo, byte[] buf, int off, int len) throws PosixException {
         if (writeError != null) return;
         try {
+            if (seekTo >= 0) Posix.lseek(out, seekTo, Posix.SEEK_SET);
             Posix.writeFully(out, buf, off, len);
             written += len;
         } catch (PosixException x) {
