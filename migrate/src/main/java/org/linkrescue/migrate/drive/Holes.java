@@ -45,6 +45,20 @@ public final class Holes {
         return of(fd, st, calls, Seeks.POSIX);
     }
 
+    /**
+     * As {@link #of(int, Stat, TimedCalls)}, the calls made on this thread: for a healthy drive
+     * (verify's TARGET) and for a SOURCE read without a timeout. A file system that cannot say
+     * gives null: read it whole.
+     */
+    public static long[] of(int fd, Stat st) {
+        if (!mayHaveHoles(st)) return null;
+        try {
+            return runs(fd, st.size(), Seeks.POSIX);
+        } catch (PosixException e) {
+            return null;
+        }
+    }
+
     static long[] of(int fd, Stat st, TimedCalls calls, Seeks seeks) {
         if (!mayHaveHoles(st)) return null;
         try {

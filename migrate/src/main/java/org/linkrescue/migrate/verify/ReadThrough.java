@@ -52,7 +52,12 @@ public final class ReadThrough {
      * drive failed; returns n, 0 at the end.
      */
     public int readFully(byte[] b) {
-        int want = (int) Math.min(b.length, size - off);
+        return readFully(b, b.length);
+    }
+
+    /** As {@link #readFully(byte[])}, at most max bytes. */
+    public int readFully(byte[] b, int max) {
+        int want = (int) Math.min(max, size - off);
         int filled = 0;
         while (filled < want) {
             int len = Math.min(want - filled, CHUNK);
@@ -125,6 +130,12 @@ public final class ReadThrough {
         bad.add(off, off + blen);
         return -blen;
     }
+
+    /**
+     * Passes over the next n bytes without reading them: a hole, whose zeros the caller knows
+     * (a hole is never a bad block).
+     */
+    public void skip(long n) { off += n; }
 
     private void note(String s) { if (firstError == null) firstError = s; }
 

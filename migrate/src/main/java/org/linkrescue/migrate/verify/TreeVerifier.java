@@ -29,9 +29,11 @@ import org.linkrescue.migrate.stream.Problems.Grade;
  * another TARGET inode is a broken link; one whose TARGET inode was met with another SOURCE
  * inode is a merged link. An entry is forgotten once all nlink links were seen on its side.
  *
- * <p>Content: each inode is read once per side. The first pair of an inode is read side by side
- * (giving the first differing offset); the SHA-256 of each side is kept while the inode's links
- * are open, so a later link compares by hash, or by reading only the side not yet read.
+ * <p>Content: each inode is read once per side, its holes not at all ({@link ContentReader}). The
+ * first pair of an inode is read side by side (giving the first differing offset); a hash of
+ * each side ({@link ContentHash}) is kept while the inode's links are open, so a later link
+ * compares by hash, or by reading only the side not yet read. The plain SHA-256 that a rescue
+ * report is checked against is taken only for the paths the report names.
  */
 public final class TreeVerifier {
     private final Findings out;
@@ -69,12 +71,14 @@ public final class TreeVerifier {
         boolean paired;
         long srcDev, srcIno;
         byte[] rawHash;
+        /** The plain SHA-256, once a rescue report asked for it. */
+        byte[] sha256;
 
         TgtInode(byte[] firstPath, int nlink) { this.firstPath = firstPath; this.remaining = nlink; }
     }
 
-    /** The content verdict of one pair of inodes. */
-    private record Verdict(String difference, BadRanges bad, String badWhy, byte[] targetRaw) {}
+    /** The content verdict of one pair of inodes; targetSha256 only where a rescue report asked for it. */
+    private record Verdict(String difference, BadRanges bad, String badWhy, byte[] targetSha256) {}
 
     public TreeVerifier(Findings out, Problems problems, RescueHashes rescue, Tally tally) {
         this(out, problems, rescue, tally, null);
@@ -452,7 +456,8 @@ public final class TreeVerifier {
                     Describe.both("size", Long.toString(ss.size()), Long.toString(ts.size()), "TARGET")));
             return;
         }
-        if (si != null && si.verdict != null && si.tgtDev == ts.devId() && si.tgtIno == ts.ino()) {
+        if (si != null && si.verdict != null && si.tgtDev == ts.devId() && si.tgtIno == ts.ino()
+                && (si.verdict.targetSha256 != null || !shaAsked(path))) {
             report(path, si.verdict); // a later link of the same pair: nothing is read again
             return;
         }
@@ -479,11 +484,14 @@ public final class TreeVerifier {
         }
     }
 
+    /** Whether a rescue report names path: its TARGET content's plain SHA-256 is then checked. */
+    private boolean shaAsked(byte[] path) { return rescue != null && rescue.expected(path) != null; }
+
     private void report(byte[] path, Verdict v) {
         if (v.difference != null) out.difference(new Difference(DiffKind.CONTENT, path, v.difference));
         byte[] expected = rescue == null ? null : rescue.expected(path);
-        if (expected != null && v.targetRaw != null && !Arrays.equals(expected, v.targetRaw)) {
-            out.difference(new Difference(DiffKind.RESCUE_HASH, path, "sha256 " + Digests.hex(v.targetRaw)
+        if (expected != null && v.targetSha256 != null && !Arrays.equals(expected, v.targetSha256)) {
+            out.difference(new Difference(DiffKind.RESCUE_HASH, path, "sha256 " + Digests.hex(v.targetSha256)
                     + " in TARGET, the rescue report says it wrote " + Digests.hex(expected)));
             return;
         }
@@ -496,7 +504,10 @@ public final class TreeVerifier {
     private Verdict compare(byte[] path, int sDir, int tDir, byte[] name, Stat ss, SrcInode si, Stat ts, TgtInode ti)
             throws IOException {
         ContentReader.Source src = si == null ? null : si.source;
-        byte[] tgtRaw = ti == null ? null : ti.rawHash;
+        boolean sha = shaAsked(path);
+        byte[] tgtSha = ti == null ? null : ti.sha256;
+        // TARGET is read again for a plain SHA-256 that an earlier link's read did not take
+        byte[] tgtRaw = ti == null || (sha && tgtSha == null) ? null : ti.rawHash;
         long size = ss.size();
         int tfd = -1, sfd = -1;
         try {
@@ -524,38 +535,50 @@ public final class TreeVerifier {
                     BadRanges all = new BadRanges();
                     all.add(0, size);
                     src = new ContentReader.Source(null, all, unreadable);
-                    byte[] raw = tgtRaw != null ? tgtRaw : content.target(tfd, size, null).raw();
-                    v = new Verdict(null, all, unreadable, raw);
-                    tgtRaw = raw;
+                    if (tgtRaw == null) {
+                        ContentReader.Target t = content.target(tfd, ts, null, sha);
+                        tgtRaw = t.raw();
+                        tgtSha = t.sha256();
+                    }
+                    v = new Verdict(null, all, unreadable, tgtSha);
                 } else if (src == null && tgtRaw == null) {
-                    ContentReader.Lockstep l = content.lockstep(sfd, tfd, size);
+                    ContentReader.Lockstep l = content.lockstep(sfd, ss, tfd, ts, sha);
                     src = l.source();
                     tgtRaw = l.targetRaw();
+                    tgtSha = l.targetSha256();
                     v = new Verdict(l.firstMismatch() < 0 ? null : "first differing byte at offset " + l.firstMismatch()
-                            + masked(src), src.bad(), src.error(), tgtRaw);
+                            + masked(src), src.bad(), src.error(), tgtSha);
                 } else {
-                    if (src == null) src = content.source(sfd, size);
+                    if (src == null) src = content.source(sfd, ss);
                     byte[] tgtMasked;
                     if (src.hash() == null) { // SOURCE unreadable: nothing to compare
-                        if (tgtRaw == null) tgtRaw = content.target(tfd, size, null).raw();
+                        if (tgtRaw == null) {
+                            ContentReader.Target t = content.target(tfd, ts, null, sha);
+                            tgtRaw = t.raw();
+                            tgtSha = t.sha256();
+                        }
                         tgtMasked = null;
                     } else if (tgtRaw != null && src.bad().isEmpty()) {
                         tgtMasked = tgtRaw;
                     } else {
-                        ContentReader.Target t = content.target(tfd, size, src.bad());
+                        ContentReader.Target t = content.target(tfd, ts, src.bad(), sha && tgtSha == null);
                         tgtRaw = t.raw();
                         tgtMasked = t.masked();
+                        if (t.sha256() != null) tgtSha = t.sha256();
                     }
                     boolean same = tgtMasked == null || Arrays.equals(src.hash(), tgtMasked);
                     v = new Verdict(same ? null : "content differs (SHA-256" + masked(src) + ")", src.bad(),
-                            src.error(), tgtRaw);
+                            src.error(), tgtSha);
                 }
             } catch (PosixException e) { // only TARGET reads throw: SOURCE reads go through errors
                 problems.report(Grade.FAILED, path, "read in TARGET: " + e.reason());
                 return null;
             }
             if (si != null) si.source = src;
-            if (ti != null) ti.rawHash = tgtRaw;
+            if (ti != null) {
+                ti.rawHash = tgtRaw;
+                ti.sha256 = tgtSha;
+            }
             return v;
         } finally {
             Posix.close(sfd);

@@ -8,8 +8,8 @@
  *       included), symlink target bytes, device numbers, extended attributes
  *       ({@link org.linkrescue.migrate.verify.XattrCheck}, once per inode) and content, and
  *       checks the hard-link partition both ways (broken link, merged link);</li>
- *   <li>content is read once per inode and side ({@link org.linkrescue.migrate.verify.ContentReader}):
- *       SOURCE through {@link org.linkrescue.migrate.verify.ReadThrough}, whose unreadable
+ *   <li>content is read once per inode and side, its holes never
+ *       ({@link org.linkrescue.migrate.verify.ContentReader}): SOURCE through {@link org.linkrescue.migrate.verify.ReadThrough}, whose unreadable
  *       blocks are "unverifiable", never mismatches; with a rescue report
  *       ({@link org.linkrescue.migrate.verify.RescueHashes}) spliced inodes are checked against
  *       the SHA-256 the rescue wrote;</li>
