@@ -151,7 +151,7 @@ final class MapRun implements Session.Stopping, AutoCloseable {
                  PartialArchive archive, Runnable told) throws IOException {
         if (checkpoints != null) {
             checkpoints.withRescue(r.report);
-            evacuation.onLinkEvents(checkpoints);
+            evacuation.onLinkEvents(checkpoints).onFills(checkpoints);
             map.resume(evacuation);
             countsSourceBytes(r::sourceBytesRead);
             if (archive != null) checkpoints.onComplete(archive::commit);

@@ -16,6 +16,7 @@ import org.linkrescue.migrate.report.ProblemLog;
 import org.linkrescue.migrate.rescue.DamagedInodeRecord;
 import org.linkrescue.migrate.rescue.RescueReport;
 import org.linkrescue.migrate.sink.DiskSink;
+import org.linkrescue.migrate.stream.Alternates;
 import org.linkrescue.migrate.stream.Checkpointable;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.EntrySink;
@@ -43,7 +44,8 @@ import org.linkrescue.migrate.stream.Retainable;
  * archive's order ({@link Order#STREAM}: extract) by the number of entries finished when they
  * were reported (a few may be recorded early and met again on resume: the replay keeps each once).
  */
-public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.LinkListener, DiskSink.Ledger, DiskSink.Finishing {
+public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.LinkListener, Evacuation.FillListener, DiskSink.Ledger,
+        DiskSink.Finishing {
     /** How to tell whether a problem or a mark belongs to the finished part of the stream. */
     public enum Order { WALK, STREAM }
 
@@ -70,6 +72,12 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
     private long rescueInodes, rescueBytes, rescueBytesAtStart, abandonedBefore;
 
     private final ConcurrentLinkedQueue<Evacuation.LinkEvent> linkEvents = new ConcurrentLinkedQueue<>();
+    /** Fills from the alternates as the scan tells them: {first, MAX_VALUE} one begins; {-1, end} the one under way ends. */
+    private final ConcurrentLinkedQueue<long[]> fillEvents = new ConcurrentLinkedQueue<>();
+    /** Fills the entries done have not passed yet, oldest first: {first, end}, end MAX_VALUE while under way. */
+    private final ArrayDeque<long[]> fills = new ArrayDeque<>();
+    /** Directories and names that could not be read, as many as the map holds (they come in walk order). */
+    private int unreadableWritten;
     private final ConcurrentLinkedQueue<Event> sinkEvents = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Tagged> tagged = new ConcurrentLinkedQueue<>();
     /** Per-inode records of the later parts of a rescue (blocks, states), for the next checkpoint. */
@@ -143,6 +151,7 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
             for (MapState.OpenInode o : resumed.openInodes()) links.seed(o.dev(), o.ino(), o.remaining(), o.firstPath());
             for (DamagedInodeRecord r : resumed.damaged()) damagedWritten.put(new MapState.InodeKey(r.devId(), r.ino()), r.paths().size());
             for (var u : resumed.unverifiable()) unverifiableWritten.put(new MapState.InodeKey(u.devId(), u.ino()), u.paths().size());
+            unreadableWritten = resumed.unreadable().size(); // the rescue report's list starts with them
         } else {
             base = 0;
             totalsWritten = MapState.Totals.ZERO;
@@ -314,6 +323,12 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
     public void linkEvent(Evacuation.LinkEvent e) { linkEvents.add(e); }
 
     @Override
+    public void fillStarts(long first) { fillEvents.add(new long[] {first, Long.MAX_VALUE}); }
+
+    @Override
+    public void fillEnds(long end) { fillEvents.add(new long[] {-1, end}); }
+
+    @Override
     public void made(long entry, long dev, long ino) { sinkEvents.add(new Event(base + entry, dev, ino, null, null, null)); }
 
     @Override
@@ -406,6 +421,7 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
 
     /** Counts in the entries complete up to now (entry numbers below it), oldest first. */
     private void fold(long now) {
+        now = outsideFills(now);
         while (!pending.isEmpty() && done < now) {
             Pending p = pending.peek();
             if (p.unsettled() != null && !Retainable.settled(p.unsettled())) break; // cannot be: the sink said complete
@@ -439,6 +455,25 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
             last = e.path();
             done++;
         }
+    }
+
+    /**
+     * now, or the first entry of the fill from the alternates that now would end inside: a
+     * resumed scan cannot go on inside a directory the drive still cannot list, so the run is
+     * counted finished before the whole fill or after it, never within (a resume makes it again).
+     */
+    private long outsideFills(long now) {
+        long[] ev;
+        while ((ev = fillEvents.poll()) != null) {
+            if (ev[0] >= 0) fills.add(ev);
+            else fills.peekLast()[1] = ev[1];
+        }
+        while (!fills.isEmpty() && fills.peek()[1] <= done) fills.poll();
+        for (long[] f : fills) {
+            if (now <= f[0]) return now;
+            if (now < f[1]) return f[0];
+        }
+        return now;
     }
 
     /** Appends the records of the entries finished since the last checkpoint, up to now. */
@@ -504,8 +539,16 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
     /** The totals the checkpoint being written records. */
     private MapState.Totals pendingTotals;
 
-    /** Damaged inodes whose first path is finished, and their later paths that are. */
+    /**
+     * Damaged inodes whose first path is finished, and their later paths that are; directories
+     * and names that could not be read, once all that was filled for them is (a fill is never
+     * cut: see {@link #outsideFills}).
+     */
     private void damage(StringBuilder sb) {
+        List<Alternates.Unreadable> unreadable = rescue.unreadable();
+        while (unreadableWritten < unreadable.size() && WalkOrder.done(unreadable.get(unreadableWritten).path(), last)) {
+            MapRecords.unreadable(sb, unreadable.get(unreadableWritten++));
+        }
         for (DamagedInodeRecord r : rescue.records()) {
             List<byte[]> paths = r.paths();
             if (paths.isEmpty() || !WalkOrder.done(paths.get(0), last)) continue;

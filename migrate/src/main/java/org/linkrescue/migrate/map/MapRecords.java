@@ -22,6 +22,7 @@ import org.linkrescue.migrate.rescue.Candidate;
 import org.linkrescue.migrate.rescue.DamagedInodeRecord;
 import org.linkrescue.migrate.rescue.RescueReport;
 import org.linkrescue.migrate.rescue.Verdict;
+import org.linkrescue.migrate.stream.Alternates;
 import org.linkrescue.migrate.stream.Problems.Grade;
 import org.linkrescue.migrate.stream.Provenance;
 
@@ -148,6 +149,18 @@ public final class MapRecords {
         sb.append("upath ").append(dev).append(' ').append(ino).append(' ').append(MapText.field(path)).append('\n');
     }
 
+    /**
+     * A directory the drive could not list, or a name it could not lstat, and what was made of it
+     * (the report's rescue.unreadable); the paths copied unverified follow as {@code uvpath}.
+     */
+    static void unreadable(StringBuilder sb, Alternates.Unreadable u) {
+        String at = MapText.field(u.path());
+        sb.append("unreadable ").append(u.directory() ? "dir" : "name").append(' ').append(at).append(' ').append(MapText.text(u.error()))
+                .append(' ').append(u.filledFrom() == null ? "-" : MapText.latin1(u.filledFrom())).append(' ').append(u.pathsFilled())
+                .append(' ').append(u.pathsVerified()).append(' ').append(u.pathsUnverified()).append('\n');
+        for (byte[] p : u.unverified()) sb.append("uvpath ").append(at).append(' ').append(MapText.field(p)).append('\n');
+    }
+
     static void path(StringBuilder sb, long dev, long ino, byte[] path) {
         sb.append("dpath ").append(dev).append(' ').append(ino).append(' ').append(MapText.field(path)).append('\n');
     }
@@ -226,6 +239,7 @@ public final class MapRecords {
             unverifiable(sb, u);
             for (byte[] p : u.paths()) unverifiablePath(sb, u.devId(), u.ino(), p);
         }
+        for (Alternates.Unreadable u : s.unreadable()) unreadable(sb, u);
         for (MapState.InodeBlocks b : s.blocks()) blocks(sb, b); // after the damaged ones': a pass's later blocks win
         for (MapState.InodeState st : s.inodeStates()) inodeState(sb, st);
         for (ProblemLog.Problem p : s.problems()) problem(sb, p);
@@ -377,6 +391,14 @@ public final class MapRecords {
                 if (u == null) throw new IllegalArgumentException("no unverifiable record for inode " + f.get(2) + " before this line");
                 byte[] p = MapText.bytes(f.get(3));
                 if (u.paths().stream().noneMatch(q -> Arrays.equals(q, p))) u.paths().add(p);
+            }
+            case "unreadable" -> s.unreadable.put(f.get(2), new Alternates.Unreadable(MapText.bytes(f.get(2)), f.get(1).equals("dir"),
+                    MapText.textOf(f.get(3)), f.get(4).equals("-") ? null : MapText.latin1Of(f.get(4)), Long.parseLong(f.get(5)),
+                    Long.parseLong(f.get(6)), Long.parseLong(f.get(7)), new ArrayList<>()));
+            case "uvpath" -> {
+                Alternates.Unreadable u = s.unreadable.get(f.get(1));
+                if (u == null) throw new IllegalArgumentException("no unreadable record for '" + f.get(1) + "' before this line");
+                u.unverified().add(MapText.bytes(f.get(2)));
             }
             case "blocks" -> {
                 List<MapState.InodeBlocks.Block> bl = new ArrayList<>();

@@ -8,6 +8,7 @@ import org.linkrescue.archive.Entry;
 import org.linkrescue.migrate.report.ProblemLog;
 import org.linkrescue.migrate.rescue.DamagedInodeRecord;
 import org.linkrescue.migrate.rescue.RescueReport;
+import org.linkrescue.migrate.stream.Alternates;
 import org.linkrescue.migrate.stream.Provenance;
 
 /**
@@ -78,6 +79,8 @@ public final class MapState {
     final Map<InodeKey, InodeBlocks> blocks = new LinkedHashMap<>();
     final Map<InodeKey, RescueReport.Unverifiable> unverifiable = new LinkedHashMap<>();
     final Map<InodeStateKey, InodeState> inodeStates = new LinkedHashMap<>();
+    /** By the path's field in the map (one spelling per path). */
+    final Map<String, Alternates.Unreadable> unreadable = new LinkedHashMap<>();
     final List<ProblemLog.Problem> problems = new ArrayList<>();
     final List<Mark> marks = new ArrayList<>();
     long checkpoints;
@@ -143,6 +146,9 @@ public final class MapState {
 
     /** Inodes copied as read whose bytes nothing could vouch for, each once. */
     public List<RescueReport.Unverifiable> unverifiable() { return new ArrayList<>(unverifiable.values()); }
+
+    /** Directories the drive could not list and names it could not lstat, with what was made of each, in walk order, each once. */
+    public List<Alternates.Unreadable> unreadable() { return new ArrayList<>(unreadable.values()); }
 
     public List<ProblemLog.Problem> problems() { return problems; }
 

@@ -153,7 +153,7 @@ public final class RescueMap implements AutoCloseable {
         problems.resume(resumed.problems());
         if (rescue != null) {
             MapState.RescueTotals r = resumed.rescue();
-            rescue.resume(resumed.damaged(), resumed.unverifiable(), r.inodesRead(), r.bytesRead(), r.abandonedReads());
+            rescue.resume(resumed.damaged(), resumed.unverifiable(), resumed.unreadable(), r.inodesRead(), r.bytesRead(), r.abandonedReads());
         }
     }
 

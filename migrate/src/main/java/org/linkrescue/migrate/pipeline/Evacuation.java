@@ -82,6 +82,7 @@ public final class Evacuation {
     private PathFilter filter = PathFilter.NONE;
     private ScanCalls scanCalls = ScanCalls.DIRECT;
     private LinkListener linkEvents;
+    private FillListener fills;
     private Stop stop;
     private byte[] resumeAfter;
     private long resumeEntries;
@@ -117,6 +118,19 @@ public final class Evacuation {
     /** Hears of every {@link LinkEvent}, on the scan's thread. */
     public interface LinkListener {
         void linkEvent(LinkEvent e);
+    }
+
+    /**
+     * Hears, on the scan's thread, where the stream holds what was filled from the alternates
+     * for a directory the drive could not list or a name it could not lstat: the entries from
+     * first up to (not including) end, the directory's own entry first. A rescue map never
+     * counts a run finished inside such a fill: a resumed scan could not go on inside it (the
+     * directory still cannot be listed), so it makes the whole fill again.
+     */
+    public interface FillListener {
+        void fillStarts(long first);
+
+        void fillEnds(long end);
     }
 
     public Evacuation(ContentSource source, Problems problems, RunTotals totals, Tuning tuning) {
@@ -156,6 +170,12 @@ public final class Evacuation {
         return this;
     }
 
+    /** Tells l where the stream holds fills from the alternates (the rescue map never stops inside one). */
+    public Evacuation onFills(FillListener l) {
+        this.fills = l;
+        return this;
+    }
+
     /** The run stops at the next entry boundary once s is requested ({@link org.linkrescue.migrate.stream.Stop}). */
     public Evacuation stopWith(Stop s) {
         this.stop = s;
@@ -190,6 +210,7 @@ public final class Evacuation {
             ahead.stopWith(stop);
             SourceStream stream = new SourceStream(source, ahead, problems, totals, scanCalls, source.alternates(sourceRoot));
             stream.onLinkEvents(linkEvents);
+            stream.onFills(fills);
             stream.stopWith(stop);
             if (resumeAfter != null) stream.resume(seeds, resumeEntries);
             try {

@@ -47,13 +47,16 @@ final class Refill {
     private final LinkTable links;
     private final ReadAhead out;
     private final Problems problems;
+    /** The stream's numbers: every entry made here counts, and every change to the link table is told. */
+    private final StreamNumbers numbers;
 
-    Refill(Alternates alternates, EntryMaker maker, LinkTable links, ReadAhead out, Problems problems) {
+    Refill(Alternates alternates, EntryMaker maker, LinkTable links, ReadAhead out, Problems problems, StreamNumbers numbers) {
         this.alternates = alternates;
         this.maker = maker;
         this.links = links;
         this.out = out;
         this.problems = problems;
+        this.numbers = numbers;
     }
 
     /** What one fill made: counts, and the paths copied unverified. */
@@ -72,12 +75,14 @@ final class Refill {
             Entry e = maker.make(dir);
             out.accept(new Entry(e.path(), EntryType.DIRECTORY, UNFILLED_MODE, e.uid(), e.gid(), e.uname(), e.gname(), 0,
                     UNFILLED_MTIME, 0, null, 0, 0, e.extra()), null);
+            numbers.handedOn();
             problems.report(Grade.WARN, dir.path(), "no copy of this directory: made empty, mode 0700, mtime 1970-01-01"
                     + " (not the source's)");
             alternates.unreadable(new Alternates.Unreadable(dir.path(), true, why, null, 0, 0, 0, List.of()));
             return;
         }
         out.accept(maker.make(dir), null);
+        numbers.handedOn();
         Made m = new Made();
         below(place, dir.path(), m);
         said(dir.path(), true, why, place, m);
@@ -124,6 +129,7 @@ final class Refill {
         if (e == null) return; // a socket: nothing to carry
         if (e.type() != EntryType.FILE) {
             out.accept(e, null);
+            numbers.handedOn();
             m.unverified.add(p.path());
             return;
         }
@@ -132,18 +138,24 @@ final class Refill {
             Stat st = match.stat();
             Entry asOnDrive = maker.make(new ScannedPath(p.path(), p.name(), p.parentFd(), st, null));
             byte[] first = links.link(st.devId(), st.ino(), st.nlink(), p.path());
+            // Told as the scan tells its own links, so a rescue map's link table stays the scan's.
+            if (first != null) numbers.link(Evacuation.LinkEvent.Kind.LATER, st, null);
+            else if (st.nlink() > 1) numbers.link(Evacuation.LinkEvent.Kind.FIRST, st, p.path());
             if (first != null && first != LinkTable.FAILED) {
                 out.acceptLaterPath(asOnDrive.asHardLinkTo(first), st.devId(), st.ino());
+                numbers.handedOn();
                 m.verified++;
                 return;
             }
             if (first == null) { // the inode's first path in the stream: its bytes, proven equal, from the copy
                 out.acceptFile(asOnDrive, new CopyContent(open(copy), st.size(), null), st.ino());
+                numbers.handedOn();
                 m.verified++;
                 return;
             }
         }
         out.acceptFile(e, new CopyContent(open(copy), p.stat().size(), origin), p.stat().ino());
+        numbers.handedOn();
         m.unverified.add(p.path());
     }
 

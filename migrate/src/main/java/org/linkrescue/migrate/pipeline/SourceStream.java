@@ -59,9 +59,8 @@ final class SourceStream implements TreeScanner.Visitor {
 
     private final EntryMaker maker = new EntryMaker();
     private final LinkTable links = new LinkTable();
-    /** Entries handed on so far (a resumed run counts on from where the map says it stopped). */
-    private long emitted;
-    private Evacuation.LinkListener linkEvents;
+    /** Entries handed on so far, and the link table's changes and fills told by their numbers. */
+    private final StreamNumbers numbers = new StreamNumbers();
     private Stop stop;
     private final XattrReader xattrs;
     private final ContentSource source;
@@ -79,7 +78,7 @@ final class SourceStream implements TreeScanner.Visitor {
         this.out = out;
         this.problems = problems;
         this.xattrs = new XattrReader(problems, calls);
-        this.refill = new Refill(alternates, maker, links, out, problems);
+        this.refill = new Refill(alternates, maker, links, out, problems, numbers);
         this.ahead = new OpensAhead(source, links, Math.max(0, source.opensInFlight() - 1), out.readWithOpenMax());
     }
 
@@ -89,17 +88,18 @@ final class SourceStream implements TreeScanner.Visitor {
      */
     void resume(List<Evacuation.SeedInode> inodes, long entries) {
         for (Evacuation.SeedInode i : inodes) links.seed(i.dev(), i.ino(), i.remaining(), i.firstPath());
-        emitted = entries;
+        numbers.resume(entries);
     }
 
     /** Tells l of every change to the link table, numbered by the entry it comes with (rescue map). */
-    void onLinkEvents(Evacuation.LinkListener l) { linkEvents = l; }
+    void onLinkEvents(Evacuation.LinkListener l) { numbers.onLinkEvents(l); }
+
+    /** Tells l where each fill from the alternates begins and ends, by entry number (rescue map). */
+    void onFills(Evacuation.FillListener l) { numbers.onFills(l); }
 
     void stopWith(Stop s) { stop = s; }
 
-    private void linkEvent(Evacuation.LinkEvent.Kind kind, Stat st, byte[] path) {
-        if (linkEvents != null) linkEvents.linkEvent(new Evacuation.LinkEvent(emitted, kind, st.devId(), st.ino(), st.nlink(), path));
-    }
+    private void linkEvent(Evacuation.LinkEvent.Kind kind, Stat st, byte[] path) { numbers.link(kind, st, path); }
 
     @Override
     public void visit(ScannedPath p) throws IOException {
@@ -114,14 +114,18 @@ final class SourceStream implements TreeScanner.Visitor {
     @Override
     public void unreadableDir(ScannedPath dir, String why) throws IOException {
         pump(true);
+        numbers.fillStarts();
         refill.directory(dir, why);
+        numbers.fillEnds();
     }
 
     /** A name the drive could not lstat: in stream order, what a copy of it is. */
     @Override
     public void unreadableEntry(byte[] path, int parentFd, byte[] name, String why) throws IOException {
         pump(true);
+        numbers.fillStarts();
         refill.name(path, why);
+        numbers.fillEnds();
     }
 
     /** Nothing may use the closing directory's descriptor afterwards: everything waiting is done now. */
@@ -198,7 +202,7 @@ final class SourceStream implements TreeScanner.Visitor {
             if (first != null) {
                 linkEvent(Evacuation.LinkEvent.Kind.LATER, st, null);
                 out.acceptLaterPath(e.asHardLinkTo(first), st.devId(), st.ino());
-                emitted++;
+                numbers.handedOn();
                 return;
             }
             linkEvent(Evacuation.LinkEvent.Kind.FIRST, st, e.path());
@@ -208,7 +212,7 @@ final class SourceStream implements TreeScanner.Visitor {
         totals.scannedInode(e.type() == EntryType.FILE ? st.size() : 0);
         if (e.type() != EntryType.FILE) {
             out.accept(e, null);
-            emitted++;
+            numbers.handedOn();
             return;
         }
         pending = new Pending(e, p, started != null ? started
@@ -237,7 +241,7 @@ final class SourceStream implements TreeScanner.Visitor {
             return;
         }
         out.acceptFile(e, c, st.ino());
-        emitted++;
+        numbers.handedOn();
     }
 
     /** @param why the one line to report, or null when the content source reported it */

@@ -114,11 +114,14 @@ public final class RescueReport {
 
     /**
      * What the earlier runs of a resumed rescue found: their damaged inodes (each with the paths
-     * met so far; later paths are added as this run meets them) and totals. A damaged inode this
-     * run reads again (it was in flight at the stop) replaces its record, keeping its paths.
+     * met so far; later paths are added as this run meets them), unverifiable inodes, directories
+     * and names that could not be read (this run meets none of them again: it starts after
+     * them), and totals. A damaged inode this run reads again (it was in flight at the stop)
+     * replaces its record, keeping its paths.
      */
-    public synchronized void resume(List<DamagedInodeRecord> records, List<Unverifiable> unverifiable, long inodesRead,
-                                    long bytesRead, long abandonedReads) {
+    public synchronized void resume(List<DamagedInodeRecord> records, List<Unverifiable> unverifiable, List<Alternates.Unreadable> unreadable,
+                                    long inodesRead, long bytesRead, long abandonedReads) {
+        this.unreadable.addAll(unreadable);
         for (DamagedInodeRecord r : records) damaged.put(new Key(r.devId(), r.ino()), r);
         for (Unverifiable u : unverifiable) {
             this.unverifiable.put(new Key(u.devId(), u.ino()), new Unverifiable(u.devId(), u.ino(), new ArrayList<>(u.paths()), u.size(), u.why()));

@@ -19,6 +19,7 @@ import org.linkrescue.migrate.rescue.Alternate;
 import org.linkrescue.migrate.rescue.Candidate;
 import org.linkrescue.migrate.rescue.DamagedInodeRecord;
 import org.linkrescue.migrate.rescue.Verdict;
+import org.linkrescue.migrate.stream.Alternates;
 import org.linkrescue.migrate.stream.Problems.Grade;
 import org.linkrescue.migrate.stream.Provenance;
 
@@ -231,6 +232,33 @@ class MapRecordsTest {
         assertEquals(List.of(new MapState.InodeBlocks.Block(0, 8192, '+')), c.blocks().get(0).blocks());
         assertEquals('/', c.phase());
         assertThrows(IllegalArgumentException.class, () -> new MapState.InodeState(1, 2, "Has Space", new byte[0]));
+    }
+
+    @Test
+    void t08_unreadableDirectoriesAndNames_withTheirUnverifiedPaths_readBackAndSurviveACompaction() throws Exception {
+        byte[] map = Names.bytes(dir.resolve("m").toString());
+        Alternates.Unreadable filled = new Alternates.Unreadable(b("s2/d oé"), true, "cannot read directory: EIO (Input/output error)",
+                "mirror:/m ié/s2/d oé", 5, 3, 2, List.of(b("s2/d oé/c"), b("s2/d oé/sub")));
+        Alternates.Unreadable lost = new Alternates.Unreadable(b("s2/x"), false, "lstat: EIO (Input/output error)", null, 0, 0, 0, List.of());
+        try (MapFile f = MapFile.create(map, HEADER)) {
+            StringBuilder g = new StringBuilder();
+            MapRecords.unreadable(g, filled);
+            MapRecords.unreadable(g, lost);
+            MapRecords.status(g, 9, b("s2/y"), '?', 1);
+            f.append(g);
+            MapState s = MapFile.read(map);
+            assertEquals(List.of(text(filled), text(lost)), s.unreadable().stream().map(MapRecordsTest::text).toList());
+            StringBuilder all = new StringBuilder();
+            MapRecords.state(all, s);
+            f.compact(all);
+        }
+        assertEquals(List.of(text(filled), text(lost)), MapFile.read(map).unreadable().stream().map(MapRecordsTest::text).toList());
+    }
+
+    /** A record holding byte arrays, as comparable text. */
+    private static String text(Alternates.Unreadable u) {
+        return Names.latin1(u.path()) + "|" + u.directory() + "|" + u.error() + "|" + u.filledFrom() + "|" + u.pathsFilled() + "|"
+                + u.pathsVerified() + "|" + u.pathsUnverified() + "|" + u.unverified().stream().map(Names::latin1).toList();
     }
 
     private static long crc(String s) {
