@@ -48,23 +48,22 @@ final class MapRun implements Session.Stopping, AutoCloseable {
 
     /**
      * The map of a run writing into target (migrate, extract). With --resume it is read and
-     * checked now; without, a stopped run's map in target is refused with the command that
-     * resumes it.
+     * checked now; without (--no-map too), a stopped run's map in target is refused with the
+     * command that resumes it.
      */
     static MapRun forTarget(MapOptions o, String target, MapHeader header) throws IOException {
         o.check();
         byte[] t = Args.bytes(target);
         MapRun m = new MapRun(o, RescueMap.inTarget(t, o.map == null ? null : Args.bytes(o.map)), t, header);
-        if (o.none) return m;
         if (o.resume) {
             m.map = RescueMap.resume(m.path, header, t);
-        } else {
-            RescueMap.Found f = RescueMap.inTarget(t);
-            if (f != null) {
-                throw new ExitCodes.UserError("target '" + Args.display(target) + "' holds a stopped " + f.state().header().command()
-                        + " (" + f.state().entries() + " entries done, rescue map '" + Names.display(f.path()) + "'): resume with: "
-                        + f.state().header().resumeCommand());
-            }
+            return m;
+        }
+        RescueMap.Found f = RescueMap.inTarget(t);
+        if (f != null) {
+            throw new ExitCodes.UserError("target '" + Args.display(target) + "' holds a stopped " + f.state().header().command()
+                    + " (" + f.state().entries() + " entries done, rescue map '" + Names.display(f.path()) + "'): resume with: "
+                    + f.state().header().resumeCommand());
         }
         return m;
     }
@@ -78,10 +77,9 @@ final class MapRun implements Session.Stopping, AutoCloseable {
             return m;
         }
         MapRun m = new MapRun(o, RescueMap.besideArchive(Args.bytes(file), o.map == null ? null : Args.bytes(o.map)), null, header);
-        if (o.none) return m;
         if (o.resume) {
             m.map = RescueMap.resume(m.path, header, null);
-        } else if (new File(Names.latin1(m.path)).exists()) {
+        } else if (new File(Names.latin1(m.path)).exists()) { // --no-map too: the user learns what is there
             RescueMap.Found f = new RescueMap.Found(m.path, MapFile.read(m.path));
             throw new ExitCodes.UserError("'" + Args.display(file) + "' is being written by a stopped " + f.state().header().command()
                     + " (" + f.state().entries() + " entries done, rescue map '" + Names.display(f.path()) + "'): resume with: "

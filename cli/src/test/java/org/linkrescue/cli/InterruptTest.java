@@ -80,14 +80,16 @@ class InterruptTest {
     }
 
     @Test @Order(2)
-    void t02_theSameCommandWithoutResumeSaysWhatTheTargetIsAndHowToResume() throws Exception {
+    void t02_theSameCommandWithoutResumeSaysWhatTheTargetIsAndHowToResume_withNoMapToo() throws Exception {
         Path target = dir.resolve("t1");
-        CliTestSupport.Result r = CliTestSupport.run("migrate", src.toString(), target.toString(), "-q");
-        assertEquals(1, r.code(), r.err());
-        assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().contains("holds a stopped migrate"), r.err());
-        assertTrue(r.err().contains("resume with: linkrescue migrate " + src + " " + target), r.err());
-        assertFalse(r.err().contains("not empty"), r.err());
+        for (String more : List.of("-q", "--no-map")) {
+            CliTestSupport.Result r = CliTestSupport.run("migrate", src.toString(), target.toString(), more);
+            assertEquals(1, r.code(), more + ": " + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains("holds a stopped migrate"), more + ": " + r.err());
+            assertTrue(r.err().contains("resume with: linkrescue migrate " + src + " " + target), r.err());
+            assertFalse(r.err().contains("not empty"), r.err());
+        }
     }
 
     @Test @Order(3)
