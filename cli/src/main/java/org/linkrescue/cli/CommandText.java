@@ -21,6 +21,17 @@ final class CommandText {
         return args.contains("--resume") ? of(args) : of(args) + " --resume";
     }
 
+    /** args without option and its value (given as "--option VALUE" or "--option=VALUE"). */
+    static List<String> without(List<String> args, String option) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals(option)) i++;
+            else if (!a.startsWith(option + "=")) out.add(a);
+        }
+        return out;
+    }
+
     static String quoted(String a) {
         if (!a.isEmpty() && a.chars().allMatch(c -> c < 0x80 && (Character.isLetterOrDigit(c) || "-_./=:,+@%".indexOf(c) >= 0))) return a;
         return "'" + a.replace("'", "'\\''") + "'";

@@ -83,6 +83,12 @@ final class MigrateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Evacuation.ReadOrder readOrder = order.value(); // a usage error before anything is made
         if (archiveCopy != null) Args.notToTerminal(archiveCopy, console);
+        // A copy on standard output cannot be cut back and appended to: a stopped run's tree resumes without it.
+        boolean copyToStdout = archiveCopy != null && Args.isStdio(archiveCopy);
+        if (copyToStdout && maps.resume) {
+            throw new ExitCodes.UsageException("--resume: an archive copy written to standard output cannot be resumed: resume without"
+                    + " --archive-copy (the tree goes on), then write the archive with linkrescue archive");
+        }
         common.check();
         Preflight.outputFile("--archive-copy", archiveCopy);
         Exclusions exclusions = exclude.exclusions();
@@ -99,11 +105,12 @@ final class MigrateCommand implements Callable<Integer> {
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         List<MapHeader.Option> shaping = new ArrayList<>(MapHeader.options("source", MapRun.absolute(source), "target", MapRun.absolute(target)));
         shaping.addAll(MapRun.rescueOptions(options));
-        if (archiveCopy != null) shaping.addAll(MapHeader.options("archive-copy", MapRun.absolute(archiveCopy), "compress", copyCompression.cliName()));
+        if (archiveCopy != null && !copyToStdout) shaping.addAll(MapHeader.options("archive-copy", MapRun.absolute(archiveCopy), "compress", copyCompression.cliName()));
         ddrescue.shape(shaping);
         exclude.shape(shaping);
         crossCheck.shape(shaping);
-        MapHeader header = MapHeader.startingNow("migrate", shaping, CommandText.of(args), CommandText.resume(args));
+        MapHeader header = MapHeader.startingNow("migrate", shaping, CommandText.of(args),
+                CommandText.resume(copyToStdout ? CommandText.without(args, "--archive-copy") : args));
         try (Session s = new Session(console, common, "migrate"); Sources.Rescue r = new Sources.Rescue(options, rescue.passes(), s, drive)) {
             ddrescue.place(s.report);
             s.report.place("source", Args.display(source)).place("target", Args.display(target));
