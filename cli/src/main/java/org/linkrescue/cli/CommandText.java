@@ -1,5 +1,6 @@
 package org.linkrescue.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ final class CommandText {
 
     /** args without option and its value (given as "--option VALUE" or "--option=VALUE"). */
     static List<String> without(List<String> args, String option) {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals(option)) i++;
