@@ -44,12 +44,9 @@ final class ContentHash {
         if (partLen > 0) {
             int k = Math.min(n, BLOCK - partLen);
             System.arraycopy(b, off, part, partLen, k);
-            partLen += k;
             off += k;
             n -= k;
-            if (partLen < BLOCK) return;
-            block(part, 0);
-            partLen = 0;
+            if (!partGrew(k)) return;
         }
         for (; n >= BLOCK; off += BLOCK, n -= BLOCK) block(b, off);
         if (n > 0) {
@@ -66,15 +63,21 @@ final class ContentHash {
         if (partLen > 0) {
             int k = (int) Math.min(n, BLOCK - partLen);
             Arrays.fill(part, partLen, partLen + k, (byte) 0);
-            partLen += k;
             n -= k;
-            if (partLen < BLOCK) return;
-            block(part, 0);
-            partLen = 0;
+            if (!partGrew(k)) return;
         }
         zeroBlocks += n / BLOCK;
         partLen = (int) (n % BLOCK);
         Arrays.fill(part, 0, partLen, (byte) 0);
+    }
+
+    /** The partial block grew by k bytes; once whole it is hashed (true) and starts again. */
+    private boolean partGrew(int k) {
+        partLen += k;
+        if (partLen < BLOCK) return false;
+        block(part, 0);
+        partLen = 0;
+        return true;
     }
 
     private void block(byte[] b, int off) {

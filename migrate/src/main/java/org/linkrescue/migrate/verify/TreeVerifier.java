@@ -535,13 +535,8 @@ public final class TreeVerifier {
                     BadRanges all = new BadRanges();
                     all.add(0, size);
                     src = new ContentReader.Source(null, all, unreadable);
-                    if (tgtRaw == null) {
-                        ContentReader.Target t = content.target(tfd, ts, null, sha);
-                        tgtRaw = t.raw();
-                        tgtSha = t.sha256();
-                    }
-                    v = new Verdict(null, all, unreadable, tgtSha);
-                } else if (src == null && tgtRaw == null) {
+                }
+                if (src == null && tgtRaw == null) {
                     ContentReader.Lockstep l = content.lockstep(sfd, ss, tfd, ts, sha);
                     src = l.source();
                     tgtRaw = l.targetRaw();
@@ -550,23 +545,15 @@ public final class TreeVerifier {
                             + masked(src), src.bad(), src.error(), tgtSha);
                 } else {
                     if (src == null) src = content.source(sfd, ss);
-                    byte[] tgtMasked;
-                    if (src.hash() == null) { // SOURCE unreadable: nothing to compare
-                        if (tgtRaw == null) {
-                            ContentReader.Target t = content.target(tfd, ts, null, sha);
-                            tgtRaw = t.raw();
-                            tgtSha = t.sha256();
-                        }
-                        tgtMasked = null;
-                    } else if (tgtRaw != null && src.bad().isEmpty()) {
-                        tgtMasked = tgtRaw;
-                    } else {
-                        ContentReader.Target t = content.target(tfd, ts, src.bad(), sha && tgtSha == null);
+                    boolean unread = src.hash() == null; // SOURCE unreadable: TARGET is read for its own hashes alone
+                    byte[] tgtMasked = tgtRaw != null && src.bad().isEmpty() ? tgtRaw : null;
+                    if (tgtRaw == null || (tgtMasked == null && !unread)) {
+                        ContentReader.Target t = content.target(tfd, ts, unread ? null : src.bad(), sha && tgtSha == null);
                         tgtRaw = t.raw();
                         tgtMasked = t.masked();
                         if (t.sha256() != null) tgtSha = t.sha256();
                     }
-                    boolean same = tgtMasked == null || Arrays.equals(src.hash(), tgtMasked);
+                    boolean same = unread || Arrays.equals(src.hash(), tgtMasked);
                     v = new Verdict(same ? null : "content differs (SHA-256" + masked(src) + ")", src.bad(),
                             src.error(), tgtSha);
                 }

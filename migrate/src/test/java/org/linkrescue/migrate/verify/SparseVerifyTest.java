@@ -91,8 +91,13 @@ class SparseVerifyTest {
     }
 
     private TestTrees.Result verify(boolean holes) throws IOException {
+        return verify(holes, null);
+    }
+
+    /** With reads, SOURCE is read through timed workers, as the CLI reads it. */
+    private TestTrees.Result verify(boolean holes, TimedReads reads) throws IOException {
         TestTrees.Result r = new TestTrees.Result();
-        TreeVerifier v = new TreeVerifier(r, r.problems(), null, r.tally).checkHoles(holes);
+        TreeVerifier v = new TreeVerifier(r, r.problems(), null, r.tally, reads).checkHoles(holes);
         v.verify(Names.bytes(src.toString()), Names.bytes(dst.toString()));
         assertEquals(List.of(), r.problems, "no problems expected");
         return r;
@@ -117,10 +122,10 @@ class SparseVerifyTest {
         sparse(dst.resolve("disk.img"), SIZE, 1);
         put(dst.resolve("disk.img"), HOLE, (byte) 1);
         sameTimes();
-        TestTrees.Result r = new TestTrees.Result();
+        TestTrees.Result r;
         long before = rchar("self");
         try (TimedReads reads = new TimedReads(BlockReader.REAL, Duration.ofSeconds(30), ReadThrough.CHUNK)) {
-            new TreeVerifier(r, r.problems(), null, r.tally, reads).verify(Names.bytes(src.toString()), Names.bytes(dst.toString()));
+            r = verify(false, reads);
         }
         long read = rchar("self") - before;
         assertEquals(List.of("content disk.img"), r.lines(), r.toString());
