@@ -29,6 +29,8 @@ public final class TimedCalls implements AutoCloseable {
     private final long timeoutNanos;
     private final int bufferSize;
     private final ThreadLocal<TimedWorker> mine = new ThreadLocal<>();
+    /** Each thread's worker for calls it {@link #start}s, apart from its {@link #call}s. */
+    private final ThreadLocal<TimedWorker> started = new ThreadLocal<>();
     private final Set<TimedWorker> workers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger lost = new AtomicInteger();
     private volatile boolean closed;
@@ -61,6 +63,53 @@ public final class TimedCalls implements AutoCloseable {
         TimedWorker w = mine();
         w.begin(call);
         return await(w, System.nanoTime() + timeoutNanos, what, -1);
+    }
+
+    /**
+     * A call begun on a worker of its own, to be taken later by the thread that began it, which
+     * goes on meanwhile (the scan lists the next directory while it hands out this one's
+     * names). One at a time per thread; the thread's {@link #call}s use another worker.
+     */
+    public <T> Started<T> start(Call<T> call) {
+        TimedWorker w = worker(started);
+        w.begin(call);
+        return new Started<>(w);
+    }
+
+    /** A call begun by {@link #start}: waited for, taken, given up or abandoned by the thread that began it. */
+    public final class Started<T> {
+        private final TimedWorker w;
+
+        private Started(TimedWorker w) { this.w = w; }
+
+        /** Whether the call returned. */
+        public boolean done() { return w.done(); }
+
+        /**
+         * Waits for the call until deadline (System.nanoTime()): true once it returned, false
+         * when the deadline passed first (the call goes on: {@link #giveUp} or wait again).
+         */
+        public boolean await(long deadline) throws InterruptedIOException {
+            try {
+                return w.await(deadline);
+            } catch (InterruptedException e) {
+                abandon();
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for a call begun ahead");
+            }
+        }
+
+        /** What the returned call returned, or throws what it threw. */
+        public T take() throws IOException { return w.take(); }
+
+        /** The call hangs: its worker is given up for lost, as a timed-out {@link #call}'s is. */
+        public void giveUp() { TimedCalls.this.giveUp(w); }
+
+        /** Not wanted any more, returned or not: its worker is let go (not counted as lost: it did not hang). */
+        public void abandon() {
+            if (w.done()) w.taken();
+            else drop(w);
+        }
     }
 
     /**
@@ -167,7 +216,7 @@ public final class TimedCalls implements AutoCloseable {
     }
 
     /** @param off the byte the call was at (-1: none) */
-    ReadTimeoutException timedOut(String what, long off) {
+    public ReadTimeoutException timedOut(String what, long off) {
         return new ReadTimeoutException(off >= 0 ? what + " at byte " + off : what, Math.max(off, 0), timeout);
     }
 }

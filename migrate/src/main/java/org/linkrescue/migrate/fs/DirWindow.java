@@ -72,6 +72,18 @@ public final class DirWindow {
         release(d);
     }
 
+    /**
+     * Gives d's descriptor to the caller, who closes it (a walk's visitor whose work below it
+     * goes on): d is no longer held, and nobody is told it closes.
+     */
+    public int handOver(Dir d) {
+        int fd = d.fd;
+        if (fd < 0) return fd;
+        open.removeLastOccurrence(d);
+        d.fd = -1;
+        return fd;
+    }
+
     /** Closes every directory still open (a walk that ends early); nothing is told. */
     public void closeAll() {
         for (Dir d : open) {

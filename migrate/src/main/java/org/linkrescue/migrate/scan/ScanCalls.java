@@ -87,6 +87,36 @@ public interface ScanCalls {
      */
     <T> T call(String what, TimedCalls.Call<T> call) throws IOException;
 
+    /**
+     * A subdirectory opened, listed and looked up ahead of the walk ({@link #ahead}): the walk
+     * takes its descriptor, then its listing, when it reaches it, or discards it.
+     */
+    interface Ahead {
+        /**
+         * Its descriptor, now owned by the caller: waits for the open as {@link #openDir} does.
+         *
+         * @throws IOException as openDir: the open failed or did not return in time
+         */
+        int open() throws IOException;
+
+        /**
+         * Its listing, after {@link #open}: as {@link #listAndLook} with the keep it was begun with.
+         *
+         * @throws IOException as listAndLook: the listing failed or did not return in time
+         */
+        Listing listing() throws IOException;
+
+        /** Not wanted after all (the walk stopped): a descriptor not yet taken is closed, now or when its open returns. */
+        void discard();
+    }
+
+    /**
+     * Begins to open name below dirFd and to list and look it up as {@link #listAndLook} would,
+     * while the walk goes on with what comes before it: the walk hands out one directory's names
+     * while the drive's worker lists the next. Null when these calls cannot run ahead ({@link #DIRECT}).
+     */
+    default Ahead ahead(int dirFd, byte[] name, Predicate<byte[]> keep) { return null; }
+
     /** The calls made as they are, on the calling thread. */
     ScanCalls DIRECT = new ScanCalls() {
         @Override public List<byte[]> list(int dirFd) throws IOException { return Posix.listDir(dirFd); }

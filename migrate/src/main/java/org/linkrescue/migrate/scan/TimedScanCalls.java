@@ -2,6 +2,7 @@ package org.linkrescue.migrate.scan;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.ReadTimeoutException;
@@ -119,6 +120,134 @@ public final class TimedScanCalls implements ScanCalls {
         System.arraycopy(run.part, 0, out, 0, run.ended);
         lookFrom(dirFd, names, out, run.ended);
         return new Listing(names, out);
+    }
+
+    /**
+     * Opens, lists and looks up a subdirectory in one call on the caller's second worker
+     * ({@link TimedCalls#start}), while the walk hands out the names before it. Each of the three
+     * steps has the timeout to itself, as when they are separate calls: the caller's wait is
+     * renewed when the worker begins the next one.
+     */
+    @Override
+    public Ahead ahead(int dirFd, byte[] name, Predicate<byte[]> keep) {
+        AheadDir a = new AheadDir();
+        a.started = reads.calls().start(() -> {
+            a.run(dirFd, name, keep);
+            return null;
+        });
+        return a;
+    }
+
+    /** The state of one {@link #ahead}: written by the worker, read by the walk once the call returned or stalled. */
+    private final class AheadDir implements Ahead {
+        private static final int WORKING = 0, FINISHED = 1, TAKEN = 2, ABANDONED = 3;
+        /** Who closes the descriptor: the walk once TAKEN; the worker when the walk ABANDONED it first. */
+        private final AtomicInteger owner = new AtomicInteger(WORKING);
+        TimedCalls.Started<Void> started;
+        /** The step the worker is in ("open", "getdents", "lstat"), and since when: a stall is that step's. */
+        private volatile String step = "open";
+        private volatile long stepStart = System.nanoTime();
+        private volatile int fd = -1;
+        private volatile IOException openFailed, listFailed;
+        private volatile List<byte[]> names;
+        private volatile Run run;
+        /** The step that did not return in time, once the walk gave the call up; null while it has not. */
+        private String stalled;
+        private boolean waited;
+
+        /** On the worker. */
+        void run(int dirFd, byte[] name, Predicate<byte[]> keep) {
+            try {
+                try {
+                    fd = Posix.openDir(dirFd, name);
+                } catch (IOException e) {
+                    openFailed = e;
+                    return;
+                }
+                begin("getdents");
+                List<byte[]> listed;
+                try {
+                    listed = Posix.listDir(fd);
+                } catch (IOException e) {
+                    listFailed = e;
+                    return;
+                }
+                listed.removeIf(keep.negate());
+                listed.sort(Names::compare);
+                Run r = new Run(Math.min(RUN, listed.size()));
+                run = r;
+                names = listed; // after the run: whoever sees the names sees their run
+                begin("lstat");
+                lookRun(fd, listed, 0, r);
+            } catch (IOException | RuntimeException e) {
+                listFailed = e instanceof IOException io ? io : new IOException(e);
+            } finally {
+                if (!owner.compareAndSet(WORKING, FINISHED) && owner.get() == ABANDONED) Posix.close(fd);
+            }
+        }
+
+        private void begin(String s) {
+            stepStart = System.nanoTime();
+            step = s;
+        }
+
+        /** Waits for the call, each step up to the timeout; gives it up at the first step that takes longer. */
+        private void await() throws IOException {
+            if (waited) return;
+            waited = true;
+            long timeout = reads.calls().timeout().toNanos();
+            while (true) {
+                long since = stepStart;
+                if (started.await(since + timeout)) {
+                    started.take();
+                    return;
+                }
+                if (stepStart != since) continue; // the worker went on to the next step: it has its own time
+                stalled = step;
+                started.giveUp();
+                if (stalled.equals("open")) owner.compareAndSet(WORKING, ABANDONED); // a late open closes its own descriptor
+                return;
+            }
+        }
+
+        @Override
+        public int open() throws IOException {
+            await();
+            if ("open".equals(stalled)) throw reads.calls().timedOut("open", -1);
+            if (openFailed != null) throw openFailed;
+            if (!owner.compareAndSet(WORKING, TAKEN)) owner.set(TAKEN);
+            return fd;
+        }
+
+        @Override
+        public Listing listing() throws IOException {
+            if (stalled == null || stalled.equals("getdents")) {
+                if (stalled != null) throw reads.calls().timedOut("getdents", -1);
+                if (listFailed != null) throw listFailed;
+                Looked[] out = new Looked[names.size()];
+                System.arraycopy(run.part, 0, out, 0, run.ended);
+                lookFrom(fd, names, out, run.ended);
+                return new Listing(names, out);
+            }
+            // stalled in a lookup: what the run found stays, the stalled name gets why, the rest is looked up anew
+            Looked[] out = new Looked[names.size()];
+            lookFrom(fd, names, out, stalled(run, out, 0));
+            return new Listing(names, out);
+        }
+
+        @Override
+        public void discard() {
+            if (!waited) started.abandon();
+            while (true) {
+                int o = owner.get();
+                if (o == TAKEN || o == ABANDONED) return; // the walk's own, or the worker closes it
+                if (o == WORKING && owner.compareAndSet(WORKING, ABANDONED)) return; // closed when the call returns
+                if (o == FINISHED && owner.compareAndSet(FINISHED, TAKEN)) {
+                    Posix.close(fd);
+                    return;
+                }
+            }
+        }
     }
 
     /** Looks up names[from..] into out, run by run. */

@@ -50,6 +50,14 @@ public final class TreeScanner {
         default void closing(int dirFd) throws IOException {}
 
         /**
+         * The walk is done with the directory at dirFd (all its names visited; not the root):
+         * the visitor may take its descriptor over (true) and close it itself once its work
+         * below it has ended, so that work need not end before the walk goes on to the next
+         * directory. Else (false) the walk tells {@link #closing} and closes it.
+         */
+        default boolean takeOver(int dirFd) throws IOException { return false; }
+
+        /**
          * A directory whose own lstat worked but which could not be opened or listed (EIO, a
          * stall past the timeout): instead of {@link #visit}, and nothing below it is walked.
          * The walk has reported it already. The default visits it as it is (an empty
@@ -85,6 +93,8 @@ public final class TreeScanner {
         final int onPath;
         /** Its first name (after those skipped) is the resume point's component here: entered, not visited. */
         boolean firstOnPath;
+        /** Names before this one were looked at for a subdirectory to open ahead ({@link #startAhead}). */
+        int aheadScan;
 
         Frame(ScannedPath dir, byte[] path, DirWindow.Dir held, int onPath) {
             this.dir = dir;
@@ -100,7 +110,18 @@ public final class TreeScanner {
     private final PathFilter filter;
     private final ScanCalls calls;
     private long rootDev;
+    private int rootFd;
     private ResumePoint resume;
+    /**
+     * The next directory the walk will open, begun ahead on the drive's worker while the walk
+     * hands out the names before it ({@link ScanCalls#ahead}); null when none is in flight.
+     * It is in aheadIn's names at aheadAt.
+     */
+    private ScanCalls.Ahead ahead;
+    private Frame aheadIn;
+    private int aheadAt;
+    /** Whether the walk has moved on (listed, left or entered a directory) since it last looked for one to begin ahead. */
+    private boolean lookAhead;
 
     /** A scan whose calls on the drive are made as they are (a healthy tree, a target). */
     public TreeScanner(Problems problems) {
@@ -135,6 +156,7 @@ public final class TreeScanner {
      */
     public void walk(byte[] rootPath, Visitor v) throws IOException {
         int root = Posix.openat(Posix.AT_FDCWD, rootPath, Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+        rootFd = root;
         DirWindow window = new DirWindow(v::closing);
         try {
             Stat st = Posix.fstat(root);
@@ -146,15 +168,16 @@ public final class TreeScanner {
             while (!stack.isEmpty()) {
                 Frame top = stack.peek();
                 int fd = top.held == null ? root : top.held.fd();
-                if (top.names == null) list(top, fd);
+                if (top.names == null) list(top, fd, null);
+                if (lookAhead && ahead == null) startAhead(stack);
                 if (fd >= 0 && top.next < top.names.size()) {
                     int i = top.next++;
-                    Frame sub = i == 0 && top.firstOnPath ? enterDone(top, fd, window)
-                            : next(fd, top.path, top.names.get(i), top.looked[i], v, window);
+                    Frame sub = i == 0 && top.firstOnPath ? enterDone(top, fd, window) : next(top, i, fd, v, window);
                     if (sub != null) stack.push(sub);
                     continue;
                 }
                 stack.pop();
+                lookAhead = true;
                 if (top.held == null) {
                     v.closing(root);
                 } else {
@@ -164,21 +187,69 @@ public final class TreeScanner {
                         if (why != null) problems.report(Grade.FAILED, parent.path, "cannot open directory again after"
                                 + " its deeper levels: " + why + "; the rest of it is not read");
                     }
-                    window.close(top.held);
+                    if (top.held.isOpen() && v.takeOver(top.held.fd())) window.handOver(top.held);
+                    else window.close(top.held);
                 }
                 if (top.onPath == -1) v.leave(top.dir);
             }
         } finally {
+            if (ahead != null) ahead.discard();
+            ahead = null;
             window.closeAll();
             Posix.close(root);
         }
     }
 
     /**
+     * Begins the next directory the walk will open (the first one to descend into after where
+     * each frame on the stack stands, deepest first) on the drive's worker, so that its listing
+     * runs while this thread hands out the names before it. Not in a resumed walk's frames on
+     * the way to its point, and not near the window's limit, where a parent the call uses may
+     * be closed for a while.
+     */
+    private void startAhead(ArrayDeque<Frame> stack) {
+        lookAhead = false;
+        if (stack.size() >= DirWindow.LIMIT - 1) return;
+        for (Frame f : stack) { // deepest first
+            if (f.onPath != -1 || f.names == null) return;
+            int fd = f.held == null ? rootFd : f.held.fd();
+            if (fd < 0) return;
+            for (int j = Math.max(f.next, f.aheadScan); j < f.names.size(); j++) {
+                f.aheadScan = j + 1;
+                if (!descends(f, j)) continue;
+                byte[] path = Names.join(f.path, f.names.get(j));
+                ahead = calls.ahead(fd, f.names.get(j), keep(path, -1, null));
+                if (ahead == null) return; // these calls do not run ahead
+                aheadIn = f;
+                aheadAt = j;
+                return;
+            }
+        }
+    }
+
+    /** Whether {@link #next} descends into f's name at i: a directory of this file system that the filter keeps. */
+    private boolean descends(Frame f, int i) {
+        Stat st = f.looked[i].stat();
+        return st != null && st.type() == Stat.S_IFDIR && st.devId() == rootDev
+                && filter.leaveOut(Names.join(f.path, f.names.get(i)), st) == null;
+    }
+
+    /** The directory begun ahead if it is f's name at i (the walk takes it over), else null. */
+    private ScanCalls.Ahead takeAhead(Frame f, int i) {
+        if (ahead == null || aheadIn != f || aheadAt != i) return null;
+        ScanCalls.Ahead a = ahead;
+        ahead = null;
+        aheadIn = null;
+        lookAhead = true;
+        return a;
+    }
+
+    /**
      * Lists the directory of f (sorted) and looks up every name; returns why it could not be
      * listed (reported here), else null. An unlisted directory has no names.
      */
-    private String list(Frame f, int fd) throws IOException {
+    private String list(Frame f, int fd, ScanCalls.Ahead pre) throws IOException {
+        lookAhead = true;
         f.names = List.of();
         f.looked = new ScanCalls.Looked[0];
         if (fd < 0) return "not open";
@@ -187,8 +258,7 @@ public final class TreeScanner {
         try {
             // by name: an excluded path costs the drive no lstat, nor does one a resumed run
             // finished already (before the resume point's component here, see finishedBefore)
-            listing = calls.listAndLook(fd, resume != null ? n -> !filter.excludes(Names.join(f.path, n)) && !finishedBefore(f, n)
-                    : filter.excludesByName() ? n -> !filter.excludes(Names.join(f.path, n)) : KEEP_ALL);
+            listing = pre != null ? pre.listing() : calls.listAndLook(fd, keep(f.path, f.onPath, f));
         } catch (PosixException e) {
             MachineLimitException.check(e, shown);
             return unreadable(shown, "cannot read directory: " + e.reason());
@@ -199,6 +269,12 @@ public final class TreeScanner {
         f.looked = listing.looked();
         if (f.onPath >= 0) f.firstOnPath = !f.names.isEmpty() && resume.step(f.onPath, f.names.get(0)) != ResumePoint.Step.WALK;
         return null;
+    }
+
+    /** Which names of the directory at path the walk looks up (f: its frame, for a resumed walk's frames on the way to its point). */
+    private Predicate<byte[]> keep(byte[] path, int onPath, Frame f) {
+        if (resume != null && onPath >= 0) return n -> !filter.excludes(Names.join(path, n)) && !finishedBefore(f, n);
+        return filter.excludesByName() ? n -> !filter.excludes(Names.join(path, n)) : KEEP_ALL;
     }
 
     /**
@@ -234,7 +310,7 @@ public final class TreeScanner {
         }
         ScannedPath sp = new ScannedPath(path, name, dirFd, st, null);
         Frame f = new Frame(sp, path, window.opened(sub, st), point ? -2 : top.onPath + 1);
-        if (list(f, sub) != null) {
+        if (list(f, sub, null) != null) {
             window.close(f.held);
             return null;
         }
@@ -247,9 +323,10 @@ public final class TreeScanner {
     }
 
     /** Visits one name of the directory at dirFd; returns the frame to descend into when it is a directory. */
-    private Frame next(int dirFd, byte[] dirPath, byte[] name, ScanCalls.Looked looked, Visitor v, DirWindow window)
-            throws IOException {
-        byte[] path = Names.join(dirPath, name);
+    private Frame next(Frame top, int i, int dirFd, Visitor v, DirWindow window) throws IOException {
+        byte[] name = top.names.get(i);
+        ScanCalls.Looked looked = top.looked[i];
+        byte[] path = Names.join(top.path, name);
         Stat st = looked.stat();
         if (st == null) {
             problems.report(Grade.FAILED, path, looked.error());
@@ -282,9 +359,10 @@ public final class TreeScanner {
         }
         // A directory is opened and listed before it is visited: one that cannot be is no
         // empty directory, and its visitor is told so instead.
+        ScanCalls.Ahead pre = takeAhead(top, i);
         int sub;
         try {
-            sub = calls.openDir(dirFd, name);
+            sub = pre != null ? pre.open() : calls.openDir(dirFd, name);
         } catch (PosixException e) {
             MachineLimitException.check(e, path);
             v.unreadableDir(sp, unreadable(path, "cannot open directory: " + e.reason()));
@@ -294,7 +372,7 @@ public final class TreeScanner {
             return null;
         }
         Frame f = new Frame(sp, path, window.opened(sub, st), -1);
-        String why = list(f, sub);
+        String why = list(f, sub, pre);
         if (why != null) {
             window.close(f.held);
             v.unreadableDir(sp, why);

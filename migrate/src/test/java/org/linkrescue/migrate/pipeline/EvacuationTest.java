@@ -435,4 +435,43 @@ class EvacuationTest {
         assertThrows(IOException.class, () -> run(slowLater, Evacuation.SinkKind.CONSUMES_BYTES, Evacuation.Tuning.DEFAULT, new RunTotals(), failing));
         assertEquals(0, open.get(), "every opened content was closed when the run returned");
     }
+
+    @Test
+    void t24_opensStillWaitingWhenTheWalkLeavesTheirDirectoryUseThatDirectoryStill_andEveryDescriptorIsClosedAtTheEnd()
+            throws IOException {
+        // The walk hands a directory it is done with to the stream while opens below it wait
+        // (so they need not all end before the next directory is walked): each must still find
+        // its own directory behind the descriptor it was given, never a closed or reused one.
+        for (int d = 0; d < 40; d++) for (int f = 0; f < 5; f++) file(String.format("s/d%02d/f%d", d, f), d + "/" + f);
+        for (int d = 0; d < 40; d++) link(String.format("s/d%02d/f0", d), String.format("t/d%02d/f0", d));
+        PlainContentSource plain = new PlainContentSource(log);
+        List<String> wrongDirectory = new ArrayList<>();
+        AtomicInteger opened = new AtomicInteger();
+        ContentSource late = new ContentSource() { // no open is done before the stream has to finish it
+            @Override public Content open(byte[] p, int fd, byte[] n, org.linkrescue.migrate.fs.Stat st) throws IOException {
+                return plain.open(p, fd, n, st);
+            }
+
+            @Override public Opening startOpen(byte[] p, int fd, byte[] n, org.linkrescue.migrate.fs.Stat st) {
+                return new Opening() {
+                    @Override public boolean done() { return false; }
+
+                    @Override public Content finish() throws IOException {
+                        long dirIno = (Long) Files.getAttribute(dir.resolve("src").resolve(Names.latin1(p)).getParent(), "unix:ino");
+                        if (org.linkrescue.migrate.fs.Posix.fstat(fd).ino() != dirIno) wrongDirectory.add(Names.latin1(p));
+                        opened.incrementAndGet();
+                        return plain.open(p, fd, n, st);
+                    }
+                };
+            }
+        };
+        int before = java.util.Objects.requireNonNull(new java.io.File("/proc/self/fd").list()).length;
+        RecordingSink sink = run(late, Evacuation.SinkKind.CONSUMES_BYTES, Evacuation.Tuning.DEFAULT, new RunTotals());
+        assertEquals(List.of(), wrongDirectory);
+        assertEquals(200, opened.get());
+        assertEquals(before, java.util.Objects.requireNonNull(new java.io.File("/proc/self/fd").list()).length);
+        assertTrue(sink.lines.contains("FILE s/d39/f4 =39/4"), sink.lines.toString());
+        assertTrue(sink.lines.contains("HARDLINK t/d07/f0 -> s/d07/f0"), sink.lines.toString());
+        assertEquals(List.of(), problems);
+    }
 }
