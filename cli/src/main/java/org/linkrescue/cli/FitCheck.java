@@ -2,7 +2,10 @@ package org.linkrescue.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.drive.BlockReader;
+import org.linkrescue.migrate.drive.TimedReads;
 import org.linkrescue.migrate.fs.FsSpace;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
@@ -11,6 +14,9 @@ import org.linkrescue.migrate.pipeline.TreeSize;
 import org.linkrescue.migrate.report.ProblemLog;
 import org.linkrescue.migrate.report.Summary;
 import org.linkrescue.migrate.scan.PathFilter;
+import org.linkrescue.migrate.scan.ScanCalls;
+import org.linkrescue.migrate.scan.ScanRecord;
+import org.linkrescue.migrate.scan.TimedScanCalls;
 import org.linkrescue.migrate.stream.Problems;
 
 /**
@@ -19,12 +25,16 @@ import org.linkrescue.migrate.stream.Problems;
  * SOURCE's metadata (no file is read); a migrate that cannot fit is not started (unless
  * --force), and --dry-run stops after saying so. archive --dry-run says the same of the archive
  * file.
+ *
+ * <p>The walk's calls are timed as the copy's scan's are (SOURCE may be the failing drive: a
+ * stall costs --read-timeout, never a hang), and what it finds is kept ({@link ScanRecord})
+ * for the copy's scan, which then asks the drive for none of it again.
  */
 final class FitCheck {
     private FitCheck() {}
 
-    /** What the walk found, and whether it fits TARGET. */
-    record Result(TreeSize size, boolean fits) {}
+    /** What the walk found, whether it fits TARGET, and the walk's listings for the copy to take (null: none kept). */
+    record Result(TreeSize size, boolean fits, ScanRecord record) {}
 
     /**
      * The tree's size, printed on out when dry; refused when it does not fit and not dry. Not
@@ -32,12 +42,17 @@ final class FitCheck {
      * surely fits (so most runs do not walk the failing drive twice): then null. Problems the
      * walk meets are printed only in a dry run (the copy's own scan reports them).
      */
-    static Result migrate(Console console, byte[] src, String target, String archiveCopy, PathFilter filter, boolean dry)
-            throws IOException {
+    static Result migrate(Console console, byte[] src, String target, String archiveCopy, PathFilter filter, boolean dry,
+                          Duration readTimeout) throws IOException {
         FsSpace fs = space("TARGET", target);
         if (!dry && Room.surelyFits(space("SOURCE", Names.latin1(src)), fs, Posix.isRoot())) return null;
         Problems problems = dry ? new ProblemLog(console.err()) : (g, p, w) -> { };
-        TreeSize size = TreeSize.measure(src, filter, problems, fs.blockSize());
+        ScanRecord record = dry ? null : ScanRecord.forHeap();
+        TreeSize size;
+        try (TimedReads reads = new TimedReads(BlockReader.REAL, readTimeout, 64 * 1024)) {
+            ScanCalls calls = new TimedScanCalls(reads);
+            size = TreeSize.measure(src, filter, problems, fs.blockSize(), record == null ? calls : record.recording(calls));
+        }
         Room room = Room.forTree(size, fs, Posix.isRoot());
         String verdict = "TARGET '" + Args.display(target) + "' " + room.text();
         if (dry) {
@@ -50,7 +65,7 @@ final class FitCheck {
             throw new ExitCodes.UserError(verdict + ": not started (--force starts anyway; --exclude leaves parts out;"
                     + " --dry-run shows the counts)");
         }
-        return new Result(size, room.fits());
+        return new Result(size, room.fits(), record);
     }
 
     /** archive --dry-run: what would be archived, and whether FILE's file system has room for it uncompressed. */

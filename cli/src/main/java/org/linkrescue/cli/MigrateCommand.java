@@ -96,7 +96,7 @@ final class MigrateCommand implements Callable<Integer> {
         RescueOptions options = rescue.options();
         byte[] src = Args.bytes(source);
         Sources.checkSnapshotDepth(src, source, options.snapshotDepth());
-        FitCheck.Result fit = checkBeforeReading(src, exclusions);
+        FitCheck.Result fit = checkBeforeReading(src, exclusions, options);
         if (dryRun) return fit.fits() ? ExitCodes.OK : ExitCodes.FATAL;
         BlockReader drive = ddrescue.drive(src, false, console.err());
         CrossCheckReport cc = crossCheck.run(src, options, drive, console, common.quiet);
@@ -159,7 +159,7 @@ final class MigrateCommand implements Callable<Integer> {
                     if (m.map() != null) m.map().resume(s.totals, s.problems, r.report);
                     EntrySink run = m.checkpointed(sink, outputs, Checkpoints.Order.WALK, s);
                     if (m.checkpoints() != null) disk.ledger(m.checkpoints()).onFinishing(m.checkpoints());
-                    return m.evacuate(s, r, r.evacuation(readOrder, filter).stopWith(s.stop), src, filter, run, copy,
+                    return m.evacuate(s, r, r.evacuation(readOrder, filter, fit == null ? null : fit.record()).stopWith(s.stop), src, filter, run, copy,
                             () -> CrossCheckOption.tell(cc, s));
                 } finally {
                     if (copy != null) copy.close();
@@ -173,11 +173,12 @@ final class MigrateCommand implements Callable<Integer> {
      * room check's result, or null when it was skipped. An unreadable SOURCE is left to the run,
      * which stops on it with its --report (a dry run says it here).
      */
-    private FitCheck.Result checkBeforeReading(byte[] src, Exclusions exclusions) throws IOException {
+    private FitCheck.Result checkBeforeReading(byte[] src, Exclusions exclusions, RescueOptions options) throws IOException {
         if (!dryRun && !Sources.readable(src)) return null;
         Sources.checkApart(Sources.checkSource(src, source), source, target);
         // A resumed run's TARGET holds most of the copy already: the room for the rest is not checked.
-        return (force || maps.resume) && !dryRun ? null : FitCheck.migrate(console, src, target, archiveCopy, exclusions, dryRun);
+        return (force || maps.resume) && !dryRun ? null : FitCheck.migrate(console, src, target, archiveCopy, exclusions, dryRun,
+                options.readTimeout());
     }
 
 }

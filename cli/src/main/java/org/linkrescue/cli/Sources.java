@@ -10,6 +10,7 @@ import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.scan.PathFilter;
+import org.linkrescue.migrate.scan.ScanRecord;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import java.util.Set;
 import org.linkrescue.migrate.rescue.LaterPasses;
@@ -154,9 +155,15 @@ final class Sources {
         }
 
         Evacuation evacuation(Evacuation.ReadOrder order, PathFilter filter) {
+            return evacuation(order, filter, null);
+        }
+
+        /** @param walked what an earlier walk of SOURCE (the room check's) found, for the scan to take instead of asking the drive; or null */
+        Evacuation evacuation(Evacuation.ReadOrder order, PathFilter filter, ScanRecord walked) {
             source.stopWith(session.stop);
             return new Evacuation(source, session.problems, session.totals, Evacuation.Tuning.DEFAULT.withOrder(order))
-                    .onLaterPath(report::addPath).filter(filter).scanWith(source.scanCalls());
+                    .onLaterPath(report::addPath).filter(filter)
+                    .scanWith(walked == null ? source.scanCalls() : walked.replaying(source.scanCalls()));
         }
 
         /** Bytes this run read off SOURCE so far. */

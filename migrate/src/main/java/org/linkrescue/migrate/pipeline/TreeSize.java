@@ -6,6 +6,7 @@ import org.linkrescue.migrate.report.Counts;
 import org.linkrescue.migrate.scan.LinkTable;
 import org.linkrescue.migrate.scan.PathFilter;
 import org.linkrescue.migrate.scan.ScannedPath;
+import org.linkrescue.migrate.scan.ScanCalls;
 import org.linkrescue.migrate.scan.TreeScanner;
 import org.linkrescue.migrate.stream.Problems;
 
@@ -25,9 +26,14 @@ public record TreeSize(Counts counts, long diskBytes, long archiveBytes) {
     private static final int INLINE_SYMLINK = 59;
 
     public static TreeSize measure(byte[] root, PathFilter filter, Problems problems, long blockSize) throws IOException {
+        return measure(root, filter, problems, blockSize, ScanCalls.DIRECT);
+    }
+
+    /** As {@link #measure(byte[], PathFilter, Problems, long)}, its calls on the drive made through calls (timed ones, or recording ones). */
+    public static TreeSize measure(byte[] root, PathFilter filter, Problems problems, long blockSize, ScanCalls calls) throws IOException {
         long[] n = new long[9]; // paths, inodes, files, dirs, symlinks, specials, bytes, disk, archive
         LinkTable links = new LinkTable();
-        new TreeScanner(problems, filter).walk(root, new TreeScanner.Visitor() {
+        new TreeScanner(problems, filter, calls).walk(root, new TreeScanner.Visitor() {
             @Override public void visit(ScannedPath p) {
                 Stat st = p.stat();
                 n[0]++;
