@@ -17,9 +17,22 @@ final class CommandText {
         return sb.toString();
     }
 
-    /** The same command with --resume (once). */
+    /**
+     * The same command with --resume (once), every pass of the rescue in it: --passes goes, so
+     * the run that resumes finishes the rescue, a first fast `--passes copy` included (a user who
+     * wants fewer passes adds it back).
+     */
     static String resume(List<String> args) {
-        return args.contains("--resume") ? of(args) : of(args) + " --resume";
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--passes")) {
+                i++; // and its value
+                continue;
+            }
+            if (!a.startsWith("--passes=")) kept.add(a);
+        }
+        return kept.contains("--resume") ? of(kept) : of(kept) + " --resume";
     }
 
     /** args without option and its value (given as "--option VALUE" or "--option=VALUE"). */

@@ -13,6 +13,7 @@ import org.linkrescue.migrate.map.MapHeader;
 import org.linkrescue.migrate.map.MapState;
 import org.linkrescue.migrate.map.RescueMap;
 import org.linkrescue.migrate.pipeline.Evacuation;
+import org.linkrescue.migrate.sink.DiskSink;
 import org.linkrescue.migrate.sink.PartialArchive;
 import org.linkrescue.migrate.sink.TargetWriteException;
 import org.linkrescue.migrate.stream.Stop;
@@ -36,6 +37,8 @@ final class MapRun implements Session.Stopping, AutoCloseable {
     private final MapHeader header;
     private RescueMap map;
     private Checkpoints checkpoints;
+    /** Whether the sink is a disk target alone, whose files the later passes of a --resume can still patch. */
+    private boolean patchableLater;
     private LongSupplier sourceBytes;
     private long sourceBytesAtStart;
 
@@ -109,6 +112,7 @@ final class MapRun implements Session.Stopping, AutoCloseable {
     /** The checkpoints in front of sink, or sink itself when no map is kept. */
     EntrySink checkpointed(EntrySink sink, Checkpointable outputs, Checkpoints.Order order, Session s) {
         if (map == null) return sink;
+        patchableLater = sink instanceof DiskSink;
         checkpoints = map.checkpoints(sink, outputs, order, options.interval(), s.problems);
         return checkpoints;
     }
@@ -153,6 +157,7 @@ final class MapRun implements Session.Stopping, AutoCloseable {
             map.resume(evacuation);
             countsSourceBytes(r::sourceBytesRead);
             if (archive != null) checkpoints.onComplete(archive::commit);
+            r.keepPassesIn(checkpoints, map.resumed(), patchableLater);
         }
         s.estimate(src);
         try {
@@ -162,6 +167,11 @@ final class MapRun implements Session.Stopping, AutoCloseable {
         }
         if (archive != null && !archive.committed()) archive.commit();
         boolean lost = r.finish();
+        if (checkpoints != null && checkpoints.keptForLaterPasses()) {
+            s.console().err().println("linkrescue: " + checkpoints.leftOpen() + " damaged files keep zeros where the passes left out"
+                    + " (--passes) would read or splice; the rescue map '" + map.shown() + "' keeps them: run every pass on them with: "
+                    + header.resumeCommand());
+        }
         told.run();
         return s.finish(lost);
     }

@@ -9,6 +9,9 @@ import org.linkrescue.migrate.fs.Nesting;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.map.Checkpoints;
+import org.linkrescue.migrate.map.MapState;
+import org.linkrescue.migrate.map.PassStates;
 import org.linkrescue.migrate.scan.PathFilter;
 import org.linkrescue.migrate.scan.ScanRecord;
 import org.linkrescue.migrate.pipeline.Evacuation;
@@ -145,10 +148,12 @@ final class Sources {
         final RescueReport report = new RescueReport();
         private final RescueContentSource source;
         private final Session session;
+        private final Set<Pass> plan;
 
         /** @param passes the rescue's passes (good data first, bad areas last: see {@link LaterPasses}) */
         Rescue(RescueOptions options, Set<Pass> passes, Session session, BlockReader drive) {
             this.session = session;
+            this.plan = passes;
             this.source = new RescueContentSource(options, session.problems, report, drive).inPasses(passes);
             session.report.rawSection("rescue", report::write);
             session.rescueStatus(new PassProgress(source)::line);
@@ -162,8 +167,18 @@ final class Sources {
         Evacuation evacuation(Evacuation.ReadOrder order, PathFilter filter, ScanRecord walked) {
             source.stopWith(session.stop);
             return new Evacuation(source, session.problems, session.totals, Evacuation.Tuning.DEFAULT.withOrder(order))
-                    .onLaterPath(report::addPath).filter(filter)
+                    .onLaterPath(source::laterPath).filter(filter)
                     .scanWith(walked == null ? source.scanCalls() : walked.replaying(source.scanCalls()));
+        }
+
+        /**
+         * The passes' state goes into the map's checkpoints (a stop at any pass resumes at that
+         * pass); a resumed run's later passes take over the inodes its map left pending, from the
+         * pass it was at. resumableLater: see {@link PassStates}.
+         */
+        void keepPassesIn(Checkpoints checkpoints, MapState resumed, boolean resumableLater) {
+            source.passes().listener(new PassStates(checkpoints, plan, resumableLater));
+            if (resumed != null) source.resumePending(PassStates.pending(resumed), PassStates.from(resumed));
         }
 
         /** Bytes this run read off SOURCE so far. */

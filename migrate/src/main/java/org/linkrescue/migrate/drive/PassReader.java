@@ -37,6 +37,12 @@ public final class PassReader {
     private final TimedReads reads;
     private final int chunk, blockSize;
     private final byte[] buf;
+    private Check stop = () -> { };
+
+    /** What a run asks before each read: whether to stop (it throws) or go on. */
+    public interface Check {
+        void check() throws IOException;
+    }
 
     public PassReader(TimedReads reads, int chunk, int blockSize) {
         if (chunk % blockSize != 0) throw new IllegalArgumentException("chunk " + chunk + " not a multiple of block " + blockSize);
@@ -44,6 +50,16 @@ public final class PassReader {
         this.chunk = chunk;
         this.blockSize = blockSize;
         this.buf = new byte[chunk];
+    }
+
+    /**
+     * Asks stop before every read from now on: a stop requested while the later passes read
+     * block by block (a bad block may cost seconds each) waits for one read at most, not for
+     * the rest of the file. What was read before it is stored and finished in the states.
+     */
+    public PassReader stopWith(Check stop) {
+        this.stop = stop;
+        return this;
     }
 
     /**
@@ -252,6 +268,7 @@ public final class PassReader {
 
     /** One read: the bytes read (stored at their offset), 0 at an end, FAILED (the error counted) or HUNG. */
     private int once(int fd, long off, int len, ByteStore out, RescueReader.Outcome o) throws IOException {
+        stop.check();
         int n;
         try {
             n = reads.pread(fd, buf, 0, len, off);

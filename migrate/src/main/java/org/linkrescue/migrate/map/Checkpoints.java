@@ -8,9 +8,13 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
+import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.drive.ByteRange;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.report.ProblemLog;
 import org.linkrescue.migrate.rescue.DamagedInodeRecord;
@@ -85,6 +89,17 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
     /** The rescue's phase and pass (ddrescue's characters), for the status line. */
     private volatile char phase = '?';
     private volatile int pass = 1;
+    /**
+     * First paths (Latin-1) of the files a rescue in passes left pending whose state is queued
+     * for the map: such a file counts as complete once the sink is done with it, as the state
+     * that lets a resumed run settle it goes into the same checkpoint.
+     */
+    private final Set<String> pendingStates = ConcurrentHashMap.newKeySet();
+    /** Inodes the rescue leaves open for a later run (passes left out), and their first paths. */
+    private final Map<MapState.InodeKey, String> open = new ConcurrentHashMap<>();
+    private final List<Runnable> beforeInodeRecords = new ArrayList<>();
+    /** While accept takes a hard link to a pending file: the entries before it (the link is not counted in yet). */
+    private long foldLimit = Long.MAX_VALUE;
     private final List<Tagged> waiting = new ArrayList<>();
     private final LinkMirror links = new LinkMirror();
     /** Damaged inodes written to the map, and how many of their paths. */
@@ -172,6 +187,48 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
     /** Records an inode's ranges and their ddrescue status for the next checkpoint, as {@link #inodeState}. */
     public void blocks(MapState.InodeBlocks b) { inodeRecords.add(b); }
 
+    /**
+     * Records the state of a pending inode of a rescue in passes, as {@link #inodeState}: from
+     * now on its first path's entry counts as complete once the sink is done with it (until
+     * then nothing after it did: a stop resumed from it). The state goes into the checkpoint
+     * that first counts the entry, or an earlier one.
+     */
+    public void pendingState(MapState.InodeState s, byte[] firstPath) {
+        inodeRecords.add(s);
+        pendingStates.add(Names.latin1(firstPath));
+    }
+
+    /** Runs r in each checkpoint once the complete entries are counted, before the inode records are written. */
+    public void beforeInodeRecords(Runnable r) { beforeInodeRecords.add(r); }
+
+    /**
+     * An inode the rescue records as it stands though passes left out of this run could still
+     * settle it: its damaged record and the problems reported of its first path from now on stay
+     * out of the map, and the map stays when the run completes, so that --resume settles it.
+     */
+    public void leftOpen(long dev, long ino, byte[] firstPath) {
+        open.put(new MapState.InodeKey(dev, ino), Names.latin1(firstPath));
+    }
+
+    /** Whether the run completed with inodes left open for a later run (the map stays for --resume). */
+    public boolean keptForLaterPasses() { return completed && !open.isEmpty(); }
+
+    /** Inodes left open for a later run. */
+    public int leftOpen() { return open.size(); }
+
+    /**
+     * A checkpoint if one is due, from the thread that runs the later passes of a rescue (after
+     * the sink's last entry, before its finish: nothing else writes checkpoints then).
+     */
+    public void checkpointIfDue() {
+        if (finished || closedFinal || System.nanoTime() - nextDue < 0) return;
+        try {
+            checkpoint(false);
+        } catch (IOException e) {
+            // The outputs cannot be marked now: the next checkpoint, or the final one, tries again.
+        }
+    }
+
     /** The rescue's phase (ddrescue's character: '?' copying, '*' trimming, '/' scraping, '-' retrying, '+' finished) and pass, from the next checkpoint on. */
     public void phase(char phase, int pass) {
         if ("?*/-+".indexOf(phase) < 0 || pass < 1) throw new IllegalArgumentException("phase '" + phase + "' pass " + pass);
@@ -191,6 +248,8 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
     private void problem(ProblemLog.Problem p) {
         // A fatal stop (a full target) is this run's, not the rescue's: a resume goes on past it.
         if (p.grade() == Grade.FATAL) return;
+        // The line of an inode left open is this run's word only: the run that settles it says its own.
+        if (p.path() != null && !open.isEmpty() && open.containsValue(Names.latin1(p.path()))) return;
         tagged.add(new Tagged(finishedNow, p, null, null));
     }
 
@@ -205,10 +264,19 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
     public void accept(Entry e, Content c) throws IOException {
         inner.accept(e, c);
         pending.add(pendingOf(e, c));
+        // Not a hard link to a pending file itself: the stream tells of its path (which the
+        // inode's state must keep) only once accept has returned. Only then: an archive's mark
+        // records the bytes of every entry written, and the count must say the same.
+        if (!pendingStates.isEmpty() && e.type() == EntryType.HARDLINK
+                && pendingStates.contains(Names.latin1(e.linkTarget()))) foldLimit = base + accepted;
         accepted++;
-        // What is complete already is counted now, so only the entries in flight are held.
-        if (pending.size() >= FOLD_AT) fold(base + outputs.completed());
-        if (System.nanoTime() - nextDue >= 0) checkpoint(false);
+        try {
+            // What is complete already is counted now, so only the entries in flight are held.
+            if (pending.size() >= FOLD_AT) fold(base + outputs.completed());
+            if (System.nanoTime() - nextDue >= 0) checkpoint(false);
+        } finally {
+            foldLimit = Long.MAX_VALUE;
+        }
     }
 
     private static Pending pendingOf(Entry e, Content c) {
@@ -272,7 +340,7 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
         if (completed) return;
         completed = true;
         for (Completion c : completions) c.run();
-        map.remove();
+        if (open.isEmpty()) map.remove(); // else it holds what a --resume with every pass settles
     }
 
     @Override
@@ -421,13 +489,16 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
 
     /** Counts in the entries complete up to now (entry numbers below it), oldest first. */
     private void fold(long now) {
-        now = outsideFills(now);
+        now = Math.min(outsideFills(now), foldLimit);
         while (!pending.isEmpty() && done < now) {
             Pending p = pending.peek();
             if (p.unsettled() != null && !Retainable.settled(p.unsettled())) break; // cannot be: the sink said complete
-            // A file whose bad areas a rescue in passes settles after the stream is not complete
-            // until then, nor is anything after it: a stop before resumes from it.
-            if (!laterPassesDone && (p.later() || p.unsettled() != null && p.unsettled().provenance().pending())) break;
+            // A file whose bad areas a rescue in passes settles after the stream is complete once
+            // its state is on its way into the map (a resumed run's later passes take it over);
+            // without one it is not, nor is anything after it: a stop resumes from it.
+            boolean stateKept = !pendingStates.isEmpty() && p.entry().type() == EntryType.FILE
+                    && pendingStates.contains(Names.latin1(p.entry().path()));
+            if (!laterPassesDone && !stateKept && (p.later() || p.unsettled() != null && p.unsettled().provenance().pending())) break;
             pending.poll();
             Entry e = p.entry();
             paths++;
@@ -444,8 +515,10 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
                         src = fromSource(p.bytes(), pv);
                     }
                     if (damaged) damagedInodes++;
-                    rescueInodes++;
-                    rescueBytes += src;
+                    if (!stateKept) { // a pending inode is counted by the rescue once settled, with its damaged record
+                        rescueInodes++;
+                        rescueBytes += src;
+                    }
                 }
                 case HARDLINK -> hardLinks++;
                 case DIRECTORY -> dirs++;
@@ -479,6 +552,10 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
     /** Appends the records of the entries finished since the last checkpoint, up to now. */
     private void records(StringBuilder sb, long now, Checkpointable.Mark mark) {
         long t = System.nanoTime();
+        // Read before the inode records: a rescue sets a later pass only once every state of the
+        // pass before is queued, so the pass written never runs ahead of the states written.
+        char phaseNow = phase;
+        int passNow = pass;
         // Implicit directories first: a later explicit entry of the same directory wins on replay, as it did here.
         for (Iterator<Event> it = sinkEvents.iterator(); it.hasNext(); ) {
             Event ev = it.next();
@@ -507,12 +584,14 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
             if (x.problem() != null) MapRecords.problem(sb, x.problem());
             else MapRecords.mark(sb, x.markPath(), x.mark());
         }
-        if (rescue != null) damage(sb);
+        for (Runnable r : beforeInodeRecords) r.run();
         Object x;
         while ((x = inodeRecords.poll()) != null) {
             if (x instanceof MapState.InodeState st) MapRecords.inodeState(sb, st);
             else MapRecords.blocks(sb, (MapState.InodeBlocks) x);
         }
+        // After a pass's states: the blocks of an inode settled now are its damaged record's.
+        if (rescue != null) damage(sb);
         long elapsed = elapsedBefore + (t - startNanos) / 1_000_000;
         MapState.Totals totals = new MapState.Totals(paths, files, hardLinks, dirs, symlinks, specials, bytes, inodesRead,
                 damagedInodes, elapsed);
@@ -524,7 +603,7 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
         for (Map.Entry<String, Checkpointable.Output> o : mark.outputs().entrySet()) {
             MapRecords.output(sb, o.getKey(), new MapState.OutputMark(o.getValue().offset(), o.getValue().tarBytes()));
         }
-        MapRecords.status(sb, done, last, phase, pass);
+        MapRecords.status(sb, done, last, phaseNow, passNow);
     }
 
     private boolean finished(Tagged x) {
@@ -553,11 +632,18 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
             List<byte[]> paths = r.paths();
             if (paths.isEmpty() || !WalkOrder.done(paths.get(0), last)) continue;
             MapState.InodeKey k = new MapState.InodeKey(r.devId(), r.ino());
+            if (open.containsKey(k)) continue; // not settled: a later run does, and records it
             Integer written = damagedWritten.get(k);
             int from = written == null ? 0 : written;
             if (written == null) {
                 MapRecords.damaged(sb, r);
                 if (r.leftOut()) leftOutDone++;
+                else if (pendingStates.contains(Names.latin1(paths.get(0)))) { // not counted when its entry was
+                    rescueInodes++;
+                    long bad = 0;
+                    for (ByteRange b : r.badRanges()) bad += b.length();
+                    rescueBytes += r.size() - bad;
+                }
             }
             int n = from;
             for (int i = from; i < paths.size() && WalkOrder.done(paths.get(i), last); i++, n++) {

@@ -1,7 +1,9 @@
 package org.linkrescue.migrate.rescue;
 
 import java.io.IOException;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.linkrescue.archive.Names;
@@ -18,6 +20,7 @@ import org.linkrescue.migrate.stream.PendingFiles;
 import org.linkrescue.migrate.stream.PendingFiles.PendingFile;
 import org.linkrescue.migrate.stream.Problems.Grade;
 import org.linkrescue.migrate.stream.Provenance;
+import org.linkrescue.migrate.stream.Stop;
 
 /**
  * Passes 2 to 4 of a rescue in passes, run once the whole tree is written (pass 1 is the
@@ -38,8 +41,11 @@ public final class LaterPasses {
     private final Set<Pass> plan;
     private volatile Pass current = Pass.COPY;
     private volatile PassListener listener = PassListener.NONE;
-    /** The first later pass to run (a resumed rescue skips those its stopped run finished). */
-    private volatile Pass from = Pass.SCRAPE;
+    /**
+     * Inodes a stopped run left pending, and the first later pass each still needs (its stopped
+     * run finished the ones before); every other pending inode needs every pass.
+     */
+    private final Map<PendingInode, Pass> resumedFrom = new IdentityHashMap<>();
     private volatile int inPass, doneInPass;
 
     LaterPasses(RescueContentSource src, Set<Pass> plan) {
@@ -56,7 +62,17 @@ public final class LaterPasses {
 
     public Set<Pass> plan() { return plan; }
 
-    void from(Pass p) { from = p; }
+    /** p, which a stopped run left pending, needs the later passes from p on only. */
+    synchronized void resumedFrom(PendingInode p, Pass from) { resumedFrom.put(p, from); }
+
+    /** The first later pass p needs. */
+    private synchronized Pass from(PendingInode p) { return resumedFrom.getOrDefault(p, Pass.SCRAPE); }
+
+    /** Whether any of all needs pass which (a pass no inode needs is not begun: the map would go back to it). */
+    private boolean anyNeeds(Pass which, List<PendingInode> all) {
+        for (PendingInode p : all) if (from(p).number <= which.number) return true;
+        return false;
+    }
 
     /** Tells listener of each pass and each inode's states from now on (the rescue map keeps them). */
     public void listener(PassListener l) { listener = l; }
@@ -80,12 +96,12 @@ public final class LaterPasses {
         if (all.isEmpty()) return;
         for (PendingInode p : all) listener.states(p); // with every path the stream met: a stop from here on keeps them
         PendingFiles files = sink instanceof PendingFiles f ? f : null;
-        PassReader reader = src.newPassReader();
-        if (plan.contains(Pass.SCRAPE) && from.number <= Pass.SCRAPE.number) {
+        PassReader reader = src.newPassReader().stopWith(src::checkStop);
+        if (plan.contains(Pass.SCRAPE) && anyNeeds(Pass.SCRAPE, all)) {
             pass(Pass.SCRAPE, all, root, files, p -> p.untriedBytes() > 0,
                     (fd, p, out) -> reader.trimAndScrape(fd, p.states(), out, p.reads()));
         }
-        if (plan.contains(Pass.RETRY) && from.number <= Pass.RETRY.number) {
+        if (plan.contains(Pass.RETRY) && anyNeeds(Pass.RETRY, all)) {
             for (int i = 0; i < src.options().retries(); i++) {
                 boolean reverse = i % 2 == 1; // ddrescue turns round at each retry pass
                 pass(Pass.RETRY, all, root, files, p -> !p.givenUp() && p.states().bytes(BlockStatus.BAD) > 0,
@@ -99,6 +115,7 @@ public final class LaterPasses {
         SplicePass splice = plan.contains(Pass.SPLICE)
                 ? new SplicePass(src.finder(), src.verifier(), src.options().spoolDir()) : null;
         for (PendingInode p : all) {
+            src.checkStop(); // between inodes: a splice reads only healthy copies, one inode is quick
             settle(p, files, splice);
             doneInPass++;
         }
@@ -113,13 +130,18 @@ public final class LaterPasses {
         listener.pass(which);
         for (PendingInode p : all) {
             try {
-                if (files == null || !wanted.test(p)) continue;
+                src.checkStop();
+                if (files == null || from(p).number > which.number || !wanted.test(p)) continue;
                 try (PendingFile f = files.reopen(p.firstPath())) {
                     if (f == null) continue; // the sink made no file of it: what would be read could land nowhere
                     int fd = openSource(root, p);
                     if (fd < 0) continue;
                     try {
                         if (!op.read(fd, p, f::write) && p.reads().hungAt >= 0) src.reportRef().lostWorker();
+                    } catch (Stop.Stopped s) {
+                        // What it read before the stop is in the file: the map keeps it, a resume reads on from there.
+                        listener.states(p);
+                        throw s;
                     } finally {
                         src.reads().reader().close(fd);
                     }
@@ -195,6 +217,8 @@ public final class LaterPasses {
             failed = e.getMessage();
             sha = null;
         }
+        // Passes left out of the plan could still read or splice some of it: a later run with them may settle it.
+        if (failed == null && wrote && !bad.isEmpty() && !plan.containsAll(Pass.ALL)) listener.leftOpen(p);
         if (failed != null)
             src.problems().report(Grade.FAILED, p.firstPath(), "bytes read or spliced after the tree was written could not be written: " + failed);
         else if (!wrote)

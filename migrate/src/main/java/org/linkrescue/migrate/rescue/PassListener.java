@@ -20,6 +20,19 @@ public interface PassListener {
     /** p's range states as they stand now. */
     default void states(PendingInode p) {}
 
+    /**
+     * p has one more path (a later hard link the stream met): a stop from here on must keep it,
+     * or the report of the run that settles p would not name it. Called on the sink's thread.
+     */
+    default void pathAdded(PendingInode p) {}
+
+    /**
+     * p is about to be recorded as it stands although passes left out of this run's plan could
+     * still read or splice some of its ranges: a later run with those passes may settle it (the
+     * rescue map keeps it open for --resume). Called before p's record and problem line.
+     */
+    default void leftOpen(PendingInode p) {}
+
     /** Every pass of the plan has run and every pending inode is settled and reported. */
     default void finished() {}
 }

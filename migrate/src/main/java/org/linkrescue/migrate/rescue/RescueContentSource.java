@@ -104,9 +104,23 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
      */
     public RescueContentSource resumePending(List<PendingInode> pending, Pass from) {
         if (passes == null) throw new IllegalStateException("resumePending needs a rescue in passes");
-        for (PendingInode p : pending) report.pending(p);
-        passes.from(from);
+        for (PendingInode p : pending) {
+            report.pending(p);
+            passes.resumedFrom(p, from);
+        }
         return this;
+    }
+
+    /**
+     * One more path of an inode (a later hard link the stream met): the report names it, and a
+     * pending inode's listener hears of it (a stop must keep it). For the stream's later-path
+     * listener.
+     */
+    public void laterPath(long devId, long ino, byte[] path) {
+        if (!report.addPath(devId, ino, path)) return;
+        LaterPasses p = passes;
+        PendingInode pending = report.pendingInode(devId, ino);
+        if (p != null && pending != null) p.listener().pathAdded(pending);
     }
 
     /** The passes of a rescue in passes (what is under way, for a progress line); null for the inline rescue. */

@@ -58,6 +58,9 @@ public final class RescueReport {
     /** A damaged inode left for the later passes of a rescue; its later paths are added as they come. */
     public synchronized void pending(PendingInode p) { pending.put(new Key(p.devId(), p.ino()), p); }
 
+    /** The pending inode (dev, ino), or null. */
+    public synchronized PendingInode pendingInode(long devId, long ino) { return pending.get(new Key(devId, ino)); }
+
     /** The damaged inodes still waiting for their later passes, in the order they were met. */
     public synchronized List<PendingInode> pendingInodes() { return new ArrayList<>(pending.values()); }
 
