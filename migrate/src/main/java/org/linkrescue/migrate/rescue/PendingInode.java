@@ -99,10 +99,16 @@ public final class PendingInode {
             out.writeLong(t.atimeSec()); out.writeInt(t.atimeNsec()); out.writeLong(t.ctimeSec()); out.writeInt(t.ctimeNsec());
             out.writeInt(paths.size());
             for (byte[] p : paths) { out.writeInt(p.length); out.write(p); }
-            List<String> said = errors();
-            out.writeInt(said.size());
-            for (String e : said) out.writeUTF(e);
-            out.writeBoolean(givenUp());
+            // What pass 1 said, then the later passes' tally as it stands: a resumed run goes on
+            // counting (its report says "(3 failed reads)", as one run's would, not 2 and 1).
+            out.writeInt(errors.size());
+            for (String e : errors) out.writeUTF(e);
+            out.writeLong(reads.bytesRead);
+            out.writeLong(reads.hungAt);
+            out.writeLong(reads.endedAt);
+            out.writeInt(reads.errors.size());
+            for (var e : reads.errors.entrySet()) { out.writeUTF(e.getKey()); out.writeInt(e.getValue()); }
+            out.writeBoolean(givenUp);
             out.writeBoolean(unverifiable);
             List<RangeStates.Span> spans = states.spans();
             out.writeInt(spans.size());
@@ -124,6 +130,11 @@ public final class PendingInode {
             for (int i = in.readInt(); i > 0; i--) paths.add(in.readNBytes(in.readInt()));
             List<String> said = new ArrayList<>();
             for (int i = in.readInt(); i > 0; i--) said.add(in.readUTF());
+            RescueReader.Outcome reads = new RescueReader.Outcome();
+            reads.bytesRead = in.readLong();
+            reads.hungAt = in.readLong();
+            reads.endedAt = in.readLong();
+            for (int i = in.readInt(); i > 0; i--) reads.errors.put(in.readUTF(), in.readInt());
             boolean givenUp = in.readBoolean(), unverifiable = in.readBoolean();
             RangeStates states = new RangeStates(t.size(), BlockStatus.FINISHED);
             for (int i = in.readInt(); i > 0; i--) {
@@ -132,6 +143,10 @@ public final class PendingInode {
             }
             if (in.available() != 0 || paths.isEmpty()) throw new IllegalArgumentException("a pending inode of format " + FORMAT + " is shorter");
             PendingInode p = new PendingInode(t, paths.get(0), states, said, givenUp);
+            p.reads.bytesRead = reads.bytesRead;
+            p.reads.hungAt = reads.hungAt;
+            p.reads.endedAt = reads.endedAt;
+            p.reads.errors.putAll(reads.errors);
             for (byte[] path : paths.subList(1, paths.size())) p.addPath(path);
             if (unverifiable) p.unverifiable();
             return p;
@@ -140,7 +155,8 @@ public final class PendingInode {
         }
     }
 
-    private static final byte FORMAT = 1;
+    /** 2: the later passes' tally kept apart from what pass 1 said (1 kept them as lines; no map ever held one). */
+    private static final byte FORMAT = 2;
 
     /** Bytes found bad (or given up). */
     public long badBytes() { return states.bytes(BlockStatus.BAD) + (givenUp() ? states.untriedBytes() : 0); }
