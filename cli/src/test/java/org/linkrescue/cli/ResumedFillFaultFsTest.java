@@ -60,6 +60,9 @@ class ResumedFillFaultFsTest {
         Files.createDirectories(drive.resolve("snap2/docs/sub"));
         Files.writeString(drive.resolve("snap2/docs/sub/deep"), "deep");
         Files.writeString(drive.resolve("snap2/docs/c"), "gamma, in snap2 only");
+        byte[] big = new byte[16 << 20];
+        new java.util.Random(15).nextBytes(big);
+        Files.write(drive.resolve("snap2/docs/big"), big); // a new inode, linked in snap3: its copy is checked against snap3's
         Files.createDirectories(drive.resolve("snap2/lost"));
         Files.writeString(drive.resolve("snap2/lost/x"), "in no copy");
         Commands.run(drive, "cp", "-al", "snap2", "snap3");
@@ -110,13 +113,22 @@ class ResumedFillFaultFsTest {
      * checks the end is the uninterrupted run's.
      */
     void stoppedAndResumed(String name, Fault slow, StopPoint point, String signal, int exit) throws Exception {
+        stoppedAndResumed(name, slow, point, signal, exit, Duration.ofSeconds(30));
+    }
+
+    /** As above; the child must exit within the given time of the signal. */
+    void stoppedAndResumed(String name, Fault slow, StopPoint point, String signal, int exit, Duration within) throws Exception {
         Path target = dir.resolve(name), report = dir.resolve(name + ".json");
         FaultFs.Rule held = fs.add(slow);
         try (LiveChild run = LiveChild.start(dir.resolve("logs"), migrate(target, report).toArray(String[]::new))) {
             point.await(target);
             assertTrue(run.alive(), run.err());
             run.signal(signal);
+            long signalled = run.elapsedMillis();
             assertEquals(exit, run.waitFor(Duration.ofSeconds(30)), run.err());
+            long took = run.elapsedMillis() - signalled;
+            assertTrue(took < within.toMillis(), "stopped " + took + " ms after the signal");
+            System.out.println("ResumedFillFaultFsTest: " + name + " stopped " + took + " ms after SIG" + signal);
         } finally {
             fs.remove(held);
         }
@@ -153,6 +165,13 @@ class ResumedFillFaultFsTest {
         // snap2/docs/b's copy is checked against snap3/docs/b, the drive's inode it is, byte for byte: that read is held.
         stoppedAndResumed("stopped-in-fill", Fault.on(Op.READ).path("snap3/docs/b").stall(Duration.ofSeconds(3)).times(1), held(),
                 "TERM", 143);
+    }
+
+    @Test void t04_sigtermWhileALargeCopyIsCheckedAgainstTheDrive_stopsAtItsNextChunk_andTheResumeMakesTheWholeFillAgain() throws Exception {
+        // snap2/docs/big's copy (16 MiB) is checked against snap3/docs/big on the drive, each read slowed to 100 ms: 7 s or
+        // more for the whole file. A stop must not wait for the end of it: the next 1 MiB chunk (8 reads at most) is enough.
+        stoppedAndResumed("stopped-in-big", Fault.on(Op.READ).path("snap3/docs/big").stall(Duration.ofMillis(100)), held(), "TERM", 143,
+                Duration.ofMillis(2500));
     }
 
     @SuppressWarnings("unchecked")

@@ -11,6 +11,7 @@ import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.stream.Alternates;
+import org.linkrescue.migrate.stream.Stop;
 
 /**
  * The alternates of a rescue, for what the drive could not even list or lstat: the candidates
@@ -27,13 +28,22 @@ final class DriveAlternates implements Alternates {
     private final byte[] sourceRoot;
     private final TimedReads reads;
     private final RescueReport report;
+    private final StopCheck stop;
 
-    DriveAlternates(CandidateFinder finder, byte[] sourceRoot, int snapshotDepth, TimedReads reads, RescueReport report) {
+    /** Throws {@link Stop.Stopped} once the run is asked to stop. */
+    @FunctionalInterface
+    interface StopCheck {
+        void check() throws Stop.Stopped;
+    }
+
+    /** @param stop looked at before each chunk of a comparison: a large file's does not hold a stopping run */
+    DriveAlternates(CandidateFinder finder, byte[] sourceRoot, int snapshotDepth, TimedReads reads, RescueReport report, StopCheck stop) {
         this.finder = finder;
         this.sourceRoot = sourceRoot;
         this.snapshotsOfSource = new CandidateFinder(List.of(new Alternate(Alternate.Kind.MIRROR, sourceRoot)), snapshotDepth);
         this.reads = reads;
         this.report = report;
+        this.stop = stop;
     }
 
     @Override
@@ -75,8 +85,13 @@ final class DriveAlternates implements Alternates {
         return out;
     }
 
-    /** Whether the drive's file at drivePath (lstat st) holds exactly the bytes of the file at copy; false when either cannot be read whole. */
-    private boolean sameBytes(byte[] drivePath, Stat st, byte[] copy) {
+    /**
+     * Whether the drive's file at drivePath (lstat st) holds exactly the bytes of the file at
+     * copy; false when either cannot be read whole.
+     *
+     * @throws Stop.Stopped the run is stopping: no verdict (the fill is made again on resume)
+     */
+    private boolean sameBytes(byte[] drivePath, Stat st, byte[] copy) throws Stop.Stopped {
         TimedOpens.Opened o;
         try {
             o = reads.opens().open(Posix.AT_FDCWD, drivePath, Posix.O_RDONLY | Posix.O_NOFOLLOW | Posix.O_NONBLOCK);
@@ -90,6 +105,7 @@ final class DriveAlternates implements Alternates {
             byte[] a = new byte[CHUNK], b = new byte[CHUNK];
             long size = st.size();
             for (long off = 0; off < size; ) {
+                stop.check();
                 int want = (int) Math.min(CHUNK, size - off);
                 int n = reads.pread(o.fd(), a, 0, want, off);
                 if (n <= 0) return false;
@@ -103,6 +119,8 @@ final class DriveAlternates implements Alternates {
                 off += n;
             }
             return true;
+        } catch (Stop.Stopped e) {
+            throw e;
         } catch (IOException e) {
             return false; // a read of the drive that fails or hangs proves nothing
         } finally {

@@ -336,7 +336,7 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
     /** The alternates, for what the scan of sourceRoot could not list or lstat (see {@link DriveAlternates}). */
     @Override
     public Alternates alternates(byte[] sourceRoot) {
-        return new DriveAlternates(finder, sourceRoot, options.snapshotDepth(), reads, report);
+        return new DriveAlternates(finder, sourceRoot, options.snapshotDepth(), reads, report, this::checkStop);
     }
 
     /** The scan's calls on this drive, on workers timed as its reads are: the same read timeout. */
