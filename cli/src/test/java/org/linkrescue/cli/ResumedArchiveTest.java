@@ -112,15 +112,16 @@ class ResumedArchiveTest {
     }
 
     @Test
-    void t06_anXzArchiveStoppedMidwayIsResumedInNewStreams_everyReaderTakesThem() throws Exception {
-        // xz compresses at a few MB/s a core: a farm a fifth the size. Its compressed bytes reach
-        // the partial file in bursts, the first one late in a run this small (measured: nothing
-        // until 2.2 s of 2.4 s), so a stop at some output came after the last entry and the run
-        // ended whole (exit 0). Stopped by time instead: 0.5 s after the partial file appears.
+    void t06_anXzArchiveKilledMidwayIsResumedInNewStreams_everyReaderTakesThem() throws Exception {
+        // xz compresses at a few MB/s a core: a farm a fifth the size. Killed by time, 0.5 s after
+        // the partial file appears: every entry of a farm this small may be in xz's 8 MiB blocks
+        // within the first checkpoint interval, and a SIGTERM during the compression left then
+        // is not taken until it ends (a known gap, see README "Stops"), so the run completed
+        // before a stop at some output (exit 0). kill -9 ends it wherever it is.
         Path small = LinkFarm.build(dir.resolve("small"), 4, 20, 100, 12);
-        Path tar = stoppedAndResumed(small, "term.tar.xz", "TERM", 143, -1);
+        Path tar = stoppedAndResumed(small, "killed.tar.xz", "KILL", 137, -1);
         CliTestSupport.sh(null, "xz", "-tq", tar.toString());
-        extractsTo(TreeListing.of(small), tar, "xz, stopped");
+        extractsTo(TreeListing.of(small), tar, "xz, killed");
     }
 
     /** migrate --archive-copy, stopped with signal once the copy's partial file holds bytes, then resumed: both outputs whole. */
