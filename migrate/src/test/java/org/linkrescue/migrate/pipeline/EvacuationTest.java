@@ -469,7 +469,8 @@ class EvacuationTest {
         RecordingSink sink = run(late, Evacuation.SinkKind.CONSUMES_BYTES, Evacuation.Tuning.DEFAULT, new RunTotals());
         assertEquals(List.of(), wrongDirectory);
         assertEquals(200, opened.get());
-        assertEquals(before, java.util.Objects.requireNonNull(new java.io.File("/proc/self/fd").list()).length);
+        int after = java.util.Objects.requireNonNull(new java.io.File("/proc/self/fd").list()).length;
+        assertTrue(after <= before, after + " descriptors open, " + before + " before: a directory handed to the stream was kept");
         assertTrue(sink.lines.contains("FILE s/d39/f4 =39/4"), sink.lines.toString());
         assertTrue(sink.lines.contains("HARDLINK t/d07/f0 -> s/d07/f0"), sink.lines.toString());
         assertEquals(List.of(), problems);

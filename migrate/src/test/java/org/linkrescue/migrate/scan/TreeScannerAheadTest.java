@@ -55,11 +55,15 @@ class TreeScannerAheadTest {
         return Objects.requireNonNull(new File("/proc/self/fd").list()).length;
     }
 
-    /** Asserts that as many descriptors are open as before, once calls given up have returned (their worker closes what they opened). */
+    /**
+     * Asserts that no more descriptors are open than before, once calls given up have returned
+     * (their worker closes what they opened). Not "as many": the JVM may close one of its own
+     * meanwhile (a fresh clone's CI saw 49 after 50).
+     */
     private static void assertDescriptorsBackTo(int before, String why) {
         long until = System.nanoTime() + 5_000_000_000L;
-        while (openDescriptors() != before && System.nanoTime() < until) Thread.onSpinWait();
-        assertEquals(before, openDescriptors(), why);
+        while (openDescriptors() > before && System.nanoTime() < until) Thread.onSpinWait();
+        assertTrue(openDescriptors() <= before, why + ": " + openDescriptors() + " open, " + before + " before");
     }
 
     /** Snapshots of directories with files, empty directories, symlinks (one to a directory) and hard links. */
@@ -85,7 +89,7 @@ class TreeScannerAheadTest {
         int before = openDescriptors();
         List<String> ahead = walk(root, new TimedScanCalls(reads), PathFilter.NONE);
         assertEquals(direct, ahead);
-        assertEquals(before, openDescriptors(), "every directory opened ahead is closed");
+        assertDescriptorsBackTo(before, "every directory opened ahead is closed");
     }
 
     @Test
@@ -115,7 +119,7 @@ class TreeScannerAheadTest {
         Path root = dir.resolve("deep");
         int before = openDescriptors();
         assertEquals(walk(root, ScanCalls.DIRECT, PathFilter.NONE), walk(root, new TimedScanCalls(reads), PathFilter.NONE));
-        assertEquals(before, openDescriptors());
+        assertDescriptorsBackTo(before, "every directory opened ahead is closed");
     }
 
     /** Timed calls whose ahead open of one name fails as openDir would (a directory swapped for something else). */
