@@ -109,16 +109,26 @@ public final class TimedScanCalls implements ScanCalls {
             });
         } catch (ReadTimeoutException e) {
             if (listed.names == null) throw e; // the listing itself did not return
-            List<byte[]> names = listed.names;
-            Looked[] out = new Looked[names.size()];
-            lookFrom(dirFd, names, out, stalled(listed.run, out, 0));
-            return new Listing(names, out);
+            return afterFirstRun(dirFd, listed.names, listed.run, true);
         }
-        List<byte[]> names = listed.names;
+        return afterFirstRun(dirFd, listed.names, listed.run, false);
+    }
+
+    /**
+     * A listing whose first run was made on a worker: what the run found, then the rest of the
+     * names looked up run by run; when the run stalled, the stalled name gets why and the rest
+     * is looked up after it.
+     */
+    private Listing afterFirstRun(int dirFd, List<byte[]> names, Run run, boolean stalled) throws IOException {
         Looked[] out = new Looked[names.size()];
-        Run run = listed.run;
-        System.arraycopy(run.part, 0, out, 0, run.ended);
-        lookFrom(dirFd, names, out, run.ended);
+        int from;
+        if (stalled) {
+            from = stalled(run, out, 0);
+        } else {
+            System.arraycopy(run.part, 0, out, 0, run.ended);
+            from = run.ended;
+        }
+        lookFrom(dirFd, names, out, from);
         return new Listing(names, out);
     }
 
@@ -224,15 +234,9 @@ public final class TimedScanCalls implements ScanCalls {
             if (stalled == null || stalled.equals("getdents")) {
                 if (stalled != null) throw reads.calls().timedOut("getdents", -1);
                 if (listFailed != null) throw listFailed;
-                Looked[] out = new Looked[names.size()];
-                System.arraycopy(run.part, 0, out, 0, run.ended);
-                lookFrom(fd, names, out, run.ended);
-                return new Listing(names, out);
+                return afterFirstRun(fd, names, run, false);
             }
-            // stalled in a lookup: what the run found stays, the stalled name gets why, the rest is looked up anew
-            Looked[] out = new Looked[names.size()];
-            lookFrom(fd, names, out, stalled(run, out, 0));
-            return new Listing(names, out);
+            return afterFirstRun(fd, names, run, true); // stalled in a lookup
         }
 
         @Override
