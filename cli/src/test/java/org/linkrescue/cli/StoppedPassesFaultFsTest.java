@@ -37,12 +37,22 @@ import org.linkrescue.testdata.TreeListing;
  * it again; a stop in passes 2-4 waited for the end of the pass; `--passes copy` removed its map,
  * so `--resume` had nothing to go on from. Now each resumed run gives the uninterrupted run's
  * tree and report (every damaged inode once), and no byte the stopped run read is read again.
+ *
+ * <p>Also with kill -9 in passes 2, 3 and 4 (t06-t08), and a stop while pass 4 compares a
+ * 16 MiB candidate (t05; a third damaged file, BIG, whose mirror copy is read slowly). Before:
+ * the comparison read the whole candidate before it looked at the stop (8.2 s after SIGTERM);
+ * pass 4 wrote no checkpoint, so a kill there spliced every inode again; a file the later
+ * passes were writing when killed kept the time of that write as its mtime after the resume.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StoppedPassesFaultFsTest {
     static final int MiB = 1 << 20;
     static final String D = "src/s1/a/d.bin", E = "src/s2/z/e.bin", MIRRORED = "mirror/s1/a/d.bin";
+    /** Healthy but for the tests that make its first block bad: its splice compares 16 MiB of the mirror. */
+    static final String BIG = "src/s1/b/big.bin", MIRRORED_BIG = "mirror/s1/b/big.bin";
     Path work;
+    /** In memory: the targets of the kill tests, whose checkpoints must not wait on a shared disk's syncfs. */
+    Path mem;
     FaultFs fs;
     Path src, mirror;
     TreeListing want;
@@ -53,10 +63,14 @@ class StoppedPassesFaultFsTest {
         String why = FaultFs.unavailableReason();
         Assumptions.assumeTrue(why == null, "FaultFs tests skipped: " + why);
         work = CliTestSupport.scratch();
+        mem = CliTestSupport.scratchInMemory();
         Path backing = work.resolve("drive");
         byte[] d = FailingDrive.pattern("d", 2 * MiB), e = FailingDrive.pattern("e", 2 * MiB + 123);
         CliTestSupport.writeFile(backing.resolve(D), d, 1_700_000_000L, 5);
         CliTestSupport.writeFile(backing.resolve(MIRRORED), d, 1_700_000_000L, 5);
+        byte[] big = FailingDrive.pattern("big", 16 * MiB);
+        CliTestSupport.writeFile(backing.resolve(BIG), big, 1_700_000_050L, 9);
+        CliTestSupport.writeFile(backing.resolve(MIRRORED_BIG), big, 1_700_000_050L, 9);
         // Healthy files between the two damaged ones: d is left pending (and so settled) first.
         for (int s = 1; s <= 2; s++)
             for (int i = 0; i < 30; i++)
@@ -86,6 +100,7 @@ class StoppedPassesFaultFsTest {
     @AfterAll void unmount() throws Exception {
         if (fs != null) fs.close();
         if (work != null) FailingDriveFiles.deleteTree(work);
+        CliTestSupport.remove(mem);
     }
 
     /**
@@ -207,5 +222,200 @@ class StoppedPassesFaultFsTest {
         assertEquals(wantErrors, errors(report), "what the reads said, counted over both runs");
         assertEquals(wantBytesD, copyD + fs.bytesRead(D), "d: pass 1's bytes are not read again");
         assertEquals(wantBytesE, copyE + fs.bytesRead(E), "e: pass 1's bytes are not read again");
+    }
+
+    // ---- a stop and a kill while the splice compares a large candidate; kills in passes 2 to 4 ----
+
+    /** An uninterrupted run with BIG damaged too (its first block, which the mirror holds): taken once, for the tests that damage it. */
+    TreeListing wantBig;
+    Map<Long, String> wantBigDamaged;
+
+    /** BIG's first block fails at every read. */
+    void bigBad() throws Exception { fs.add(Fault.on(Op.READ).path(BIG).bytes(0, 4096).eio()); }
+
+    void uninterruptedWithBigDamaged() throws Exception {
+        if (wantBig != null) return;
+        badBlocks(0);
+        bigBad();
+        Path target = work.resolve("uninterrupted-big"), report = work.resolve("uninterrupted-big.json");
+        CliTestSupport.Result r = CliTestSupport.run(migrate(target, report).toArray(String[]::new));
+        assertEquals(3, r.code(), r.err());
+        wantBig = TreeListing.ofIncludingRoot(target);
+        wantBigDamaged = KilledRescueFailingDriveTest.damaged(report);
+        assertEquals(3, wantBigDamaged.size(), wantBigDamaged.toString());
+        String big = wantBigDamaged.get(ino(BIG));
+        assertTrue(big.contains("verdict=accepted") && !big.contains("verdict=rejected"), "BIG is spliced from the mirror: " + big);
+    }
+
+    long ino(String rel) throws Exception { return (Long) Files.getAttribute(fs.root().resolve(rel), "unix:ino"); }
+
+    /** The map's lines (its last status, its damaged records), as a stopped or killed run left them. */
+    static List<String> mapLines(Path target) throws Exception {
+        Path map = target.resolve(".linkrescue-map");
+        return Files.exists(map) ? Files.readAllLines(map, StandardCharsets.ISO_8859_1) : List.of();
+    }
+
+    static boolean mapHasDamaged(Path target, long ino) throws Exception {
+        return mapLines(target).stream().anyMatch(l -> l.startsWith("damaged ") && l.split(" ")[2].equals(Long.toString(ino)));
+    }
+
+    /** The resume of a stopped or killed run: the tree and report of the uninterrupted run with BIG damaged, each damaged inode once. */
+    void resumeGivesTheUninterruptedRunWithBigDamaged(String name, Path target, Path report) throws Exception {
+        badBlocks(0);
+        bigBad();
+        CliTestSupport.Result r = CliTestSupport.run(migrate(target, report, "--resume").toArray(String[]::new));
+        assertEquals(3, r.code(), name + ": " + r.err());
+        assertFalse(Files.exists(target.resolve(".linkrescue-map")), "a complete target holds no map");
+        assertEquals(List.of(), wantBig.diff(TreeListing.ofIncludingRoot(target)), name);
+        assertEquals(wantBigDamaged, KilledRescueFailingDriveTest.damaged(report), name + ": each damaged inode once, as the uninterrupted run found it");
+    }
+
+    @Test void t05_sigtermWhileThe16MiBCandidateIsCompared_stopsAtItsNextChunk_noVerdictKept_resumeSplicesIt() throws Exception {
+        uninterruptedWithBigDamaged();
+        Path target = mem.resolve("big-stopped"), report = mem.resolve("big-stopped.json");
+        badBlocks(0);
+        bigBad();
+        // Each read of the mirror's copy (128 KiB through FUSE) takes 50 ms: 6.4 s for the whole 16 MiB, 0.4 s a 1 MiB chunk.
+        fs.add(Fault.on(Op.READ).path(MIRRORED_BIG).stall(Duration.ofMillis(50)));
+        long took;
+        try (LiveChild run = LiveChild.start(work.resolve("logs"), migrate(target, report).toArray(String[]::new))) {
+            assertTrue(run.awaitWhileRunning(() -> count(Op.READ, MIRRORED_BIG) >= 12, Duration.ofSeconds(60)),
+                    "the comparison of BIG's candidate began: " + run.err());
+            run.signal("TERM");
+            long signalled = run.elapsedMillis();
+            assertEquals(143, run.waitFor(Duration.ofSeconds(30)), run.err());
+            took = run.elapsedMillis() - signalled;
+        }
+        long mirrorReads = count(Op.READ, MIRRORED_BIG);
+        System.out.println("StoppedPassesFaultFsTest big-stopped: exited " + took + " ms after SIGTERM, " + mirrorReads
+                + " of the candidate's 128 reads made");
+        assertTrue(took < 1500, "exited " + took + " ms after SIGTERM (the comparison's next 1 MiB chunk is 0.4 s away at most)");
+        assertTrue(mirrorReads < 100, "the candidate was not read to its end: " + mirrorReads + " reads");
+        assertTrue(Files.readString(report).contains("\"outcome\":\"interrupted\""));
+        assertFalse(KilledRescueFailingDriveTest.damaged(report).containsKey(ino(BIG)), "a stop is no verdict: BIG is not in the stopped run's report");
+        assertFalse(mapHasDamaged(target, ino(BIG)), "nor in its map (a rejection there would stand on resume)");
+        String status = mapLines(target).stream().filter(l -> l.startsWith("status ")).reduce((a, b) -> b).orElse("");
+        assertTrue(status.contains(" pass=4 "), "the map says the pass it stopped in: " + status);
+        resumeGivesTheUninterruptedRunWithBigDamaged("big-stopped", target, report);
+    }
+
+    long count(Op op, String path) {
+        try {
+            return fs.count(op, path);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Starts a migrate that holds a read by the rule held, waits for ready (the map says the
+     * point the test kills at is recorded), sends kill -9, then lets the read go (a process in a
+     * held FUSE read cannot end before it returns). Returns the bytes of d and e the run read.
+     */
+    long[] killWhileHeld(Path target, Path report, FaultFs.Rule held, java.util.function.BooleanSupplier ready) throws Exception {
+        try (LiveChild run = LiveChild.start(work.resolve("logs"), migrate(target, report).toArray(String[]::new))) {
+            try {
+                fs.awaitStalled(1, 60_000);
+                assertTrue(run.awaitWhileRunning(ready, Duration.ofSeconds(20)), "the map never recorded the point: " + mapLines(target));
+                run.signal("KILL");
+            } finally {
+                fs.release(held);
+            }
+            assertEquals(137, run.waitFor(Duration.ofSeconds(30)), run.err());
+        }
+        return new long[] {fs.bytesRead(D), fs.bytesRead(E)};
+    }
+
+    boolean mapSays(Path target, String what) {
+        try {
+            return mapLines(target).stream().filter(l -> l.startsWith("status ")).reduce((a, b) -> b).orElse("").contains(what);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * kill -9 while e's read in pass (2: trim, 3: retry) is held, once the map has what the
+     * pass did to d (d's last read in it is slowed by 0.3 s, so a checkpoint is due as d's pass
+     * ends): the resume gives the uninterrupted run's tree and report, and reads again only
+     * what e's pass read since the last checkpoint.
+     */
+    void killedInPass(int pass) throws Exception {
+        String name = "killed-pass" + pass;
+        Path target = mem.resolve(name), report = mem.resolve(name + ".json");
+        fs.clear();
+        fs.resetCounts();
+        if (pass == 2) {
+            fs.add(Fault.on(Op.READ).path(D).bytes(0, 4096).eio());
+            fs.add(Fault.on(Op.READ).path(D).bytes(4096, 8192).stall(Duration.ofMillis(300)).times(1)); // the trim's last read
+        } else {
+            fs.add(Fault.on(Op.READ).path(D).bytes(0, 4096).eio().times(pass - 1));
+            fs.add(Fault.on(Op.READ).path(D).bytes(0, 4096).stall(Duration.ofMillis(300)).eio().times(1)); // the retry
+            fs.add(Fault.on(Op.READ).path(D).bytes(0, 4096).eio());
+        }
+        fs.add(Fault.on(Op.READ).path(E).bytes(0, 4096).eio().times(pass - 1));
+        FaultFs.Rule held = fs.add(Fault.on(Op.READ).path(E).bytes(0, 4096).stallUntilReleased().eio().times(1));
+        fs.add(Fault.on(Op.READ).path(E).bytes(0, 4096).eio());
+        long dIno = ino(D);
+        long[] killed = killWhileHeld(target, report, held, () -> {
+            if (!mapSays(target, " pass=" + pass + " ")) return false;
+            String blocks = lastBlocks(target, dIno); // pass 2 leaves no range of d untried or untrimmed
+            return pass != 2 || blocks != null && !blocks.matches(".*:[?*/].*");
+        });
+        badBlocks(0);
+        CliTestSupport.Result r = CliTestSupport.run(migrate(target, report, "--resume").toArray(String[]::new));
+        assertEquals(3, r.code(), name + ": " + r.err());
+        assertFalse(Files.exists(target.resolve(".linkrescue-map")), "a complete target holds no map");
+        assertEquals(List.of(), want.diff(TreeListing.ofIncludingRoot(target)), name);
+        assertEquals(wantDamaged, KilledRescueFailingDriveTest.damaged(report), name + ": each damaged inode once, as the uninterrupted run found it");
+        long againD = killed[0] + fs.bytesRead(D) - wantBytesD, againE = killed[1] + fs.bytesRead(E) - wantBytesE;
+        System.out.println("StoppedPassesFaultFsTest " + name + ": bytes read again d=" + againD + " e=" + againE);
+        assertEquals(0, againD, name + ": bytes of d read again (its pass was in the map)");
+        // e's reads in this pass before the held one came after the last checkpoint: a kill loses them (pass 2: 64 KiB untried).
+        assertTrue(againE <= (pass == 2 ? 65536 : 0), name + ": bytes of e read again: " + againE);
+    }
+
+    /** The last `blocks` record of an inode in the map (its ranges' ddrescue states), or null. */
+    String lastBlocks(Path target, long ino) {
+        try {
+            return mapLines(target).stream().filter(l -> l.startsWith("blocks ") && l.split(" ")[2].equals(Long.toString(ino)))
+                    .reduce((a, b) -> b).orElse(null);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test void t06_killedInPass2_resumeGivesTheSameTreeAndReport() throws Exception { killedInPass(2); }
+
+    @Test void t07_killedInPass3_resumeGivesTheSameTreeAndReport() throws Exception { killedInPass(3); }
+
+    @Test void t08_killedInPass4WhileA16MiBCandidateIsCompared_theInodeSplicedBeforeIsNotSplicedAgain() throws Exception {
+        uninterruptedWithBigDamaged();
+        String name = "killed-pass4";
+        Path target = mem.resolve(name), report = mem.resolve(name + ".json");
+        badBlocks(0);
+        bigBad();
+        fs.add(Fault.on(Op.READ).path(MIRRORED_BIG).stall(Duration.ofMillis(50)));
+        long dIno = ino(D);
+        try (LiveChild run = LiveChild.start(work.resolve("logs"), migrate(target, report).toArray(String[]::new))) {
+            // d (met first) is settled, its record in the map, while BIG's candidate is still being compared.
+            assertTrue(run.awaitWhileRunning(() -> {
+                try {
+                    return mapHasDamaged(target, dIno);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }, Duration.ofSeconds(60)), "d's record never reached the map while BIG's candidate was compared: " + run.err());
+            assertTrue(count(Op.READ, MIRRORED_BIG) < 100, "killed before the comparison ends");
+            run.signal("KILL");
+            assertEquals(137, run.waitFor(Duration.ofSeconds(30)), run.err());
+        }
+        long mirroredD = fs.bytesRead(MIRRORED), driveD = fs.bytesRead(D), driveE = fs.bytesRead(E);
+        fs.resetCounts();
+        resumeGivesTheUninterruptedRunWithBigDamaged(name, target, report);
+        System.out.println("StoppedPassesFaultFsTest " + name + ": resume read d's candidate " + fs.bytesRead(MIRRORED) + " bytes (killed run: "
+                + mirroredD + "), d " + fs.bytesRead(D) + ", e " + fs.bytesRead(E) + " (killed run: " + driveD + ", " + driveE + ")");
+        assertEquals(0, fs.bytesRead(MIRRORED), "d was spliced before the last checkpoint: its candidate is not read again");
+        assertEquals(0, fs.bytesRead(D) + fs.bytesRead(E), "the drive's damaged files are not read again");
     }
 }

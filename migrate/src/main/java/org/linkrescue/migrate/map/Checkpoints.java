@@ -15,6 +15,7 @@ import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.drive.ByteRange;
+import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.pipeline.Evacuation;
 import org.linkrescue.migrate.report.ProblemLog;
 import org.linkrescue.migrate.rescue.DamagedInodeRecord;
@@ -332,8 +333,8 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
 
     /** The file the sink made (or holds) for path, for the late bytes of a rescue in passes. */
     @Override
-    public PendingFile reopen(byte[] path) throws IOException {
-        return inner instanceof PendingFiles f ? f.reopen(path) : null;
+    public PendingFile reopen(byte[] path, Stat scanned) throws IOException {
+        return inner instanceof PendingFiles f ? f.reopen(path, scanned) : null;
     }
 
     private void complete() throws IOException {

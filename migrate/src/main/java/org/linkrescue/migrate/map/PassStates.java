@@ -77,6 +77,11 @@ public final class PassStates implements PassListener {
         if (laterPasses) checkpoints.checkpointIfDue();
     }
 
+    @Override
+    public void progress() {
+        if (laterPasses) checkpoints.checkpointIfDue();
+    }
+
     private void record(PendingInode p) {
         List<MapState.InodeBlocks.Block> blocks = new ArrayList<>();
         for (RangeStates.Span s : p.states().spans()) blocks.add(new MapState.InodeBlocks.Block(s.offset(), s.length(), s.status().symbol));

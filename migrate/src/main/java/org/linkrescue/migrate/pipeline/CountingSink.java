@@ -3,6 +3,7 @@ package org.linkrescue.migrate.pipeline;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import org.linkrescue.archive.Entry;
+import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.report.RunTotals;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.EntrySink;
@@ -48,8 +49,8 @@ final class CountingSink implements EntrySink, PendingFiles {
 
     /** The sink's pending file (when it takes late bytes), its final damage counted. */
     @Override
-    public PendingFile reopen(byte[] path) throws IOException {
-        PendingFile f = sink instanceof PendingFiles files ? files.reopen(path) : null;
+    public PendingFile reopen(byte[] path, Stat scanned) throws IOException {
+        PendingFile f = sink instanceof PendingFiles files ? files.reopen(path, scanned) : null;
         if (f == null) return null;
         return new PendingFile() {
             @Override public void read(long off, byte[] b, int from, int len) throws IOException { f.read(off, b, from, len); }

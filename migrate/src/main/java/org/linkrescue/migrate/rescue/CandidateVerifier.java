@@ -9,6 +9,7 @@ import org.linkrescue.migrate.drive.ByteRange;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.stream.Stop;
 
 /**
  * Decides whether a candidate may stand in for a damaged inode's bad ranges. Accepted only when
@@ -22,14 +23,20 @@ import org.linkrescue.migrate.fs.Stat;
  * so the splice needs no second read of the candidate. A rejected candidate may leave bytes
  * there; the next one overwrites them, and the splice never reads bad ranges that no candidate
  * filled.
+ *
+ * <p>A stop requested while a candidate is compared comes at its next 1 MiB chunk, and is no
+ * verdict: the candidate is neither accepted nor rejected, and a resumed run compares it again.
  */
 final class CandidateVerifier {
     private static final int CHUNK = 1 << 20;
 
     private final boolean acceptMtimeMismatch;
+    private final StopCheck stop;
 
-    CandidateVerifier(boolean acceptMtimeMismatch) {
+    /** @param stop looked at before each chunk of a comparison (a large candidate does not hold a stopping run) */
+    CandidateVerifier(boolean acceptMtimeMismatch, StopCheck stop) {
         this.acceptMtimeMismatch = acceptMtimeMismatch;
+        this.stop = stop;
     }
 
     /**
@@ -38,8 +45,9 @@ final class CandidateVerifier {
      * @param bad         ranges the drive could not read (to be filled from the candidate)
      * @param notCompared ranges that were delivered from the drive but could not be read again
      *                    for the comparison (neither compared nor filled)
+     * @throws Stop.Stopped the run is stopping: no verdict (never a rejection, which a map would keep)
      */
-    Verdict verify(Candidate c, Stat inode, DamagedBytes spool, BadRanges bad, BadRanges notCompared) {
+    Verdict verify(Candidate c, Stat inode, DamagedBytes spool, BadRanges bad, BadRanges notCompared) throws Stop.Stopped {
         try (CandidateFile f = CandidateFile.find(c)) {
             Stat st = f.stat();
             if (st.size() != inode.size()) return reject(c, "size " + st.size() + " != " + inode.size());
@@ -52,6 +60,8 @@ final class CandidateVerifier {
             String diff = compare(f.open(), inode.size(), spool, bad, notCompared);
             if (diff != null) return reject(c, diff);
             return new Verdict(c, true, mtimeNote);
+        } catch (Stop.Stopped e) {
+            throw e;
         } catch (IOException e) {
             return reject(c, e.getMessage());
         }
@@ -60,11 +70,12 @@ final class CandidateVerifier {
     private static String mtime(long sec, int nsec) { return sec + "." + String.format("%09d", nsec); }
 
     /** Returns null when every compared byte is equal, else the reason; fills bad ranges into the spool. */
-    private static String compare(int fd, long size, DamagedBytes spool, BadRanges bad, BadRanges notCompared) throws IOException {
+    private String compare(int fd, long size, DamagedBytes spool, BadRanges bad, BadRanges notCompared) throws IOException {
         ByteBuffer direct = ByteBuffer.allocateDirect(CHUNK);
         byte[] cand = new byte[CHUNK], mine = new byte[CHUNK];
         List<ByteRange> badList = bad.list(), skipList = notCompared.list();
         for (long off = 0; off < size; ) {
+            stop.check();
             int want = (int) Math.min(CHUNK, size - off);
             int n = 0;
             while (n < want) {

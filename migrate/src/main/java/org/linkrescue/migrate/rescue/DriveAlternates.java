@@ -30,12 +30,6 @@ final class DriveAlternates implements Alternates {
     private final RescueReport report;
     private final StopCheck stop;
 
-    /** Throws {@link Stop.Stopped} once the run is asked to stop. */
-    @FunctionalInterface
-    interface StopCheck {
-        void check() throws Stop.Stopped;
-    }
-
     /** @param stop looked at before each chunk of a comparison: a large file's does not hold a stopping run */
     DriveAlternates(CandidateFinder finder, byte[] sourceRoot, int snapshotDepth, TimedReads reads, RescueReport report, StopCheck stop) {
         this.finder = finder;

@@ -96,7 +96,11 @@ public final class LaterPasses {
         if (all.isEmpty()) return;
         for (PendingInode p : all) listener.states(p); // with every path the stream met: a stop from here on keeps them
         PendingFiles files = sink instanceof PendingFiles f ? f : null;
-        PassReader reader = src.newPassReader().stopWith(src::checkStop);
+        StopCheck going = () -> {
+            src.checkStop();
+            listener.progress();
+        };
+        PassReader reader = src.newPassReader().stopWith(going::check);
         if (plan.contains(Pass.SCRAPE) && anyNeeds(Pass.SCRAPE, all)) {
             pass(Pass.SCRAPE, all, root, files, p -> p.untriedBytes() > 0,
                     (fd, p, out) -> reader.trimAndScrape(fd, p.states(), out, p.reads()));
@@ -113,9 +117,10 @@ public final class LaterPasses {
         doneInPass = 0;
         listener.pass(Pass.SPLICE);
         SplicePass splice = plan.contains(Pass.SPLICE)
-                ? new SplicePass(src.finder(), src.verifier(), src.options().spoolDir()) : null;
+                ? new SplicePass(src.finder(), new CandidateVerifier(src.options().acceptMtimeMismatch(), going), src.options().spoolDir())
+                : null;
         for (PendingInode p : all) {
-            src.checkStop(); // between inodes: a splice reads only healthy copies, one inode is quick
+            going.check(); // between inodes; within one, before each chunk of a candidate (CandidateVerifier)
             settle(p, files, splice);
             doneInPass++;
         }
@@ -132,7 +137,7 @@ public final class LaterPasses {
             try {
                 src.checkStop();
                 if (files == null || from(p).number > which.number || !wanted.test(p)) continue;
-                try (PendingFile f = files.reopen(p.firstPath())) {
+                try (PendingFile f = files.reopen(p.firstPath(), p.stat())) {
                     if (f == null) continue; // the sink made no file of it: what would be read could land nowhere
                     int fd = openSource(root, p);
                     if (fd < 0) continue;
@@ -206,13 +211,15 @@ public final class LaterPasses {
         List<Verdict> verdicts = List.of();
         String sha = null, failed = null;
         boolean wrote = false;
-        try (PendingFile f = files == null ? null : files.reopen(p.firstPath())) {
+        try (PendingFile f = files == null ? null : files.reopen(p.firstPath(), p.stat())) {
             if (f != null) {
                 wrote = true;
                 if (splice != null && !p.isUnverifiable()) verdicts = splice.splice(p, f, bad);
                 sha = SplicePass.sha256(f, size);
                 f.complete(provenance(size, bad, verdicts, sha));
             }
+        } catch (Stop.Stopped s) {
+            throw s; // no verdict and no record: the map keeps p pending in this pass, a resumed run splices it again
         } catch (IOException e) {
             failed = e.getMessage();
             sha = null;

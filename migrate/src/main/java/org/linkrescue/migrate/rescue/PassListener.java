@@ -33,6 +33,14 @@ public interface PassListener {
      */
     default void leftOpen(PendingInode p) {}
 
+    /**
+     * The later passes go on: called on their thread before each read of the drive, before each
+     * chunk of a candidate's comparison and after each inode is settled, so that a checkpoint due
+     * now can be written there (nothing else writes them once the stream has ended) and a kill
+     * loses at most the work since the last one, not a whole pass.
+     */
+    default void progress() {}
+
     /** Every pass of the plan has run and every pending inode is settled and reported. */
     default void finished() {}
 }

@@ -78,7 +78,7 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
         this.drive = new WatchedDrive(reader);
         this.reads = new TimedReads(drive, options.readTimeout(), options.chunkSize(), OPENS_IN_FLIGHT);
         this.finder = new CandidateFinder(options.alternates(), options.snapshotDepth());
-        this.verifier = new CandidateVerifier(options.acceptMtimeMismatch());
+        this.verifier = new CandidateVerifier(options.acceptMtimeMismatch(), this::checkStop);
         this.buffers = ThreadLocal.withInitial(() -> new byte[options.chunkSize()]);
     }
 
@@ -260,8 +260,12 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
         }
     }
 
-    /** Tries the candidates in order until one is accepted; returns every verdict. */
-    List<Verdict> tryCandidates(byte[] path, Stat stat, Spool spool, BadRanges bad, BadRanges notCompared) {
+    /**
+     * Tries the candidates in order until one is accepted; returns every verdict.
+     *
+     * @throws Stop.Stopped the run is stopping: no verdict on the candidate under way
+     */
+    List<Verdict> tryCandidates(byte[] path, Stat stat, Spool spool, BadRanges bad, BadRanges notCompared) throws Stop.Stopped {
         List<Verdict> verdicts = new ArrayList<>();
         if (bad.isEmpty()) return verdicts;
         for (Candidate c : finder.candidates(path)) {
@@ -363,7 +367,6 @@ public final class RescueContentSource implements ContentSource, AutoCloseable {
     RescueReport reportRef() { return report; }
     TimedReads reads() { return reads; }
     CandidateFinder finder() { return finder; }
-    CandidateVerifier verifier() { return verifier; }
     Problems problems() { return problems; }
     PassReader newPassReader() { return new PassReader(reads, options.chunkSize(), options.blockSize()); }
     RescueReader newReader() { return new RescueReader(reads, options.chunkSize(), options.blockSize(), options.retries()); }

@@ -447,7 +447,7 @@ public final class DiskSink implements EntrySink, PendingFiles, Checkpointable {
      * far first. Between the last entry and {@link #finish}, on the caller's thread.
      */
     @Override
-    public PendingFile reopen(byte[] path) throws IOException {
+    public PendingFile reopen(byte[] path, Stat scanned) throws IOException {
         drain();
         SafePath p;
         try {
@@ -458,7 +458,7 @@ public final class DiskSink implements EntrySink, PendingFiles, Checkpointable {
         List<SafePath> all = new ArrayList<>();
         all.add(p);
         all.addAll(links.copiesOf(p));
-        TargetPatch patch = new TargetPatch();
+        TargetPatch patch = new TargetPatch(scanned.mtimeSec(), scanned.mtimeNsec());
         try {
             for (SafePath at : all) {
                 int dir;

@@ -13,6 +13,7 @@ import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
 import org.linkrescue.archive.FramedOutput;
 import org.linkrescue.archive.TarWriter;
+import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.stream.Checkpointable;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.Deferrable;
@@ -277,7 +278,7 @@ public final class TarSink implements EntrySink, PendingFiles, Checkpointable {
 
     /** The held entry at path, open for its settled bytes; null when none is held there (or it was written). */
     @Override
-    public PendingFile reopen(byte[] path) {
+    public PendingFile reopen(byte[] path, Stat scanned) {
         HeldEntries.Held h = held == null ? null : held.get(path);
         if (h == null || h.written) return null;
         return new PendingFile() {

@@ -20,7 +20,8 @@ import org.linkrescue.migrate.stream.Provenance;
  * Writing changes what the metadata pass set: the mtime (and ctime, which nothing can set), the
  * setuid and setgid bits (cleared by the kernel for a writer without CAP_FSETID) and file
  * capabilities (security.capability, always removed by a write); each is put back as it was
- * when the file is let go. A file without a write bit for its owner is given one while it is
+ * when the file is let go, and the mtime as the entry has it: a run killed while it wrote left
+ * the file with the time of its write. A file without a write bit for its owner is given one while it is
  * open (only a non-root owner needs it).
  */
 final class TargetPatch implements PendingFile {
@@ -30,6 +31,14 @@ final class TargetPatch implements PendingFile {
     private record Open(byte[] path, int fd, Stat before, byte[] capability) {}
 
     private final List<Open> files = new ArrayList<>();
+    private final long mtimeSec;
+    private final int mtimeNsec;
+
+    /** mtime: the entry's, which the files are let go with */
+    TargetPatch(long mtimeSec, int mtimeNsec) {
+        this.mtimeSec = mtimeSec;
+        this.mtimeNsec = mtimeNsec;
+    }
 
     /**
      * Adds the file name below dir (path: its place in TARGET, for messages), opened for reading
@@ -107,7 +116,7 @@ final class TargetPatch implements PendingFile {
     /** The bytes are in place already: nothing more to write. */
     @Override public void complete(Provenance provenance) {}
 
-    /** Puts back mode, capabilities and mtime (in that order: a chmod would not touch the mtime, nor this the mode). */
+    /** Puts back mode, capabilities and the entry's mtime (in that order: a chmod would not touch the mtime, nor this the mode). */
     @Override
     public void close() throws IOException {
         IOException first = null;
@@ -116,7 +125,7 @@ final class TargetPatch implements PendingFile {
                 Stat now = Posix.fstat(o.fd());
                 if (now.perm() != o.before().perm()) Posix.fchmod(o.fd(), o.before().perm());
                 if (o.capability() != null) XattrsAt.setOf(o.fd(), CAPABILITY, o.capability());
-                Posix.futimens(o.fd(), 0, Posix.UTIME_OMIT, o.before().mtimeSec(), o.before().mtimeNsec());
+                Posix.futimens(o.fd(), 0, Posix.UTIME_OMIT, mtimeSec, mtimeNsec);
             } catch (IOException e) {
                 if (first == null) first = new IOException(Names.display(o.path()) + ": " + e.getMessage(), e);
             } finally {

@@ -2,6 +2,7 @@ package org.linkrescue.migrate.sink;
 
 import java.io.IOException;
 import org.linkrescue.archive.Entry;
+import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.stream.Checkpointable;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.SparseData;
@@ -75,9 +76,9 @@ public final class TeeSink implements EntrySink, PendingFiles, Checkpointable {
      * archive holds the same bytes), written to both, completed in both.
      */
     @Override
-    public PendingFile reopen(byte[] path) throws IOException {
-        PendingFile d = disk.reopen(path);
-        PendingFile t = tar.reopen(path);
+    public PendingFile reopen(byte[] path, Stat scanned) throws IOException {
+        PendingFile d = disk.reopen(path, scanned);
+        PendingFile t = tar.reopen(path, scanned);
         if (d == null || t == null) return d == null ? t : d;
         return new PendingFile() {
             @Override public void read(long off, byte[] b, int from, int len) throws IOException { d.read(off, b, from, len); }

@@ -1,6 +1,7 @@
 package org.linkrescue.migrate.stream;
 
 import java.io.IOException;
+import org.linkrescue.migrate.fs.Stat;
 
 /**
  * A sink ability: it takes the final bytes of files it was given with a {@link Provenance#pending}
@@ -13,8 +14,11 @@ public interface PendingFiles {
     /**
      * The file made (or held) for the FILE entry at path, open for its late bytes; null when
      * there is none (the entry was refused, or written as it was).
+     *
+     * @param scanned the lstat the entry was made from: its mtime is the one the file is let go
+     *                with (the file's own may be a write's, by a run killed while it wrote)
      */
-    PendingFile reopen(byte[] path) throws IOException;
+    PendingFile reopen(byte[] path, Stat scanned) throws IOException;
 
     /** One pending file, open. Not thread-safe. */
     interface PendingFile extends AutoCloseable {
@@ -30,7 +34,7 @@ public interface PendingFiles {
          */
         void complete(Provenance provenance) throws IOException;
 
-        /** Lets the file go, with what writing changed (mtime, mode, capabilities) as it was. */
+        /** Lets the file go, with what writing changed (mode, capabilities) as it was, and the entry's mtime. */
         @Override void close() throws IOException;
     }
 }

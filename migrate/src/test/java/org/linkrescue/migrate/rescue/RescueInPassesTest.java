@@ -266,7 +266,7 @@ class RescueInPassesTest {
         @Override public void close() {}
 
         @Override
-        public PendingFile reopen(byte[] path) throws IOException {
+        public PendingFile reopen(byte[] path, org.linkrescue.migrate.fs.Stat scanned) throws IOException {
             java.io.RandomAccessFile f = new java.io.RandomAccessFile(root.resolve(Names.latin1(path)).toFile(), "rw");
             return new PendingFile() {
                 @Override public void read(long off, byte[] b, int from, int len) throws IOException { f.seek(off); f.readFully(b, from, len); }
