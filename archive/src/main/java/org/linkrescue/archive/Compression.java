@@ -92,6 +92,14 @@ public enum Compression {
      * workers, parallel xz blocks). Closing it finishes the compressed stream and closes out.
      */
     public OutputStream compress(OutputStream out, int threads) throws IOException {
+        return compress(out, threads, Cancellation.NONE);
+    }
+
+    /**
+     * As {@link #compress(OutputStream, int)}; xz waits on the blocks it compresses only while
+     * cancel lets it (see {@link ParallelXzOutputStream}). gzip and zstd never wait long.
+     */
+    public OutputStream compress(OutputStream out, int threads, Cancellation cancel) throws IOException {
         int t = Math.max(1, threads);
         return switch (this) {
             case NONE -> out;
@@ -102,7 +110,7 @@ public enum Compression {
                     .setChecksum(true) // the zstd command's default; without it a flipped bit goes unseen
                     .setWorkers(t > 1 ? t : 0)
                     .get();
-            case XZ -> new ParallelXzOutputStream(out, t, XZ_PRESET, ParallelXzOutputStream.DEFAULT_BLOCK);
+            case XZ -> new ParallelXzOutputStream(out, t, XZ_PRESET, ParallelXzOutputStream.DEFAULT_BLOCK, cancel);
         };
     }
 

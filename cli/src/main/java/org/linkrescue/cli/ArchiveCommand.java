@@ -112,7 +112,8 @@ final class ArchiveCommand implements Callable<Integer> {
                         int threads = Runtime.getRuntime().availableProcessors();
                         TarSink sink = (at == null ? TarSink.open(raw, compression, threads, ProvenanceRecords::of)
                                 : TarSink.resume(raw, compression, threads, at.tarBytes(), ProvenanceRecords::of))
-                                .holdPendingIn(options.spoolDir()); // damaged files go last, once their bad areas are settled
+                                .holdPendingIn(options.spoolDir()) // damaged files go last, once their bad areas are settled
+                                .stopWith(s.stop);
                         if (partial != null) sink.checkpointed("archive", partial);
                         if (m.map() != null) m.map().resume(s.totals, s.problems, r.report);
                         EntrySink run = m.checkpointed(sink, sink, Checkpoints.Order.WALK, s);

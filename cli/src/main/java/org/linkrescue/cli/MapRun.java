@@ -163,6 +163,8 @@ final class MapRun implements Session.Stopping, AutoCloseable {
         try {
             evacuation.run(src, run, Evacuation.SinkKind.CONSUMES_BYTES);
         } catch (IOException e) {
+            // Stopped with nothing in the map (it is gone): the next run starts over, as the stop says.
+            if (archive != null && map != null && map.removed() && !archive.committed()) archive.discard();
             return stopped(s, e);
         }
         if (archive != null && !archive.committed()) archive.commit();

@@ -144,7 +144,7 @@ final class MigrateCommand implements Callable<Integer> {
                                 int threads = Runtime.getRuntime().availableProcessors();
                                 tar = (at == null ? TarSink.open(out, copyCompression, threads, ProvenanceRecords::of)
                                         : TarSink.resume(out, copyCompression, threads, at.tarBytes(), ProvenanceRecords::of))
-                                        .checkpointed("archive-copy", copy).holdPendingIn(options.spoolDir());
+                                        .checkpointed("archive-copy", copy).holdPendingIn(options.spoolDir()).stopWith(s.stop);
                             }
                             TeeSink tee = new TeeSink(disk, tar);
                             sink = tee;

@@ -16,7 +16,8 @@ import org.linkrescue.testdata.TreeListing;
 /**
  * archive and extract, stopped and resumed, with real processes and real signals (issue 15).
  * An archive killed (kill -9), interrupted (SIGINT) or stopped (SIGTERM) midway, plain, zstd,
- * gzip and xz, is resumed with --resume: the file is cut back to the last checkpoint's frame
+ * gzip and xz, is resumed with --resume (a signal is taken within 2 s, also while xz compresses,
+ * and the report says "interrupted"): the file is cut back to the last checkpoint's frame
  * boundary (zstd frame, gzip member, xz stream) and the rest appended; GNU tar, bsdtar and
  * linkrescue extract each the same tree as from an uninterrupted archive. extract, killed
  * midway, resumes from the archive file and from a pipe (the entries done are read past without
@@ -43,26 +44,48 @@ class ResumedArchiveTest {
 
     /**
      * As {@link #stoppedAndResumed(String, String, int)}, of tree, stopped once the partial file
-     * holds more than midwayBytes (negative: 0.5 s after it appears).
+     * holds more than midwayBytes (negative: 0.5 s after the rescue map holds a checkpoint with
+     * archive bytes). A SIGINT or SIGTERM must be taken within 2 s, and the report must say so.
      */
     Path stoppedAndResumed(Path tree, String name, String signal, int expectedExit, long midwayBytes) throws Exception {
-        Path tar = dir.resolve(name), partial = dir.resolve(name + ".partial");
+        Path tar = dir.resolve(name), partial = dir.resolve(name + ".partial"), report = dir.resolve(name + ".json"),
+                map = dir.resolve(name + ".linkrescue-map");
         try (LiveChild run = LiveChild.start(dir.resolve("logs"), "archive", tree.toString(), "-f", tar.toString(), "-q",
-                "--map-interval", "0.3")) {
-            boolean midway = run.awaitWhileRunning(() -> midwayBytes < 0 ? Files.exists(partial) : size(partial) > midwayBytes,
+                "--map-interval", "0.3", "--report", report.toString())) {
+            boolean midway = run.awaitWhileRunning(() -> midwayBytes < 0 ? checkpointed(map, "archive") : size(partial) > midwayBytes,
                     Duration.ofSeconds(120));
             assertTrue(midway && run.alive(), "the archive ended before it could be stopped: " + run.err());
             Thread.sleep(midwayBytes < 0 ? 500 : new Random(name.hashCode()).nextInt(400));
             run.signal(signal);
+            long signalled = run.elapsedMillis();
             assertEquals(expectedExit, run.waitFor(Duration.ofSeconds(20)), run.err());
+            if (!signal.equals("KILL")) stoppedPromptly(run, signalled, report);
         }
         assertFalse(Files.exists(tar), "a stopped archive never carries its final name");
         CliTestSupport.Result r = CliTestSupport.run("archive", tree.toString(), "-f", tar.toString(), "-q", "--map-interval", "0.3",
                 "--resume");
         assertEquals(0, r.code(), r.err());
         assertFalse(Files.exists(partial));
-        assertFalse(Files.exists(dir.resolve(name + ".linkrescue-map")), "the map goes with the archive complete");
+        assertFalse(Files.exists(map), "the map goes with the archive complete");
         return tar;
+    }
+
+    /** Exited within 2 s of the signal, its report marked interrupted. */
+    static void stoppedPromptly(LiveChild run, long signalled, Path report) throws Exception {
+        long took = run.elapsedMillis() - signalled;
+        assertTrue(took < 2000, "stopped " + took + " ms after the signal: " + run.err());
+        String json = Files.readString(report);
+        assertTrue(json.contains("\"outcome\":\"interrupted\""), json);
+    }
+
+    /** Whether the rescue map at map holds a checkpoint with bytes of the archive output name. */
+    static boolean checkpointed(Path map, String name) {
+        try {
+            return Files.readAllLines(map, java.nio.charset.StandardCharsets.ISO_8859_1).stream()
+                    .anyMatch(l -> l.startsWith("output " + name + " offset=") && !l.startsWith("output " + name + " offset=0 "));
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     void extractsToTheSourceTree(Path tar, String how) throws Exception {
@@ -112,28 +135,67 @@ class ResumedArchiveTest {
     }
 
     @Test
-    void t06_anXzArchiveKilledMidwayIsResumedInNewStreams_everyReaderTakesThem() throws Exception {
-        // xz compresses at a few MB/s a core: a farm a fifth the size. Killed by time, 0.5 s after
-        // the partial file appears: every entry of a farm this small may be in xz's 8 MiB blocks
-        // within the first checkpoint interval, and a SIGTERM during the compression left then
-        // is not taken until it ends (a known gap, see README "Stops"), so the run completed
-        // before a stop at some output (exit 0). kill -9 ends it wherever it is.
-        Path small = LinkFarm.build(dir.resolve("small"), 4, 20, 100, 12);
-        Path tar = stoppedAndResumed(small, "killed.tar.xz", "KILL", 137, -1);
+    void t06_anXzArchiveStoppedWhileItsBlocksCompress_stopsPromptly_andIsResumedInNewStreams() throws Exception {
+        // Stopped 0.5 s after the first checkpoint with archive bytes, with ~4 s of compression
+        // left (a checkpoint ends an xz stream: it waits for every block in flight). The signal
+        // was waited out until the compression in flight ended (~5 s; during the last blocks
+        // the run then ended whole, exit 0): now those blocks are given up and the run ends at
+        // its last checkpoint.
+        Path tar = stoppedAndResumed(src, "term.tar.xz", "TERM", 143, -1);
         CliTestSupport.sh(null, "xz", "-tq", tar.toString());
-        extractsTo(TreeListing.of(small), tar, "xz, killed");
+        extractsToTheSourceTree(tar, "xz, stopped");
+    }
+
+    @Test
+    void t11_anXzArchiveInterruptedBeforeItsFirstCheckpoint_leavesNothing_andTheNextRunStartsOver() throws Exception {
+        // Its first blocks still compressing, the stop gives them up: no checkpoint holds a byte
+        // of the archive, so neither the map nor the partial file stays, as the stop says.
+        Path small = LinkFarm.build(dir.resolve("small"), 4, 20, 100, 12);
+        Path tar = dir.resolve("early.tar.xz"), partial = dir.resolve("early.tar.xz.partial"), report = dir.resolve("early.json");
+        try (LiveChild run = LiveChild.start(dir.resolve("logs"), "archive", small.toString(), "-f", tar.toString(), "-q",
+                "--report", report.toString())) {
+            boolean started = run.awaitWhileRunning(() -> Files.exists(partial), Duration.ofSeconds(60));
+            assertTrue(started && run.alive(), "the archive ended before it could be stopped: " + run.err());
+            Thread.sleep(300);
+            run.signal("INT");
+            long signalled = run.elapsedMillis();
+            assertEquals(130, run.waitFor(Duration.ofSeconds(20)), run.err());
+            stoppedPromptly(run, signalled, report);
+            assertTrue(run.err().contains("no rescue map was kept: the next run starts over"), run.err());
+        }
+        assertFalse(Files.exists(partial), "nothing to resume: the partial file goes");
+        assertFalse(Files.exists(dir.resolve("early.tar.xz.linkrescue-map")));
+        CliTestSupport.Result r = CliTestSupport.run("archive", small.toString(), "-f", tar.toString(), "-q");
+        assertEquals(0, r.code(), r.err());
+        extractsTo(TreeListing.of(small), tar, "xz, started over");
     }
 
     /** migrate --archive-copy, stopped with signal once the copy's partial file holds bytes, then resumed: both outputs whole. */
     void migrateWithCopyStoppedAndResumed(String copyName, String signal, int exit) throws Exception {
-        Path target = dir.resolve("m-" + copyName), copy = dir.resolve(copyName), partial = dir.resolve(copyName + ".partial");
-        String[] args = {"migrate", src.toString(), target.toString(), "-q", "--archive-copy", copy.toString(), "--map-interval", "0.3"};
-        try (LiveChild run = LiveChild.start(dir.resolve("logs"), args)) {
-            boolean midway = run.awaitWhileRunning(() -> size(partial) > (2 << 20), Duration.ofSeconds(120));
+        migrateWithCopyStoppedAndResumed(src, want, copyName, signal, exit, false);
+    }
+
+    /**
+     * As {@link #migrateWithCopyStoppedAndResumed(String, String, int)}, of tree (listed as
+     * treeWant); afterCheckpoint: stopped 0.5 s after the rescue map holds a checkpoint with
+     * bytes of the copy (else once the partial file holds 2 MiB).
+     */
+    void migrateWithCopyStoppedAndResumed(Path tree, TreeListing treeWant, String copyName, String signal, int exit,
+                                          boolean afterCheckpoint) throws Exception {
+        Path target = dir.resolve("m-" + copyName), copy = dir.resolve(copyName), partial = dir.resolve(copyName + ".partial"),
+                report = dir.resolve("m-" + copyName + ".json");
+        String[] args = {"migrate", tree.toString(), target.toString(), "-q", "--archive-copy", copy.toString(), "--map-interval", "0.3"};
+        List<String> first = new java.util.ArrayList<>(List.of(args));
+        first.addAll(List.of("--report", report.toString()));
+        try (LiveChild run = LiveChild.start(dir.resolve("logs"), first.toArray(String[]::new))) {
+            boolean midway = run.awaitWhileRunning(() -> afterCheckpoint ? checkpointed(target.resolve(".linkrescue-map"), "archive-copy")
+                    : size(partial) > (2 << 20), Duration.ofSeconds(120));
             assertTrue(midway && run.alive(), "the migrate ended before it could be stopped: " + run.err());
-            Thread.sleep(new Random(copyName.hashCode()).nextInt(400));
+            Thread.sleep(afterCheckpoint ? 500 : new Random(copyName.hashCode()).nextInt(400));
             run.signal(signal);
+            long signalled = run.elapsedMillis();
             assertEquals(exit, run.waitFor(Duration.ofSeconds(20)), run.err());
+            if (!signal.equals("KILL")) stoppedPromptly(run, signalled, report);
         }
         assertFalse(Files.exists(copy), "a stopped copy never carries its final name");
         assertTrue(Files.exists(partial), "the copy stays under its partial name, for the resume");
@@ -143,8 +205,8 @@ class ResumedArchiveTest {
         assertEquals(0, r.code(), r.err());
         assertFalse(Files.exists(partial));
         assertFalse(Files.exists(target.resolve(".linkrescue-map")), "the map goes with both outputs complete");
-        assertEquals(List.of(), want.diff(TreeListing.of(target)), copyName + ": the tree");
-        extractsToTheSourceTree(copy, copyName + ": the archive copy");
+        assertEquals(List.of(), treeWant.diff(TreeListing.of(target)), copyName + ": the tree");
+        extractsTo(treeWant, copy, copyName + ": the archive copy");
         CliTestSupport.remove(target);
     }
 
@@ -156,6 +218,12 @@ class ResumedArchiveTest {
     @Test
     void t08_migrateWithAGzipArchiveCopyStoppedMidway_resumesTheTreeAndTheCopy() throws Exception {
         migrateWithCopyStoppedAndResumed("copy-term.tar.gz", "TERM", 143);
+    }
+
+    @Test
+    void t10_migrateWithAnXzArchiveCopyInterruptedWhileItsBlocksCompress_stopsPromptly_resumesTheTreeAndTheCopy() throws Exception {
+        Path small = LinkFarm.build(dir.resolve("small-copy"), 4, 20, 100, 13);
+        migrateWithCopyStoppedAndResumed(small, TreeListing.of(small), "copy-int.tar.xz", "INT", 130, true);
     }
 
     @Test

@@ -128,6 +128,15 @@ public final class PartialArchive implements AutoCloseable {
 
     public boolean committed() { return committed; }
 
+    /**
+     * Closes and removes the partial file: for a run that stopped before its rescue map recorded
+     * a byte of it (an xz run's blocks in flight are given up), so the next run starts over.
+     */
+    public void discard() throws IOException {
+        close();
+        Files.deleteIfExists(partial);
+    }
+
     /** Closes the file; unless committed, it stays under its partial name. */
     @Override
     public void close() throws IOException {

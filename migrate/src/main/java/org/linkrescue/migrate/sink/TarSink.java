@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import org.linkrescue.archive.Cancellation;
 import org.linkrescue.archive.Compression;
 import org.linkrescue.archive.Entry;
 import org.linkrescue.archive.EntryType;
@@ -21,6 +22,7 @@ import org.linkrescue.migrate.stream.EntrySink;
 import org.linkrescue.migrate.stream.PendingFiles;
 import org.linkrescue.migrate.stream.Provenance;
 import org.linkrescue.migrate.stream.SparseData;
+import org.linkrescue.migrate.stream.Stop;
 
 /**
  * Writes the entry stream as a tar archive (optionally compressed). A content whose provenance
@@ -99,6 +101,22 @@ public final class TarSink implements EntrySink, PendingFiles, Checkpointable {
      */
     public TarSink holdPendingIn(Path dir) {
         held = new HeldEntries(dir);
+        return this;
+    }
+
+    /**
+     * Once s is requested, the compression in flight is given up rather than waited for (xz
+     * takes seconds a block): whatever the sink is waiting on then (an entry's bytes, a
+     * checkpoint's frame end, the finish) throws {@link Stop.Stopped}, no later checkpoint can be
+     * marked, and a rescue map's last one stands (a resume cuts the file back to it). Call
+     * before the first entry.
+     */
+    public TarSink stopWith(Stop s) {
+        out.cancelWith(new Cancellation() {
+            @Override public void check() throws Stop.Stopped { s.check(); }
+
+            @Override public Subscription onCancel(Runnable wake) { return s.onRequest(wake)::close; }
+        });
         return this;
     }
 

@@ -1,6 +1,8 @@
 package org.linkrescue.migrate.stream;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A request to stop a run at the next entry boundary, and why: a signal (SIGINT, SIGTERM) or
@@ -26,14 +28,32 @@ public final class Stop {
     }
 
     private volatile Cause cause;
+    private final List<Runnable> wakes = new CopyOnWriteArrayList<>();
 
-    /** Asks the run to stop; returns false when it had been asked already. */
+    /** Asks the run to stop (waking whoever waits for it: {@link #onRequest}); returns false when it had been asked already. */
     public boolean request(Cause c) {
         synchronized (this) {
             if (cause != null) return false;
             cause = c;
-            return true;
         }
+        for (Runnable w : wakes) w.run();
+        return true;
+    }
+
+    /**
+     * Runs wake once a stop is requested (on the requesting thread: keep it short, an unpark),
+     * at once if one is; until the result is closed. For a stage that sleeps until its work is
+     * done or a stop comes.
+     */
+    public Waking onRequest(Runnable wake) {
+        wakes.add(wake);
+        if (cause != null) wake.run();
+        return () -> wakes.remove(wake);
+    }
+
+    /** Ends what {@link #onRequest} started. */
+    public interface Waking extends AutoCloseable {
+        @Override void close();
     }
 
     public boolean requested() { return cause != null; }
