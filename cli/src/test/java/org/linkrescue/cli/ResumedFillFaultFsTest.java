@@ -33,6 +33,9 @@ import org.linkrescue.testdata.TreeListing;
  * later link of it became a copy of its own. A stop inside a fill (while the copy of a file is
  * checked against the drive) left the map's last entry inside the directory that cannot be
  * listed, where a resumed scan cannot go on: the rest of the fill was lost.
+ * And a directory the stopped run was inside that the drive cannot list on resume (t05, t07):
+ * the resumed run reported it failed and made nothing more of it; now the rest of it is filled
+ * from the mirror, as a first run fills a directory it cannot list.
  * On a FUSE drive (FaultFs) whose getdents fails with EIO and whose reads can be held.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -118,9 +121,19 @@ class ResumedFillFaultFsTest {
 
     /** As above; the child must exit within the given time of the signal. */
     void stoppedAndResumed(String name, Fault slow, StopPoint point, String signal, int exit, Duration within) throws Exception {
-        Path target = dir.resolve(name), report = dir.resolve(name + ".json");
+        stoppedAndResumed(name, slow, point, signal, exit, within, dir.resolve(name), dir.resolve(name + ".json"), true);
+    }
+
+    /**
+     * As above, into target (a stopped run's is resumed: the child runs with --resume); the end
+     * is compared with the uninterrupted run's only when asUninterrupted (else by the caller).
+     */
+    void stoppedAndResumed(String name, Fault slow, StopPoint point, String signal, int exit, Duration within, Path target,
+                                   Path report, boolean asUninterrupted) throws Exception {
+        List<String> args = migrate(target, report);
+        if (Files.exists(target.resolve(".linkrescue-map"))) args.add("--resume");
         FaultFs.Rule held = fs.add(slow);
-        try (LiveChild run = LiveChild.start(dir.resolve("logs"), migrate(target, report).toArray(String[]::new))) {
+        try (LiveChild run = LiveChild.start(dir.resolve("logs"), args.toArray(String[]::new))) {
             point.await(target);
             assertTrue(run.alive(), run.err());
             run.signal(signal);
@@ -133,8 +146,10 @@ class ResumedFillFaultFsTest {
             fs.remove(held);
         }
         assertTrue(Files.exists(target.resolve(".linkrescue-map")), "a stopped run leaves its map");
+        System.out.println("ResumedFillFaultFsTest: " + name + " resumes after " + lastDone(target));
         CliTestSupport.Result r = CliTestSupport.run(migrate(target, report, "--resume").toArray(String[]::new));
         assertEquals(wantCode, r.code(), r.err());
+        if (!asUninterrupted) return;
         assertEquals(List.of(), want.diff(TreeListing.ofIncludingRoot(target)), "the tree of an uninterrupted run");
         Map<String, Object> got = json(report);
         assertEquals(rescue(wantReport).get("unreadable"), rescue(got).get("unreadable"), "each unreadable directory once, as filled");
@@ -172,6 +187,99 @@ class ResumedFillFaultFsTest {
         // more for the whole file. A stop must not wait for the end of it: the next 1 MiB chunk (8 reads at most) is enough.
         stoppedAndResumed("stopped-in-big", Fault.on(Op.READ).path("snap3/docs/big").stall(Duration.ofMillis(100)), held(), "TERM", 143,
                 Duration.ofMillis(2500));
+    }
+
+    @Test void t05_sigtermInsideADirectory_thatTheDriveCannotListOnResume_theRestOfItIsFilledFromTheMirror() throws Exception {
+        // Before, the resumed run reported snap1/docs failed and made nothing more of it: f200 to f399 were missing.
+        Path target = dir.resolve("unlisted-on-resume"), report = dir.resolve("unlisted-on-resume.json");
+        String last = stoppedInsideSnap1Docs(target, report);
+        FaultFs.Rule unlisted = fs.add(Fault.on(Op.READDIR).path("snap1/docs").eio());
+        try {
+            CliTestSupport.Result r = CliTestSupport.run(migrate(target, report, "--resume").toArray(String[]::new));
+            assertEquals(wantCode, r.code(), r.err());
+        } finally {
+            fs.remove(unlisted);
+        }
+        theRestOfSnap1DocsIsFilled(target, report, last);
+    }
+
+    @Test void t07_killedInsideTheFillOfTheRest_theNextResumeMakesItAgainWhole() throws Exception {
+        Path target = dir.resolve("unlisted-killed"), report = dir.resolve("unlisted-killed.json");
+        String last = stoppedInsideSnap1Docs(target, report);
+        FaultFs.Rule unlisted = fs.add(Fault.on(Op.READDIR).path("snap1/docs").eio());
+        try {
+            // Each copy snap1/docs/fNNN is checked against snap2/docs/fNNN on the drive: 100 of those reads slowed to 20 ms.
+            stoppedAndResumed("unlisted-killed", Fault.on(Op.READ).glob("snap2/docs/f3*").stall(Duration.ofMillis(20)), t -> {
+                for (long end = System.nanoTime() + 60_000_000_000L; !Files.exists(t.resolve("snap1/docs/f310")) && System.nanoTime() < end; ) {
+                    Thread.sleep(5);
+                }
+                Thread.sleep(600); // checkpoints every 0.2 s, each as an entry of the fill comes
+            }, "KILL", 137, Duration.ofSeconds(30), target, report, false);
+        } finally {
+            fs.remove(unlisted);
+        }
+        theRestOfSnap1DocsIsFilled(target, report, last);
+    }
+
+    /** A migrate to target stopped by SIGTERM inside snap1/docs (a read of f200 held); returns the last entry it finished. */
+    String stoppedInsideSnap1Docs(Path target, Path report) throws Exception {
+        FaultFs.Rule held = fs.add(Fault.on(Op.READ).path("snap1/docs/f200").stall(Duration.ofSeconds(3)).times(1));
+        try (LiveChild run = LiveChild.start(dir.resolve("logs"), migrate(target, report).toArray(String[]::new))) {
+            held().await(target);
+            run.signal("TERM");
+            assertEquals(143, run.waitFor(Duration.ofSeconds(30)), run.err());
+        } finally {
+            fs.remove(held);
+        }
+        String last = lastDone(target);
+        assertTrue(last.startsWith("snap1/docs/f"), "the stopped run's last entry is inside snap1/docs: " + last);
+        return last;
+    }
+
+    /**
+     * The resumed run (which could not list snap1/docs) ends with the uninterrupted run's tree:
+     * the rest of snap1/docs, after last, filled from the mirror's copy and each file proven to be
+     * the drive's inode (its snap2 path); its report names snap1/docs once, with that rest.
+     */
+    void theRestOfSnap1DocsIsFilled(Path target, Path report, String last) throws Exception {
+        assertEquals(List.of(), want.diff(TreeListing.ofIncludingRoot(target)), "the tree of an uninterrupted run");
+        Map<String, Object> got = json(report);
+        assertEquals(wantReport.get("exitCode"), got.get("exitCode"));
+        long rest = 399 - Long.parseLong(last.substring("snap1/docs/f".length()));
+        Map<String, Object> docs = unreadable(got, "snap1/docs");
+        assertEquals(List.of(rest, rest, 0L), List.of(docs.get("pathsFilled"), docs.get("pathsVerified"), docs.get("pathsUnverified")),
+                "the rest of snap1/docs, after " + last + ", filled and verified: " + docs);
+        List<?> w = (List<?>) rescue(wantReport).get("unreadable"), g = (List<?>) rescue(got).get("unreadable");
+        assertEquals(w.size() + 1, g.size(), "the uninterrupted run's unreadable directories and snap1/docs, each once: " + g);
+        List<String> more = new ArrayList<>(problems(got));
+        for (String p : problems(wantReport)) assertTrue(more.remove(p), "the uninterrupted run's problem, once: " + p);
+        assertEquals(2, more.size(), "snap1/docs: cannot be read, filled from the mirror: " + more);
+        assertTrue(more.stream().allMatch(p -> p.contains("snap1/docs")), more.toString());
+    }
+
+    @Test void t06_sigtermRightAfterAFill_theResumeStartsInsideTheFilledDirectory_andFillsNothingTwice() throws Exception {
+        // snap2/lost is filled (with nothing: no copy has it); the listing of snap2/solo after it is held, so the stop's
+        // last entry is the fill's last. The resumed walk starts inside snap2/lost, which the drive still cannot list.
+        stoppedAndResumed("after-fill", Fault.on(Op.READDIR).path("snap2/solo").stall(Duration.ofSeconds(3)).times(1), t -> {
+            fs.awaitStalled(1, 60_000);
+            for (long end = System.nanoTime() + 10_000_000_000L; !Files.exists(t.resolve("snap2/lost")) && System.nanoTime() < end; ) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(300);
+        }, "TERM", 143);
+    }
+
+    /** The last entry a stopped run's map records as done. */
+    static String lastDone(Path target) throws Exception {
+        String status = Files.readAllLines(target.resolve(".linkrescue-map"), StandardCharsets.ISO_8859_1).stream()
+                .filter(l -> l.startsWith("status ")).reduce((a, b) -> b).orElseThrow();
+        return status.substring(status.indexOf(" last=") + 6);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> unreadable(Map<String, Object> report, String path) {
+        for (Map<String, Object> u : (List<Map<String, Object>>) rescue(report).get("unreadable")) if (path.equals(u.get("path"))) return u;
+        throw new AssertionError(path + " is not in " + rescue(report).get("unreadable"));
     }
 
     @SuppressWarnings("unchecked")

@@ -83,6 +83,13 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
     private final ArrayDeque<long[]> fills = new ArrayDeque<>();
     /** Directories and names that could not be read, as many as the map holds (they come in walk order). */
     private int unreadableWritten;
+    /**
+     * Of them, those the map held when this run began; each fill of this run adds one, once
+     * the fill is whole, so the map holds one whenever the entries done have passed its fill.
+     */
+    private int unreadableBefore;
+    /** Fills of this run the entries done have passed. */
+    private int fillsPassed;
     private final ConcurrentLinkedQueue<Event> sinkEvents = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Tagged> tagged = new ConcurrentLinkedQueue<>();
     /** Per-inode records of the later parts of a rescue (blocks, states), for the next checkpoint. */
@@ -168,6 +175,7 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
             for (DamagedInodeRecord r : resumed.damaged()) damagedWritten.put(new MapState.InodeKey(r.devId(), r.ino()), r.paths().size());
             for (var u : resumed.unverifiable()) unverifiableWritten.put(new MapState.InodeKey(u.devId(), u.ino()), u.paths().size());
             unreadableWritten = resumed.unreadable().size(); // the rescue report's list starts with them
+            unreadableBefore = unreadableWritten;
         } else {
             base = 0;
             totalsWritten = MapState.Totals.ZERO;
@@ -542,12 +550,20 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
             if (ev[0] >= 0) fills.add(ev);
             else fills.peekLast()[1] = ev[1];
         }
-        while (!fills.isEmpty() && fills.peek()[1] <= done) fills.poll();
+        passFills();
         for (long[] f : fills) {
             if (now <= f[0]) return now;
             if (now < f[1]) return f[0];
         }
         return now;
+    }
+
+    /** Forgets the fills the entries done have passed, counting them. */
+    private void passFills() {
+        while (!fills.isEmpty() && fills.peek()[1] <= done) {
+            fills.poll();
+            fillsPassed++;
+        }
     }
 
     /** Appends the records of the entries finished since the last checkpoint, up to now. */
@@ -622,11 +638,13 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
     /**
      * Damaged inodes whose first path is finished, and their later paths that are; directories
      * and names that could not be read, once all that was filled for them is (a fill is never
-     * cut: see {@link #outsideFills}).
+     * cut: see {@link #outsideFills}). By the fills passed, not by path: a resumed run's fill of
+     * a directory its stopped run was inside comes after the point, the directory's path before.
      */
     private void damage(StringBuilder sb) {
         List<Alternates.Unreadable> unreadable = rescue.unreadable();
-        while (unreadableWritten < unreadable.size() && WalkOrder.done(unreadable.get(unreadableWritten).path(), last)) {
+        passFills();
+        while (unreadableWritten < Math.min(unreadable.size(), unreadableBefore + fillsPassed)) {
             MapRecords.unreadable(sb, unreadable.get(unreadableWritten++));
         }
         for (DamagedInodeRecord r : rescue.records()) {

@@ -34,7 +34,9 @@ import org.linkrescue.migrate.stream.Problems.Grade;
  *       {@link #UNFILLED_MTIME} (1970-01-01), which shows it is not the source's.</li>
  * </ul>
  * Each is reported on one line and in the rescue report; the run's exit code says something
- * could not be read (3): what a lost listing held is known only from its copies.
+ * could not be read (3): what a lost listing held is known only from its copies. A resumed run
+ * that cannot list a directory its stopped run was inside fills the rest of it the same way
+ * ({@link #rest}): what the stopped run wrote of it stays.
  */
 final class Refill {
     /** The mode of a directory nothing could fill: the owner's only, as no snapshot directory is made. */
@@ -84,9 +86,30 @@ final class Refill {
         out.accept(maker.make(dir), null);
         numbers.handedOn();
         Made m = new Made();
-        below(place, dir.path(), m);
+        below(place, dir.path(), null, m);
         said(dir.path(), true, why, place, m);
     }
+
+    /**
+     * A directory a stopped run was inside (its entry, and every path up to after below it,
+     * are written) that the drive cannot list now: what the first copy of it holds after that,
+     * as {@link #directory} fills one a first run cannot list.
+     */
+    void rest(byte[] path, byte[] after, String why) throws IOException {
+        Alternates.Place place = firstPlace(path, true);
+        if (place == null) {
+            problems.report(Grade.WARN, path, "no copy of this directory: what a stopped run had not written of it"
+                    + " (after " + Names.display(after) + ") is left out");
+            alternates.unreadable(new Alternates.Unreadable(path, true, why, null, 0, 0, 0, List.of()));
+            return;
+        }
+        Made m = new Made();
+        below(place, path, after, m);
+        said(path, true, why, place, m);
+    }
+
+    /** Whether a stopped run this one resumes recorded path as unreadable (and filled it, whole). */
+    boolean filledBefore(byte[] path) { return alternates.recorded(path); }
 
     /** A name whose lstat (or readlink) failed: the first copy of that path, whatever it is. */
     void name(byte[] path, String why) throws IOException {
@@ -105,14 +128,14 @@ final class Refill {
         } finally {
             Posix.close(parent);
         }
-        if (st.isDir()) below(place, path, m);
+        if (st.isDir()) below(place, path, null, m);
         said(path, false, why, place, m);
     }
 
-    /** Every path below the copy at place, as paths below at. */
-    private void below(Alternates.Place place, byte[] at, Made m) throws IOException {
+    /** Every path below the copy at place (after: only those after that path below it), as paths below at. */
+    private void below(Alternates.Place place, byte[] at, byte[] after, Made m) throws IOException {
         Problems inCopy = (g, p, w) -> problems.report(Grade.WARN, p == null ? at : Names.join(at, p), "in the copy: " + w);
-        new TreeScanner(inCopy).walk(place.path(), new TreeScanner.Visitor() {
+        new TreeScanner(inCopy).resumeAfter(after).walk(place.path(), new TreeScanner.Visitor() {
             @Override public void visit(ScannedPath q) throws IOException {
                 if (q.isRoot()) return;
                 byte[] copy = Names.join(place.path(), q.path());

@@ -136,6 +136,20 @@ final class SourceStream implements TreeScanner.Visitor {
         numbers.fillEnds();
     }
 
+    /**
+     * A directory a stopped run had entered that the drive cannot list now: in stream order, what
+     * a copy of it holds after the resume point (the stopped run wrote the rest). Nothing when
+     * the stopped run filled it itself (its fill was whole: the point is its last path).
+     */
+    @Override
+    public void unreadableRest(byte[] path, byte[] after, String why) throws IOException {
+        if (refill.filledBefore(path)) return;
+        pump(true);
+        numbers.fillStarts();
+        refill.rest(path, after, why);
+        numbers.fillEnds();
+    }
+
     /** A name the drive could not lstat: in stream order, what a copy of it is. */
     @Override
     public void unreadableEntry(byte[] path, int parentFd, byte[] name, String why) throws IOException {

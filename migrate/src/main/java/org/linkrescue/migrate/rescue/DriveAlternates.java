@@ -127,4 +127,10 @@ final class DriveAlternates implements Alternates {
     public void unreadable(Unreadable u) {
         report.unreadable(u);
     }
+
+    @Override
+    public boolean recorded(byte[] path) {
+        for (Unreadable u : report.unreadable()) if (Arrays.equals(u.path(), path)) return true;
+        return false;
+    }
 }

@@ -43,6 +43,25 @@ final class ResumePoint {
     boolean onlyRoot() { return components.isEmpty(); }
 
     /**
+     * The point as a path below the directory that its first depth + 1 components name (".":
+     * that directory is the point itself).
+     */
+    byte[] below(int depth) {
+        if (depth + 1 >= components.size()) return new byte[] {'.'};
+        int n = components.size() - depth - 2;
+        for (int i = depth + 1; i < components.size(); i++) n += components.get(i).length;
+        byte[] out = new byte[n];
+        int at = 0;
+        for (int i = depth + 1; i < components.size(); i++) {
+            if (at > 0) out[at++] = '/';
+            byte[] c = components.get(i);
+            System.arraycopy(c, 0, out, at, c.length);
+            at += c.length;
+        }
+        return out;
+    }
+
+    /**
      * The step for name in a directory whose path is the first depth components of the point
      * (depth 0: the root).
      */

@@ -72,6 +72,17 @@ public final class TreeScanner {
          * @param parentFd the directory holding it, valid as for {@link ScannedPath#parentFd()}
          */
         default void unreadableEntry(byte[] path, int parentFd, byte[] name, String why) throws IOException {}
+
+        /**
+         * A directory on the way down to a resumed walk's point (or the point itself) that the
+         * stopped run had entered, which cannot be opened or listed now (or an ancestor of the
+         * point whose lstat fails now): its entry and every path up to after below it are
+         * finished, the rest of it is not walked. The walk has reported it already. The default
+         * does nothing more.
+         *
+         * @param after the resume point as a path below it ("." for the directory itself: nothing below it is finished)
+         */
+        default void unreadableRest(byte[] path, byte[] after, String why) throws IOException {}
     }
 
     /** One directory on the walk's stack. */
@@ -172,7 +183,7 @@ public final class TreeScanner {
                 if (lookAhead && ahead == null) startAhead(stack);
                 if (fd >= 0 && top.next < top.names.size()) {
                     int i = top.next++;
-                    Frame sub = i == 0 && top.firstOnPath ? enterDone(top, fd, window) : next(top, i, fd, v, window);
+                    Frame sub = i == 0 && top.firstOnPath ? enterDone(top, fd, v, window) : next(top, i, fd, v, window);
                     if (sub != null) stack.push(sub);
                     continue;
                 }
@@ -289,29 +300,38 @@ public final class TreeScanner {
     /**
      * The resume point's component in top (its first name): a directory on the way down to the
      * point, or the point itself; finished already, so not visited, but what lies below it may
-     * not be. The point itself may not be a directory (then nothing is below it).
+     * not be. The point itself may not be a directory (then nothing is below it). One the drive
+     * cannot open or list now goes to {@link Visitor#unreadableRest}, as a first walk hands a
+     * directory it cannot list to {@link Visitor#unreadableDir}.
      */
-    private Frame enterDone(Frame top, int dirFd, DirWindow window) throws IOException {
+    private Frame enterDone(Frame top, int dirFd, Visitor v, DirWindow window) throws IOException {
         byte[] name = top.names.get(0);
         byte[] path = Names.join(top.path, name);
-        Stat st = top.looked[0].stat();
-        if (st == null || st.type() != Stat.S_IFDIR || st.devId() != rootDev) return null; // finished; nothing to find below
         boolean point = resume.step(top.onPath, name) == ResumePoint.Step.ENTER_IF_DIRECTORY;
+        byte[] after = resume.below(top.onPath);
+        Stat st = top.looked[0].stat();
+        if (st == null && !point) { // an ancestor of the point, so a directory the stopped run entered
+            v.unreadableRest(path, after, unreadable(path, top.looked[0].error()));
+            return null;
+        }
+        if (st == null || st.type() != Stat.S_IFDIR || st.devId() != rootDev) return null; // finished; nothing to find below
         int sub;
         try {
             sub = calls.openDir(dirFd, name);
         } catch (PosixException e) {
             MachineLimitException.check(e, path);
-            unreadable(path, "cannot open directory: " + e.reason());
+            v.unreadableRest(path, after, unreadable(path, "cannot open directory: " + e.reason()));
             return null;
         } catch (ReadTimeoutException e) {
-            unreadable(path, "cannot open directory: " + e.getMessage());
+            v.unreadableRest(path, after, unreadable(path, "cannot open directory: " + e.getMessage()));
             return null;
         }
         ScannedPath sp = new ScannedPath(path, name, dirFd, st, null);
         Frame f = new Frame(sp, path, window.opened(sub, st), point ? -2 : top.onPath + 1);
-        if (list(f, sub, null) != null) {
+        String why = list(f, sub, null);
+        if (why != null) {
             window.close(f.held);
+            v.unreadableRest(path, after, why);
             return null;
         }
         return f;

@@ -31,6 +31,9 @@ public interface Alternates {
     /** Tells the report: path (relative to SOURCE) could not be read, and what was made of it. */
     void unreadable(Unreadable u);
 
+    /** Whether the report holds path as unreadable already (a stopped run this one resumes met it). */
+    default boolean recorded(byte[] path) { return false; }
+
     /** What became of a directory or a name the drive could not read. */
     record Unreadable(byte[] path, boolean directory, String error, String filledFrom,
                       long pathsFilled, long pathsVerified, long pathsUnverified, List<byte[]> unverified) {}

@@ -11,6 +11,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.Errno;
+import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.map.TargetCleanup;
 import org.linkrescue.migrate.map.WalkOrder;
 import org.linkrescue.testdata.TreeBuilder;
@@ -19,7 +21,9 @@ import org.linkrescue.testdata.TreeBuilder;
  * A resumed scan starts right after the last finished entry: for every path of a walk, a walk
  * resumed after it visits exactly the paths that came after it, in the same order, without
  * looking at anything before it. And the target cleanup before a resumed migrate leaves exactly
- * what came up to that path. Names chosen where byte order and component order part ("a-b"
+ * what came up to that path. A directory the resumed walk cannot open on its way down to that
+ * path is handed over with the path below it, so what comes after it there can be had elsewhere
+ * (a copy). Names chosen where byte order and component order part ("a-b"
  * sorts before "a/..." bytewise, after it component-wise), Latin-1 bytes, empty directories.
  */
 class ResumedWalkTest {
@@ -69,6 +73,46 @@ class ResumedWalkTest {
             // A directory up to the point stays whole only as far as the walk had come.
             assertEquals(want, left, "cleaned after " + all.get(i));
             org.linkrescue.testdata.Commands.run(null, "rm", "-rf", copy.toString());
+        }
+    }
+
+    @Test
+    void t03_aDirectoryOnTheWayDownThatCannotBeOpenedNow_isHandedOverWithThePointBelowIt() throws IOException {
+        Path t = tree();
+        List<String> all = walk(t, null);
+        for (String point : all) {
+            for (String d : all) {
+                boolean onTheWay = point.startsWith(d + "/") || d.equals(point) && all.stream().anyMatch(p -> p.startsWith(d + "/"));
+                if (d.equals(".") || !onTheWay) continue;
+                byte[] unopened = Names.bytes(d.substring(d.lastIndexOf('/') + 1)); // each directory's name is unique in the tree
+                ScanCalls failing = new ScanCalls() {
+                    @Override public List<byte[]> list(int fd) throws IOException { return DIRECT.list(fd); }
+                    @Override public Looked[] look(int fd, List<byte[]> names) throws IOException { return DIRECT.look(fd, names); }
+                    @Override public <T> T call(String what, org.linkrescue.migrate.drive.TimedCalls.Call<T> c) throws IOException {
+                        return DIRECT.call(what, c);
+                    }
+                    @Override public int openDir(int fd, byte[] name) throws IOException {
+                        if (java.util.Arrays.equals(name, unopened)) throw new PosixException("openat", name, Errno.EIO);
+                        return DIRECT.openDir(fd, name);
+                    }
+                };
+                List<String> seen = new ArrayList<>(), rest = new ArrayList<>(), reported = new ArrayList<>();
+                new TreeScanner((g, p, w) -> reported.add(Names.latin1(p) + ": " + w), PathFilter.NONE, failing)
+                        .resumeAfter(Names.bytes(point)).walk(Names.bytes(t.toString()), new TreeScanner.Visitor() {
+                            @Override public void visit(ScannedPath p) { seen.add(Names.latin1(p.path())); }
+                            @Override public void unreadableRest(byte[] path, byte[] after, String why) {
+                                rest.add(Names.latin1(path) + " after " + Names.latin1(after));
+                            }
+                        });
+                String below = d.equals(point) ? "." : point.substring(d.length() + 1);
+                String shown = "resumed after " + point + ", " + d + " unopened";
+                assertEquals(List.of(d + " after " + below), rest, shown);
+                assertEquals(List.of(d + ": cannot open directory: EIO (Input/output error)"), reported, shown);
+                List<String> after = all.subList(all.indexOf(point) + 1, all.size());
+                assertEquals(after.stream().filter(p -> !p.startsWith(d + "/")).toList(), seen, shown + ": the walk goes on after it");
+                assertEquals(after.stream().filter(p -> p.startsWith(d + "/")).map(p -> p.substring(d.length() + 1)).toList(),
+                        walk(t.resolve(d), Names.bytes(below)), shown + ": its rest, walked resumed after the point below it");
+            }
         }
     }
 }
