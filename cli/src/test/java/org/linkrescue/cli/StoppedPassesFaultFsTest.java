@@ -164,15 +164,10 @@ class StoppedPassesFaultFsTest {
         }
         assertTrue(exited - released < 1500, name + ": exited " + (exited - released) + " ms after the held read was let go");
         assertTrue(Files.readString(report).contains("\"outcome\":\"interrupted\""));
-        String status = Files.readAllLines(target.resolve(".linkrescue-map")).stream().filter(l -> l.startsWith("status ")).reduce((a, b) -> b).orElse("");
-        assertTrue(status.contains(" pass=" + pass + " "), name + ": the map says the pass it stopped in: " + status);
+        assertTrue(mapSays(target, " pass=" + pass + " "), name + ": the map says the pass it stopped in: " + lastStatus(target));
         long stoppedD = fs.bytesRead(D), stoppedE = fs.bytesRead(E);
         badBlocks(0);
-        CliTestSupport.Result r = CliTestSupport.run(migrate(target, report, "--resume").toArray(String[]::new));
-        assertEquals(3, r.code(), name + ": " + r.err());
-        assertFalse(Files.exists(target.resolve(".linkrescue-map")), "a complete target holds no map");
-        assertEquals(List.of(), want.diff(TreeListing.ofIncludingRoot(target)), name);
-        assertEquals(wantDamaged, KilledRescueFailingDriveTest.damaged(report), name + ": each damaged inode once, as the uninterrupted run found it");
+        resumeGives(name, target, report, want, wantDamaged);
         // A stop in pass 3 resumes with every retry round: the bad block under way is read once more (counted).
         if (pass != 3) assertEquals(wantErrors, errors(report), name + ": what the reads said, counted over both runs");
         lastErrors = errors(report);
@@ -263,11 +258,16 @@ class StoppedPassesFaultFsTest {
     void resumeGivesTheUninterruptedRunWithBigDamaged(String name, Path target, Path report) throws Exception {
         badBlocks(0);
         bigBad();
+        resumeGives(name, target, report, wantBig, wantBigDamaged);
+    }
+
+    /** --resume into target (the drive's rules set): it completes with tree and damaged, each damaged inode once, as an uninterrupted run. */
+    void resumeGives(String name, Path target, Path report, TreeListing tree, Map<Long, String> damaged) throws Exception {
         CliTestSupport.Result r = CliTestSupport.run(migrate(target, report, "--resume").toArray(String[]::new));
         assertEquals(3, r.code(), name + ": " + r.err());
         assertFalse(Files.exists(target.resolve(".linkrescue-map")), "a complete target holds no map");
-        assertEquals(List.of(), wantBig.diff(TreeListing.ofIncludingRoot(target)), name);
-        assertEquals(wantBigDamaged, KilledRescueFailingDriveTest.damaged(report), name + ": each damaged inode once, as the uninterrupted run found it");
+        assertEquals(List.of(), tree.diff(TreeListing.ofIncludingRoot(target)), name);
+        assertEquals(damaged, KilledRescueFailingDriveTest.damaged(report), name + ": each damaged inode once, as the uninterrupted run found it");
     }
 
     @Test void t05_sigtermWhileThe16MiBCandidateIsCompared_stopsAtItsNextChunk_noVerdictKept_resumeSplicesIt() throws Exception {
@@ -294,8 +294,7 @@ class StoppedPassesFaultFsTest {
         assertTrue(Files.readString(report).contains("\"outcome\":\"interrupted\""));
         assertFalse(KilledRescueFailingDriveTest.damaged(report).containsKey(ino(BIG)), "a stop is no verdict: BIG is not in the stopped run's report");
         assertFalse(mapHasDamaged(target, ino(BIG)), "nor in its map (a rejection there would stand on resume)");
-        String status = mapLines(target).stream().filter(l -> l.startsWith("status ")).reduce((a, b) -> b).orElse("");
-        assertTrue(status.contains(" pass=4 "), "the map says the pass it stopped in: " + status);
+        assertTrue(mapSays(target, " pass=4 "), "the map says the pass it stopped in: " + lastStatus(target));
         resumeGivesTheUninterruptedRunWithBigDamaged("big-stopped", target, report);
     }
 
@@ -326,9 +325,12 @@ class StoppedPassesFaultFsTest {
         return new long[] {fs.bytesRead(D), fs.bytesRead(E)};
     }
 
-    boolean mapSays(Path target, String what) {
+    /** Whether the map's last status line says what (" pass=2 "). */
+    static boolean mapSays(Path target, String what) { return lastStatus(target).contains(what); }
+
+    static String lastStatus(Path target) {
         try {
-            return mapLines(target).stream().filter(l -> l.startsWith("status ")).reduce((a, b) -> b).orElse("").contains(what);
+            return mapLines(target).stream().filter(l -> l.startsWith("status ")).reduce((a, b) -> b).orElse("");
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -363,11 +365,7 @@ class StoppedPassesFaultFsTest {
             return pass != 2 || blocks != null && !blocks.matches(".*:[?*/].*");
         });
         badBlocks(0);
-        CliTestSupport.Result r = CliTestSupport.run(migrate(target, report, "--resume").toArray(String[]::new));
-        assertEquals(3, r.code(), name + ": " + r.err());
-        assertFalse(Files.exists(target.resolve(".linkrescue-map")), "a complete target holds no map");
-        assertEquals(List.of(), want.diff(TreeListing.ofIncludingRoot(target)), name);
-        assertEquals(wantDamaged, KilledRescueFailingDriveTest.damaged(report), name + ": each damaged inode once, as the uninterrupted run found it");
+        resumeGives(name, target, report, want, wantDamaged);
         long againD = killed[0] + fs.bytesRead(D) - wantBytesD, againE = killed[1] + fs.bytesRead(E) - wantBytesE;
         System.out.println("StoppedPassesFaultFsTest " + name + ": bytes read again d=" + againD + " e=" + againE);
         assertEquals(0, againD, name + ": bytes of d read again (its pass was in the map)");
