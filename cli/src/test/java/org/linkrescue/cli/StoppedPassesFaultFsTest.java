@@ -43,6 +43,8 @@ import org.linkrescue.testdata.TreeListing;
  * the comparison read the whole candidate before it looked at the stop (8.2 s after SIGTERM);
  * pass 4 wrote no checkpoint, so a kill there spliced every inode again; a file the later
  * passes were writing when killed kept the time of that write as its mtime after the resume.
+ * And an `archive` stopped in pass 2 (t09): its resumed archive held every entry after the
+ * first damaged file twice.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StoppedPassesFaultFsTest {
@@ -415,5 +417,54 @@ class StoppedPassesFaultFsTest {
                 + mirroredD + "), d " + fs.bytesRead(D) + ", e " + fs.bytesRead(E) + " (killed run: " + driveD + ", " + driveE + ")");
         assertEquals(0, fs.bytesRead(MIRRORED), "d was spliced before the last checkpoint: its candidate is not read again");
         assertEquals(0, fs.bytesRead(D) + fs.bytesRead(E), "the drive's damaged files are not read again");
+    }
+
+    // ---- archive: a held damaged file, a stop in pass 2, a resume ----
+
+    List<String> archive(Path file, Path report, String... more) {
+        List<String> a = new ArrayList<>(List.of("archive", src.toString(), "-f", file.toString(), "-q", "--alternate", "mirror=" + mirror,
+                "--report", report.toString(), "--map-interval", "0.2"));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    /** The names of the entries of a tar, in order, as GNU tar lists them. */
+    static List<String> tarNames(Path tar) {
+        return new String(org.linkrescue.testdata.Commands.run(null, "tar", "--warning=no-unknown-keyword", "-tf", tar.toString()),
+                StandardCharsets.ISO_8859_1).lines().toList();
+    }
+
+    @Test void t09_archiveStoppedInPass2_theResumedArchiveHoldsEachFileOnce_andExtractsToTheUninterruptedOnesTree() throws Exception {
+        // d is held back (written at the end, after its passes); everything after it in the stream is written at once, but
+        // complete only up to d. Before, the map's cut point was the file's end: the resumed archive held every entry
+        // after d twice.
+        Path whole = mem.resolve("whole.tar"), stopped = mem.resolve("stopped.tar"), report = mem.resolve("stopped-tar.json");
+        badBlocks(0);
+        CliTestSupport.Result w = CliTestSupport.run(archive(whole, mem.resolve("whole-tar.json")).toArray(String[]::new));
+        assertEquals(3, w.code(), w.err());
+        FaultFs.Rule held = badBlocks(2);
+        try (LiveChild run = LiveChild.start(work.resolve("logs"), archive(stopped, report).toArray(String[]::new))) {
+            try {
+                fs.awaitStalled(1, 60_000);
+                run.signal("TERM");
+            } finally {
+                fs.release(held);
+            }
+            assertEquals(143, run.waitFor(Duration.ofSeconds(30)), run.err());
+        }
+        badBlocks(0);
+        CliTestSupport.Result r = CliTestSupport.run(archive(stopped, report, "--resume").toArray(String[]::new));
+        assertEquals(3, r.code(), r.err());
+        List<String> files = tarNames(stopped).stream().filter(n -> !n.endsWith("/")).toList();
+        assertEquals(files.stream().distinct().toList(), files, "each file and link once");
+        assertEquals(tarNames(whole).stream().filter(n -> !n.endsWith("/")).sorted().toList(), files.stream().sorted().toList());
+        assertEquals(KilledRescueFailingDriveTest.damaged(mem.resolve("whole-tar.json")), KilledRescueFailingDriveTest.damaged(report),
+                "each damaged inode once");
+        Path a = Files.createDirectories(mem.resolve("x-whole")), b = Files.createDirectories(mem.resolve("x-stopped"));
+        org.linkrescue.testdata.Commands.run(a, "tar", "--warning=no-unknown-keyword", "-xpf", whole.toString());
+        org.linkrescue.testdata.Commands.run(b, "tar", "--warning=no-unknown-keyword", "-xpf", stopped.toString());
+        // A known gap: the resumed run does not write d's directory again after the held entries (its stream began inside
+        // it), so that directory's mtime is the extraction's.
+        assertEquals(List.of(), TreeListing.ofIncludingRoot(a).ignoring(TreeListing.Aspect.DIRECTORY_MTIME).diff(TreeListing.ofIncludingRoot(b)));
     }
 }

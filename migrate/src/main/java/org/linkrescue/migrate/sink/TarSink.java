@@ -126,6 +126,12 @@ public final class TarSink implements EntrySink, PendingFiles, Checkpointable {
     private PartialArchive file;
     /** Entries given; the number of the first one held back for a rescue in passes (-1: none). */
     private long given, firstHeld = -1;
+    /**
+     * Where the file stood when the first entry was held back (a frame ended there): what a
+     * resume cuts it back to, since the entries complete stop there (those written after it are
+     * made again). Null while none is held, or without a file.
+     */
+    private Output beforeFirstHeld;
 
     /**
      * Lets a rescue map checkpoint this archive, written into file under the name given (archive,
@@ -152,7 +158,8 @@ public final class TarSink implements EntrySink, PendingFiles, Checkpointable {
         out.endFrame();
         if (file == null) return new Mark(completed(), Map.of(), () -> { });
         PartialArchive f = file;
-        return new Mark(completed(), Map.of(checkpointName, new Output(f.offset(), tar.bytesWritten())), f::sync);
+        Output at = beforeFirstHeld != null ? beforeFirstHeld : new Output(f.offset(), tar.bytesWritten());
+        return new Mark(completed(), Map.of(checkpointName, at), f::sync);
     }
 
     @Override
@@ -218,7 +225,14 @@ public final class TarSink implements EntrySink, PendingFiles, Checkpointable {
         current = toTar;
         if (content != null && held != null && content.provenance().pending()) { // read ahead, damage left for later
             holding = held.hold(entry, sparse == null ? null : sparse.runs(), content.provenance());
-            if (firstHeld < 0) firstHeld = seq;
+            if (firstHeld < 0) {
+                firstHeld = seq;
+                if (file != null) { // a frame ends here, so a resume can cut the file back to this entry
+                    tar.flush();
+                    out.endFrame();
+                    beforeFirstHeld = new Output(file.offset(), tar.bytesWritten());
+                }
+            }
             heldParent(entry.path());
             current = placed(holding);
             return;
