@@ -6,11 +6,17 @@ import java.io.OutputStream;
 
 /**
  * A compressed output that can be ended at any point and go on as a new frame: a zstd frame,
- * a gzip member, an xz stream ({@link Compression#compress} each time). Every reader takes such
- * a concatenation as one stream of bytes (zstd -d, gzip -d, xz -d, GNU tar, bsdtar, ours). A
- * rescue map's checkpoint ends a frame, so a resumed run can cut the file back to that point and
- * append: the bytes before the cut are a whole compressed stream, the ones after start anew.
- * Uncompressed, ending a frame only flushes.
+ * a gzip member, an xz stream. Every reader takes such a concatenation as one stream of bytes
+ * (zstd -d, gzip -d, xz -d, GNU tar, bsdtar, ours). A rescue map's checkpoint ends a frame, so a
+ * resumed run can cut the file back to that point and append: the bytes before the cut are a
+ * whole compressed stream, the ones after start anew. Uncompressed, ending a frame only flushes.
+ *
+ * <p>zstd and gzip start a new compressor ({@link Compression#compress}) for each frame. xz keeps
+ * one {@link ParallelXzOutputStream} for the whole output: its blocks are whole .xz streams
+ * already, so a frame's end is its flush, and the next frame goes on with the same threads and
+ * their encoders' arrays. A new one for each frame started new threads, whose array caches were
+ * empty: every checkpoint allocated the ~90 MiB of match-finder arrays a thread needs at preset 6
+ * anew (measured in the commit that made this change).
  *
  * <p>Once a write, flush or frame end has failed (the disk, or a {@link Cancellation} that gave up
  * the xz blocks in flight), the output is broken: what it holds past the last frame end is not a
@@ -78,7 +84,9 @@ public final class FramedOutput extends OutputStream {
     public void endFrame() throws IOException {
         if (failed != null) throw failed;
         guarded(() -> {
-            if (frame != null && frame != raw) {
+            if (frame instanceof ParallelXzOutputStream xz) {
+                xz.flush(); // its blocks are whole streams: flushed, the next byte starts a new one
+            } else if (frame != null && frame != raw) {
                 frame.close();
                 frame = null;
             }
@@ -103,7 +111,10 @@ public final class FramedOutput extends OutputStream {
     public void close() throws IOException {
         if (closed) return;
         try {
-            if (failed == null) endFrame();
+            if (failed == null) {
+                endFrame();
+                if (frame != null && frame != raw) frame.close(); // xz's: ends its threads
+            }
         } finally {
             if (failed != null && frame instanceof ParallelXzOutputStream xz) xz.abandon(); // its threads stop
             closed = true;
