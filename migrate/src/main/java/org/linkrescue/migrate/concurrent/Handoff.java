@@ -1,5 +1,7 @@
 package org.linkrescue.migrate.concurrent;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
@@ -17,9 +19,26 @@ import java.util.function.Supplier;
  * dying drive), and a consumer with nothing to do sleeps through a stall without waking. A
  * producer waiting for room is woken when half the queue is free.
  *
+ * <p>A sleeper is woken once per sleep: the waker takes it off {@code sleepingConsumer} (or
+ * {@code sleepingProducer}) as it unparks it. Left there, every put until the consumer runs
+ * again unparked it once more, and each of those is a futex call while it is still in the
+ * kernel's wait: 66,000 unparks of the lanes' queues on a 228,000-path snapshot tree.
+ *
  * <p>Exactly one thread may call {@link #put}, and exactly one other thread {@link #take}.
  */
 public final class Handoff<T> {
+    private static final VarHandle CONSUMER, PRODUCER;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            CONSUMER = l.findVarHandle(Handoff.class, "sleepingConsumer", Thread.class);
+            PRODUCER = l.findVarHandle(Handoff.class, "sleepingProducer", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Object[] slots;
     private final int mask;
     private final int wakeAt;
@@ -70,7 +89,7 @@ public final class Handoff<T> {
         tail = tl + 1;
         Thread c = sleepingConsumer;
         if (c != null) {
-            if (tl + 1 - head >= wakeAt) LockSupport.unpark(c);
+            if (tl + 1 - head >= wakeAt) wakeConsumer(c);
             else if (!lingering) {
                 lingering = true;
                 LingerWakeups.schedule(lingerWake, lingerNanos);
@@ -82,13 +101,18 @@ public final class Handoff<T> {
     /** Wakes a sleeping consumer now whatever the queue holds (the producer will add nothing for a while). */
     public void nudge() {
         Thread c = sleepingConsumer;
-        if (c != null && tail != head) LockSupport.unpark(c);
+        if (c != null && tail != head) wakeConsumer(c);
     }
 
     /** Wakes a sleeping consumer even with the queue empty: it has work elsewhere ({@link #takeOr}). */
     public void wake() {
         Thread c = sleepingConsumer;
-        if (c != null) LockSupport.unpark(c);
+        if (c != null) wakeConsumer(c);
+    }
+
+    /** Unparks c unless another waker took it off first (it has been unparked for this sleep). */
+    private void wakeConsumer(Thread c) {
+        if (CONSUMER.compareAndSet(this, c, null)) LockSupport.unpark(c);
     }
 
     /** Takes the next element, waiting as long as it takes. */
@@ -137,7 +161,7 @@ public final class Handoff<T> {
         slots[i] = null;
         head = hd + 1;
         Thread p = sleepingProducer;
-        if (p != null && tail - (hd + 1) <= (mask + 1) / 2) LockSupport.unpark(p);
+        if (p != null && tail - (hd + 1) <= (mask + 1) / 2 && PRODUCER.compareAndSet(this, p, null)) LockSupport.unpark(p);
         return t;
     }
 
