@@ -6,9 +6,13 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.linkrescue.migrate.drive.TimedCalls;
 import org.linkrescue.migrate.fs.Posix;
@@ -122,21 +126,46 @@ public final class Main implements Callable<Integer> {
                     + enc + "): file names would not survive byte for byte");
             return ExitCodes.FATAL;
         }
-        return commandLine(console).execute(args);
+        return commandLine(console, args).execute(args);
     }
 
-    /** The command tree: one line per command. */
+    /** The commands in the order help lists them. */
+    private static final Map<String, Function<Console, Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("archive", ArchiveCommand::new);
+        COMMANDS.put("extract", ExtractCommand::new);
+        COMMANDS.put("migrate", MigrateCommand::new);
+        COMMANDS.put("demo", DemoCommand::new);
+        COMMANDS.put("repair", RepairCommand::new);
+        COMMANDS.put("verify", VerifyCommand::new);
+        COMMANDS.put("scan", ScanCommand::new);
+        COMMANDS.put("man", ManCommand::new);
+        COMMANDS.put("completion", CompletionCommand::new);
+    }
+
+    /** The whole command tree (help, the manual page and completion describe all of it). */
     static CommandLine commandLine(Console console) {
-        CommandLine cl = new CommandLine(new Main())
-                .addSubcommand(new ArchiveCommand(console))
-                .addSubcommand(new ExtractCommand(console))
-                .addSubcommand(new MigrateCommand(console))
-                .addSubcommand(new DemoCommand(console))
-                .addSubcommand(new RepairCommand(console))
-                .addSubcommand(new VerifyCommand(console))
-                .addSubcommand(new ScanCommand(console))
-                .addSubcommand(new ManCommand(console))
-                .addSubcommand(new CompletionCommand(console));
+        return commandLine(console, COMMANDS.keySet());
+    }
+
+    /**
+     * The command tree args need: only the command they name, when they name one that does
+     * not describe the others. picocli builds each command's model by reflection, ~0.1 s of CPU
+     * for all nine at every start, which the run of one command (a copy of a few seconds on a
+     * tree of small files) paid for nothing.
+     */
+    static CommandLine commandLine(Console console, String... args) {
+        String first = args.length == 0 ? "" : args[0];
+        boolean alone = COMMANDS.containsKey(first) && !first.equals("man") && !first.equals("completion");
+        return commandLine(console, alone ? Set.of(first) : COMMANDS.keySet());
+    }
+
+    private static CommandLine commandLine(Console console, Set<String> names) {
+        CommandLine cl = new CommandLine(new Main());
+        COMMANDS.forEach((name, command) -> {
+            if (names.contains(name)) cl.addSubcommand(command.apply(console));
+        });
         // Usage as users type it: -C TARGET, not -C=TARGET.
         cl.setSeparator(" ");
         // Command descriptions are written as lines of up to 100 columns; 80 would re-wrap them.
