@@ -194,10 +194,32 @@ public final class Posix {
      * through dirfd ("."), so dirfd, its position included, is left as it was.
      */
     public static List<byte[]> listDir(int dirfd) throws PosixException {
+        ArrayList<byte[]> names = new ArrayList<>();
+        readDir(dirfd, (name, ino, type) -> names.add(name));
+        return names;
+    }
+
+    /** One entry of a directory as getdents gives it (d_type {@link #DT_UNKNOWN} where the file system does not say). */
+    public record Dirent(byte[] name, long ino, byte type) {}
+
+    public static final byte DT_UNKNOWN = 0, DT_DIR = 4;
+
+    /** As {@link #listDir}, with each name's inode number and type as its directory entry gives them. */
+    public static List<Dirent> listDirents(int dirfd) throws PosixException {
+        ArrayList<Dirent> entries = new ArrayList<>();
+        readDir(dirfd, (name, ino, type) -> entries.add(new Dirent(name, ino, type)));
+        return entries;
+    }
+
+    private interface DirentSink {
+        void accept(byte[] name, long ino, byte type);
+    }
+
+    /** struct dirent on x86_64 and aarch64: d_ino at 0, d_type at 18, the name from 19. */
+    private static void readDir(int dirfd, DirentSink sink) throws PosixException {
         int dup = openat(dirfd, Names.DOT, O_RDONLY | O_DIRECTORY, 0);
         Pointer dir = C.fdopendir(dup);
         if (dir == null) { PosixException e = fail("opendir", null); close(dup); throw e; }
-        ArrayList<byte[]> names = new ArrayList<>();
         try {
             while (true) {
                 LastError.setLastError(RT, 0);
@@ -205,14 +227,14 @@ public final class Posix {
                 if (d == null) {
                     int e = errno();
                     if (e != 0) throw new PosixException("readdir", null, e);
-                    return names;
+                    return;
                 }
                 int len = d.indexOf(19, (byte) 0);
                 if (len == 1 && d.getByte(19) == '.') continue;
                 if (len == 2 && d.getByte(19) == '.' && d.getByte(20) == '.') continue;
                 byte[] n = new byte[len];
                 d.get(19, n, 0, len);
-                names.add(n);
+                sink.accept(n, d.getLong(0), d.getByte(18));
             }
         } finally {
             C.closedir(dir);

@@ -1,6 +1,7 @@
 package org.linkrescue.migrate.scan;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -35,17 +36,17 @@ import org.linkrescue.migrate.fs.XattrsAt;
 public final class TimedScanCalls implements ScanCalls {
     /** The most names in one run; the time limit usually ends a run first only on a slow drive. */
     static final int RUN = 4096;
-    /** Marks an inode as met in {@link #met} (any non-null array would do). */
-    private static final byte[] MET = {1};
 
     private final TimedReads reads;
     private final long runNanos;
     /**
-     * Inodes with more links whose attributes a run listed, until all their links were met
-     * (bounded as the scan's own link table is). Only a worker in a run touches it, under its
-     * lock: a worker given up may still be in a call when the next run begins.
+     * Inodes with more links a run looked up (and listed the attributes of), with what it found,
+     * until all their links were met (bounded as the scan's own link table is): a later link's
+     * directory entry may stand for its lookup ({@link EntryInodes}). Only a worker in a run
+     * touches it, under its lock: a worker given up may still be in a call when the next run begins.
      */
-    private final LinkTable met = new LinkTable();
+    private final InodeTable<Looked> met = new InodeTable<>();
+    private final EntryInodes entryInodes = new EntryInodes();
 
     public TimedScanCalls(TimedReads reads) {
         this.reads = reads;
@@ -77,13 +78,13 @@ public final class TimedScanCalls implements ScanCalls {
     @Override
     public Looked[] look(int dirFd, List<byte[]> names) throws IOException {
         Looked[] out = new Looked[names.size()];
-        lookFrom(dirFd, names, out, 0);
+        lookFrom(dirFd, new Kept(names, null, null), out, 0);
         return out;
     }
 
     /** What the worker of {@link #listAndLook} found: the kept names, then the first run over them. */
     private static final class Listed {
-        volatile List<byte[]> names;
+        volatile Kept kept;
         volatile Run run;
     }
 
@@ -98,20 +99,40 @@ public final class TimedScanCalls implements ScanCalls {
         Listed listed = new Listed();
         try {
             reads.calls().call("getdents", () -> {
-                List<byte[]> names = Posix.listDir(dirFd);
-                names.removeIf(keep.negate());
-                names.sort(Names::compare);
-                Run run = new Run(Math.min(RUN, names.size()));
+                Kept kept = Kept.of(Posix.listDirents(dirFd), keep);
+                Run run = new Run(Math.min(RUN, kept.names().size()));
                 listed.run = run;
-                listed.names = names; // after the run: whoever sees the names sees their run
-                lookRun(dirFd, names, 0, run);
+                listed.kept = kept; // after the run: whoever sees the names sees their run
+                lookRun(dirFd, kept, 0, run);
                 return null;
             });
         } catch (ReadTimeoutException e) {
-            if (listed.names == null) throw e; // the listing itself did not return
-            return afterFirstRun(dirFd, listed.names, listed.run, true);
+            if (listed.kept == null) throw e; // the listing itself did not return
+            return afterFirstRun(dirFd, listed.kept, listed.run, true);
         }
-        return afterFirstRun(dirFd, listed.names, listed.run, false);
+        return afterFirstRun(dirFd, listed.kept, listed.run, false);
+    }
+
+    /**
+     * A listing's kept names, sorted bytewise, with the inode number and d_type of each one's
+     * directory entry in the same order (null when the names came without them).
+     */
+    private record Kept(List<byte[]> names, long[] inos, byte[] types) {
+        static Kept of(List<Posix.Dirent> listed, Predicate<byte[]> keep) {
+            listed.removeIf(d -> !keep.test(d.name()));
+            listed.sort((a, b) -> Names.compare(a.name(), b.name()));
+            int n = listed.size();
+            List<byte[]> names = new ArrayList<>(n);
+            long[] inos = new long[n];
+            byte[] types = new byte[n];
+            for (int i = 0; i < n; i++) {
+                Posix.Dirent d = listed.get(i);
+                names.add(d.name());
+                inos[i] = d.ino();
+                types[i] = d.type();
+            }
+            return new Kept(names, inos, types);
+        }
     }
 
     /**
@@ -119,8 +140,8 @@ public final class TimedScanCalls implements ScanCalls {
      * names looked up run by run; when the run stalled, the stalled name gets why and the rest
      * is looked up after it.
      */
-    private Listing afterFirstRun(int dirFd, List<byte[]> names, Run run, boolean stalled) throws IOException {
-        Looked[] out = new Looked[names.size()];
+    private Listing afterFirstRun(int dirFd, Kept kept, Run run, boolean stalled) throws IOException {
+        Looked[] out = new Looked[kept.names().size()];
         int from;
         if (stalled) {
             from = stalled(run, out, 0);
@@ -128,8 +149,8 @@ public final class TimedScanCalls implements ScanCalls {
             System.arraycopy(run.part, 0, out, 0, run.ended);
             from = run.ended;
         }
-        lookFrom(dirFd, names, out, from);
-        return new Listing(names, out);
+        lookFrom(dirFd, kept, out, from);
+        return new Listing(kept.names(), out);
     }
 
     /**
@@ -159,7 +180,7 @@ public final class TimedScanCalls implements ScanCalls {
         private volatile long stepStart = System.nanoTime();
         private volatile int fd = -1;
         private volatile IOException openFailed, listFailed;
-        private volatile List<byte[]> names;
+        private volatile Kept kept;
         private volatile Run run;
         /** The step that did not return in time, once the walk gave the call up; null while it has not. */
         private String stalled;
@@ -175,20 +196,19 @@ public final class TimedScanCalls implements ScanCalls {
                     return;
                 }
                 begin("getdents");
-                List<byte[]> listed;
+                List<Posix.Dirent> listed;
                 try {
-                    listed = Posix.listDir(fd);
+                    listed = Posix.listDirents(fd);
                 } catch (IOException e) {
                     listFailed = e;
                     return;
                 }
-                listed.removeIf(keep.negate());
-                listed.sort(Names::compare);
-                Run r = new Run(Math.min(RUN, listed.size()));
+                Kept k = Kept.of(listed, keep);
+                Run r = new Run(Math.min(RUN, k.names().size()));
                 run = r;
-                names = listed; // after the run: whoever sees the names sees their run
+                kept = k; // after the run: whoever sees the names sees their run
                 begin("lstat");
-                lookRun(fd, listed, 0, r);
+                lookRun(fd, k, 0, r);
             } catch (IOException | RuntimeException e) {
                 listFailed = e instanceof IOException io ? io : new IOException(e);
             } finally {
@@ -234,9 +254,9 @@ public final class TimedScanCalls implements ScanCalls {
             if (stalled == null || stalled.equals("getdents")) {
                 if (stalled != null) throw reads.calls().timedOut("getdents", -1);
                 if (listFailed != null) throw listFailed;
-                return afterFirstRun(fd, names, run, false);
+                return afterFirstRun(fd, kept, run, false);
             }
-            return afterFirstRun(fd, names, run, true); // stalled in a lookup
+            return afterFirstRun(fd, kept, run, true); // stalled in a lookup
         }
 
         @Override
@@ -255,13 +275,13 @@ public final class TimedScanCalls implements ScanCalls {
     }
 
     /** Looks up names[from..] into out, run by run. */
-    private void lookFrom(int dirFd, List<byte[]> names, Looked[] out, int from) throws IOException {
+    private void lookFrom(int dirFd, Kept kept, Looked[] out, int from) throws IOException {
         while (from < out.length) {
             int base = from;
             Run run = new Run(Math.min(RUN, out.length - from));
             try {
                 reads.calls().call("lstat", () -> {
-                    lookRun(dirFd, names, base, run);
+                    lookRun(dirFd, kept, base, run);
                     return null;
                 });
                 System.arraycopy(run.part, 0, out, base, run.ended);
@@ -272,22 +292,67 @@ public final class TimedScanCalls implements ScanCalls {
         }
     }
 
-    /** On the worker: looks up names from base on into run, until its names or its time are up. */
-    private void lookRun(int dirFd, List<byte[]> names, int base, Run run) throws IOException {
+    /**
+     * On the worker: looks up names from base on into run, until its names or its time are up.
+     * A name whose directory entry stands for its lookup ({@link EntryInodes}) gets the lookup
+     * of its inode's earlier link; the device of the directory is the one the run's first
+     * lookups show.
+     */
+    private void lookRun(int dirFd, Kept kept, int base, Run run) throws IOException {
         long start = System.nanoTime();
+        List<byte[]> names = kept.names();
         int n = run.part.length;
         int i = 0;
+        long dev = 0;
+        boolean trusted = false;
         while (i < n && !run.givenUp) {
-            Looked l = ScanCalls.lookUp(dirFd, names.get(base + i), call -> run.calling = call);
-            run.part[i] = l;
-            if (firstMet(l)) {
-                run.calling = "listxattr";
-                run.part[i] = l.withXattrs(listXattrs(dirFd, names.get(base + i)));
+            int at = base + i;
+            byte[] name = names.get(at);
+            Looked l = trusted ? known(dev, kept, at, name) : null;
+            if (l == null) {
+                l = ScanCalls.lookUp(dirFd, name, call -> run.calling = call);
+                if (kept.inos() != null) {
+                    entryInodes.check(kept.inos()[at], kept.types()[at], l.stat());
+                    if (!trusted && entryInodes.showsDevice(name, l.stat())) {
+                        dev = l.stat().devId();
+                        trusted = entryInodes.trusts(dev);
+                    }
+                }
+                run.part[i] = l;
+                if (firstMet(l)) {
+                    run.calling = "listxattr";
+                    run.part[i] = l.withXattrs(listXattrs(dirFd, name));
+                }
+            } else {
+                run.part[i] = l;
             }
             run.done = ++i; // after the result: the caller takes up to done
             if (System.nanoTime() - start >= runNanos) break;
         }
         run.ended = i;
+    }
+
+    /** What an earlier link's lookup found, for the name at kept[at] when its entry may stand for its own; else null. */
+    private Looked known(long dev, Kept kept, int at, byte[] name) {
+        byte type = kept.types()[at];
+        if (!entryInodes.mayStandFor(name, type)) return null;
+        Looked l;
+        synchronized (met) {
+            l = met.linkKnown(dev, kept.inos()[at]);
+            if (l == null || !EntryInodes.sameType(l.stat(), type)) return null;
+            entriesStoodFor++;
+        }
+        return l;
+    }
+
+    /** Lookups an entry stood for (guarded by met). */
+    private long entriesStoodFor;
+
+    /** How many lstats directory entries stood for so far ({@link EntryInodes}). */
+    long entriesStoodFor() {
+        synchronized (met) {
+            return entriesStoodFor;
+        }
     }
 
     /**
@@ -318,7 +383,7 @@ public final class TimedScanCalls implements ScanCalls {
         if (st == null) return false;
         if (st.isDir() || st.nlink() <= 1) return true;
         synchronized (met) {
-            return met.link(st.devId(), st.ino(), st.nlink(), MET) == null;
+            return met.link(st.devId(), st.ino(), st.nlink(), l) == null;
         }
     }
 

@@ -1,0 +1,149 @@
+package org.linkrescue.migrate.scan;
+
+/**
+ * A value per inode that has more links than the one in hand, kept until all of its links have
+ * been seen; then forgotten. Memory therefore follows the inodes whose links are still open,
+ * not the size of the tree: in a snapshot farm most inodes close within one pass over the
+ * snapshots that share them. An inode with links outside the tree never closes and stays until
+ * the end.
+ *
+ * <p>Open addressing on arrays (linear probing, backward-shift deletion): no boxing, no entry
+ * objects.
+ *
+ * @param <V> what is kept per inode
+ */
+public class InodeTable<V> {
+    private long[] devs;
+    private long[] inos;
+    private Object[] values;
+    private int[] remaining;
+    private int size;
+    private long peak;
+
+    public InodeTable() { alloc(1024); }
+
+    private void alloc(int cap) {
+        devs = new long[cap];
+        inos = new long[cap];
+        values = new Object[cap];
+        remaining = new int[cap];
+    }
+
+    /**
+     * Records one link of an inode with nlink links.
+     *
+     * @return null when this is the inode's first link (value is kept for the others), else the
+     *         value kept at its first
+     */
+    public V link(long dev, long ino, int nlink, V value) {
+        if (nlink <= 1) return null;
+        int mask = values.length - 1;
+        int i = slot(dev, ino) & mask;
+        while (values[i] != null) {
+            if (inos[i] == ino && devs[i] == dev) return countLink(i);
+            i = (i + 1) & mask;
+        }
+        if ((size + 1) * 4 > values.length * 3) {
+            grow();
+            return link(dev, ino, nlink, value);
+        }
+        devs[i] = dev;
+        inos[i] = ino;
+        values[i] = value;
+        remaining[i] = nlink - 1;
+        size++;
+        if (size > peak) peak = size;
+        return null;
+    }
+
+    /**
+     * Records one more link of an inode already kept and returns its value, as {@link #link}
+     * does; null, recording nothing, for an inode not kept (never met, or all its links met).
+     */
+    public V linkKnown(long dev, long ino) {
+        int i = find(dev, ino);
+        return i < 0 ? null : countLink(i);
+    }
+
+    private V countLink(int i) {
+        @SuppressWarnings("unchecked") V first = (V) values[i];
+        if (--remaining[i] <= 0) delete(i);
+        return first;
+    }
+
+    /** Whether (dev, ino) is kept: a link of it was recorded and it still has links to come. */
+    public boolean knows(long dev, long ino) { return find(dev, ino) >= 0; }
+
+    /** Replaces the value kept for (dev, ino), if it is kept. */
+    protected void replace(long dev, long ino, V value) {
+        int i = find(dev, ino);
+        if (i >= 0) values[i] = value;
+    }
+
+    /** Inodes with links still open. */
+    public int openInodes() { return size; }
+
+    /** The most inodes that were open at once. */
+    public long peakOpenInodes() { return peak; }
+
+    private int find(long dev, long ino) {
+        int mask = values.length - 1;
+        int i = slot(dev, ino) & mask;
+        while (values[i] != null) {
+            if (inos[i] == ino && devs[i] == dev) return i;
+            i = (i + 1) & mask;
+        }
+        return -1;
+    }
+
+    private static int slot(long dev, long ino) {
+        long h = ino * 0x9E3779B97F4A7C15L ^ dev * 0xC2B2AE3D27D4EB4FL;
+        return (int) (h ^ (h >>> 32));
+    }
+
+    private void delete(int i) {
+        int mask = values.length - 1;
+        values[i] = null;
+        size--;
+        int j = i;
+        while (true) {
+            j = (j + 1) & mask;
+            if (values[j] == null) return;
+            int home = slot(devs[j], inos[j]) & mask;
+            // Move j back into the hole at i unless its home lies cyclically in (i, j].
+            boolean stay = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+            if (!stay) {
+                devs[i] = devs[j];
+                inos[i] = inos[j];
+                values[i] = values[j];
+                remaining[i] = remaining[j];
+                values[j] = null;
+                i = j;
+            }
+        }
+    }
+
+    private void grow() {
+        long[] d = devs, n = inos;
+        Object[] v = values;
+        int[] r = remaining;
+        alloc(v.length * 2);
+        size = 0;
+        int mask = values.length - 1;
+        for (int k = 0; k < v.length; k++) {
+            if (v[k] == null) continue;
+            int i = slot(d[k], n[k]) & mask;
+            while (values[i] != null) i = (i + 1) & mask;
+            devs[i] = d[k];
+            inos[i] = n[k];
+            values[i] = v[k];
+            remaining[i] = r[k];
+            size++;
+        }
+    }
+
+    @Override public String toString() { return getClass().getSimpleName() + "[open=" + size + ", peak=" + peak + "]"; }
+
+    // Visible for tests: how many slots the table holds.
+    int capacity() { return values.length; }
+}
