@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.linkrescue.migrate.fs.LazyMemory;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.DirectCopy;
 import org.linkrescue.migrate.stream.Provenance;
@@ -26,15 +27,23 @@ import org.linkrescue.migrate.stream.Retainable;
  */
 final class PreReadRing {
     /**
-     * Made at the first reserve, not before: allocateDirect writes every byte of it, and on a
-     * virtual machine whose free memory goes back to its host each new page is a fault
-     * there. 64 MiB cost 0.39 s of the main thread's CPU (clear_page, async-profiler), before
-     * the first entry, in every extract of an uncompressed archive file, whose entries are
-     * handed out as ranges and never pass through the ring. Written under this ring's lock;
-     * readers and the sink see it through the reserve that made their region (their hand-off
-     * follows it).
+     * Made at the first reserve, not before, and unzeroed ({@link LazyMemory}): its pages are
+     * made as regions first reach them, and regions keep to the front of it ({@link #reserve}).
+     * allocateDirect wrote all 64 MiB at once: 0.39 s of the main thread's CPU (clear_page,
+     * async-profiler) before the first entry, in every extract of an uncompressed archive file,
+     * whose entries go out as ranges and never pass through the ring. Written under this ring's
+     * lock; readers and the sink see it through the reserve that made their region (their
+     * hand-off follows it).
      */
     private volatile ByteBuffer ring;
+    /**
+     * How far into the ring a region may begin before the ring goes back to its start, when the
+     * start is free: the ring then uses the memory its bytes in flight need, not all of it.
+     */
+    static final int FRONT = 1 << 20;
+    private final long front;
+    /** The furthest byte of the ring any region reached (its pages are made up to there). */
+    private long reached;
     private final int capacity;
     /** Chunks for sinks that take byte arrays. */
     private static final ThreadLocal<byte[]> ARRAYS = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
@@ -43,10 +52,19 @@ final class PreReadRing {
     private final ArrayDeque<Replay> live = new ArrayDeque<>();
 
     PreReadRing(int capacity) {
+        this(capacity, FRONT);
+    }
+
+    /** With another front: tests' rings are a few hundred bytes. */
+    PreReadRing(int capacity, int front) {
         this.capacity = capacity;
+        this.front = front;
     }
 
     int capacity() { return capacity; }
+
+    /** How much of the ring's memory regions have reached so far. */
+    synchronized long reached() { return reached; }
 
     /** Whether size bytes can be reserved now without waiting (only the reserving thread adds). */
     synchronized boolean fits(long size) { return head + size - tail <= capacity; }
@@ -62,7 +80,8 @@ final class PreReadRing {
         long size = c.size();
         if (size > capacity) throw new IllegalArgumentException("file larger than the ring");
         synchronized (this) {
-            if (ring == null) ring = ByteBuffer.allocateDirect(capacity);
+            if (ring == null) ring = LazyMemory.allocate(capacity);
+            backToFront(size);
             while (head + size - tail > capacity) {
                 if (stopped.getAsBoolean()) throw new InterruptedIOException("sink stopped");
                 try {
@@ -74,10 +93,32 @@ final class PreReadRing {
             }
             long start = head;
             head += size;
+            reached = Math.max(reached, Math.min(capacity, start % capacity + size));
             Replay r = new Replay(start, size, c);
             live.addLast(r);
             return r;
         }
+    }
+
+    /**
+     * Goes back to the ring's start when the region would begin past {@link #FRONT} and the
+     * bytes in flight and this region fit before where it would begin: the rest of the ring is
+     * skipped as a region freed at once (the tail passes it once everything before it is
+     * freed). A ring whose sink keeps up (a link farm's small files, some megabytes in flight)
+     * so cycles through its first megabytes and never makes the pages of the other 60 MiB.
+     */
+    private void backToFront(long size) {
+        long at = head % capacity;
+        if (at < front || head - tail + size > at) return;
+        long skipped = capacity - at;
+        if (live.isEmpty()) {
+            tail += skipped;
+        } else {
+            Replay gap = new Replay(head, skipped, null);
+            gap.freed = true;
+            live.addLast(gap);
+        }
+        head += skipped;
     }
 
     private void put(long at, byte[] b, int off, int len) {

@@ -91,4 +91,39 @@ class PreReadRingTest {
         r.awaitFilled();
         assertArrayEquals(data, fed(r));
     }
+
+    @Test
+    void aRingWhoseSinkKeepsUpCyclesThroughItsFrontAndNeverReachesTheRest() throws Exception {
+        PreReadRing ring = new PreReadRing(10_000, 100);
+        for (int i = 0; i < 1000; i++) {
+            PreReadRing.Replay r = ring.reserve(new BytesContent(bytes(30, i)), () -> false);
+            r.fill();
+            assertArrayEquals(bytes(30, i), direct(r));
+            r.release();
+        }
+        assertTrue(ring.reached() <= 130, "30,000 bytes went through the first " + ring.reached() + " of 10,000");
+    }
+
+    @Test
+    void goingBackToTheStartNeverWritesOverBytesStillInFlight() throws Exception {
+        PreReadRing ring = new PreReadRing(1000, 100);
+        java.util.ArrayDeque<PreReadRing.Replay> inFlight = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Integer> seeds = new java.util.ArrayDeque<>();
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 2000; i++) {
+            int n = 1 + random.nextInt(120);
+            // Free the oldest until this one fits: up to nine regions stay in flight, across the wrap.
+            while (!ring.fits(n) || inFlight.size() > 8) {
+                PreReadRing.Replay oldest = inFlight.poll();
+                assertArrayEquals(bytes((int) oldest.size(), seeds.poll()), direct(oldest), "region " + i + " intact");
+                oldest.release();
+            }
+            PreReadRing.Replay r = ring.reserve(new BytesContent(bytes(n, i)), () -> false);
+            r.fill();
+            inFlight.add(r);
+            seeds.add(i);
+        }
+        while (!inFlight.isEmpty()) assertArrayEquals(bytes((int) inFlight.peek().size(), seeds.poll()), direct(inFlight.poll()));
+        assertTrue(ring.reached() <= 1000);
+    }
 }
