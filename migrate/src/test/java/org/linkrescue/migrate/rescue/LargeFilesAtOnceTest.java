@@ -112,7 +112,11 @@ class LargeFilesAtOnceTest {
         long before = openFds();
         migrate();
         m.closeSources();
-        assertEquals(before, openFds(), "no source or target descriptor left open");
+        // No more than before, once the data thread's own close has run (it may come a moment
+        // after the run returns); not exactly as many: the JVM opens and closes its own meanwhile.
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (openFds() > before && System.nanoTime() < until) Thread.sleep(10);
+        assertTrue(openFds() <= before, "no source or target descriptor left open: " + openFds() + " open, " + before + " before");
     }
 
     /**
