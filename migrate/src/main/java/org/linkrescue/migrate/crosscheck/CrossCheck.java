@@ -17,9 +17,9 @@ import org.linkrescue.migrate.rescue.Candidate;
 import org.linkrescue.migrate.rescue.CandidateFile;
 import org.linkrescue.migrate.rescue.CandidateFinder;
 import org.linkrescue.migrate.rescue.RescueOptions;
+import org.linkrescue.migrate.scan.InodeTable;
 import org.linkrescue.migrate.scan.ScannedPath;
 import org.linkrescue.migrate.scan.TreeScanner;
-import org.linkrescue.migrate.verify.InodeMap;
 import org.linkrescue.migrate.verify.ReadThrough;
 import org.linkrescue.migrate.verify.Tally;
 
@@ -52,8 +52,8 @@ public final class CrossCheck {
     private final CandidateFinder finder;
     private final List<Alternate> alternates;
     private final List<String> names;
-    private final InodeMap<Finding> open = new InodeMap<>();
-    private final InodeMap<int[]> remaining = new InodeMap<>();
+    private final InodeTable<Finding> open = new InodeTable<>();
+    private final InodeTable<int[]> remaining = new InodeTable<>();
     private final Map<String, Finding> findings = new LinkedHashMap<>();
     private final byte[] src = new byte[CHUNK];
     private final byte[][] copyBufs;

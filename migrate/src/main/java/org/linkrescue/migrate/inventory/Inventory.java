@@ -16,13 +16,13 @@ import org.linkrescue.migrate.rescue.DamagedInodeRecord;
 import org.linkrescue.migrate.rescue.RescueContentSource;
 import org.linkrescue.migrate.rescue.RescueOptions;
 import org.linkrescue.migrate.rescue.RescueReport;
+import org.linkrescue.migrate.scan.InodeTable;
 import org.linkrescue.migrate.scan.ScannedPath;
 import org.linkrescue.migrate.scan.PathFilter;
 import org.linkrescue.migrate.scan.TreeScanner;
 import org.linkrescue.migrate.stream.Content;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
-import org.linkrescue.migrate.verify.InodeMap;
 import org.linkrescue.migrate.verify.Tally;
 
 /**
@@ -46,7 +46,7 @@ public final class Inventory {
     private final Tally tally;
     private final RescueOptions rescueOptions;
 
-    private final InodeMap<Open> open = new InodeMap<>();
+    private final InodeTable<Open> open = new InodeTable<>();
     private final List<SnapshotStats> snapshots = new ArrayList<>();
     private final SortedMap<Integer, Long> linkHistogram = new TreeMap<>();
     private long paths, inodes, files, dirs, symlinks, fifos, charDevices, blockDevices, uniqueBytes, apparentBytes;
@@ -256,7 +256,7 @@ public final class Inventory {
     public boolean readTest() { return readTest; }
     public long inodesRead() { return inodesRead; }
     public long bytesRead() { return bytesRead; }
-    public int peakOpenInodes() { return open.peak(); }
+    public int peakOpenInodes() { return Math.toIntExact(open.peakOpenInodes()); }
 
     /** Whether the damage map came from a ddrescue mapfile (extents, no data read). */
     public boolean mapped() { return mapped != null; }

@@ -2,13 +2,15 @@ package org.linkrescue.migrate.scan;
 
 /**
  * A value per inode that has more links than the one in hand, kept until all of its links have
- * been seen; then forgotten. Memory therefore follows the inodes whose links are still open,
- * not the size of the tree: in a snapshot farm most inodes close within one pass over the
- * snapshots that share them. An inode with links outside the tree never closes and stays until
- * the end.
+ * been seen; then forgotten ({@link #link}). Memory therefore follows the inodes whose links are
+ * still open, not the size of the tree: in a snapshot farm most inodes close within one pass
+ * over the snapshots that share them. An inode with links outside the tree never closes and
+ * stays until the end. Callers that count links themselves (verify, inventory, cross-check) keep
+ * and forget values by hand instead ({@link #get}, {@link #put}, {@link #remove}); a table is
+ * used one way or the other.
  *
  * <p>Open addressing on arrays (linear probing, backward-shift deletion): no boxing, no entry
- * objects.
+ * objects; a slot is empty while its value is null.
  *
  * @param <V> what is kept per inode
  */
@@ -47,13 +49,50 @@ public class InodeTable<V> {
             grow();
             return link(dev, ino, nlink, value);
         }
+        fill(i, dev, ino, value, nlink - 1);
+        return null;
+    }
+
+    private void fill(int i, long dev, long ino, Object value, int links) {
         devs[i] = dev;
         inos[i] = ino;
         values[i] = value;
-        remaining[i] = nlink - 1;
+        remaining[i] = links;
         size++;
         if (size > peak) peak = size;
-        return null;
+    }
+
+    /** The value kept for (dev, ino), or null. */
+    public V get(long dev, long ino) {
+        int i = find(dev, ino);
+        @SuppressWarnings("unchecked") V v = i < 0 ? null : (V) values[i];
+        return v;
+    }
+
+    /** Keeps v for (dev, ino), in place of any value kept; v must not be null. */
+    public void put(long dev, long ino, V v) {
+        if (v == null) throw new IllegalArgumentException("null value");
+        int mask = values.length - 1;
+        int i = slot(dev, ino) & mask;
+        while (values[i] != null) {
+            if (inos[i] == ino && devs[i] == dev) {
+                values[i] = v;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        if ((size + 1) * 4 > values.length * 3) {
+            grow();
+            put(dev, ino, v);
+            return;
+        }
+        fill(i, dev, ino, v, 0);
+    }
+
+    /** Forgets (dev, ino), if kept. */
+    public void remove(long dev, long ino) {
+        int i = find(dev, ino);
+        if (i >= 0) delete(i);
     }
 
     /**

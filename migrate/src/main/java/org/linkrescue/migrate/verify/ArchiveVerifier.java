@@ -15,6 +15,7 @@ import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.scan.Exclusions;
+import org.linkrescue.migrate.scan.InodeTable;
 import org.linkrescue.migrate.scan.TreeScanner;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
@@ -40,7 +41,7 @@ public final class ArchiveVerifier {
     private final MetadataCheck meta;
     private final XattrCheck xattrs;
     private final ContentReader content;
-    private final InodeMap<TreeInode> inodes = new InodeMap<>();
+    private final InodeTable<TreeInode> inodes = new InodeTable<>();
     private final PathHashSet seen = new PathHashSet();
     private final byte[] entryBuf = new byte[ReadThrough.CHUNK];
     private final byte[] treeBuf = new byte[ReadThrough.CHUNK];

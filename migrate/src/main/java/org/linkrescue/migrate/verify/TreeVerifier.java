@@ -12,6 +12,7 @@ import org.linkrescue.migrate.fs.DirWindow;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.PosixException;
 import org.linkrescue.migrate.fs.Stat;
+import org.linkrescue.migrate.scan.InodeTable;
 import org.linkrescue.migrate.scan.PathFilter;
 import org.linkrescue.migrate.stream.Problems;
 import org.linkrescue.migrate.stream.Problems.Grade;
@@ -21,7 +22,7 @@ import org.linkrescue.migrate.stream.Problems.Grade;
  * each directory pair is listed, both lists sorted bytewise and merged, so a path present on
  * one side only is found at once, and a directory present on one side only has every path
  * below it listed (missing or extra). Nothing is remembered per path; per inode only while
- * some of its links are still to come ({@link InodeMap}), which is what keeps a million paths
+ * some of its links are still to come ({@link InodeTable}), which is what keeps a million paths
  * in a small heap.
  *
  * <p>The hard-link partition: while an inode's links are open, SOURCE inode -> the TARGET inode
@@ -44,8 +45,8 @@ public final class TreeVerifier {
     private final MetadataCheck meta;
     private final XattrCheck xattrs;
     private boolean holes;
-    private final InodeMap<SrcInode> srcLinks = new InodeMap<>();
-    private final InodeMap<TgtInode> tgtLinks = new InodeMap<>();
+    private final InodeTable<SrcInode> srcLinks = new InodeTable<>();
+    private final InodeTable<TgtInode> tgtLinks = new InodeTable<>();
     private long srcRootDev, tgtRootDev;
     private PathFilter filter = PathFilter.NONE;
     private long linkedInodes;
@@ -151,10 +152,10 @@ public final class TreeVerifier {
     public long linkedInodes() { return linkedInodes; }
 
     /** Most inodes tracked at once, both sides: the memory bound. */
-    public int peakOpenInodes() { return srcLinks.peak() + tgtLinks.peak(); }
+    public int peakOpenInodes() { return Math.toIntExact(srcLinks.peakOpenInodes() + tgtLinks.peakOpenInodes()); }
 
     /** Inodes never closed: links outside the tree (or paths left out by errors). */
-    public int openInodes() { return srcLinks.size() + tgtLinks.size(); }
+    public int openInodes() { return srcLinks.openInodes() + tgtLinks.openInodes(); }
 
     private List<byte[]> list(int fd, byte[] dir, String side) {
         try {
