@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.linkrescue.archive.Names;
+import org.linkrescue.migrate.fs.MountInfo;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.Stat;
 
@@ -93,22 +94,12 @@ public final class SeekFreeReads {
      */
     private List<String> mountedFrom(long mountId) {
         if (mountId < 0) return List.of();
-        String id = Long.toString(mountId);
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(mountInfo, StandardCharsets.ISO_8859_1);
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
-        for (String line : lines) {
-            String[] f = line.split(" ");
-            if (f.length < 3 || !f[0].equals(id)) continue;
-            int dash = line.indexOf(" - ");
-            if (dash < 0) return List.of();
-            String[] tail = line.substring(dash + 3).split(" ");
-            if (tail.length < 2 || !tail[1].startsWith("/dev/")) return List.of();
-            String source = tail[1].substring("/dev/".length()).replace("\\040", " ");
-            return tail[0].equals("btrfs") ? btrfsDevices(source) : List.of(source);
+        for (MountInfo m : MountInfo.read(mountInfo)) {
+            if (m.id() != mountId) continue;
+            String source = new String(m.source(), StandardCharsets.ISO_8859_1);
+            if (!source.startsWith("/dev/")) return List.of();
+            source = source.substring("/dev/".length());
+            return m.type().equals("btrfs") ? btrfsDevices(source) : List.of(source);
         }
         return List.of();
     }

@@ -1,14 +1,12 @@
 package org.linkrescue.migrate.scan;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.linkrescue.migrate.fs.MountInfo;
 import org.linkrescue.migrate.fs.Posix;
 import org.linkrescue.migrate.fs.Stat;
 
@@ -40,18 +38,10 @@ final class EntryInodes {
     EntryInodes(Path mountinfo) {
         List<byte[]> names = new ArrayList<>();
         Set<Long> devices = new HashSet<>();
-        byte[] all;
-        try {
-            all = Files.readAllBytes(mountinfo);
-        } catch (IOException e) {
-            all = new byte[0];
-        }
-        int line = 0;
-        while (line < all.length) {
-            int end = line;
-            while (end < all.length && all[end] != '\n') end++;
-            readMount(all, line, end, names, devices);
-            line = end + 1;
+        for (MountInfo m : MountInfo.read(mountinfo)) {
+            byte[] name = m.lastName();
+            if (name.length > 0) names.add(name);
+            if (TRUSTED.contains(m.type())) devices.add(m.device());
         }
         mountNames = names.toArray(new byte[0][]);
         trustedDevices = devices;
@@ -90,49 +80,4 @@ final class EntryInodes {
     }
 
     boolean disagreed() { return disagreed; }
-
-    /**
-     * One line of mountinfo: "id parent major:minor root point options ... - type source ...".
-     * The mount point's last name goes into names; the device into devices when its type is trusted.
-     */
-    private static void readMount(byte[] all, int from, int to, List<byte[]> names, Set<Long> devices) {
-        byte[] point = field(all, from, to, 4);
-        if (point == null) return;
-        int slash = point.length - 1;
-        while (slash >= 0 && point[slash] != '/') slash--;
-        if (slash < point.length - 1) names.add(Arrays.copyOfRange(point, slash + 1, point.length));
-        String line = new String(all, from, to - from, StandardCharsets.ISO_8859_1);
-        int dash = line.indexOf(" - ");
-        byte[] dev = field(all, from, to, 2);
-        if (dash < 0 || dev == null) return;
-        String type = line.substring(dash + 3).split(" ", 2)[0];
-        String[] mm = new String(dev, StandardCharsets.ISO_8859_1).split(":");
-        if (!TRUSTED.contains(type) || mm.length != 2) return;
-        try {
-            devices.add(Long.parseLong(mm[0]) << 32 | (Long.parseLong(mm[1]) & 0xffffffffL));
-        } catch (NumberFormatException e) {
-            // not a device number: nothing on it is trusted
-        }
-    }
-
-    /** Field n (from 0, space-separated) of all[from, to), its \ooo escapes undone; null when the line is shorter. */
-    private static byte[] field(byte[] all, int from, int to, int n) {
-        int i = from;
-        for (int f = 0; f < n; f++) {
-            while (i < to && all[i] != ' ') i++;
-            if (i >= to) return null;
-            i++;
-        }
-        byte[] out = new byte[to - i];
-        int len = 0;
-        while (i < to && all[i] != ' ') {
-            if (all[i] == '\\' && i + 3 < to) {
-                out[len++] = (byte) ((all[i + 1] - '0') << 6 | (all[i + 2] - '0') << 3 | (all[i + 3] - '0'));
-                i += 4;
-            } else {
-                out[len++] = all[i++];
-            }
-        }
-        return Arrays.copyOf(out, len);
-    }
 }
