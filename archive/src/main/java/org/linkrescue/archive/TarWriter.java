@@ -440,9 +440,8 @@ public final class TarWriter extends OutputStream {
     private void zeros(int n) throws IOException {
         while (n > 0) {
             if (bufLen == buf.length) flushBuffer();
-            int k = Math.min(n, buf.length - bufLen);
-            System.arraycopy(ZERO_BLOCK, 0, buf, bufLen, Math.min(k, BLOCK));
-            if (k > BLOCK) Arrays.fill(buf, bufLen + BLOCK, bufLen + k, (byte) 0);
+            int k = Math.min(Math.min(n, BLOCK), buf.length - bufLen);
+            System.arraycopy(ZERO_BLOCK, 0, buf, bufLen, k);
             bufLen += k;
             n -= k;
         }
