@@ -83,6 +83,15 @@ public final class TreeScanner {
          * @param after the resume point as a path below it ("." for the directory itself: nothing below it is finished)
          */
         default void unreadableRest(byte[] path, byte[] after, String why) throws IOException {}
+
+        /**
+         * A resumed walk: a directory the stopped run visited on the way down to the resume
+         * point (the root first, then each below it, the point itself when it is a directory),
+         * met again as the walk enters it, before any {@link #visit}. Not visited again; a
+         * visitor that needs the entries above the point (an archive writes a directory again
+         * after files it held back) makes them from it. The default does nothing.
+         */
+        default void above(ScannedPath dir) throws IOException {}
     }
 
     /** One directory on the walk's stack. */
@@ -174,6 +183,7 @@ public final class TreeScanner {
             rootDev = st.devId();
             ScannedPath rp = new ScannedPath(Names.DOT, Names.DOT, root, st, null);
             if (resume == null) v.visit(rp);
+            else v.above(rp);
             ArrayDeque<Frame> stack = new ArrayDeque<>();
             stack.push(new Frame(rp, new byte[0], null, resume == null ? -1 : resume.onlyRoot() ? -2 : 0));
             while (!stack.isEmpty()) {
@@ -315,6 +325,8 @@ public final class TreeScanner {
             return null;
         }
         if (st == null || st.type() != Stat.S_IFDIR || st.devId() != rootDev) return null; // finished; nothing to find below
+        ScannedPath sp = new ScannedPath(path, name, dirFd, st, null, top.looked[0].xattrs());
+        v.above(sp);
         int sub;
         try {
             sub = calls.openDir(dirFd, name);
@@ -326,7 +338,6 @@ public final class TreeScanner {
             v.unreadableRest(path, after, unreadable(path, "cannot open directory: " + e.getMessage()));
             return null;
         }
-        ScannedPath sp = new ScannedPath(path, name, dirFd, st, null);
         Frame f = new Frame(sp, path, window.opened(sub, st), point ? -2 : top.onPath + 1);
         String why = list(f, sub, null);
         if (why != null) {

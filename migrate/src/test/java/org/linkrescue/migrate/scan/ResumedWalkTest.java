@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.linkrescue.archive.Names;
 import org.linkrescue.migrate.fs.Errno;
 import org.linkrescue.migrate.fs.PosixException;
+import org.linkrescue.migrate.fs.Stat;
 import org.linkrescue.migrate.map.TargetCleanup;
 import org.linkrescue.migrate.map.WalkOrder;
 import org.linkrescue.testdata.TreeBuilder;
@@ -113,6 +114,32 @@ class ResumedWalkTest {
                 assertEquals(after.stream().filter(p -> p.startsWith(d + "/")).map(p -> p.substring(d.length() + 1)).toList(),
                         walk(t.resolve(d), Names.bytes(below)), shown + ": its rest, walked resumed after the point below it");
             }
+        }
+    }
+
+    @Test
+    void t04_aResumedWalkTellsOfTheDirectoriesAboveThePoint_rootFirst_beforeAnyVisit() throws IOException {
+        Path t = tree();
+        List<String> all = walk(t, null);
+        Set<String> dirs = new HashSet<>();
+        new TreeScanner((g, p, w) -> fail(w)).walk(Names.bytes(t.toString()), new TreeScanner.Visitor() {
+            @Override public void visit(ScannedPath p) { if (p.stat().type() == Stat.S_IFDIR) dirs.add(Names.latin1(p.path())); }
+        });
+        for (String point : all) {
+            List<String> told = new ArrayList<>();
+            new TreeScanner((g, p, w) -> fail(w)).resumeAfter(Names.bytes(point)).walk(Names.bytes(t.toString()), new TreeScanner.Visitor() {
+                @Override public void visit(ScannedPath p) { told.add("visit"); }
+                @Override public void above(ScannedPath d) {
+                    assertTrue(d.stat().type() == Stat.S_IFDIR, Names.latin1(d.path()));
+                    told.add(Names.latin1(d.path()));
+                }
+            });
+            // The point's ancestors (the root first), and the point itself when it is a directory.
+            List<String> want = new ArrayList<>(List.of("."));
+            for (int k = point.indexOf('/'); k >= 0; k = point.indexOf('/', k + 1)) want.add(point.substring(0, k));
+            if (!point.equals(".") && dirs.contains(point)) want.add(point);
+            assertEquals(want, told.stream().filter(s -> !s.equals("visit")).toList(), "resumed after " + point);
+            assertEquals(want, told.subList(0, want.size()), "resumed after " + point + ": before any visit");
         }
     }
 }
