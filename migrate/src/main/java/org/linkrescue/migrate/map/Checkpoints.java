@@ -322,6 +322,10 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
         return this;
     }
 
+    /** Neither counted nor checkpointed: the stopped run's entries, which the map has already. */
+    @Override
+    public void writtenAbove(Entry dir) throws IOException { inner.writtenAbove(dir); }
+
     /**
      * Finishes the sink; then the run is complete and the map goes. A disk sink tells first
      * ({@link #entriesDone}) that every entry is done, which the map records, so a run killed

@@ -41,6 +41,10 @@ final class CountingSink implements EntrySink, PendingFiles {
         while (!unsettled.isEmpty() && Retainable.settled(unsettled.peek())) countContent(unsettled.poll());
     }
 
+    /** Counted by the stopped run. */
+    @Override
+    public void writtenAbove(Entry dir) throws IOException { sink.writtenAbove(dir); }
+
     private void countContent(Content c) {
         totals.addBytes(c.size());
         Provenance p = c.provenance();

@@ -30,13 +30,14 @@ import org.linkrescue.migrate.stream.Stop;
  * sink fails, the next {@link #accept} throws its exception, so the scan unwinds at once.
  */
 final class ReadAhead implements EntrySink {
-    private static final Item END = new Item(null, null, 0, 0, null);
+    private static final Item END = new Item(null, null, 0, 0, null, false);
 
     /**
      * dev/ino are set for a later path of a linked inode (for the listener), else 0; taken is
-     * counted down once the sink is done with the entry, for a producer that must wait for it.
+     * counted down once the sink is done with the entry, for a producer that must wait for it;
+     * above: a directory a resumed stream begins below ({@link EntrySink#writtenAbove}).
      */
-    private record Item(Entry entry, Content content, long dev, long ino, CountDownLatch taken) {}
+    private record Item(Entry entry, Content content, long dev, long ino, CountDownLatch taken, boolean above) {}
 
     private final EntrySink sink;
     /** Longest a few entries wait before the sleeping writer is woken for them. */
@@ -123,6 +124,14 @@ final class ReadAhead implements EntrySink {
         put(entry, content, 0, 0, null, 0);
     }
 
+    /** In stream order, on the sink thread, as the entries are. */
+    @Override
+    public void writtenAbove(Entry dir) throws IOException {
+        rethrow();
+        Item item = new Item(dir, null, 0, 0, null, true);
+        while (!queue.put(item, CHECK_NANOS)) checkWriter();
+    }
+
     /**
      * Files up to this size may be read by their open already (0: none): they are read ahead
      * anyway, and in stream order, so reading them with the open saves a hand-off per file.
@@ -199,7 +208,7 @@ final class ReadAhead implements EntrySink {
                 }
                 else readers.execute(new Fill(r, order == Evacuation.ReadOrder.INODE ? readKey : 0, fills++));
             }
-            Item item = new Item(entry, content, dev, ino, taken);
+            Item item = new Item(entry, content, dev, ino, taken, false);
             while (!queue.put(item, CHECK_NANOS)) checkWriter();
         } catch (IOException | RuntimeException | Error e) {
             if (counted) contentsHeld.decrementAndGet();
@@ -271,6 +280,10 @@ final class ReadAhead implements EntrySink {
                 try {
                     // Provenance is asked for before the bytes (a tar header carries it): wait for them.
                     if (it.content instanceof PreReadRing.Replay r) r.awaitFilled();
+                    if (it.above) {
+                        sink.writtenAbove(it.entry);
+                        continue;
+                    }
                     sink.accept(it.entry, it.content);
                     if (laterPaths != null && (it.dev | it.ino) != 0) laterPaths.laterPath(it.dev, it.ino, it.entry.path());
                 } catch (Throwable t) {

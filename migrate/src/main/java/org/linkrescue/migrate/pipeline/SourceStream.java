@@ -80,6 +80,11 @@ final class SourceStream implements TreeScanner.Visitor {
     private final StreamNumbers numbers = new StreamNumbers();
     private Stop stop;
     private final XattrReader xattrs;
+    /**
+     * For the directories above a resumed walk's point: what cannot be read of their
+     * attributes now was reported by the stopped run, which wrote them.
+     */
+    private final XattrReader xattrsAbove;
     private final ContentSource source;
     private final ReadAhead out;
     private final Problems problems;
@@ -95,6 +100,7 @@ final class SourceStream implements TreeScanner.Visitor {
         this.out = out;
         this.problems = problems;
         this.xattrs = new XattrReader(problems, calls);
+        this.xattrsAbove = new XattrReader((grade, path, what) -> {}, calls);
         this.refill = new Refill(alternates, maker, links, out, problems, numbers);
         this.ahead = new OpensAhead(source, links, Math.max(0, source.opensInFlight() - 1), out.readWithOpenMax());
     }
@@ -125,6 +131,14 @@ final class SourceStream implements TreeScanner.Visitor {
         waiting.add(w);
         ahead.queued(w);
         pump(false);
+    }
+
+    /** The entry the stopped run made of a directory above the resume point, made again for the sink to know. */
+    @Override
+    public void above(ScannedPath dir) throws IOException {
+        pump(true);
+        Entry e = maker.make(dir);
+        out.writtenAbove(xattrsAbove.attach(e, dir));
     }
 
     /** A directory the drive could not open or list: in stream order, it and what a copy of it holds. */

@@ -38,7 +38,9 @@ import org.linkrescue.migrate.stream.Stop;
  * read ahead) is held back with every hard link to it, and written with its final bytes and
  * provenance once the rescue gives them ({@link PendingFiles}), at the end of the archive; the
  * directories they go into are written again after them, so an extractor that sets a
- * directory's mtime as soon as it leaves it (GNU tar) sets it once more after their files.
+ * directory's mtime as soon as it leaves it (GNU tar) sets it once more after their files. A
+ * resumed stream, which may begin with a held entry, is told of the directories above its
+ * first entry ({@link #writtenAbove}) for that.
  *
  * <p>The archive is complete only after {@link #finish}: closing without it leaves the end
  * marker out, so a run that died cannot pass for a whole archive.
@@ -178,13 +180,20 @@ public final class TarSink implements EntrySink, PendingFiles, Checkpointable {
     }
 
     /**
+     * The directories above a resumed stream's first entry: a held entry there goes into one of
+     * them (or into a directory of the stream), which is written again after the held entries
+     * as the stopped run wrote it.
+     */
+    @Override
+    public void writtenAbove(Entry dir) { onPath(dir); }
+
+    /**
      * Keeps the directory path of the stream; a hard link to a held entry is held with it.
      * Returns whether entry was held.
      */
     private boolean heldAlong(Entry entry) {
         if (entry.type() == EntryType.DIRECTORY) {
-            while (!dirs.isEmpty() && !isAncestor(dirs.peek().path(), entry.path())) dirs.pop();
-            dirs.push(entry);
+            onPath(entry);
             return false;
         }
         if (held == null || entry.type() != EntryType.HARDLINK) return false;
@@ -193,6 +202,11 @@ public final class TarSink implements EntrySink, PendingFiles, Checkpointable {
         h.links.add(entry);
         heldParent(entry.path());
         return true;
+    }
+
+    private void onPath(Entry dir) {
+        while (!dirs.isEmpty() && !isAncestor(dirs.peek().path(), dir.path())) dirs.pop();
+        dirs.push(dir);
     }
 
     /** The directory entry path goes into, noted to be written again after the held entries. */

@@ -71,6 +71,10 @@ public final class TeeSink implements EntrySink, PendingFiles, Checkpointable {
         tar.end();
     }
 
+    /** The archive writes a directory again after its held entries; the tree needs nothing of those the stopped run made. */
+    @Override
+    public void writtenAbove(Entry dir) { tar.writtenAbove(dir); }
+
     /**
      * The file both sides made or hold for the FILE entry at path: read from the disk's (the
      * archive holds the same bytes), written to both, completed in both.

@@ -11,6 +11,16 @@ public interface EntrySink extends AutoCloseable {
     /** Consumes one entry; content is non-null exactly for FILE entries and is consumed here. */
     void accept(Entry entry, Content content) throws IOException;
 
+    /**
+     * A resumed stream: a directory entry the stopped run wrote already, on the way down to
+     * where this stream goes on (the root first, then each directory below it to the resume
+     * point, the point itself when it is one), before any entry of the stream. It is not to be
+     * written again here; a sink that writes directories again after entries it held back (a
+     * tar sink, see {@code TarSink}) needs those above the resume point as the stopped run
+     * wrote them. By default nothing.
+     */
+    default void writtenAbove(Entry dir) throws IOException {}
+
     /** Completes the output (deferred directory metadata, tar end blocks). */
     void finish() throws IOException;
 
