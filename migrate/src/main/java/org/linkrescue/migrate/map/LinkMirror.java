@@ -1,9 +1,9 @@
 package org.linkrescue.migrate.map;
 
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import org.linkrescue.migrate.pipeline.Evacuation;
+import org.linkrescue.migrate.scan.InodeTable;
 
 /**
  * The scan's link table as it stood after the last finished entry, kept on the checkpoint's
@@ -11,75 +11,69 @@ import org.linkrescue.migrate.pipeline.Evacuation;
  * first path of each (or that it could not be read). It writes what changed into the map: an
  * inode's record when its first path is finished, a {@code closed} record when its last link
  * is; an inode opened and closed between two checkpoints costs the map nothing.
+ *
+ * <p>A link farm sends an event for nearly every path: the table is the scan's open-addressing
+ * one, so an event costs a probe, not a key object and a map entry.
  */
 final class LinkMirror {
     private static final class Open {
-        final byte[] path;
+        final long dev, ino;
+        byte[] path;
         int remaining;
         boolean inMap;
+        /** All its links met before it went into the map: nothing to write. */
+        boolean closed;
 
-        Open(byte[] path, int remaining, boolean inMap) {
+        Open(long dev, long ino, byte[] path, int remaining, boolean inMap) {
+            this.dev = dev;
+            this.ino = ino;
             this.path = path;
             this.remaining = remaining;
             this.inMap = inMap;
         }
     }
 
-    private final Map<MapState.InodeKey, Open> open = new HashMap<>();
-    /** Opened since the last flush: written at the next one, if still open. */
-    private final Map<MapState.InodeKey, Open> fresh = new LinkedHashMap<>();
+    private final InodeTable<Open> open = new InodeTable<>();
+    /** Opened since the last flush, in the order met: written at the next one, if still open. */
+    private final List<Open> fresh = new ArrayList<>();
 
     /** An inode the map had open when this run resumed it. */
     void seed(long dev, long ino, int remaining, byte[] firstPath) {
-        open.put(new MapState.InodeKey(dev, ino), new Open(firstPath, remaining, true));
+        open.put(dev, ino, new Open(dev, ino, firstPath, remaining, true));
     }
 
-    void apply(Evacuation.LinkEvent e, StringBuilder sb) {
-        MapState.InodeKey k = new MapState.InodeKey(e.dev(), e.ino());
-        switch (e.kind()) {
+    /** One change to the scan's table; records of inodes the map holds go to sb at once. */
+    void apply(Evacuation.LinkChange change, long dev, long ino, int nlink, byte[] path, StringBuilder sb) {
+        switch (change) {
             case FIRST -> {
-                Open o = new Open(e.path(), e.nlink() - 1, false);
-                open.put(k, o);
-                fresh.put(k, o);
+                Open o = new Open(dev, ino, path, nlink - 1, false);
+                Open before = open.get(dev, ino);
+                if (before != null && !before.inMap) before.closed = true; // this one's record stands for it
+                open.put(dev, ino, o);
+                fresh.add(o);
             }
             case FAILED -> {
-                Open o = open.get(k);
+                Open o = open.get(dev, ino);
                 if (o == null) return;
-                Open f = new Open(null, o.remaining, false);
-                open.put(k, f);
-                if (o.inMap) {
-                    f.inMap = true;
-                    MapRecords.inode(sb, e.dev(), e.ino(), f.remaining, null);
-                } else {
-                    fresh.put(k, f);
-                }
+                o.path = null;
+                if (o.inMap) MapRecords.inode(sb, o.dev, o.ino, o.remaining, null);
             }
             case LATER -> {
-                Open o = open.get(k);
+                Open o = open.get(dev, ino);
                 if (o == null) return;
                 if (--o.remaining > 0) return;
-                open.remove(k);
-                if (o.inMap) MapRecords.closed(sb, e.dev(), e.ino());
-                else fresh.remove(k);
+                open.remove(dev, ino);
+                if (o.inMap) MapRecords.closed(sb, o.dev, o.ino);
+                else o.closed = true;
             }
         }
     }
 
     /** Writes the records of inodes opened since the last flush and still open. */
     void flush(StringBuilder sb) {
-        for (Map.Entry<MapState.InodeKey, Open> x : fresh.entrySet()) {
-            Open o = x.getValue();
-            MapRecords.inode(sb, x.getKey().dev(), x.getKey().ino(), o.remaining, o.path);
-            o.inMap = true;
-        }
-        fresh.clear();
-    }
-
-    /** Every open inode, for a compacted map. */
-    void writeAll(StringBuilder sb) {
-        for (Map.Entry<MapState.InodeKey, Open> x : open.entrySet()) {
-            Open o = x.getValue();
-            MapRecords.inode(sb, x.getKey().dev(), x.getKey().ino(), o.remaining, o.path);
+        for (Open o : fresh) {
+            if (o.closed) continue;
+            MapRecords.inode(sb, o.dev, o.ino, o.remaining, o.path);
             o.inMap = true;
         }
         fresh.clear();

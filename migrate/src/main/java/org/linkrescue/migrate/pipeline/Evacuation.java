@@ -96,28 +96,26 @@ public final class Evacuation {
      */
     public record SeedInode(long dev, long ino, int remaining, byte[] firstPath) {}
 
-    /**
-     * A change to the scan's link table, numbered by the entry it comes with: for a path that
-     * becomes an entry, that entry's number; for one that does not (an inode that could not be
-     * read), the number of the next entry. A rescue map keeps the table as it stood after its
-     * last finished entry from these.
-     *
-     * @param path the first path (FIRST only)
-     */
-    public record LinkEvent(long entry, Kind kind, long dev, long ino, int nlink, byte[] path) {
-        public enum Kind {
-            /** The first path of an inode with more links. */
-            FIRST,
-            /** One more path of an inode met before (linked, or reported when it could not be read). */
-            LATER,
-            /** The first path of the inode could not be read. */
-            FAILED
-        }
+    /** A change to the scan's link table ({@link LinkListener}). */
+    public enum LinkChange {
+        /** The first path of an inode with more links. */
+        FIRST,
+        /** One more path of an inode met before (linked, or reported when it could not be read). */
+        LATER,
+        /** The first path of the inode could not be read. */
+        FAILED
     }
 
-    /** Hears of every {@link LinkEvent}, on the scan's thread. */
+    /**
+     * Hears of every change to the scan's link table, on the scan's thread, numbered by the entry
+     * it comes with: for a path that becomes an entry, that entry's number; for one that does not
+     * (an inode that could not be read), the number of the next entry. A rescue map keeps the
+     * table as it stood after its last finished entry from these. In columns, not an object per
+     * change: a link farm makes one per path.
+     */
     public interface LinkListener {
-        void linkEvent(LinkEvent e);
+        /** @param path the first path (FIRST only) */
+        void linkEvent(long entry, LinkChange change, long dev, long ino, int nlink, byte[] path);
     }
 
     /**

@@ -122,7 +122,7 @@ final class SourceStream implements TreeScanner.Visitor {
 
     void stopWith(Stop s) { stop = s; }
 
-    private void linkEvent(Evacuation.LinkEvent.Kind kind, Stat st, byte[] path) { numbers.link(kind, st, path); }
+    private void linkEvent(Evacuation.LinkChange kind, Stat st, byte[] path) { numbers.link(kind, st, path); }
 
     @Override
     public void visit(ScannedPath p) throws IOException {
@@ -264,18 +264,18 @@ final class SourceStream implements TreeScanner.Visitor {
         if (e.type() != EntryType.DIRECTORY && st.nlink() > 1) {
             byte[] first = links.link(st.devId(), st.ino(), st.nlink(), e.path());
             if (first == LinkTable.FAILED) {
-                linkEvent(Evacuation.LinkEvent.Kind.LATER, st, null);
+                linkEvent(Evacuation.LinkChange.LATER, st, null);
                 problems.report(Grade.FAILED, p.path(), "not archived: its inode could not be read");
                 out.laterPathOfUnreadInode(st.devId(), st.ino(), e.path());
                 return;
             }
             if (first != null) {
-                linkEvent(Evacuation.LinkEvent.Kind.LATER, st, null);
+                linkEvent(Evacuation.LinkChange.LATER, st, null);
                 out.acceptLaterPath(e.asHardLinkTo(first), st.devId(), st.ino());
                 numbers.handedOn();
                 return;
             }
-            linkEvent(Evacuation.LinkEvent.Kind.FIRST, st, e.path());
+            linkEvent(Evacuation.LinkChange.FIRST, st, e.path());
         }
         // Only the first path of an inode gets here: hard links share its attributes.
         e = xattrs.attach(e, p);
@@ -319,7 +319,7 @@ final class SourceStream implements TreeScanner.Visitor {
         if (why != null) problems.report(Grade.FAILED, p.path(), why);
         if (st.nlink() > 1) {
             links.markFailed(st.devId(), st.ino());
-            linkEvent(Evacuation.LinkEvent.Kind.FAILED, st, null);
+            linkEvent(Evacuation.LinkChange.FAILED, st, null);
         }
     }
 

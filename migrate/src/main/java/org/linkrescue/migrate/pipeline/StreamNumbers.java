@@ -4,7 +4,7 @@ import org.linkrescue.migrate.fs.Stat;
 
 /**
  * The numbers of the entry stream as the scan hands entries on, and what is told by number: the
- * link table's changes ({@link Evacuation.LinkEvent}) and where a fill from the alternates
+ * link table's changes ({@link Evacuation.LinkListener}) and where a fill from the alternates
  * begins and ends ({@link Evacuation.FillListener}). Every producer of entries counts here (the
  * scan's own paths, and {@link Refill}'s copies of what the drive could not read): an entry left
  * uncounted would shift every later number, and a rescue map would then take a link for
@@ -26,8 +26,8 @@ final class StreamNumbers {
     void handedOn() { next++; }
 
     /** A change to the link table, told with the number of the entry it comes with (the next one). */
-    void link(Evacuation.LinkEvent.Kind kind, Stat st, byte[] path) {
-        if (links != null) links.linkEvent(new Evacuation.LinkEvent(next, kind, st.devId(), st.ino(), st.nlink(), path));
+    void link(Evacuation.LinkChange kind, Stat st, byte[] path) {
+        if (links != null) links.linkEvent(next, kind, st.devId(), st.ino(), st.nlink(), path);
     }
 
     /** A fill from the alternates begins with the next entry. */
