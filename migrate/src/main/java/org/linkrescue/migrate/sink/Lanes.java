@@ -2,7 +2,6 @@ package org.linkrescue.migrate.sink;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -288,7 +287,7 @@ final class Lanes implements AutoCloseable {
         /** Written by this lane only. */
         final Progress progress = new Progress();
         /** The numbers of the entries handed to this lane and perhaps not made yet, oldest first; the dispatcher's only. */
-        final ArrayDeque<Long> given = new ArrayDeque<>();
+        final SeqQueue given = new SeqQueue();
 
         Lane(int index, EntryWriter writer) {
             this.index = index;
