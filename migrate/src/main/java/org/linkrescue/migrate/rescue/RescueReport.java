@@ -99,6 +99,7 @@ public final class RescueReport {
      * damaged one; the call is cheap for the others.
      */
     public synchronized boolean addPath(long devId, long ino, byte[] path) {
+        if (damaged.isEmpty() && pending.isEmpty() && unverifiable.isEmpty()) return false; // a healthy drive: no key per link
         Key k = new Key(devId, ino);
         Unverifiable u = unverifiable.get(k);
         if (u != null && u.paths().stream().noneMatch(q -> Arrays.equals(q, path))) u.paths().add(path.clone());
