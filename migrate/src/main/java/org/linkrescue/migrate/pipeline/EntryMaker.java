@@ -38,6 +38,24 @@ public final class EntryMaker {
                 groups.name(st.gid()), size, st.mtimeSec(), st.mtimeNsec(), target, major, minor, Map.of());
     }
 
+    /** Whether a path of this kind becomes an entry (not a socket). */
+    public static boolean carried(Stat st) {
+        int t = st.type();
+        return t == Stat.S_IFREG || t == Stat.S_IFDIR || t == Stat.S_IFLNK || t == Stat.S_IFIFO || t == Stat.S_IFCHR
+                || t == Stat.S_IFBLK;
+    }
+
+    /**
+     * The entry for a later path of an inode whose first path is target: what {@code
+     * make(p).asHardLinkTo(target)} gives, made once (a link farm's paths are nearly all such).
+     */
+    public Entry makeLink(ScannedPath p, byte[] target) {
+        Stat st = p.stat();
+        boolean device = st.type() == Stat.S_IFCHR || st.type() == Stat.S_IFBLK;
+        return new Entry(p.path(), EntryType.HARDLINK, st.perm(), st.uid(), st.gid(), users.name(st.uid()), groups.name(st.gid()),
+                0, st.mtimeSec(), st.mtimeNsec(), target, device ? st.rdevMajor() : 0, device ? st.rdevMinor() : 0, Map.of());
+    }
+
     /** Names per numeric id, remembered; the last id asked for is answered without a lookup. */
     private static final class IdNames {
         private final boolean users;

@@ -253,30 +253,30 @@ final class SourceStream implements TreeScanner.Visitor {
             closeQuietly(started);
             started = null;
         }
-        Entry e = maker.make(p);
-        if (e == null) {
+        Stat st = p.stat();
+        if (!EntryMaker.carried(st)) {
             problems.report(Grade.WARN, p.path(), "socket ignored");
             return;
         }
         totals.scannedPath();
-        Stat st = p.stat();
         // Every non-directory may have links: cp -al links symlinks, FIFOs and devices as well.
-        if (e.type() != EntryType.DIRECTORY && st.nlink() > 1) {
-            byte[] first = links.link(st.devId(), st.ino(), st.nlink(), e.path());
+        if (st.type() != Stat.S_IFDIR && st.nlink() > 1) {
+            byte[] first = links.link(st.devId(), st.ino(), st.nlink(), p.path());
             if (first == LinkTable.FAILED) {
                 linkEvent(Evacuation.LinkChange.LATER, st, null);
                 problems.report(Grade.FAILED, p.path(), "not archived: its inode could not be read");
-                out.laterPathOfUnreadInode(st.devId(), st.ino(), e.path());
+                out.laterPathOfUnreadInode(st.devId(), st.ino(), p.path());
                 return;
             }
             if (first != null) {
                 linkEvent(Evacuation.LinkChange.LATER, st, null);
-                out.acceptLaterPath(e.asHardLinkTo(first), st.devId(), st.ino());
+                out.acceptLaterPath(maker.makeLink(p, first), st.devId(), st.ino());
                 numbers.handedOn();
                 return;
             }
-            linkEvent(Evacuation.LinkChange.FIRST, st, e.path());
+            linkEvent(Evacuation.LinkChange.FIRST, st, p.path());
         }
+        Entry e = maker.make(p);
         // Only the first path of an inode gets here: hard links share its attributes.
         e = xattrs.attach(e, p);
         totals.scannedInode(e.type() == EntryType.FILE ? st.size() : 0);
