@@ -12,8 +12,11 @@ import org.linkrescue.migrate.scan.InodeTable;
  * inode's record when its first path is finished, a {@code closed} record when its last link
  * is; an inode opened and closed between two checkpoints costs the map nothing.
  *
- * <p>A link farm sends an event for nearly every path: the table is the scan's open-addressing
- * one, so an event costs a probe, not a key object and a map entry.
+ * <p>The scan tells an inode's first path and its last, not the links between (a link farm's
+ * paths are nearly all such): the links to come that a record gives are those its first path
+ * left, at least as many as are left. A resumed scan seeded with that many links an inode's
+ * later paths all the same, and keeps it in its table a little longer (until the run ends, for
+ * one whose last link came before the stop).
  */
 final class LinkMirror {
     private static final class Open {
@@ -58,10 +61,9 @@ final class LinkMirror {
                 o.path = null;
                 if (o.inMap) MapRecords.inode(sb, o.dev, o.ino, o.remaining, null);
             }
-            case LATER -> {
+            case CLOSED -> {
                 Open o = open.get(dev, ino);
                 if (o == null) return;
-                if (--o.remaining > 0) return;
                 open.remove(dev, ino);
                 if (o.inMap) MapRecords.closed(sb, o.dev, o.ino);
                 else o.closed = true;

@@ -100,8 +100,12 @@ public final class Evacuation {
     public enum LinkChange {
         /** The first path of an inode with more links. */
         FIRST,
-        /** One more path of an inode met before (linked, or reported when it could not be read). */
-        LATER,
+        /**
+         * The last path of an inode met before (linked, or reported when it could not be read):
+         * it has no links to come. The paths between its first and its last are not told: the
+         * map's count of links to come stays the one its first path gave, which is at most.
+         */
+        CLOSED,
         /** The first path of the inode could not be read. */
         FAILED
     }

@@ -162,7 +162,7 @@ final class Refill {
             Entry asOnDrive = maker.make(new ScannedPath(p.path(), p.name(), p.parentFd(), st, null));
             byte[] first = links.link(st.devId(), st.ino(), st.nlink(), p.path());
             // Told as the scan tells its own links, so a rescue map's link table stays the scan's.
-            if (first != null) numbers.link(Evacuation.LinkChange.LATER, st, null);
+            if (first != null && links.closedLast()) numbers.link(Evacuation.LinkChange.CLOSED, st, null);
             else if (st.nlink() > 1) numbers.link(Evacuation.LinkChange.FIRST, st, p.path());
             if (first != null && first != LinkTable.FAILED) {
                 out.acceptLaterPath(asOnDrive.asHardLinkTo(first), st.devId(), st.ino());

@@ -263,13 +263,13 @@ final class SourceStream implements TreeScanner.Visitor {
         if (st.type() != Stat.S_IFDIR && st.nlink() > 1) {
             byte[] first = links.link(st.devId(), st.ino(), st.nlink(), p.path());
             if (first == LinkTable.FAILED) {
-                linkEvent(Evacuation.LinkChange.LATER, st, null);
+                if (links.closedLast()) linkEvent(Evacuation.LinkChange.CLOSED, st, null);
                 problems.report(Grade.FAILED, p.path(), "not archived: its inode could not be read");
                 out.laterPathOfUnreadInode(st.devId(), st.ino(), p.path());
                 return;
             }
             if (first != null) {
-                linkEvent(Evacuation.LinkChange.LATER, st, null);
+                if (links.closedLast()) linkEvent(Evacuation.LinkChange.CLOSED, st, null);
                 out.acceptLaterPath(maker.makeLink(p, first), st.devId(), st.ino());
                 numbers.handedOn();
                 return;

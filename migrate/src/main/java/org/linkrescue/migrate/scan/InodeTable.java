@@ -21,6 +21,8 @@ public class InodeTable<V> {
     private int[] remaining;
     private int size;
     private long peak;
+    /** Whether the last {@link #link} or {@link #linkKnown} met its inode's last link. */
+    private boolean closedLast;
 
     public InodeTable() { alloc(1024); }
 
@@ -38,6 +40,7 @@ public class InodeTable<V> {
      *         value kept at its first
      */
     public V link(long dev, long ino, int nlink, V value) {
+        closedLast = false;
         if (nlink <= 1) return null;
         int mask = values.length - 1;
         int i = slot(dev, ino) & mask;
@@ -100,15 +103,25 @@ public class InodeTable<V> {
      * does; null, recording nothing, for an inode not kept (never met, or all its links met).
      */
     public V linkKnown(long dev, long ino) {
+        closedLast = false;
         int i = find(dev, ino);
         return i < 0 ? null : countLink(i);
     }
 
     private V countLink(int i) {
         @SuppressWarnings("unchecked") V first = (V) values[i];
-        if (--remaining[i] <= 0) delete(i);
+        if (--remaining[i] <= 0) {
+            delete(i);
+            closedLast = true;
+        }
         return first;
     }
+
+    /**
+     * Whether the last {@link #link} (or {@link #linkKnown}) met the last link of its inode, which
+     * is forgotten now: what a rescue map needs to hear of the table, instead of every link.
+     */
+    public boolean closedLast() { return closedLast; }
 
     /** Whether (dev, ino) is kept: a link of it was recorded and it still has links to come. */
     public boolean knows(long dev, long ino) { return find(dev, ino) >= 0; }

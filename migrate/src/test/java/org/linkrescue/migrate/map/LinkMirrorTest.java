@@ -15,7 +15,7 @@ class LinkMirrorTest {
         mirror.apply(LinkChange.FIRST, 7, ino, nlink, path.getBytes(StandardCharsets.ISO_8859_1), map);
     }
 
-    private void later(long ino) { mirror.apply(LinkChange.LATER, 7, ino, 0, null, map); }
+    private void closed(long ino) { mirror.apply(LinkChange.CLOSED, 7, ino, 0, null, map); }
 
     private void failed(long ino) { mirror.apply(LinkChange.FAILED, 7, ino, 0, null, map); }
 
@@ -29,19 +29,17 @@ class LinkMirrorTest {
     @Test
     void t01_anInodeOpenedAndClosedBetweenTwoCheckpointsCostsTheMapNothing() {
         first(1, 3, "a/f");
-        later(1);
-        later(1);
+        closed(1);
         assertEquals("", checkpoint());
     }
 
     @Test
-    void t02_anInodeStillOpenAtACheckpointIsWrittenWithItsFirstPathAndClosedWhenItsLastLinkIs() {
+    void t02_anInodeStillOpenAtACheckpointIsWrittenWithItsFirstPathAndTheLinksItLeftAndClosedWhenItsLastLinkIs() {
         first(1, 3, "a/f");
-        later(1);
-        assertEquals("inode 7 1 1 a/f\n", checkpoint());
-        later(1);
+        assertEquals("inode 7 1 2 a/f\n", checkpoint());
+        closed(1);
         assertEquals("closed 7 1\n", checkpoint());
-        later(1); // a link more than nlink said: the inode is closed already
+        closed(1); // told twice: the inode is closed already
         assertEquals("", checkpoint());
     }
 
@@ -58,16 +56,15 @@ class LinkMirrorTest {
     @Test
     void t04_anInodeTheStoppedRunLeftOpenClosesWithItsLastLink() {
         mirror.seed(7, 9, 2, "s/f".getBytes(StandardCharsets.ISO_8859_1));
-        later(9);
         assertEquals("", checkpoint());
-        later(9);
+        closed(9);
         assertEquals("closed 7 9\n", checkpoint());
     }
 
     @Test
     void t05_anInodeLinkedAgainAfterItClosedIsOpenedAnewAndWrittenOnce() {
         first(1, 2, "a/f");
-        later(1);
+        closed(1);
         first(1, 3, "b/f"); // a link made while the scan ran: nlink grew
         assertEquals("inode 7 1 2 b/f\n", checkpoint());
     }

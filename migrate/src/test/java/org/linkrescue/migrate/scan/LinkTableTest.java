@@ -61,4 +61,19 @@ class LinkTableTest {
         assertEquals(0, t.openInodes());
         assertTrue(t.peakOpenInodes() <= 1000, "peak " + t.peakOpenInodes());
     }
+
+    @Test
+    void itSaysWhichLinkWasAnInodesLast() {
+        LinkTable t = new LinkTable();
+        assertNull(t.link(1, 5, 3, Names.bytes("a")));
+        assertFalse(t.closedLast(), "a first path closes nothing");
+        t.link(1, 5, 3, Names.bytes("b"));
+        assertFalse(t.closedLast());
+        t.link(1, 6, 1, Names.bytes("lone"));
+        assertFalse(t.closedLast(), "an inode of one link is never kept");
+        t.link(1, 5, 3, Names.bytes("c"));
+        assertTrue(t.closedLast(), "the third of three links");
+        assertNull(t.link(1, 5, 3, Names.bytes("d")), "forgotten: met again, it is a first path");
+        assertFalse(t.closedLast());
+    }
 }
