@@ -5,8 +5,9 @@ import org.linkrescue.migrate.pipeline.Evacuation.LinkChange;
 
 /**
  * The scan's link events on their way to the checkpoints: written by the scan's thread, read by
- * the sink's. A link farm makes one per path, so they travel in chunks of columns, and a chunk
- * read to its end goes back to the writer: in a steady run an event costs no object. Unbounded:
+ * the sink's. A link farm makes two per inode (its first path and its last), so they travel in
+ * chunks of columns, and a chunk read to its end goes back to the writer: in a steady run an
+ * event costs no object. Unbounded:
  * while a file a rescue in passes settles later holds the count of finished entries back, the
  * events after it wait here.
  */

@@ -115,7 +115,7 @@ public final class Evacuation {
      * it comes with: for a path that becomes an entry, that entry's number; for one that does not
      * (an inode that could not be read), the number of the next entry. A rescue map keeps the
      * table as it stood after its last finished entry from these. In columns, not an object per
-     * change: a link farm makes one per path.
+     * change: a link farm makes two per inode.
      */
     public interface LinkListener {
         /** @param path the first path (FIRST only) */
