@@ -19,7 +19,7 @@ final class MapOptions {
     @Option(names = "--no-map", description = "Keep no rescue map: a stopped run cannot be resumed.")
     boolean none;
 
-    /** 5 s: a stop loses at most that much work, and the checkpoints cost well under 1 % (docs/rescue-map.md). */
+    /** 5 s: a stop loses at most that much work, and the checkpoints cost 1-3 % at most (docs/benchmarks.md). */
     double interval() {
         double i = interval == null ? 5 : interval;
         if (!(i > 0)) throw new ExitCodes.UsageException("--map-interval must be more than 0 seconds");
