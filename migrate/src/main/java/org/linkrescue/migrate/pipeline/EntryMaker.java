@@ -21,29 +21,17 @@ public final class EntryMaker {
     /** The entry for p, or null for a kind of file tar cannot carry (a socket). */
     public Entry make(ScannedPath p) {
         Stat st = p.stat();
-        EntryType type;
-        long size = 0;
-        int major = 0, minor = 0;
-        byte[] target = null;
-        switch (st.type()) {
-            case Stat.S_IFREG -> { type = EntryType.FILE; size = st.size(); }
-            case Stat.S_IFDIR -> type = EntryType.DIRECTORY;
-            case Stat.S_IFLNK -> { type = EntryType.SYMLINK; target = p.linkTarget(); }
-            case Stat.S_IFIFO -> type = EntryType.FIFO;
-            case Stat.S_IFCHR -> { type = EntryType.CHAR_DEVICE; major = st.rdevMajor(); minor = st.rdevMinor(); }
-            case Stat.S_IFBLK -> { type = EntryType.BLOCK_DEVICE; major = st.rdevMajor(); minor = st.rdevMinor(); }
-            default -> { return null; }
-        }
-        return new Entry(p.path(), type, st.perm(), st.uid(), st.gid(), users.name(st.uid()),
-                groups.name(st.gid()), size, st.mtimeSec(), st.mtimeNsec(), target, major, minor, Map.of());
+        EntryType type = typeOf(st);
+        if (type == null) return null;
+        boolean device = isDevice(type);
+        return new Entry(p.path(), type, st.perm(), st.uid(), st.gid(), users.name(st.uid()), groups.name(st.gid()),
+                type == EntryType.FILE ? st.size() : 0, st.mtimeSec(), st.mtimeNsec(),
+                type == EntryType.SYMLINK ? p.linkTarget() : null, device ? st.rdevMajor() : 0, device ? st.rdevMinor() : 0,
+                Map.of());
     }
 
     /** Whether a path of this kind becomes an entry (not a socket). */
-    public static boolean carried(Stat st) {
-        int t = st.type();
-        return t == Stat.S_IFREG || t == Stat.S_IFDIR || t == Stat.S_IFLNK || t == Stat.S_IFIFO || t == Stat.S_IFCHR
-                || t == Stat.S_IFBLK;
-    }
+    public static boolean carried(Stat st) { return typeOf(st) != null; }
 
     /**
      * The entry for a later path of an inode whose first path is target: what {@code
@@ -51,10 +39,25 @@ public final class EntryMaker {
      */
     public Entry makeLink(ScannedPath p, byte[] target) {
         Stat st = p.stat();
-        boolean device = st.type() == Stat.S_IFCHR || st.type() == Stat.S_IFBLK;
+        boolean device = isDevice(typeOf(st));
         return new Entry(p.path(), EntryType.HARDLINK, st.perm(), st.uid(), st.gid(), users.name(st.uid()), groups.name(st.gid()),
                 0, st.mtimeSec(), st.mtimeNsec(), target, device ? st.rdevMajor() : 0, device ? st.rdevMinor() : 0, Map.of());
     }
+
+    /** The entry type of a kind of file, or null for one tar cannot carry (a socket). */
+    private static EntryType typeOf(Stat st) {
+        return switch (st.type()) {
+            case Stat.S_IFREG -> EntryType.FILE;
+            case Stat.S_IFDIR -> EntryType.DIRECTORY;
+            case Stat.S_IFLNK -> EntryType.SYMLINK;
+            case Stat.S_IFIFO -> EntryType.FIFO;
+            case Stat.S_IFCHR -> EntryType.CHAR_DEVICE;
+            case Stat.S_IFBLK -> EntryType.BLOCK_DEVICE;
+            default -> null;
+        };
+    }
+
+    private static boolean isDevice(EntryType t) { return t == EntryType.CHAR_DEVICE || t == EntryType.BLOCK_DEVICE; }
 
     /** Names per numeric id, remembered; the last id asked for is answered without a lookup. */
     private static final class IdNames {
