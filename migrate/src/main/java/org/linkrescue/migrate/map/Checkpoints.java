@@ -522,27 +522,27 @@ public final class Checkpoints implements EntrySink, PendingFiles, Evacuation.Li
     private void fold(long now) {
         now = Math.min(outsideFills(now), foldLimit);
         while (!pending.isEmpty() && done < now) {
-            PendingEntries p = pending;
-            if (p.unsettled() != null && !Retainable.settled(p.unsettled())) break; // cannot be: the sink said complete
+            if (pending.unsettled() != null && !Retainable.settled(pending.unsettled())) break; // cannot be: the sink said complete
             // A file whose bad areas a rescue in passes settles after the stream is complete once
             // its state is on its way into the map (a resumed run's later passes take it over);
             // without one it is not, nor is anything after it: a stop resumes from it.
-            boolean stateKept = !pendingStates.isEmpty() && p.entry().type() == EntryType.FILE
-                    && pendingStates.contains(Names.latin1(p.entry().path()));
-            if (!laterPassesDone && !stateKept && (p.later() || p.unsettled() != null && p.unsettled().provenance().pending())) break;
-            Entry e = p.entry();
+            boolean stateKept = !pendingStates.isEmpty() && pending.entry().type() == EntryType.FILE
+                    && pendingStates.contains(Names.latin1(pending.entry().path()));
+            if (!laterPassesDone && !stateKept
+                    && (pending.later() || pending.unsettled() != null && pending.unsettled().provenance().pending())) break;
+            Entry e = pending.entry();
             paths++;
             switch (e.type()) {
                 case FILE -> {
                     files++;
-                    bytes += p.bytes();
+                    bytes += pending.bytes();
                     inodesRead++;
-                    boolean damaged = p.damaged();
-                    long src = p.fromSource();
-                    if (p.unsettled() != null) {
-                        Provenance pv = p.unsettled().provenance();
+                    boolean damaged = pending.damaged();
+                    long src = pending.fromSource();
+                    if (pending.unsettled() != null) {
+                        Provenance pv = pending.unsettled().provenance();
                         damaged = pv.damaged();
-                        src = fromSource(p.bytes(), pv);
+                        src = fromSource(pending.bytes(), pv);
                     }
                     if (damaged) damagedInodes++;
                     if (!stateKept) { // a pending inode is counted by the rescue once settled, with its damaged record
