@@ -26,9 +26,9 @@ class ArchiveFinalNameTest {
         Path tar = dir.resolve("x.tar");
         Path partial = dir.resolve("x.tar.partial");
         try (LiveChild run = LiveChild.start(dir.resolve("logs"), "archive", src.toString(), "-f", tar.toString(), "-q")) {
-            boolean midway = run.awaitWhileRunning(() -> size(partial) > (1 << 20) || size(tar) > (1 << 20), Duration.ofSeconds(60));
-            assertTrue(midway && run.alive(), "the archive run ended before it could be killed midway: " + run.err());
-            run.signal("KILL");
+            boolean midway = run.freezeWhen(() -> size(partial) > (1 << 20) || size(tar) > (1 << 20), Duration.ofSeconds(60));
+            assertTrue(midway, "the archive run ended before it could be killed midway: " + run.err());
+            run.signalFrozen("KILL");
             assertEquals(137, run.waitFor(Duration.ofSeconds(10)));
         }
         assertFalse(Files.exists(tar), "a killed run left an archive under the final name");

@@ -45,9 +45,9 @@ class InterruptTest {
                 "--report", report.toString(), "--map-interval", "1"));
         args.addAll(List.of(more));
         LiveChild run = LiveChild.start(dir.resolve("logs"), args.toArray(String[]::new));
-        boolean midway = run.awaitWhileRunning(() -> Files.exists(target.resolve("s01/d010")), Duration.ofSeconds(120));
-        assertTrue(midway && run.alive(), "the run ended before it could be interrupted: " + run.err());
-        run.signal(signal);
+        boolean midway = run.freezeWhen(() -> Files.exists(target.resolve("s01/d010")), Duration.ofSeconds(120));
+        assertTrue(midway, "the run ended before it could be interrupted: " + run.err());
+        run.signalFrozen(signal);
         return run;
     }
 

@@ -67,9 +67,9 @@ class KilledMigrateTest {
             List<String> args = new ArrayList<>(List.of("migrate", src.toString(), target.toString(), "-q", "--map-interval", "0.5"));
             if (resume) args.add("--resume");
             try (LiveChild run = LiveChild.start(dir.resolve("logs"), args.toArray(String[]::new))) {
-                boolean reached = run.awaitWhileRunning(() -> Files.exists(target.resolve(point)), Duration.ofMinutes(5));
-                assertTrue(reached && run.alive(), "the run ended before " + point + ": " + run.err());
-                run.signal("KILL");
+                boolean reached = run.freezeWhen(() -> Files.exists(target.resolve(point)), Duration.ofMinutes(5));
+                assertTrue(reached, "the run ended before " + point + ": " + run.err());
+                run.signalFrozen("KILL");
                 assertEquals(137, run.waitFor(Duration.ofSeconds(20)));
             }
             assertTrue(Files.exists(target.resolve(".linkrescue-map")), "killed at " + point + ": the map is there");

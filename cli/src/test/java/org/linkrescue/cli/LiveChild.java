@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import jnr.constants.platform.Signal;
+import jnr.posix.POSIXFactory;
 
 /**
  * linkrescue as a live child process, to signal while it runs: SIGINT, SIGTERM, kill -9,
@@ -57,6 +59,35 @@ final class LiveChild implements AutoCloseable {
     void signal(String name) throws IOException, InterruptedException {
         Process k = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid())).inheritIO().start();
         if (k.waitFor() != 0) throw new IOException("kill -s " + name + " " + process.pid() + " failed");
+    }
+
+    /**
+     * Polls until condition holds, then freezes the child (SIGSTOP, sent at once, not through a
+     * forked kill(1)): a signal sent next meets the run where the condition held, however fast
+     * the run has become. False when the child exited first or limit passed.
+     */
+    boolean freezeWhen(BooleanSupplier condition, Duration limit) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                send(Signal.SIGSTOP);
+                return process.isAlive();
+            }
+            if (!process.isAlive()) return false;
+            Thread.sleep(2);
+        }
+        return false;
+    }
+
+    /** Sends a signal by name to the child frozen by {@link #freezeWhen}, then lets it go on (SIGCONT). */
+    void signalFrozen(String name) throws IOException, InterruptedException {
+        signal(name);
+        send(Signal.SIGCONT);
+    }
+
+    private void send(Signal s) {
+        if (POSIXFactory.getNativePOSIX().kill((int) process.pid(), s.intValue()) != 0 && process.isAlive())
+            throw new IllegalStateException("kill " + s + " " + process.pid() + " failed");
     }
 
     /** Waits for the exit; fails the test (killing the child) when it takes longer than limit. */

@@ -44,7 +44,7 @@ class ResumedArchiveTest {
 
     /**
      * As {@link #stoppedAndResumed(String, String, int)}, of tree, stopped once the partial file
-     * holds more than midwayBytes (negative: 0.5 s after the rescue map holds a checkpoint with
+     * holds more than midwayBytes and up to 4 MiB more, chosen by name (negative: 0.5 s after the rescue map holds a checkpoint with
      * archive bytes). A SIGINT or SIGTERM must be taken within 2 s, and the report must say so.
      */
     Path stoppedAndResumed(Path tree, String name, String signal, int expectedExit, long midwayBytes) throws Exception {
@@ -52,11 +52,18 @@ class ResumedArchiveTest {
                 map = dir.resolve(name + ".linkrescue-map");
         try (LiveChild run = LiveChild.start(dir.resolve("logs"), "archive", tree.toString(), "-f", tar.toString(), "-q",
                 "--map-interval", "0.3", "--report", report.toString())) {
-            boolean midway = run.awaitWhileRunning(() -> midwayBytes < 0 ? checkpointed(map, "archive") : size(partial) > midwayBytes,
-                    Duration.ofSeconds(120));
-            assertTrue(midway && run.alive(), "the archive ended before it could be stopped: " + run.err());
-            Thread.sleep(midwayBytes < 0 ? 500 : new Random(name.hashCode()).nextInt(400));
-            run.signal(signal);
+            if (midwayBytes < 0) {
+                boolean midway = run.awaitWhileRunning(() -> checkpointed(map, "archive"), Duration.ofSeconds(120));
+                assertTrue(midway && run.alive(), "the archive ended before it could be stopped: " + run.err());
+                Thread.sleep(500);
+                run.signal(signal);
+            } else {
+                // Frozen where it stands, not slept: an archive of this farm ends ~0.5 s in.
+                long at = midwayBytes + new Random(name.hashCode()).nextInt(4 << 20);
+                boolean midway = run.freezeWhen(() -> size(partial) > at, Duration.ofSeconds(120));
+                assertTrue(midway, "the archive ended before it could be stopped: " + run.err());
+                run.signalFrozen(signal);
+            }
             long signalled = run.elapsedMillis();
             assertEquals(expectedExit, run.waitFor(Duration.ofSeconds(20)), run.err());
             if (!signal.equals("KILL")) stoppedPromptly(run, signalled, report);
@@ -178,7 +185,7 @@ class ResumedArchiveTest {
     /**
      * As {@link #migrateWithCopyStoppedAndResumed(String, String, int)}, of tree (listed as
      * treeWant); afterCheckpoint: stopped 0.5 s after the rescue map holds a checkpoint with
-     * bytes of the copy (else once the partial file holds 2 MiB).
+     * bytes of the copy (else frozen once the partial file holds 2 to 6 MiB, chosen by name).
      */
     void migrateWithCopyStoppedAndResumed(Path tree, TreeListing treeWant, String copyName, String signal, int exit,
                                           boolean afterCheckpoint) throws Exception {
@@ -188,11 +195,18 @@ class ResumedArchiveTest {
         List<String> first = new java.util.ArrayList<>(List.of(args));
         first.addAll(List.of("--report", report.toString()));
         try (LiveChild run = LiveChild.start(dir.resolve("logs"), first.toArray(String[]::new))) {
-            boolean midway = run.awaitWhileRunning(() -> afterCheckpoint ? checkpointed(target.resolve(".linkrescue-map"), "archive-copy")
-                    : size(partial) > (2 << 20), Duration.ofSeconds(120));
-            assertTrue(midway && run.alive(), "the migrate ended before it could be stopped: " + run.err());
-            Thread.sleep(afterCheckpoint ? 500 : new Random(copyName.hashCode()).nextInt(400));
-            run.signal(signal);
+            if (afterCheckpoint) {
+                boolean midway = run.awaitWhileRunning(() -> checkpointed(target.resolve(".linkrescue-map"), "archive-copy"),
+                        Duration.ofSeconds(120));
+                assertTrue(midway && run.alive(), "the migrate ended before it could be stopped: " + run.err());
+                Thread.sleep(500);
+                run.signal(signal);
+            } else {
+                long at = (2 << 20) + new Random(copyName.hashCode()).nextInt(4 << 20);
+                boolean midway = run.freezeWhen(() -> size(partial) > at, Duration.ofSeconds(120));
+                assertTrue(midway, "the migrate ended before it could be stopped: " + run.err());
+                run.signalFrozen(signal);
+            }
             long signalled = run.elapsedMillis();
             assertEquals(exit, run.waitFor(Duration.ofSeconds(20)), run.err());
             if (!signal.equals("KILL")) stoppedPromptly(run, signalled, report);
@@ -231,9 +245,9 @@ class ResumedArchiveTest {
         Path target = dir.resolve("m-stdout");
         try (LiveChild run = LiveChild.start(dir.resolve("logs"), "migrate", src.toString(), target.toString(), "--archive-copy", "-",
                 "--map-interval", "0.3")) {
-            boolean midway = run.awaitWhileRunning(() -> Files.exists(target.resolve("s02")), Duration.ofSeconds(120));
-            assertTrue(midway && run.alive(), "the migrate ended before it could be stopped: " + run.err());
-            run.signal("TERM");
+            boolean midway = run.freezeWhen(() -> Files.exists(target.resolve("s02")), Duration.ofSeconds(120));
+            assertTrue(midway, "the migrate ended before it could be stopped: " + run.err());
+            run.signalFrozen("TERM");
             assertEquals(143, run.waitFor(Duration.ofSeconds(20)), run.err());
             assertTrue(run.err().contains("resume with: linkrescue migrate " + src + " " + target + " --map-interval 0.3 --resume"),
                     "the command that resumes leaves the copy out: " + run.err());
@@ -258,9 +272,9 @@ class ResumedArchiveTest {
             Path target = dir.resolve("x-" + how);
             try (LiveChild run = LiveChild.start(dir.resolve("logs"), "extract", "-f", tar.toString(), "-C", target.toString(), "-q",
                     "--map-interval", "0.3")) {
-                boolean midway = run.awaitWhileRunning(() -> Files.exists(target.resolve("s02")), Duration.ofSeconds(120));
-                assertTrue(midway && run.alive(), "the extract ended before it could be killed: " + run.err());
-                run.signal("KILL");
+                boolean midway = run.freezeWhen(() -> Files.exists(target.resolve("s02")), Duration.ofSeconds(120));
+                assertTrue(midway, "the extract ended before it could be killed: " + run.err());
+                run.signalFrozen("KILL");
                 run.waitFor(Duration.ofSeconds(20));
             }
             CliTestSupport.Result r = how.equals("file")
