@@ -32,6 +32,10 @@ final class OpensAhead {
     private final long readUpTo;
     /** Runs started ahead with a path still waiting. */
     private int runs;
+    /** Small files' bytes of the run being collected (members, not yet started). */
+    private long bytes;
+    /** The run being collected was to start (flush) while max runs were out: it starts as soon as one is free. */
+    private boolean due;
     private final List<ContentSource.OpenRequest> requests = new ArrayList<>(RUN_FILES);
     private final List<SourceStream.Waiting> members = new ArrayList<>(RUN_FILES);
     /** Waiting paths not looked at yet, in scan order (a suffix of the waiting queue). */
@@ -52,14 +56,36 @@ final class OpensAhead {
         if (max > 0) unseen.add(w);
     }
 
-    /** Starts a run of opens for the next waiting files, in order, unless max runs are out. */
-    void start() {
-        if (runs >= max) return;
-        long bytes = 0;
+    /**
+     * Collects the next waiting files into a run and starts it once it is full (RUN_FILES or
+     * RUN_BYTES), or with what it holds when flush is true, unless max runs are out. A run is
+     * not started short while the scan goes on: on a healthy drive an open answers before the
+     * scan meets the next file, so starting at once made a run of every file of a later snapshot
+     * (a new file among links), each a hand-off to the worker and two wake-ups.
+     */
+    void start(boolean flush) {
+        if (max == 0) return;
+        boolean full = collect();
+        if (!(full || flush || due) || members.isEmpty()) return;
+        if (runs < max) launch();
+        else due = true;
+    }
+
+    /**
+     * Whether w, the front of the waiting queue, is a file to open that waits for its run to
+     * start ({@link #start}): collected, or not looked at yet and the first path of its file.
+     */
+    boolean awaitsRun(SourceStream.Waiting w) {
+        if (w.opening != null || max == 0) return false;
+        return w.collected || (unseen.peek() == w && firstPathOfFile(w.path.stat(), links));
+    }
+
+    /** Adds waiting files to the run being collected; true once it is full. */
+    private boolean collect() {
         SourceStream.Waiting w;
         while (members.size() < RUN_FILES && (w = unseen.peek()) != null) {
             Stat st = w.path.stat();
-            if (st.isRegular() && st.size() <= readUpTo && bytes + st.size() > RUN_BYTES && !members.isEmpty()) break;
+            if (st.isRegular() && st.size() <= readUpTo && bytes + st.size() > RUN_BYTES && !members.isEmpty()) return true;
             unseen.poll();
             if (!firstPathOfFile(st, links)) continue; // not a file, or a later path: linked, not opened
             if (st.nlink() > 1) {
@@ -67,19 +93,37 @@ final class OpensAhead {
                 if (linkedAhead.merge(key(st), 1, Integer::sum) > 1) continue; // an earlier waiting path has it
             }
             if (st.size() <= readUpTo) bytes += st.size();
+            w.collected = true;
             members.add(w);
             requests.add(new ContentSource.OpenRequest(w.path.path(), w.path.parentFd(), w.path.name(), st));
         }
-        if (members.isEmpty()) return;
+        return members.size() >= RUN_FILES;
+    }
+
+    private void launch() {
         List<ContentSource.Opening> opened = source.startOpens(requests, readUpTo);
         int[] left = {members.size()};
         for (int i = 0; i < members.size(); i++) {
-            members.get(i).opening = opened.get(i);
-            members.get(i).run = left;
+            SourceStream.Waiting w = members.get(i);
+            w.opening = opened.get(i);
+            w.collected = false;
+            w.run = left;
         }
         runs++;
         members.clear();
         requests.clear();
+        bytes = 0;
+        due = false;
+    }
+
+    /** The run being collected is given up with the waiting queue (the run is ending): nothing of it was started. */
+    void abandon() {
+        for (SourceStream.Waiting w : members) w.collected = false;
+        members.clear();
+        requests.clear();
+        bytes = 0;
+        due = false;
+        unseen.clear();
     }
 
     /** w leaves the front of the waiting queue to be processed (its open, if any, becomes the one in flight). */

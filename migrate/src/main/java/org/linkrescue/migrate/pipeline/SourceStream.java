@@ -67,6 +67,8 @@ final class SourceStream implements TreeScanner.Visitor {
         boolean counted;
         /** Paths of its run of opens not yet taken (shared by the run), or null. */
         int[] run;
+        /** In the run OpensAhead collects, not started yet. */
+        boolean collected;
 
         Waiting(ScannedPath path, long seq) {
             this.path = path;
@@ -175,9 +177,11 @@ final class SourceStream implements TreeScanner.Visitor {
 
     /** Keeps the descriptor of a directory the walk is done with while paths waiting here may still open files below it. */
     @Override
-    public boolean takeOver(int dirFd) {
+    public boolean takeOver(int dirFd) throws IOException {
         if ((pending == null && waiting.isEmpty()) || held.size() >= HELD_MAX) return false; // closing drains what waits
         held.add(new Held(dirFd, visited));
+        ahead.start(true); // the files of a directory go in one run, started at its end if not full before
+        pump(false);
         return true;
     }
 
@@ -209,17 +213,23 @@ final class SourceStream implements TreeScanner.Visitor {
 
     private void drain(boolean all) throws IOException {
         while (true) {
+            boolean mayWait = !all && waiting.size() < WAITING_MAX;
             if (pending != null) {
                 if (!pending.opening().done()) {
-                    ahead.start(); // whether or not this waits for it now
-                    if (!all && waiting.size() < WAITING_MAX) return;
+                    ahead.start(false); // whether or not this waits for it now
+                    if (mayWait) return;
                 }
                 Pending done = pending;
                 pending = null;
                 finishOpen(done);
             }
-            Waiting next = waiting.poll();
+            Waiting next = waiting.peek();
             if (next == null) return;
+            if (ahead.awaitsRun(next)) {
+                ahead.start(!mayWait);
+                if (next.opening == null && mayWait) return; // its run is still collecting; the directory's end starts it
+            }
+            waiting.poll();
             ahead.taken(next);
             process(next);
         }
@@ -234,6 +244,7 @@ final class SourceStream implements TreeScanner.Visitor {
             if (w.opening != null && !w.opening.cancel()) closeQuietly(w.opening);
         }
         waiting.clear();
+        ahead.abandon();
         for (Held h : held) Posix.close(h.fd());
         held.clear();
     }
