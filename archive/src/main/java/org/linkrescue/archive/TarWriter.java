@@ -214,7 +214,7 @@ public final class TarWriter extends OutputStream {
         if (split == -1) {
             System.arraycopy(name, 0, header, 0, nameLen);
         } else if (split >= 0) {
-            System.arraycopy(name, 0, header, 345, split);
+            System.arraycopy(name, 0, header, PREFIX, split);
             System.arraycopy(name, split + 1, header, 0, nameLen - split - 1);
         } else { // the pax path rules; this is only a hint for readers without pax
             System.arraycopy(name, 0, header, 0, Math.min(100, nameLen));
@@ -302,13 +302,25 @@ public final class TarWriter extends OutputStream {
     private void finishHeader() {
         System.arraycopy(MAGIC, 0, header, 257, MAGIC.length);
         Arrays.fill(header, 148, 156, (byte) ' ');
+        // Every header starts zeroed and nothing past the device numbers (345) is written but
+        // the ustar prefix, which starts with a name byte (never NUL) when used: a link farm's
+        // header is summed over 345 bytes, eight a step (C1 neither unrolls nor drops the checks;
+        // the byte loop was 4 % of an archive's CPU).
+        byte[] h = header;
+        int end = h[PREFIX] == 0 ? PREFIX : BLOCK, i = 0;
         long sum = 0;
-        for (int i = 0; i < BLOCK; i++) sum += header[i] & 0xff;
-        for (int i = 153; i >= 148; i--) { header[i] = (byte) ('0' + (sum & 7)); sum >>>= 3; }
+        for (; i + 8 <= end; i += 8) {
+            sum += (h[i] & 0xff) + (h[i + 1] & 0xff) + (h[i + 2] & 0xff) + (h[i + 3] & 0xff)
+                    + (h[i + 4] & 0xff) + (h[i + 5] & 0xff) + (h[i + 6] & 0xff) + (h[i + 7] & 0xff);
+        }
+        for (; i < end; i++) sum += h[i] & 0xff;
+        for (int j = 153; j >= 148; j--) { header[j] = (byte) ('0' + (sum & 7)); sum >>>= 3; }
         header[154] = 0;
         header[155] = ' ';
     }
 
+    /** Where the ustar prefix field begins. */
+    private static final int PREFIX = 345;
     private static final byte[] MAGIC = {'u', 's', 't', 'a', 'r', 0, '0', '0'};
 
     /** Copies the path (plus '/' for a directory) into {@link #name}; returns its length. */

@@ -57,9 +57,7 @@ class TarWriterTest {
         assertEquals("00000000003", field(tar, 124, 12));
         assertEquals('0', tar[156]);
         assertEquals("u", field(tar, 265, 32));
-        long sum = 0;
-        for (int i = 0; i < 512; i++) sum += (i >= 148 && i < 156) ? ' ' : tar[i] & 0xff;
-        assertEquals(String.format("%06o", sum), field(tar, 148, 6));
+        assertValidChecksum(tar, 0);
         assertEquals(0, tar[154]);
         assertEquals(' ', tar[155]);
         assertEquals(10240, tar.length, "padded to one 20-block record");
@@ -72,6 +70,21 @@ class TarWriterTest {
         assertEquals('0', tar[156], "no pax header needed");
         assertEquals(name, Names.latin1(Arrays.copyOfRange(tar, 0, 100)));
         assertEquals(prefix, field(tar, 345, 155));
+        assertValidChecksum(tar, 0); // the prefix's bytes are summed too
+    }
+
+    @Test
+    void t02b_everyHeaderOfAPaxEntryHasAValidChecksum() throws IOException {
+        byte[] tar = write(file("x".repeat(101), 0), file("q".repeat(150) + "/" + "r".repeat(100), 0));
+        assertEquals('x', tar[156], "a pax header first");
+        for (int off : new int[] {0, 1024, 1536}) assertValidChecksum(tar, off);
+    }
+
+    /** The ustar checksum at off: the sum of the block's bytes, its own field counted as spaces. */
+    static void assertValidChecksum(byte[] tar, int off) {
+        long sum = 0;
+        for (int i = 0; i < 512; i++) sum += (i >= 148 && i < 156) ? ' ' : tar[off + i] & 0xff;
+        assertEquals(String.format("%06o", sum), field(tar, off + 148, 6), "the header at " + off);
     }
 
     @Test
