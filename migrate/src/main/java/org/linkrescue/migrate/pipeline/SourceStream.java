@@ -177,12 +177,20 @@ final class SourceStream implements TreeScanner.Visitor {
 
     /** Keeps the descriptor of a directory the walk is done with while paths waiting here may still open files below it. */
     @Override
-    public boolean takeOver(int dirFd) throws IOException {
+    public boolean takeOver(int dirFd) {
         if ((pending == null && waiting.isEmpty()) || held.size() >= HELD_MAX) return false; // closing drains what waits
+        // The files of a directory go in one run, started at its end if not full before. Started
+        // only: what it opens is taken at the next visit. Nothing here may throw once the
+        // descriptor is held, or it would be closed twice (here and by the walk).
+        ahead.start(true);
         held.add(new Held(dirFd, visited));
-        ahead.start(true); // the files of a directory go in one run, started at its end if not full before
-        pump(false);
         return true;
+    }
+
+    /** The walk may wait on the drive for a subdirectory's listing: the run being collected starts now. */
+    @Override
+    public void entering() {
+        ahead.start(true);
     }
 
     /** Closes the directories taken over whose last path is out. */

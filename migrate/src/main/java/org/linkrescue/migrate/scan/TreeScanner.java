@@ -92,6 +92,13 @@ public final class TreeScanner {
          * after files it held back) makes them from it. The default does nothing.
          */
         default void above(ScannedPath dir) throws IOException {}
+
+        /**
+         * The walk is about to open and list a subdirectory: it may wait on the drive now
+         * (until --read-timeout), so work the visitor holds back to gather should start. The
+         * default does nothing.
+         */
+        default void entering() {}
     }
 
     /** One directory on the walk's stack. */
@@ -390,6 +397,7 @@ public final class TreeScanner {
         }
         // A directory is opened and listed before it is visited: one that cannot be is no
         // empty directory, and its visitor is told so instead.
+        v.entering();
         ScanCalls.Ahead pre = takeAhead(top, i);
         int sub;
         try {
