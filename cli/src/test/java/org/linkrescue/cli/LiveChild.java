@@ -69,12 +69,30 @@ final class LiveChild implements AutoCloseable {
     boolean freezeWhen(BooleanSupplier condition, Duration limit) throws InterruptedException {
         long end = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                send(Signal.SIGSTOP);
-                return process.isAlive();
-            }
+            if (condition.getAsBoolean()) return send(Signal.SIGSTOP) && stopped(end); // not sent: it is gone
             if (!process.isAlive()) return false;
             Thread.sleep(2);
+        }
+        return false;
+    }
+
+    /**
+     * Waits until the kernel shows the child stopped (a signal is delivered, not taken, when
+     * kill returns); false when it exited instead (a zombie, or reaped) or the deadline passed.
+     */
+    private boolean stopped(long deadline) throws InterruptedException {
+        Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+        while (System.nanoTime() < deadline) {
+            String s;
+            try {
+                s = Files.readString(stat, StandardCharsets.ISO_8859_1);
+            } catch (IOException gone) {
+                return false;
+            }
+            char state = s.charAt(s.lastIndexOf(')') + 2); // after "pid (comm) "
+            if (state == 'T' || state == 't') return true;
+            if (state == 'Z' || state == 'X') return false;
+            Thread.sleep(1);
         }
         return false;
     }
@@ -82,12 +100,12 @@ final class LiveChild implements AutoCloseable {
     /** Sends a signal by name to the child frozen by {@link #freezeWhen}, then lets it go on (SIGCONT). */
     void signalFrozen(String name) throws IOException, InterruptedException {
         signal(name);
-        send(Signal.SIGCONT);
+        send(Signal.SIGCONT); // fails (ESRCH) once a KILL has taken it and it was reaped: nothing left to go on
     }
 
-    private void send(Signal s) {
-        if (POSIXFactory.getNativePOSIX().kill((int) process.pid(), s.intValue()) != 0 && process.isAlive())
-            throw new IllegalStateException("kill " + s + " " + process.pid() + " failed");
+    /** Whether the signal was sent: false when the process is gone (reaped, though isAlive may not say so yet). */
+    private boolean send(Signal s) {
+        return POSIXFactory.getNativePOSIX().kill((int) process.pid(), s.intValue()) == 0;
     }
 
     /** Waits for the exit; fails the test (killing the child) when it takes longer than limit. */
