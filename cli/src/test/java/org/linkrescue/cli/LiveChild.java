@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import jnr.constants.platform.Signal;
+import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 
 /**
@@ -21,6 +22,12 @@ import jnr.posix.POSIXFactory;
  * stdout and stderr go to files beside the test's scratch directory.
  */
 final class LiveChild implements AutoCloseable {
+    /**
+     * Bound when the class loads, before any child starts: binding jnr-posix on first use took
+     * ~0.5 s in a test JVM, long enough for a whole archive to end between seeing the point to
+     * freeze at and the SIGSTOP.
+     */
+    private static final POSIX NATIVE = POSIXFactory.getNativePOSIX();
     private final Process process;
     private final Path out, err;
     private final long started = System.nanoTime();
@@ -105,7 +112,7 @@ final class LiveChild implements AutoCloseable {
 
     /** Whether the signal was sent: false when the process is gone (reaped, though isAlive may not say so yet). */
     private boolean send(Signal s) {
-        return POSIXFactory.getNativePOSIX().kill((int) process.pid(), s.intValue()) == 0;
+        return NATIVE.kill((int) process.pid(), s.intValue()) == 0;
     }
 
     /** Waits for the exit; fails the test (killing the child) when it takes longer than limit. */
