@@ -43,27 +43,15 @@ class ResumedArchiveTest {
     }
 
     /**
-     * As {@link #stoppedAndResumed(String, String, int)}, of tree, stopped once the partial file
-     * holds more than midwayBytes and up to 4 MiB more, chosen by name (negative: 0.5 s after the rescue map holds a checkpoint with
-     * archive bytes). A SIGINT or SIGTERM must be taken within 2 s, and the report must say so.
+     * As {@link #stoppedAndResumed(String, String, int)}, of tree, stopped midway as {@link
+     * #stopMidway} says. A SIGINT or SIGTERM must be taken within 2 s, and the report must say so.
      */
     Path stoppedAndResumed(Path tree, String name, String signal, int expectedExit, long midwayBytes) throws Exception {
         Path tar = dir.resolve(name), partial = dir.resolve(name + ".partial"), report = dir.resolve(name + ".json"),
                 map = dir.resolve(name + ".linkrescue-map");
         try (LiveChild run = LiveChild.start(dir.resolve("logs"), "archive", tree.toString(), "-f", tar.toString(), "-q",
                 "--map-interval", "0.3", "--report", report.toString())) {
-            if (midwayBytes < 0) {
-                boolean midway = run.awaitWhileRunning(() -> checkpointed(map, "archive"), Duration.ofSeconds(120));
-                assertTrue(midway && run.alive(), "the archive ended before it could be stopped: " + run.err());
-                Thread.sleep(500);
-                run.signal(signal);
-            } else {
-                // Frozen where it stands, not slept: an archive of this farm ends ~0.5 s in.
-                long at = midwayBytes + new Random(name.hashCode()).nextInt(4 << 20);
-                boolean midway = run.freezeWhen(() -> size(partial) > at, Duration.ofSeconds(120));
-                assertTrue(midway, "the archive ended before it could be stopped: " + run.err());
-                run.signalFrozen(signal);
-            }
+            stopMidway(run, partial, midwayBytes, name, map, "archive", signal);
             long signalled = run.elapsedMillis();
             assertEquals(expectedExit, run.waitFor(Duration.ofSeconds(20)), run.err());
             if (!signal.equals("KILL")) stoppedPromptly(run, signalled, report);
@@ -75,6 +63,27 @@ class ResumedArchiveTest {
         assertFalse(Files.exists(partial));
         assertFalse(Files.exists(map), "the map goes with the archive complete");
         return tar;
+    }
+
+    /**
+     * Sends signal to run midway through writing partial: frozen where it stands once partial
+     * holds more than midwayBytes and up to 4 MiB more, drawn by draw (a run of these farms
+     * ends ~0.5 s in, sooner than a sleep would reliably catch it). midwayBytes negative: 0.5 s
+     * after map holds a checkpoint with bytes of output, while blocks still compress.
+     */
+    static void stopMidway(LiveChild run, Path partial, long midwayBytes, String draw, Path map, String output, String signal)
+            throws Exception {
+        if (midwayBytes < 0) {
+            boolean midway = run.awaitWhileRunning(() -> checkpointed(map, output), Duration.ofSeconds(120));
+            assertTrue(midway && run.alive(), "the run ended before it could be stopped: " + run.err());
+            Thread.sleep(500);
+            run.signal(signal);
+        } else {
+            long at = midwayBytes + new Random(draw.hashCode()).nextInt(4 << 20);
+            boolean midway = run.freezeWhen(() -> size(partial) > at, Duration.ofSeconds(120));
+            assertTrue(midway, "the run ended before it could be stopped: " + run.err());
+            run.signalFrozen(signal);
+        }
     }
 
     /** Exited within 2 s of the signal, its report marked interrupted. */
@@ -195,18 +204,8 @@ class ResumedArchiveTest {
         List<String> first = new java.util.ArrayList<>(List.of(args));
         first.addAll(List.of("--report", report.toString()));
         try (LiveChild run = LiveChild.start(dir.resolve("logs"), first.toArray(String[]::new))) {
-            if (afterCheckpoint) {
-                boolean midway = run.awaitWhileRunning(() -> checkpointed(target.resolve(".linkrescue-map"), "archive-copy"),
-                        Duration.ofSeconds(120));
-                assertTrue(midway && run.alive(), "the migrate ended before it could be stopped: " + run.err());
-                Thread.sleep(500);
-                run.signal(signal);
-            } else {
-                long at = (2 << 20) + new Random(copyName.hashCode()).nextInt(4 << 20);
-                boolean midway = run.freezeWhen(() -> size(partial) > at, Duration.ofSeconds(120));
-                assertTrue(midway, "the migrate ended before it could be stopped: " + run.err());
-                run.signalFrozen(signal);
-            }
+            stopMidway(run, partial, afterCheckpoint ? -1 : 2 << 20, copyName, target.resolve(".linkrescue-map"), "archive-copy",
+                    signal);
             long signalled = run.elapsedMillis();
             assertEquals(exit, run.waitFor(Duration.ofSeconds(20)), run.err());
             if (!signal.equals("KILL")) stoppedPromptly(run, signalled, report);
