@@ -200,7 +200,13 @@ final class ReadAhead implements EntrySink {
                 if (!ring.fits(content.size())) queue.nudge(); // room comes only as the sink frees it
                 DirectCopy direct = content.as(DirectCopy.class);
                 boolean inHand = direct != null && direct.readAlready();
-                PreReadRing.Replay r = ring.reserve(content, () -> stopped || writerEnded);
+                PreReadRing.Replay r;
+                try {
+                    r = ring.reserve(content, () -> stopped || writerEnded);
+                } catch (InterruptedIOException letGo) {
+                    rethrow(); // what stopped the writer (a full target, a stop asked for) is the run's reason, not this wait
+                    throw letGo;
+                }
                 content = r;
                 if (readers == null || inHand) { // the producer's own stream, or bytes its open read: copy them here, now
                     r.fill();

@@ -120,6 +120,44 @@ class ReadAheadTest {
         r.close();
     }
 
+    @Test void t03b_aProducerWaitingForRoomInTheRingGetsTheWritersFailure_notThatTheSinkStopped() throws Exception {
+        // A full target seen by migrate as "linkrescue: sink stopped" (TargetFullTest, once in a
+        // CI run): the scan waited for ring room when the sink failed, and the ring's wait said
+        // only that it was let go.
+        CountDownLatch accepting = new CountDownLatch(1);
+        RecordingSink sink = new RecordingSink() {
+            @Override public void accept(Entry e, Content c) throws IOException {
+                accepting.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IOException("No space left on device (simulated)");
+            }
+        };
+        ReadAhead r = readAhead(sink, 4096, 64, 0); // four 16-byte files fill it; the fifth needs more than one frees
+        AtomicReference<Throwable> producerGot = new AtomicReference<>();
+        Thread producer = new Thread(() -> {
+            try {
+                for (int i = 0; i < 4; i++) r.accept(file("f" + i, 16), new Counted("0123456789abcdef"));
+                r.accept(file("big", 48), new Counted("0123456789abcdef".repeat(3)));
+            } catch (Throwable t) {
+                producerGot.set(t);
+            }
+        });
+        producer.start();
+        assertTrue(accepting.await(10, TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (producer.getState() != Thread.State.WAITING && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertEquals(Thread.State.WAITING, producer.getState(), "waiting for ring room");
+        release.countDown();
+        producer.join(10_000);
+        assertFalse(producer.isAlive(), "let go by the writer's end");
+        assertEquals("No space left on device (simulated)", producerGot.get().getMessage());
+        r.close();
+    }
+
     @Test void t04_anInterruptedCloseNeverClosesTheSinkWhileTheWriterRuns_theWriterClosesItAsItEnds() throws Exception {
         CountDownLatch accepting = new CountDownLatch(1);
         AtomicBoolean writerInAccept = new AtomicBoolean();
