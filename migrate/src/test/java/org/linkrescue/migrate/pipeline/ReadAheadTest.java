@@ -88,36 +88,11 @@ class ReadAheadTest {
 
     @Test void t03_aProducerWaitingForContentRoomIsLetGoWhenTheWriterFails() throws Exception {
         CountDownLatch accepting = new CountDownLatch(1);
-        RecordingSink sink = new RecordingSink() {
-            @Override public void accept(Entry e, Content c) throws IOException {
-                accepting.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException x) {
-                    Thread.currentThread().interrupt();
-                }
-                throw new IOException("target gone (simulated)");
-            }
-        };
-        ReadAhead r = readAhead(sink, 4096, 0, 0);
-        AtomicReference<Throwable> producerGot = new AtomicReference<>();
-        Thread producer = new Thread(() -> {
-            try {
-                for (int i = 0; i < 10 * ReadAhead.CONTENTS_MAX; i++) r.accept(file("f" + i, 1), new Counted("z"));
-            } catch (Throwable t) {
-                producerGot.set(t);
-            }
+        ReadAhead r = readAhead(failsOnceReleased(accepting, "target gone (simulated)"), 4096, 0, 0);
+        Throwable got = letGoWhenTheWriterFails(r, accepting, "held at CONTENTS_MAX contents, waiting for a signal", () -> {
+            for (int i = 0; i < 10 * ReadAhead.CONTENTS_MAX; i++) r.accept(file("f" + i, 1), new Counted("z"));
         });
-        producer.start();
-        assertTrue(accepting.await(10, TimeUnit.SECONDS));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (producer.getState() != Thread.State.WAITING && System.nanoTime() < deadline) Thread.onSpinWait();
-        assertEquals(Thread.State.WAITING, producer.getState(), "held at CONTENTS_MAX contents, waiting for a signal");
-        release.countDown();
-        producer.join(10_000);
-        assertFalse(producer.isAlive(), "let go by the writer's end, not left waiting");
-        assertEquals("target gone (simulated)", producerGot.get().getMessage());
-        r.close();
+        assertEquals("target gone (simulated)", got.getMessage());
     }
 
     @Test void t03b_aProducerWaitingForRoomInTheRingGetsTheWritersFailure_notThatTheSinkStopped() throws Exception {
@@ -125,7 +100,18 @@ class ReadAheadTest {
         // CI run): the scan waited for ring room when the sink failed, and the ring's wait said
         // only that it was let go.
         CountDownLatch accepting = new CountDownLatch(1);
-        RecordingSink sink = new RecordingSink() {
+        // four 16-byte files fill the ring; the fifth needs more than one frees
+        ReadAhead r = readAhead(failsOnceReleased(accepting, "No space left on device (simulated)"), 4096, 64, 0);
+        Throwable got = letGoWhenTheWriterFails(r, accepting, "waiting for ring room", () -> {
+            for (int i = 0; i < 4; i++) r.accept(file("f" + i, 16), new Counted("0123456789abcdef"));
+            r.accept(file("big", 48), new Counted("0123456789abcdef".repeat(3)));
+        });
+        assertEquals("No space left on device (simulated)", got.getMessage());
+    }
+
+    /** A sink whose first accept counts accepting down, waits for {@link #release}, then fails with why. */
+    RecordingSink failsOnceReleased(CountDownLatch accepting, String why) {
+        return new RecordingSink() {
             @Override public void accept(Entry e, Content c) throws IOException {
                 accepting.countDown();
                 try {
@@ -133,29 +119,37 @@ class ReadAheadTest {
                 } catch (InterruptedException x) {
                     Thread.currentThread().interrupt();
                 }
-                throw new IOException("No space left on device (simulated)");
+                throw new IOException(why);
             }
         };
-        ReadAhead r = readAhead(sink, 4096, 64, 0); // four 16-byte files fill it; the fifth needs more than one frees
+    }
+
+    interface Producer { void produce() throws Exception; }
+
+    /**
+     * Runs producer on a thread of its own until it waits (what it waits for: waitingFor), lets
+     * the sink fail, and returns what the producer threw once let go; closes r.
+     */
+    Throwable letGoWhenTheWriterFails(ReadAhead r, CountDownLatch accepting, String waitingFor, Producer producer)
+            throws Exception {
         AtomicReference<Throwable> producerGot = new AtomicReference<>();
-        Thread producer = new Thread(() -> {
+        Thread t = new Thread(() -> {
             try {
-                for (int i = 0; i < 4; i++) r.accept(file("f" + i, 16), new Counted("0123456789abcdef"));
-                r.accept(file("big", 48), new Counted("0123456789abcdef".repeat(3)));
-            } catch (Throwable t) {
-                producerGot.set(t);
+                producer.produce();
+            } catch (Throwable x) {
+                producerGot.set(x);
             }
         });
-        producer.start();
+        t.start();
         assertTrue(accepting.await(10, TimeUnit.SECONDS));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (producer.getState() != Thread.State.WAITING && System.nanoTime() < deadline) Thread.onSpinWait();
-        assertEquals(Thread.State.WAITING, producer.getState(), "waiting for ring room");
+        while (t.getState() != Thread.State.WAITING && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertEquals(Thread.State.WAITING, t.getState(), waitingFor);
         release.countDown();
-        producer.join(10_000);
-        assertFalse(producer.isAlive(), "let go by the writer's end");
-        assertEquals("No space left on device (simulated)", producerGot.get().getMessage());
+        t.join(10_000);
+        assertFalse(t.isAlive(), "let go by the writer's end, not left waiting");
         r.close();
+        return producerGot.get();
     }
 
     @Test void t04_anInterruptedCloseNeverClosesTheSinkWhileTheWriterRuns_theWriterClosesItAsItEnds() throws Exception {
