@@ -196,7 +196,8 @@ public final class TarSink implements EntrySink, PendingFiles, Checkpointable {
             onPath(entry);
             return false;
         }
-        if (held == null || entry.type() != EntryType.HARDLINK) return false;
+        // nothing held (a healthy drive): no lookup, which cost a ByteBuffer and its hash per link
+        if (held == null || entry.type() != EntryType.HARDLINK || held.isEmpty()) return false;
         HeldEntries.Held h = held.get(entry.linkTarget());
         if (h == null || h.written) return false;
         h.links.add(entry);
