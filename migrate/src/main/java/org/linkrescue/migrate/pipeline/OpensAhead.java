@@ -110,20 +110,22 @@ final class OpensAhead {
             w.run = left;
         }
         runs++;
-        members.clear();
-        requests.clear();
-        bytes = 0;
-        due = false;
+        clearCollected();
     }
 
     /** The run being collected is given up with the waiting queue (the run is ending): nothing of it was started. */
     void abandon() {
         for (SourceStream.Waiting w : members) w.collected = false;
+        clearCollected();
+        unseen.clear();
+    }
+
+    /** Empties the run being collected (started, or given up). */
+    private void clearCollected() {
         members.clear();
         requests.clear();
         bytes = 0;
         due = false;
-        unseen.clear();
     }
 
     /** w leaves the front of the waiting queue to be processed (its open, if any, becomes the one in flight). */

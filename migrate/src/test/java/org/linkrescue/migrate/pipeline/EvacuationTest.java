@@ -305,7 +305,7 @@ class EvacuationTest {
         private Opening lazy(byte[] p, int fd, byte[] n, org.linkrescue.migrate.fs.Stat st, int[] runLeft) {
             boolean[] finished = {false};
             return new Opening() {
-                @Override public boolean done() { return fast; } // a slow drive: the scan goes on meanwhile
+                @Override public boolean done() { return fast; } // slow: the scan goes on meanwhile
 
                 @Override public Content finish() throws IOException {
                     finished[0] = true;
@@ -346,6 +346,7 @@ class EvacuationTest {
         assertEquals(42, started.size(), "every first path is opened exactly once");
         assertTrue(source.mostInFlight <= 2, "at most opensInFlight runs at once: " + source.mostInFlight);
     }
+
     @Test
     void t24_inALaterSnapshotTheNewFilesAmongItsLinksAreOpenedInOneRunPerDirectory_notOneHandOffPerFile() throws IOException {
         // A snapshot after the first: a new file every eighth name among hard links to the last
